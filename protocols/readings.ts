@@ -1,0 +1,27 @@
+/**
+ * The adapter's internal representation of one observed value (ARCHITECTURE.md §4).
+ * Every source (Beats, push, polls) turns its input into these; the uplink turns them into NamedVTQ rows.
+ */
+export type Quality = 'GOOD' | 'BAD' | 'UNKNOWN';
+export type ReadingSource = 'filebeat' | 'metricbeat' | 'poll' | 'push' | 'health';
+export type ReadingValue = number | string | boolean;
+
+/** ThingWorx base types the adapter sends (PROTOCOLS.md §2). */
+export type ValueType = 'NUMBER' | 'INTEGER' | 'STRING' | 'BOOLEAN' | 'DATETIME';
+
+export interface Reading {
+  /** Configured printer id, e.g. "p01". */
+  printer: string;
+  /** Catalogued item name, e.g. "VatTemperature"; becomes the ThingWorx property name. */
+  item: string;
+  value: ReadingValue;
+  unit?: string;
+  /** Device time, ms since epoch. */
+  time: number;
+  /** When the adapter received it, ms since epoch. */
+  receivedAt: number;
+  quality: Quality;
+  source: ReadingSource;
+  /** Stable id of the originating event (e.g. "p01/filebeat//var/log/printer.log@1234") for duplicate suppression. */
+  eventId?: string;
+}

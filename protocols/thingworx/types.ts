@@ -1,0 +1,37 @@
+import type { Quality, ReadingValue, ValueType } from '../readings.js';
+
+/** One row of a NamedVTQ InfoTable (PROTOCOLS.md §2). */
+export interface VtqRow {
+  name: string;
+  value: ReadingValue;
+  /** ms since epoch */
+  time: number;
+  quality: Quality;
+  /** Base type the value is sent as; inferred from the JS value when absent. */
+  baseType?: ValueType;
+}
+
+/**
+ * What one call to ThingWorx came to, as the uplink needs to act on it.
+ * - delivered: 200, every row accepted.
+ * - unauthorized: 401/403 — the app key is wrong or the CSRF filter refused; stop sending, re-check on a backoff.
+ * - not-found: 404 — this Thing (or a property/service) is unknown; hold that Thing only.
+ * - rejected: 400/405/406/413 or another 4xx that a retry cannot fix; the batch is bad as sent.
+ * - retry: 5xx, 429, timeout, reset, refused — try again later; retryAfterMs when the server said.
+ */
+export type DeliveryOutcome =
+  | { kind: 'delivered'; status: number }
+  | { kind: 'unauthorized'; status: number }
+  | { kind: 'not-found'; status: number }
+  | { kind: 'rejected'; status: number; detail: string }
+  | { kind: 'retry'; status?: number; retryAfterMs?: number; detail: string };
+
+/** The narrow face of a ThingWorx transport (REST now, AlwaysOn later) that the uplink uses. */
+export interface ThingworxTransport {
+  /** POST UpdatePropertyValues for one Thing with these rows. Never throws: every failure is an outcome. */
+  updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome>;
+  /** A cheap authenticated request used at start-up and while unauthorized to see if the key works. */
+  checkSession(thing: string): Promise<DeliveryOutcome>;
+  /** Close keep-alive sockets. */
+  close(): Promise<void>;
+}
