@@ -1,0 +1,566 @@
+import type { Logger } from '../../config/logging.js';
+import type { Reading } from '../../protocols/readings.js';
+import type { DeliveryOutcome, ThingworxTransport, VtqRow } from '../../protocols/thingworx/types.js';
+import { backoffDelayMs } from './backoff.js';
+import { isSendable, isWellFormedBatch, type OfferResult, type RejectReason, type UplinkBatch } from './batch.js';
+import { systemClock, type UplinkClock } from './clock.js';
+import { LatestByProperty } from './conflation.js';
+import { UplinkCounters } from './counters.js';
+import { DuplicateFilter } from './duplicate-filter.js';
+import { resolveUplinkLimits, type UplinkLimitOverrides, type UplinkLimits } from './limits.js';
+import { CallbackOutbox } from './outbox.js';
+import { type BusyReason, checkRoom, type QueueUsage } from './queue-caps.js';
+import { BatchTracker, estimateRowBytes, type Lane, QueuedRow } from './queued-row.js';
+import { type SessionState, UplinkSession } from './session.js';
+import type { StopReport, ThingStatus, UplinkStatus } from './status.js';
+import { type InFlightCall, ThingQueue } from './thing-queue.js';
+
+export type { OfferResult, RejectReason, UplinkBatch } from './batch.js';
+export type { StopReport, UplinkStatus } from './status.js';
+
+export interface DeliveryEngineOptions {
+  transport: ThingworxTransport;
+  /** The adapter's own Thing, read by the session check. */
+  sessionCheckThing: string;
+  /** Shown in status(); the engine never sees the URL or the key. */
+  endpointHost?: string;
+  limits?: UplinkLimitOverrides;
+  logger: Logger;
+  clock?: UplinkClock;
+  /** In [0, 1); for backoff jitter. */
+  random?: () => number;
+  /** Every reading of the batch was accepted by ThingWorx (or suppressed, superseded, or dropped by counted policy). */
+  onDelivered(batchId: string, sender: string): void;
+  /** A sender told busy may offer again: its refused batch would fit now. */
+  onSpaceAvailable?(sender: string): void;
+  onStateChange?(state: SessionState, previous: SessionState): void;
+  /** The engine's own bookkeeping threw (a bug): the owner should restart it; nothing unacknowledged is lost. */
+  onFault?(error: unknown): void;
+}
+
+interface RefusedOffer {
+  thing: string;
+  lane: Lane;
+  need: QueueUsage;
+}
+
+/**
+ * The uplink's delivery engine: bounded queue, per-Thing batching, sessions, retries and acknowledgements,
+ * without sockets or actors. Calls the transport; reports through callbacks.
+ */
+export class DeliveryEngine {
+  readonly limits: UplinkLimits;
+  readonly #options: DeliveryEngineOptions;
+  readonly #clock: UplinkClock;
+  readonly #random: () => number;
+  readonly #logger: Logger;
+  readonly #session: UplinkSession;
+  readonly #counters = new UplinkCounters();
+  readonly #duplicates: DuplicateFilter;
+  readonly #latest: LatestByProperty;
+  readonly #things = new Map<string, ThingQueue>();
+  readonly #refused = new Map<string, RefusedOffer>();
+  #queuedReadings = 0;
+  #queuedBytes = 0;
+  #inFlightCalls = 0;
+  #turn = 0;
+  /** A server's Retry-After holds every Thing, not only the one that was told. */
+  #pausedUntil = 0;
+  #wakeTimer: unknown;
+  #wakeAt = Number.POSITIVE_INFINITY;
+  #started = false;
+  #stopping = false;
+  #stopped = false;
+  #stopTimer: unknown;
+  #stopPromise: Promise<StopReport> | undefined;
+  #resolveStop: ((report: StopReport) => void) | undefined;
+  readonly #outbox: CallbackOutbox;
+
+  constructor(options: DeliveryEngineOptions) {
+    this.#options = options;
+    this.limits = resolveUplinkLimits(options.limits);
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#logger = options.logger;
+    this.#outbox = new CallbackOutbox(options.logger);
+    this.#duplicates = new DuplicateFilter({
+      entries: this.limits.dedupeEntries,
+      ttlMs: this.limits.dedupeTtlMs,
+      clock: this.#clock,
+    });
+    this.#latest = new LatestByProperty(this.limits.conflationEntries);
+    this.#session = new UplinkSession({
+      transport: options.transport,
+      checkThing: options.sessionCheckThing,
+      limits: this.limits,
+      clock: this.#clock,
+      random: this.#random,
+      logger: options.logger,
+      onChange: (state, previous) => this.#onSessionChange(state, previous),
+    });
+  }
+
+  get sessionState(): SessionState {
+    return this.#session.state;
+  }
+
+  /** Checks the session; sending begins once ThingWorx accepts the key. Offers made before are kept. */
+  start(): void {
+    if (this.#started || this.#stopping) return;
+    this.#started = true;
+    this.#session.start();
+  }
+
+  offer(batch: UplinkBatch): OfferResult {
+    if (this.#stopping) return this.#busy(batch, 'stopping', undefined);
+    if (!isWellFormedBatch(batch)) {
+      return this.#reject('invalid-batch', `batch ${batch.batchId}: needs a Thing name, a lane and readings`);
+    }
+    const queue = this.#things.get(batch.thing);
+    const need = this.#roomNeeded(batch);
+    const verdict = checkRoom(
+      this.limits,
+      batch.lane,
+      { readings: this.#queuedReadings, bytes: this.#queuedBytes },
+      { readings: queue?.readings ?? 0, bytes: queue?.bytes ?? 0 },
+      need,
+    );
+    if (verdict.kind === 'too-large') return this.#reject('batch-exceeds-cap', `batch ${batch.batchId}: ${verdict.detail}`);
+    if (verdict.kind === 'busy') return this.#busy(batch, verdict.reason, need);
+    this.#refused.delete(batch.sender);
+    this.#admit(batch, queue ?? this.#addThing(batch.thing));
+    this.#pump();
+    return { kind: 'accepted' };
+  }
+
+  /** Stops accepting, sends what is queued, and resolves when drained or after drainMs with what remains. */
+  stop(options: { drainMs?: number } = {}): Promise<StopReport> {
+    if (this.#stopPromise) return this.#stopPromise;
+    this.#stopping = true;
+    this.#refused.clear();
+    this.#stopPromise = new Promise<StopReport>((resolve) => {
+      this.#resolveStop = resolve;
+    });
+    this.#stopTimer = this.#clock.setTimeout(
+      () => this.#finishStop(false),
+      options.drainMs ?? this.limits.stopDrainMs,
+    );
+    this.#pump();
+    this.#finishStopIfDrained();
+    return this.#stopPromise;
+  }
+
+  status(): UplinkStatus {
+    const now = this.#clock.now();
+    const things: ThingStatus[] = [];
+    for (const queue of this.#things.values()) {
+      things.push({
+        thing: queue.thing,
+        queuedReadings: queue.readings,
+        queuedBytes: queue.bytes,
+        alertReadings: queue.alerts.length,
+        inFlightRows: queue.inFlight?.rows.length ?? 0,
+        heldNotFound: queue.heldNotFound,
+        retryAttempts: queue.retryAttempts,
+        waitMs: Math.max(0, Math.max(queue.notBefore, this.#pausedUntil) - now),
+      });
+    }
+    return {
+      session: this.#session.state,
+      endpointHost: this.#options.endpointHost ?? null,
+      stopping: this.#stopping,
+      queue: {
+        readings: this.#queuedReadings,
+        bytes: this.#queuedBytes,
+        maxReadings: this.limits.maxQueuedReadings,
+        maxBytes: this.limits.maxQueuedBytes,
+        waitingSenders: this.#refused.size,
+      },
+      inFlightCalls: this.#inFlightCalls,
+      maxInFlight: this.limits.maxInFlight,
+      sessionChecks: this.#session.checks,
+      things,
+      counters: this.#counters.snapshot(),
+    };
+  }
+
+  // ── admission ────────────────────────────────────────────────────────────
+
+  /** Room for the readings that will really be queued; duplicates and invalid readings take none. */
+  #roomNeeded(batch: UplinkBatch): QueueUsage {
+    const need = { readings: 0, bytes: 0 };
+    for (const reading of batch.readings) {
+      if (!isSendable(reading)) continue;
+      const { eventId } = reading;
+      if (eventId !== undefined) {
+        if (this.#duplicates.wasDelivered(batch.thing, eventId)) continue;
+        if (this.#duplicates.pending(batch.thing, eventId) !== undefined) continue;
+      }
+      need.readings += 1;
+      need.bytes += estimateRowBytes(reading);
+    }
+    return need;
+  }
+
+  #admit(batch: UplinkBatch, queue: ThingQueue): void {
+    const tracker = new BatchTracker(batch.batchId, batch.sender, batch.readings.length);
+    const now = this.#clock.now();
+    for (const reading of batch.readings) {
+      if (!isSendable(reading)) {
+        this.#counters.dropped('invalid-value');
+        this.#readingDone(tracker);
+        continue;
+      }
+      const { eventId } = reading;
+      if (eventId !== undefined && this.#suppressDuplicate(batch.thing, eventId, tracker)) continue;
+      if (batch.lane === 'state' && eventId === undefined && this.#conflate(queue, reading, tracker)) continue;
+      const row = new QueuedRow(
+        reading.item,
+        reading.value,
+        reading.time,
+        reading.quality,
+        batch.lane,
+        tracker,
+        eventId,
+        estimateRowBytes(reading),
+      );
+      queue.enqueue(row, now);
+      this.#queuedReadings += 1;
+      this.#queuedBytes += row.bytes;
+      if (batch.lane !== 'alert') this.#latest.remember(batch.thing, reading.item, row);
+      if (eventId !== undefined) this.#duplicates.track(batch.thing, eventId, row);
+    }
+    if (batch.readings.length === 0) this.#batchDone(tracker);
+  }
+
+  /** A re-sent event already delivered is done now; one still queued or in flight completes with the original. */
+  #suppressDuplicate(thing: string, eventId: string, tracker: BatchTracker): boolean {
+    if (this.#duplicates.wasDelivered(thing, eventId)) {
+      this.#counters.duplicatesSuppressed += 1;
+      this.#readingDone(tracker);
+      return true;
+    }
+    const original = this.#duplicates.pending(thing, eventId);
+    if (original === undefined) return false;
+    this.#counters.duplicatesSuppressed += 1;
+    original.waiters ??= [];
+    original.waiters.push(tracker);
+    return true;
+  }
+
+  /** Latest wins for a state reading whose property's newest row is a state row not yet sent. */
+  #conflate(queue: ThingQueue, reading: Reading, tracker: BatchTracker): boolean {
+    const latest = this.#latest.get(queue.thing, reading.item);
+    if (latest === undefined || latest.lane !== 'state' || latest.phase !== 'queued' || latest.eventId !== undefined) {
+      return false;
+    }
+    this.#counters.conflated += 1;
+    if (reading.time < latest.time) {
+      // Older than what is queued (a late poll answer): it is superseded on arrival.
+      this.#readingDone(tracker);
+      return true;
+    }
+    const superseded = latest.batch;
+    const bytes = estimateRowBytes(reading);
+    queue.bytes += bytes - latest.bytes;
+    this.#queuedBytes += bytes - latest.bytes;
+    latest.value = reading.value;
+    latest.time = reading.time;
+    latest.quality = reading.quality;
+    latest.bytes = bytes;
+    latest.batch = tracker;
+    this.#readingDone(superseded);
+    return true;
+  }
+
+  #busy(batch: UplinkBatch, reason: BusyReason, need: QueueUsage | undefined): OfferResult {
+    this.#counters.busy(reason);
+    if (need !== undefined) this.#refused.set(batch.sender, { thing: batch.thing, lane: batch.lane, need });
+    return { kind: 'busy', reason };
+  }
+
+  #reject(reason: RejectReason, detail: string): OfferResult {
+    this.#counters.rejectedBatch(reason);
+    this.#logger.warn({ reason, detail }, 'uplink rejected a batch');
+    return { kind: 'rejected', reason, detail };
+  }
+
+  #addThing(thing: string): ThingQueue {
+    const queue = new ThingQueue(thing);
+    this.#things.set(thing, queue);
+    return queue;
+  }
+
+  // ── sending ──────────────────────────────────────────────────────────────
+
+  /** Starts every call that is due and allowed, then sleeps until the next one is due. */
+  #pump(): void {
+    if (this.#stopped || !this.#session.canSend) {
+      this.#sleepUntil(Number.POSITIVE_INFINITY);
+      return;
+    }
+    const now = this.#clock.now();
+    const { flushIntervalMs, maxRowsPerCall, maxInFlight } = this.limits;
+    const due: ThingQueue[] = [];
+    let nextWake = Number.POSITIVE_INFINITY;
+    for (const queue of this.#things.values()) {
+      const dueAt = queue.dueAt(flushIntervalMs, maxRowsPerCall, this.#stopping);
+      if (dueAt === undefined) continue;
+      const allowedAt = Math.max(dueAt, this.#pausedUntil);
+      if (allowedAt <= now) due.push(queue);
+      else nextWake = Math.min(nextWake, allowedAt);
+    }
+    // Alerts first, then the Thing served least recently, so a Thing with a backlog cannot starve the others.
+    // Due Things left over go when a call finishes.
+    due.sort(
+      (a, b) => Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.lastServedTurn - b.lastServedTurn,
+    );
+    for (const queue of due) {
+      if (this.#inFlightCalls >= maxInFlight) break;
+      this.#startCall(queue);
+    }
+    this.#sleepUntil(nextWake);
+  }
+
+  #sleepUntil(wakeAt: number): void {
+    if (wakeAt === this.#wakeAt) return;
+    if (this.#wakeTimer !== undefined) this.#clock.clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = undefined;
+    this.#wakeAt = wakeAt;
+    if (wakeAt === Number.POSITIVE_INFINITY) return;
+    this.#wakeTimer = this.#clock.setTimeout(
+      () => {
+        this.#wakeTimer = undefined;
+        this.#wakeAt = Number.POSITIVE_INFINITY;
+        this.#guard(() => this.#pump());
+      },
+      Math.max(0, wakeAt - this.#clock.now()),
+    );
+  }
+
+  #startCall(queue: ThingQueue): void {
+    const maxRows = Math.min(this.limits.maxRowsPerCall, queue.isolation?.callLimit ?? Number.POSITIVE_INFINITY);
+    const call = queue.startCall(maxRows);
+    this.#turn += 1;
+    queue.lastServedTurn = this.#turn;
+    this.#inFlightCalls += 1;
+    const rows: VtqRow[] = call.rows.map((row) => ({
+      name: row.item,
+      value: row.value,
+      time: row.time,
+      quality: row.quality,
+    }));
+    const { transport } = this.#options;
+    Promise.resolve()
+      .then(() => transport.updatePropertyValues(queue.thing, rows))
+      .then(
+        (outcome) => outcome,
+        (error: unknown): DeliveryOutcome => {
+          // The transport promises never to throw; if it does, nothing accepted may be lost: retry.
+          this.#logger.error({ err: error, thing: queue.thing }, 'uplink transport threw; retrying the call');
+          return { kind: 'retry', detail: 'transport threw' };
+        },
+      )
+      .then((outcome) => this.#guard(() => this.#onCallSettled(queue, call, outcome)));
+  }
+
+  #onCallSettled(queue: ThingQueue, call: InFlightCall, outcome: DeliveryOutcome): void {
+    if (this.#stopped) return;
+    this.#inFlightCalls -= 1;
+    this.#counters.response(outcome);
+    const now = this.#clock.now();
+    const thing = queue.thing;
+    switch (outcome.kind) {
+      case 'delivered':
+        this.#finishCall(queue, call, true);
+        queue.retryAttempts = 0;
+        if (queue.heldNotFound) {
+          queue.heldNotFound = false;
+          this.#logger.info({ thing }, 'uplink Thing found again; delivering');
+        }
+        this.#isolationProgress(queue, call.rows.length);
+        // A rejection episode (and its one log line) lasts until the isolated rows are all settled.
+        if (queue.isolation === undefined) queue.rejecting = false;
+        break;
+      case 'rejected':
+        queue.retryAttempts = 0;
+        this.#onRejected(queue, call, outcome);
+        break;
+      case 'not-found':
+        queue.returnCall(call);
+        queue.retryAttempts = 0;
+        queue.notBefore = now + this.limits.notFoundRetryMs;
+        if (!queue.heldNotFound) {
+          queue.heldNotFound = true;
+          this.#logger.warn(
+            { thing, status: outcome.status, retryInMs: this.limits.notFoundRetryMs },
+            'uplink Thing unknown to ThingWorx; holding it, others go on',
+          );
+        }
+        break;
+      case 'unauthorized':
+        queue.returnCall(call);
+        this.#session.noteUnauthorized(outcome.status);
+        break;
+      case 'retry': {
+        queue.returnCall(call);
+        let delayMs = backoffDelayMs(queue.retryAttempts, this.limits.backoff, this.#random());
+        queue.retryAttempts += 1;
+        if (outcome.retryAfterMs !== undefined) {
+          const askedMs = Math.min(Math.max(0, outcome.retryAfterMs), this.limits.maxRetryAfterMs);
+          this.#pausedUntil = Math.max(this.#pausedUntil, now + askedMs);
+          delayMs = Math.max(delayMs, askedMs);
+        }
+        queue.notBefore = now + delayMs;
+        const fields = { thing, status: outcome.status, detail: outcome.detail, attempt: queue.retryAttempts, delayMs };
+        if (queue.retryAttempts === 1) this.#logger.warn(fields, 'uplink call failed; retrying with backoff');
+        else this.#logger.debug(fields, 'uplink call failed again');
+        break;
+      }
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`unhandled delivery outcome ${JSON.stringify(unknown)}`);
+      }
+    }
+    this.#session.setDegraded(this.#anyThingRetrying());
+    this.#offerRoomToRefused();
+    this.#pump();
+    this.#finishStopIfDrained();
+  }
+
+  /**
+   * A refused call may hold one bad row among good ones: halve the calls until each bad row is refused alone,
+   * and drop only those (counted), rather than losing a whole call for one value.
+   */
+  #onRejected(queue: ThingQueue, call: InFlightCall, outcome: { status: number; detail: string }): void {
+    if (!queue.rejecting) {
+      queue.rejecting = true;
+      this.#logger.warn(
+        { thing: queue.thing, status: outcome.status, detail: outcome.detail, rows: call.rows.length },
+        'ThingWorx rejected a call; isolating and dropping the rows it refuses',
+      );
+    }
+    if (call.rows.length > 1) {
+      queue.returnCall(call);
+      queue.isolation = { callLimit: Math.ceil(call.rows.length / 2), suspectRows: call.rows.length };
+      return;
+    }
+    this.#counters.dropped(`rejected-${outcome.status}`, call.rows.length);
+    this.#finishCall(queue, call, false);
+    this.#isolationProgress(queue, call.rows.length);
+  }
+
+  #isolationProgress(queue: ThingQueue, settledRows: number): void {
+    if (queue.isolation === undefined) return;
+    queue.isolation.suspectRows -= settledRows;
+    if (queue.isolation.suspectRows <= 0) queue.isolation = undefined;
+  }
+
+  /** The call's rows are done: delivered, or dropped by counted policy. */
+  #finishCall(queue: ThingQueue, call: InFlightCall, delivered: boolean): void {
+    queue.finishCall(call);
+    for (const row of call.rows) {
+      this.#queuedReadings -= 1;
+      this.#queuedBytes -= row.bytes;
+      row.phase = 'done';
+      if (row.eventId !== undefined) this.#duplicates.settle(queue.thing, row.eventId, delivered);
+      if (row.lane !== 'alert') this.#latest.forget(queue.thing, row.item, row);
+      this.#readingDone(row.batch);
+      if (row.waiters !== undefined) for (const waiter of row.waiters) this.#readingDone(waiter);
+      row.waiters = undefined;
+    }
+    if (delivered) this.#counters.deliveredReadings += call.rows.length;
+  }
+
+  #anyThingRetrying(): boolean {
+    for (const queue of this.#things.values()) if (queue.retryAttempts > 0) return true;
+    return false;
+  }
+
+  // ── acknowledgements and notifications ───────────────────────────────────
+
+  #readingDone(tracker: BatchTracker): void {
+    tracker.remaining -= 1;
+    if (tracker.remaining === 0) this.#batchDone(tracker);
+  }
+
+  #batchDone(tracker: BatchTracker): void {
+    this.#counters.deliveredBatches += 1;
+    const { onDelivered } = this.#options;
+    this.#outbox.post(() => onDelivered(tracker.batchId, tracker.sender));
+  }
+
+  /** Tells each refused sender once its refused batch would fit. */
+  #offerRoomToRefused(): void {
+    const { onSpaceAvailable } = this.#options;
+    for (const [sender, refused] of this.#refused) {
+      const thing = this.#things.get(refused.thing);
+      const verdict = checkRoom(
+        this.limits,
+        refused.lane,
+        { readings: this.#queuedReadings, bytes: this.#queuedBytes },
+        { readings: thing?.readings ?? 0, bytes: thing?.bytes ?? 0 },
+        refused.need,
+      );
+      if (verdict.kind !== 'fits') continue;
+      this.#refused.delete(sender);
+      if (onSpaceAvailable !== undefined) this.#outbox.post(() => onSpaceAvailable(sender));
+    }
+  }
+
+  #onSessionChange(state: SessionState, previous: SessionState): void {
+    const { onStateChange } = this.#options;
+    if (onStateChange !== undefined) this.#outbox.post(() => onStateChange(state, previous));
+    if (state === 'ready' && previous !== 'degraded') {
+      // Back from connecting or unauthorized: rows that waited are due now.
+      this.#guard(() => {
+        this.#session.setDegraded(this.#anyThingRetrying());
+        this.#pump();
+      });
+    }
+  }
+
+  #guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#logger.error({ err: error }, 'uplink engine fault');
+      this.#options.onFault?.(error);
+    }
+  }
+
+  // ── stopping ─────────────────────────────────────────────────────────────
+
+  #finishStopIfDrained(): void {
+    if (this.#stopping && this.#queuedReadings === 0 && this.#inFlightCalls === 0) this.#finishStop(true);
+  }
+
+  #finishStop(drained: boolean): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#clock.clearTimeout(this.#stopTimer);
+    this.#sleepUntil(Number.POSITIVE_INFINITY);
+    this.#session.stop();
+    const report: StopReport = {
+      drained,
+      remainingReadings: this.#queuedReadings,
+      inFlightCalls: this.#inFlightCalls,
+      unacknowledged: this.#unacknowledgedBatches(),
+    };
+    if (!drained) this.#logger.warn({ ...report, unacknowledged: report.unacknowledged.length }, 'uplink stopped undrained');
+    this.#resolveStop?.(report);
+  }
+
+  #unacknowledgedBatches(): Array<{ batchId: string; sender: string }> {
+    const trackers = new Set<BatchTracker>();
+    for (const queue of this.#things.values()) {
+      for (const lane of [queue.alerts, queue.routine]) {
+        for (const row of lane) {
+          trackers.add(row.batch);
+          for (const waiter of row.waiters ?? []) trackers.add(waiter);
+        }
+      }
+    }
+    return [...trackers].map(({ batchId, sender }) => ({ batchId, sender }));
+  }
+}

@@ -1,0 +1,117 @@
+import type { BackoffPolicy } from './backoff.js';
+
+/** Every bound and timing of the delivery engine, in one place (the config layer overrides them). */
+export interface UplinkLimits {
+  /** Readings queued or in flight, all Things together. */
+  maxQueuedReadings: number;
+  /** Estimated bytes of those readings (see estimateRowBytes). */
+  maxQueuedBytes: number;
+  /** Fraction (0..1] of both caps one Thing may hold, so a held (404) Thing cannot starve the others. */
+  perThingShare: number;
+  /** Fraction [0..1) of both caps kept for the alert lane: routine readings get busy before alerts do. */
+  alertReserve: number;
+  /** Rows in one UpdatePropertyValues call. */
+  maxRowsPerCall: number;
+  /** A Thing's routine rows go out this long after the first of them was queued (alerts go at once). */
+  flushIntervalMs: number;
+  /** Calls in flight, all Things together (never more than one per Thing). */
+  maxInFlight: number;
+  /** Recently delivered event ids remembered to suppress re-sent events. */
+  dedupeEntries: number;
+  dedupeTtlMs: number;
+  /** (Thing, item) pairs tracked for conflation of state readings. */
+  conflationEntries: number;
+  /** Retry of a failed call (5xx, timeout, reset), per Thing. */
+  backoff: BackoffPolicy;
+  /** A Thing ThingWorx does not know (404) is retried this long after. */
+  notFoundRetryMs: number;
+  /** While unauthorized (401/403), the session is re-checked on a backoff from this… */
+  unauthorizedRecheckMs: number;
+  /** …up to this. */
+  unauthorizedRecheckMaxMs: number;
+  /** A server's Retry-After is honoured up to this. */
+  maxRetryAfterMs: number;
+  /** How long stop() waits for the queue to drain when the caller does not say. */
+  stopDrainMs: number;
+}
+
+export const DEFAULT_UPLINK_LIMITS: Readonly<UplinkLimits> = Object.freeze({
+  maxQueuedReadings: 100_000,
+  maxQueuedBytes: 32 * 1024 * 1024,
+  perThingShare: 0.25,
+  alertReserve: 0.05,
+  maxRowsPerCall: 500,
+  flushIntervalMs: 250,
+  maxInFlight: 4,
+  dedupeEntries: 20_000,
+  dedupeTtlMs: 10 * 60_000,
+  conflationEntries: 10_000,
+  backoff: Object.freeze({ minMs: 500, maxMs: 60_000, jitterRatio: 0.2 }),
+  notFoundRetryMs: 60_000,
+  unauthorizedRecheckMs: 5_000,
+  unauthorizedRecheckMaxMs: 120_000,
+  maxRetryAfterMs: 5 * 60_000,
+  stopDrainMs: 10_000,
+});
+
+export type UplinkLimitOverrides = Partial<Omit<UplinkLimits, 'backoff'>> & { backoff?: Partial<BackoffPolicy> };
+
+export class UplinkLimitError extends Error {
+  readonly code = 'UPLINK_BAD_LIMIT';
+  constructor(
+    readonly limit: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`uplink limit ${limit} must be ${expected}, got ${String(value)}`);
+    this.name = 'UplinkLimitError';
+  }
+}
+
+/** Defaults with overrides applied, checked so a bad config fails at start-up rather than mid-outage. */
+export function resolveUplinkLimits(overrides: UplinkLimitOverrides = {}): UplinkLimits {
+  const limits: UplinkLimits = {
+    ...DEFAULT_UPLINK_LIMITS,
+    ...overrides,
+    backoff: { ...DEFAULT_UPLINK_LIMITS.backoff, ...overrides.backoff },
+  };
+  const positiveIntegers = [
+    'maxQueuedReadings',
+    'maxQueuedBytes',
+    'maxRowsPerCall',
+    'maxInFlight',
+    'dedupeEntries',
+    'conflationEntries',
+  ] as const;
+  for (const name of positiveIntegers) requirePositiveInteger(name, limits[name]);
+  const durations = [
+    'flushIntervalMs',
+    'dedupeTtlMs',
+    'notFoundRetryMs',
+    'unauthorizedRecheckMs',
+    'unauthorizedRecheckMaxMs',
+    'maxRetryAfterMs',
+    'stopDrainMs',
+  ] as const;
+  for (const name of durations) requireDuration(name, limits[name]);
+  requireDuration('backoff.minMs', limits.backoff.minMs);
+  requireDuration('backoff.maxMs', limits.backoff.maxMs);
+  if (!(limits.perThingShare > 0 && limits.perThingShare <= 1)) {
+    throw new UplinkLimitError('perThingShare', limits.perThingShare, 'in (0, 1]');
+  }
+  if (!(limits.alertReserve >= 0 && limits.alertReserve < 1)) {
+    throw new UplinkLimitError('alertReserve', limits.alertReserve, 'in [0, 1)');
+  }
+  if (!(limits.backoff.jitterRatio >= 0 && limits.backoff.jitterRatio <= 1)) {
+    throw new UplinkLimitError('backoff.jitterRatio', limits.backoff.jitterRatio, 'in [0, 1]');
+  }
+  return limits;
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) throw new UplinkLimitError(name, value, 'a positive integer');
+}
+
+function requireDuration(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new UplinkLimitError(name, value, 'a duration in ms ≥ 0');
+}

@@ -1,0 +1,109 @@
+import type { QueuedRow } from './queued-row.js';
+import { RowQueue } from './row-queue.js';
+
+/** The rows of one UpdatePropertyValues call: a prefix of the alert lane, then a prefix of the routine lane. */
+export interface InFlightCall {
+  readonly rows: readonly QueuedRow[];
+  readonly alertRows: number;
+  readonly routineRows: number;
+  /** routineSince before the call took its rows, restored if they come back. */
+  readonly routineSince: number | undefined;
+}
+
+/** After a rejected multi-row call: send smaller calls until the bad rows are isolated and dropped alone. */
+export interface RejectIsolation {
+  callLimit: number;
+  /** Rows of the rejected call not yet settled; isolation ends when they are. */
+  suspectRows: number;
+}
+
+/**
+ * Everything the engine keeps for one Thing. At most one call is in flight, and it always holds the oldest rows
+ * of each lane, so a retry re-sends exactly those rows before anything newer (order per Thing).
+ */
+export class ThingQueue {
+  readonly alerts = new RowQueue<QueuedRow>();
+  /** Event and state rows, in arrival order. */
+  readonly routine = new RowQueue<QueuedRow>();
+  readings = 0;
+  bytes = 0;
+  /** When the oldest routine row not yet taken by a call was queued. */
+  routineSince: number | undefined = undefined;
+  inFlight: InFlightCall | undefined = undefined;
+  /** Consecutive calls answered with `retry`. */
+  retryAttempts = 0;
+  /** No call before this (retry backoff, 404 hold). */
+  notBefore = 0;
+  heldNotFound = false;
+  /** Set once a rejection was logged; cleared by a delivered call, so a rejecting Thing logs once per episode. */
+  rejecting = false;
+  isolation: RejectIsolation | undefined = undefined;
+  /** Order in which this Thing last got a call (0: never), so due Things take turns. */
+  lastServedTurn = 0;
+
+  constructor(readonly thing: string) {}
+
+  get hasRows(): boolean {
+    return this.alerts.length > 0 || this.routine.length > 0;
+  }
+
+  enqueue(row: QueuedRow, now: number): void {
+    if (row.lane === 'alert') {
+      this.alerts.push(row);
+    } else {
+      this.routine.push(row);
+      this.routineSince ??= now;
+    }
+    this.readings += 1;
+    this.bytes += row.bytes;
+  }
+
+  /**
+   * When this Thing next wants a call, or undefined if it has nothing to send or a call is in flight.
+   * Alerts and full calls go as soon as allowed; routine rows wait for the flush interval to gather a batch.
+   */
+  dueAt(flushIntervalMs: number, maxRowsPerCall: number, flushNow: boolean): number | undefined {
+    if (this.inFlight !== undefined || !this.hasRows) return undefined;
+    if (flushNow || this.alerts.length > 0 || this.routine.length >= maxRowsPerCall) return this.notBefore;
+    const gatheredAt = (this.routineSince ?? 0) + flushIntervalMs;
+    return Math.max(this.notBefore, gatheredAt);
+  }
+
+  /** Takes the oldest rows (alerts first) into a call. */
+  startCall(maxRows: number): InFlightCall {
+    const alerts = this.alerts.peekFront(maxRows);
+    const routine = this.routine.peekFront(maxRows - alerts.length);
+    const call: InFlightCall = {
+      rows: alerts.concat(routine),
+      alertRows: alerts.length,
+      routineRows: routine.length,
+      routineSince: this.routineSince,
+    };
+    for (const row of call.rows) row.phase = 'in-flight';
+    // Rows left behind are as old as before; if none are, the next routine row starts a new gathering window.
+    if (routine.length === this.routine.length) this.routineSince = undefined;
+    this.inFlight = call;
+    return call;
+  }
+
+  /** The call's rows are settled (delivered or dropped): remove them from the front of their lanes. */
+  finishCall(call: InFlightCall): void {
+    this.alerts.dropFront(call.alertRows);
+    this.routine.dropFront(call.routineRows);
+    for (const row of call.rows) {
+      this.readings -= 1;
+      this.bytes -= row.bytes;
+    }
+    this.inFlight = undefined;
+  }
+
+  /** The call failed: its rows are queued again, still at the front, and already due. */
+  returnCall(call: InFlightCall): void {
+    for (const row of call.rows) row.phase = 'queued';
+    if (call.routineRows > 0) {
+      const since = call.routineSince ?? 0;
+      this.routineSince = this.routineSince === undefined ? since : Math.min(this.routineSince, since);
+    }
+    this.inFlight = undefined;
+  }
+}

@@ -1,0 +1,101 @@
+import test from 'ava';
+import { settle } from './fake-clock.js';
+import { batch, createHarness, reading } from './harness.js';
+import { DELIVERED } from './scripted-transport.js';
+
+const state = (id: string, value: number, time?: number) =>
+  batch(id, 'T1', [reading('VatTemperature', value, { source: 'poll', ...(time === undefined ? {} : { time }) })], 'state');
+
+test('latest wins for queued state readings; superseded batches are acknowledged', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 1000 } });
+  await settle();
+  h.engine.offer(state('s1', 1));
+  h.engine.offer(state('s2', 2));
+  h.engine.offer(state('s3', 3));
+  await settle();
+  t.deepEqual(h.delivered, ['s1', 's2'], 'superseded readings count as done for their batches');
+  t.is(h.engine.status().queue.readings, 1);
+  await h.clock.advance(1000);
+  t.deepEqual(
+    h.transport.calls.map((call) => call.rows.map((row) => row.value)),
+    [[3]],
+  );
+  t.deepEqual(h.delivered, ['s1', 's2', 's3']);
+  t.is(h.engine.status().counters.conflated, 2);
+});
+
+test('a reading in flight is not replaced; the next one queues and conflates on its own', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100 } });
+  h.transport.respond = () => undefined;
+  await settle();
+  h.engine.offer(state('s1', 1));
+  await h.clock.advance(100);
+  t.is(h.transport.pending.length, 1);
+  h.engine.offer(state('s2', 2));
+  h.engine.offer(state('s3', 3));
+  h.transport.pending[0]?.settle(DELIVERED);
+  await h.clock.advance(100);
+  h.transport.pending[0]?.settle(DELIVERED);
+  await settle();
+  t.deepEqual(
+    h.transport.calls.map((call) => call.rows.map((row) => row.value)),
+    [[1], [3]],
+  );
+  t.deepEqual(h.delivered, ['s2', 's1', 's3']);
+});
+
+test('a state reading never jumps ahead of a newer event row of the same property', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100 } });
+  await settle();
+  h.engine.offer(state('s1', 1));
+  h.engine.offer(batch('e2', 'T1', [reading('VatTemperature', 2)], 'event'));
+  h.engine.offer(state('s3', 3));
+  h.engine.offer(state('s4', 4));
+  await h.clock.advance(100);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => row.value),
+    [1, 2, 4],
+    'ThingWorx ends on the newest value',
+  );
+});
+
+test('an older poll answer arriving late is superseded on arrival', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100 } });
+  await settle();
+  h.engine.offer(state('new', 5, 2_000));
+  h.engine.offer(state('late', 4, 1_000));
+  await h.clock.advance(100);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => [row.value, row.time]),
+    [[5, 2_000]],
+  );
+  t.deepEqual(h.delivered, ['late', 'new']);
+});
+
+test('alerts and events are never conflated', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100 } });
+  await settle();
+  h.engine.offer(batch('a1', 'T1', [reading('OverTemperature', true)], 'alert'));
+  h.engine.offer(batch('a2', 'T1', [reading('OverTemperature', false)], 'alert'));
+  h.engine.offer(batch('e1', 'T1', [reading('Layer', 1)], 'event'));
+  h.engine.offer(batch('e2', 'T1', [reading('Layer', 2)], 'event'));
+  await h.clock.advance(100);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => row.value),
+    [true, false, 1, 2],
+  );
+  t.is(h.engine.status().counters.conflated, 0);
+});
+
+test('conflation is bounded: a pair evicted from the LRU just stops conflating', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100, conflationEntries: 2 } });
+  await settle();
+  for (const item of ['A', 'B', 'C', 'A']) {
+    h.engine.offer(batch(item, 'T1', [reading(item, 1, { source: 'poll' })], 'state'));
+  }
+  await h.clock.advance(100);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => row.name),
+    ['A', 'B', 'C', 'A'],
+  );
+});
