@@ -1,0 +1,85 @@
+import type { Reading, ReadingValue } from '../readings.js';
+import { HealthError } from './errors.js';
+import { type AlertRule, type CompiledAlertRule, compileAlertRule, conditionHolds } from './rules.js';
+
+export interface AlertTransition {
+  alert: string;
+  item: string;
+  printer: string;
+  state: 'raised' | 'cleared';
+  /** The value that caused the transition. */
+  value: ReadingValue;
+  /** The reading's time. */
+  time: number;
+  severity: string;
+}
+
+export interface ActiveAlert {
+  alert: string;
+  item: string;
+  printer: string;
+  severity: string;
+  value: ReadingValue;
+  raisedAt: number;
+}
+
+export interface AlertTracker {
+  /**
+   * Evaluates every rule for this reading's item. Returns a `raised` when a condition becomes true,
+   * a `cleared` when it stops being true, nothing while it stays as it was. Only GOOD readings count:
+   * a BAD or UNKNOWN value says nothing about the printer. Readings are taken in arrival order.
+   */
+  observe(reading: Reading): AlertTransition[];
+  /** Alerts raised and not yet cleared, for the CLI. */
+  active(): ActiveAlert[];
+}
+
+/** Throws HEALTH_RULE_INVALID for a bad rule or a second rule with the same alert name on one item. */
+export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
+  const compiled = rules.map((rule, index) => compileAlertRule(rule, index));
+  const rulesByItem = new Map<string, { rule: CompiledAlertRule; index: number }[]>();
+  compiled.forEach((rule, index) => {
+    const forItem = rulesByItem.get(rule.item) ?? [];
+    if (forItem.some((other) => other.rule.alert === rule.alert)) {
+      throw new HealthError('HEALTH_RULE_INVALID', 'alert name used twice on one item', {
+        ruleIndex: index,
+        alert: rule.alert,
+        field: 'alert',
+      });
+    }
+    forItem.push({ rule, index });
+    rulesByItem.set(rule.item, forItem);
+  });
+  // key: printer + rule index; a present entry means the alert is raised
+  const raised = new Map<string, ActiveAlert>();
+
+  function observe(reading: Reading): AlertTransition[] {
+    if (reading.quality !== 'GOOD') return [];
+    const transitions: AlertTransition[] = [];
+    for (const { rule, index } of rulesByItem.get(reading.item) ?? []) {
+      const holds = conditionHolds(rule, reading.value);
+      if (holds === undefined) continue;
+      const key = `${reading.printer}\u0000${index}`;
+      const wasRaised = raised.has(key);
+      if (holds === wasRaised) continue;
+      const transition: AlertTransition = {
+        alert: rule.alert,
+        item: rule.item,
+        printer: reading.printer,
+        state: holds ? 'raised' : 'cleared',
+        value: reading.value,
+        time: reading.time,
+        severity: rule.severity,
+      };
+      if (holds) {
+        raised.set(key, { alert: rule.alert, item: rule.item, printer: reading.printer, severity: rule.severity, value: reading.value, raisedAt: reading.time });
+      } else {
+        raised.delete(key);
+      }
+      transitions.push(transition);
+    }
+    return transitions;
+  }
+
+  return { observe, active: () => [...raised.values()].map((alert) => ({ ...alert })) };
+}

@@ -1,0 +1,112 @@
+import type { Reading, ReadingSource } from '../readings.js';
+import { HealthError } from './errors.js';
+
+/** The sources a printer's data arrives by; `health` is the adapter's own and has no liveness. */
+export const LIVENESS_SOURCES = Object.freeze(['filebeat', 'metricbeat', 'poll', 'push'] as const);
+export type LivenessSource = (typeof LIVENESS_SOURCES)[number] & ReadingSource;
+
+/**
+ * - online: every expected source is fresh.
+ * - degraded: at least one expected source is fresh and at least one is stale or failing.
+ * - offline: no expected source is fresh.
+ * A source is fresh when it was seen within its `staleAfterMs` (an age equal to the threshold is
+ * still fresh) and no failure was reported after it was last seen.
+ */
+export type PrinterLiveness = 'online' | 'degraded' | 'offline';
+
+export interface LivenessThresholds {
+  staleAfterMs: Readonly<Record<LivenessSource, number>>;
+}
+
+/** Thresholds as callers give them: any source left out keeps its default. */
+export interface LivenessThresholdOverrides {
+  staleAfterMs?: Readonly<Partial<Record<LivenessSource, number>>>;
+}
+
+/** Filebeat sends only when the printer logs, so it gets the most slack; Metricbeat reports every 10 s by default. */
+export const LIVENESS_DEFAULTS: LivenessThresholds = Object.freeze({
+  staleAfterMs: Object.freeze({ filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 }),
+});
+
+export interface SourceLiveness {
+  source: LivenessSource;
+  lastSeenAt?: number;
+  lastFailedAt?: number;
+  /** The most recent report about this source was a failure. */
+  failing: boolean;
+  fresh: boolean;
+}
+
+export interface LivenessTracker {
+  /** Data (or a successful poll) arrived from this source at `at`. */
+  seen(source: LivenessSource, at: number): void;
+  /** The source failed at `at` (a poll that timed out, a connection that broke). */
+  failed(source: LivenessSource, at: number): void;
+  /** seen() for a GOOD or UNKNOWN reading, failed() for a BAD poll reading, at its receivedAt. */
+  observe(reading: Reading): void;
+  /** Pure over what was recorded: the same `now` gives the same answer. */
+  printerState(now: number, thresholds?: LivenessThresholdOverrides): PrinterLiveness;
+  sources(now: number, thresholds?: LivenessThresholdOverrides): SourceLiveness[];
+}
+
+interface SourceRecord {
+  lastSeenAt?: number;
+  lastFailedAt?: number;
+  failing: boolean;
+}
+
+function isLivenessSource(source: string): source is LivenessSource {
+  return (LIVENESS_SOURCES as readonly string[]).includes(source);
+}
+
+/** Throws HEALTH_NO_SOURCES for an empty or unknown source list. */
+export function createLivenessTracker(expected: readonly LivenessSource[]): LivenessTracker {
+  const sources = [...new Set(expected)];
+  if (sources.length === 0) throw new HealthError('HEALTH_NO_SOURCES', 'a printer needs at least one expected source');
+  for (const source of sources) {
+    if (!isLivenessSource(source)) throw new HealthError('HEALTH_NO_SOURCES', 'unknown source', { source });
+  }
+  const records = new Map<LivenessSource, SourceRecord>(sources.map((source) => [source, { failing: false }]));
+
+  function seen(source: LivenessSource, at: number): void {
+    const record = records.get(source);
+    if (!record) return;
+    record.lastSeenAt = Math.max(record.lastSeenAt ?? at, at);
+    record.failing = false;
+  }
+
+  function failed(source: LivenessSource, at: number): void {
+    const record = records.get(source);
+    if (!record) return;
+    record.lastFailedAt = Math.max(record.lastFailedAt ?? at, at);
+    record.failing = true;
+  }
+
+  function observe(reading: Reading): void {
+    if (!isLivenessSource(reading.source)) return;
+    // only a poll turns its own failure into BAD readings; a BAD value from a Beat still proves the Beat is alive
+    if (reading.quality === 'BAD' && reading.source === 'poll') failed(reading.source, reading.receivedAt);
+    else seen(reading.source, reading.receivedAt);
+  }
+
+  function describe(now: number, thresholds: LivenessThresholdOverrides = {}): SourceLiveness[] {
+    return sources.map((source) => {
+      const record = records.get(source) ?? { failing: false };
+      const limit = thresholds.staleAfterMs?.[source] ?? LIVENESS_DEFAULTS.staleAfterMs[source];
+      if (!Number.isFinite(limit) || limit < 0) {
+        throw new HealthError('HEALTH_THRESHOLD_INVALID', 'staleAfterMs must be a number >= 0', { source });
+      }
+      const fresh = record.lastSeenAt !== undefined && !record.failing && now - record.lastSeenAt <= limit;
+      return { source, ...record, fresh };
+    });
+  }
+
+  function printerState(now: number, thresholds: LivenessThresholdOverrides = {}): PrinterLiveness {
+    const described = describe(now, thresholds);
+    const fresh = described.filter((source) => source.fresh).length;
+    if (fresh === described.length) return 'online';
+    return fresh === 0 ? 'offline' : 'degraded';
+  }
+
+  return { seen, failed, observe, printerState, sources: describe };
+}
