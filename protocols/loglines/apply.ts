@@ -1,0 +1,74 @@
+import type { Reading } from '../readings.js';
+import { convertCapture, parseIsoTimestamp } from './convert.js';
+import type { CompiledLogRules } from './rules.js';
+
+/** What happened to lines, for the collector's stats; `conversion_failed` counts items, the rest lines. */
+export type LogLineCounter = 'matched' | 'no_match' | 'too_long' | 'conversion_failed' | 'time_fallback';
+export type LogLineCounters = Record<LogLineCounter, number>;
+
+export function createLogLineCounters(): LogLineCounters {
+  return { matched: 0, no_match: 0, too_long: 0, conversion_failed: 0, time_fallback: 0 };
+}
+
+export interface LogLineContext {
+  printer: string;
+  /** Stable id of the line (e.g. file + offset); each reading gets `${eventId}#${item}`. */
+  eventId: string;
+  receivedAt: number;
+  /** Device time to use when the line's timestamp is missing or unreadable (e.g. the Beats @timestamp). */
+  fallbackTime: number;
+  counters?: LogLineCounters;
+}
+
+export type LogLineResult = { readings: Reading[] } | { unmatched: true; reason: 'too_long' | 'no_match' };
+
+function count(ctx: LogLineContext, counter: LogLineCounter): void {
+  if (ctx.counters) ctx.counters[counter] += 1;
+}
+
+/**
+ * Turns one log line into readings with the first rule that matches it. Nothing of the raw line
+ * survives except the typed values of configured items; unmatched lines yield nothing.
+ * Never throws for any line.
+ */
+export function applyLogRules(rules: CompiledLogRules, line: string, ctx: LogLineContext): LogLineResult {
+  // The cap comes before any regex: it bounds the work a pattern can do on one line.
+  if (line.length > rules.limits.maxLineLength) {
+    count(ctx, 'too_long');
+    return { unmatched: true, reason: 'too_long' };
+  }
+  for (const rule of rules.rules) {
+    rule.pattern.lastIndex = 0;
+    const groups = rule.pattern.exec(line);
+    if (!groups) continue;
+    count(ctx, 'matched');
+    const timeText = groups[rule.timeGroup];
+    let time = timeText === undefined ? undefined : parseIsoTimestamp(timeText);
+    if (time === undefined) {
+      count(ctx, 'time_fallback');
+      time = ctx.fallbackTime;
+    }
+    const readings: Reading[] = [];
+    for (const item of rule.items) {
+      const converted = convertCapture(item.type, groups[item.group], rules.limits.maxStringLength);
+      if (!converted.ok) {
+        count(ctx, 'conversion_failed');
+        continue;
+      }
+      readings.push({
+        printer: ctx.printer,
+        item: item.item,
+        value: converted.value,
+        ...(item.unit === undefined ? {} : { unit: item.unit }),
+        time,
+        receivedAt: ctx.receivedAt,
+        quality: 'GOOD',
+        source: 'filebeat',
+        eventId: `${ctx.eventId}#${item.item}`,
+      });
+    }
+    return { readings };
+  }
+  count(ctx, 'no_match');
+  return { unmatched: true, reason: 'no_match' };
+}

@@ -1,0 +1,275 @@
+import type { RawData, WebSocket } from 'ws';
+import type { Logger } from '../../config/logging.js';
+import type { PushErrorCode } from './errors.js';
+import { type PushMessage, type PushMessageLimits, type PushReading, decodePushMessage } from './message.js';
+import { PUSH_CLOSE_CODES, closeReason, encodeAck, encodeError } from './replies.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** One message handed to the application; ack() once every reading of it is delivered. */
+export interface PushDelivery {
+  printerId: string;
+  connectionId: string;
+  seq: number;
+  time: number;
+  readings: PushReading[];
+  /**
+   * Sends `{"ack":seq}`. Acks are per message, not cumulative, and may come in any order; the
+   * printer forgets exactly the acknowledged message. Calling it twice, or after the connection
+   * ended, does nothing (the printer re-sends on its next connection and the uplink drops duplicates).
+   */
+  ack(): void;
+}
+
+/** Why reading from a connection is stopped; reading resumes when no reason is left. */
+export type PushPauseReason = 'application' | 'rate' | 'acks';
+
+export interface PushConnectionInfo {
+  connectionId: string;
+  printerId: string;
+  remoteAddress: string;
+  connectedAt: number;
+  received: number;
+  delivered: number;
+  acked: number;
+  /** Delivered to the application and not yet acknowledged. */
+  pendingAcks: number;
+  /** Received and held back (rate limit, application pause, too many pending acks). */
+  held: number;
+  pausedBy: PushPauseReason[];
+}
+
+export interface PushConnectionLimits {
+  maxMessagesPerSecond: number;
+  burstMessages: number;
+  maxPendingAcks: number;
+  maxHeldMessages: number;
+  pingIntervalMs: number;
+  messageLimits: PushMessageLimits;
+}
+
+export interface PushConnectionOptions {
+  connectionId: string;
+  printerId: string;
+  remoteAddress: string;
+  socket: WebSocket;
+  limits: PushConnectionLimits;
+  logger: Logger;
+  onMessage(delivery: PushDelivery): void;
+  onClosed(connection: PushConnection): void;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/**
+ * One authenticated printer connection: validates messages, paces them to the application
+ * (rate, pending acks, explicit pause) and sends acks. Pacing never drops a message: it holds the
+ * few already read and pauses the socket, so TCP backpressure reaches the printer.
+ */
+export class PushConnection {
+  readonly connectionId: string;
+  readonly printerId: string;
+  private readonly socket: WebSocket;
+  private readonly limits: PushConnectionLimits;
+  private readonly log: Logger;
+  private readonly bucket: TokenBucket;
+  private readonly held: PushMessage[] = [];
+  private readonly pending = new Set<number>();
+  private readonly connectedAt = Date.now();
+  private counts = { received: 0, delivered: 0, acked: 0 };
+  private applicationPaused = false;
+  private ending = false;
+  private draining = false;
+  private rateTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private answeredPing = true;
+  private markClosed: () => void = () => {};
+  /** Settles once the socket has closed (handshake done or terminated). */
+  readonly closed = new Promise<void>((resolve) => {
+    this.markClosed = resolve;
+  });
+
+  constructor(private readonly options: PushConnectionOptions) {
+    this.connectionId = options.connectionId;
+    this.printerId = options.printerId;
+    this.socket = options.socket;
+    this.limits = options.limits;
+    this.log = options.logger.child({ printerId: this.printerId, connectionId: this.connectionId });
+    this.bucket = new TokenBucket(this.limits.maxMessagesPerSecond, this.limits.burstMessages, performance.now());
+    this.socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    this.socket.on('pong', () => {
+      this.answeredPing = true;
+    });
+    // ws closes by itself after these (1009 too big, 1007 bad UTF-8, 1002 protocol); log the why once.
+    this.socket.on('error', (error: Error & { code?: string }) => {
+      this.log.warn({ code: error.code, err: error.message }, 'push connection failed');
+    });
+    this.socket.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));
+    if (this.limits.pingIntervalMs > 0) {
+      this.pingTimer = setInterval(() => this.heartbeat(), this.limits.pingIntervalMs);
+      this.pingTimer.unref();
+    }
+  }
+
+  info(): PushConnectionInfo {
+    return {
+      connectionId: this.connectionId,
+      printerId: this.printerId,
+      remoteAddress: this.options.remoteAddress,
+      connectedAt: this.connectedAt,
+      ...this.counts,
+      pendingAcks: this.pending.size,
+      held: this.held.length,
+      pausedBy: this.pauseReasons(),
+    };
+  }
+
+  pause(): void {
+    this.applicationPaused = true;
+    this.updateFlow();
+  }
+
+  resume(): void {
+    this.applicationPaused = false;
+    this.drain();
+  }
+
+  /** Ends the connection gracefully (close handshake); ws enforces its own close timeout. */
+  end(code: number, reason: string): void {
+    if (this.ending) return;
+    this.ending = true;
+    this.held.length = 0;
+    this.socket.close(code, closeReason(reason));
+    // The peer's close frame must be read for the handshake to finish.
+    if (this.socket.isPaused) this.socket.resume();
+  }
+
+  terminate(): void {
+    this.ending = true;
+    this.socket.terminate();
+  }
+
+  private pauseReasons(): PushPauseReason[] {
+    const reasons: PushPauseReason[] = [];
+    if (this.applicationPaused) reasons.push('application');
+    if (this.rateTimer !== undefined) reasons.push('rate');
+    if (this.pending.size >= this.limits.maxPendingAcks) reasons.push('acks');
+    return reasons;
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.ending) return;
+    this.counts.received++;
+    if (isBinary) {
+      this.refuse('PUSH_BINARY_REFUSED', 'binary frames are not accepted; send JSON text', PUSH_CLOSE_CODES.unsupportedData);
+      return;
+    }
+    const decoded = decodePushMessage(rawText(data), this.limits.messageLimits);
+    if (!decoded.ok) {
+      this.refuse(decoded.problem.code, decoded.problem.message, PUSH_CLOSE_CODES.policy);
+      return;
+    }
+    const { seq } = decoded.message;
+    if (this.pending.has(seq) || this.held.some((message) => message.seq === seq)) {
+      this.refuse('PUSH_DUPLICATE_SEQ', `seq ${seq} is already in flight on this connection`, PUSH_CLOSE_CODES.policy);
+      return;
+    }
+    if (this.held.length >= this.limits.maxHeldMessages) {
+      this.refuse('PUSH_OVERFLOW', `more than ${this.limits.maxHeldMessages} messages held back`, PUSH_CLOSE_CODES.policy);
+      return;
+    }
+    this.held.push(decoded.message);
+    this.drain();
+  }
+
+  /** Hands held messages to the application while rate, pending acks and pause allow. */
+  private drain(): void {
+    if (this.draining || this.ending) return;
+    this.draining = true;
+    try {
+      while (this.held.length > 0 && !this.applicationPaused && this.pending.size < this.limits.maxPendingAcks) {
+        if (this.rateTimer !== undefined) break;
+        const now = performance.now(); // monotonic: wall-clock steps must not open the gate
+        if (!this.bucket.take(now)) {
+          this.rateTimer = setTimeout(() => {
+            this.rateTimer = undefined;
+            this.drain();
+          }, this.bucket.msUntilToken(now));
+          break;
+        }
+        const message = this.held.shift();
+        if (message) this.deliver(message);
+      }
+    } finally {
+      this.draining = false;
+    }
+    this.updateFlow();
+  }
+
+  private deliver(message: PushMessage): void {
+    this.pending.add(message.seq);
+    this.counts.delivered++;
+    try {
+      this.options.onMessage({
+        printerId: this.printerId,
+        connectionId: this.connectionId,
+        seq: message.seq,
+        time: message.time,
+        readings: message.readings,
+        ack: () => this.ack(message.seq),
+      });
+    } catch (error) {
+      // An application bug: the message stays unacknowledged and the printer re-sends it later.
+      this.log.error({ seq: message.seq, err: (error as Error).message }, 'push message handler threw');
+    }
+  }
+
+  private ack(seq: number): void {
+    if (this.ending || !this.pending.delete(seq)) return;
+    this.counts.acked++;
+    this.socket.send(encodeAck(seq));
+    this.drain();
+  }
+
+  /** Reading stops whenever something is held back, so at most one socket chunk is ever held. */
+  private updateFlow(): void {
+    if (this.ending) return;
+    const stop = this.held.length > 0 || this.applicationPaused || this.pending.size >= this.limits.maxPendingAcks;
+    if (stop && !this.socket.isPaused) this.socket.pause();
+    if (!stop && this.socket.isPaused) this.socket.resume();
+  }
+
+  private refuse(code: PushErrorCode, message: string, closeCode: number): void {
+    this.log.warn({ code, closeCode, reason: message }, 'push connection refused a message');
+    this.socket.send(encodeError(code, message));
+    this.end(closeCode, `${code}: ${message}`);
+  }
+
+  private heartbeat(): void {
+    // A paused socket cannot read the pong; a stalled uplink must not look like a dead printer.
+    if (this.socket.isPaused) {
+      this.answeredPing = true;
+      return;
+    }
+    if (!this.answeredPing) {
+      this.log.warn({ pingIntervalMs: this.limits.pingIntervalMs }, 'push connection did not answer a ping; terminating');
+      this.terminate();
+      return;
+    }
+    this.answeredPing = false;
+    this.socket.ping();
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.ending = true;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.rateTimer);
+    this.rateTimer = undefined;
+    this.held.length = 0;
+    this.log.info({ code, reason, pendingAcks: this.pending.size }, 'push connection closed');
+    this.options.onClosed(this);
+    this.markClosed();
+  }
+}

@@ -1,0 +1,154 @@
+import type { ReadingValue } from '../readings.js';
+
+/**
+ * Printer → adapter message of the push protocol (PROTOCOLS.md §6), decoded strictly by hand:
+ * `{"seq":<u53>,"time":<ms>,"readings":[{"item":"…","value":…,"unit"?:"…"}]}`. Unknown fields,
+ * wrong types and anything beyond the limits are refused with a stable code and the JSON path.
+ * Pure: text in, a message or a problem out; it never throws.
+ */
+export interface PushReading {
+  item: string;
+  value: ReadingValue;
+  unit?: string;
+}
+
+export interface PushMessage {
+  /** The printer's message number; the adapter acknowledges exactly this number. */
+  seq: number;
+  /** Device time of every reading in the message, ms since epoch. */
+  time: number;
+  readings: PushReading[];
+}
+
+export const PUSH_MESSAGE_LIMITS = Object.freeze({
+  maxReadingsPerMessage: 500,
+  maxStringValueLength: 256,
+  maxUnitLength: 16,
+});
+
+export type PushMessageLimits = { [K in keyof typeof PUSH_MESSAGE_LIMITS]: number };
+
+export type PushMessageErrorCode =
+  | 'PUSH_BAD_JSON'
+  | 'PUSH_NOT_AN_OBJECT'
+  | 'PUSH_UNKNOWN_FIELD'
+  | 'PUSH_BAD_SEQ'
+  | 'PUSH_BAD_TIME'
+  | 'PUSH_BAD_READINGS'
+  | 'PUSH_TOO_MANY_READINGS'
+  | 'PUSH_BAD_ITEM'
+  | 'PUSH_DUPLICATE_ITEM'
+  | 'PUSH_BAD_VALUE'
+  | 'PUSH_BAD_UNIT';
+
+export interface PushMessageProblem {
+  code: PushMessageErrorCode;
+  message: string;
+  /** Where in the message, e.g. "readings[3].item"; "" for the whole message. */
+  path: string;
+}
+
+export type PushDecodeResult = { ok: true; message: PushMessage } | { ok: false; problem: PushMessageProblem };
+
+/** Same charset as log-rule items: the name becomes a ThingWorx property name. */
+export const PUSH_ITEM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Latest instant a JS Date can hold. */
+const MAX_TIME_MS = 8.64e15;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+const MESSAGE_FIELDS = new Set(['seq', 'time', 'readings']);
+const READING_FIELDS = new Set(['item', 'value', 'unit']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function refuse(code: PushMessageErrorCode, path: string, message: string): PushDecodeResult {
+  return { ok: false, problem: { code, message: path ? `${path}: ${message}` : message, path } };
+}
+
+/** The first unknown key, shown short and escaped: it is untrusted text going into replies and logs. */
+function unknownField(value: Record<string, unknown>, known: ReadonlySet<string>): string | undefined {
+  const key = Object.keys(value).find((candidate) => !known.has(candidate));
+  if (key === undefined) return undefined;
+  if (/^[A-Za-z0-9_]{1,32}$/.test(key)) return key;
+  return `${JSON.stringify(key.slice(0, 24))}${key.length > 24 ? '…' : ''}`;
+}
+
+function checkReading(
+  value: unknown,
+  path: string,
+  limits: PushMessageLimits,
+): PushReading | PushDecodeResult {
+  if (!isRecord(value)) return refuse('PUSH_BAD_READINGS', path, 'must be an object');
+  const unknown = unknownField(value, READING_FIELDS);
+  if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', `${path}.${unknown}`, 'unknown field');
+  const { item, value: raw, unit } = value;
+  if (typeof item !== 'string' || !PUSH_ITEM_NAME.test(item)) {
+    return refuse('PUSH_BAD_ITEM', `${path}.item`, `must be a string matching ${PUSH_ITEM_NAME.source}`);
+  }
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) return refuse('PUSH_BAD_VALUE', `${path}.value`, 'must be a finite number');
+  } else if (typeof raw === 'string') {
+    if (raw.length > limits.maxStringValueLength || CONTROL_CHARACTER.test(raw)) {
+      return refuse(
+        'PUSH_BAD_VALUE',
+        `${path}.value`,
+        `a string value must be at most ${limits.maxStringValueLength} characters without control characters`,
+      );
+    }
+  } else if (typeof raw !== 'boolean') {
+    return refuse('PUSH_BAD_VALUE', `${path}.value`, 'must be a number, a string or a boolean');
+  }
+  if (unit !== undefined) {
+    if (typeof unit !== 'string' || unit.length === 0 || unit.length > limits.maxUnitLength || CONTROL_CHARACTER.test(unit)) {
+      return refuse('PUSH_BAD_UNIT', `${path}.unit`, `must be 1–${limits.maxUnitLength} characters without control characters`);
+    }
+  }
+  return unit === undefined ? { item, value: raw } : { item, value: raw, unit };
+}
+
+/** Validates an already parsed value (the client checks what it is about to send with this). */
+export function validatePushMessage(value: unknown, overrides: Partial<PushMessageLimits> = {}): PushDecodeResult {
+  const limits: PushMessageLimits = { ...PUSH_MESSAGE_LIMITS, ...overrides };
+  if (!isRecord(value)) return refuse('PUSH_NOT_AN_OBJECT', '', 'a message must be a JSON object');
+  const unknown = unknownField(value, MESSAGE_FIELDS);
+  if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', unknown, 'unknown field');
+  const { seq, time, readings } = value;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    return refuse('PUSH_BAD_SEQ', 'seq', 'must be an integer from 0 to 2^53-1');
+  }
+  if (typeof time !== 'number' || !Number.isInteger(time) || time < 0 || time > MAX_TIME_MS) {
+    return refuse('PUSH_BAD_TIME', 'time', 'must be an integer number of ms since 1970');
+  }
+  if (!Array.isArray(readings)) return refuse('PUSH_BAD_READINGS', 'readings', 'must be an array');
+  if (readings.length > limits.maxReadingsPerMessage) {
+    return refuse('PUSH_TOO_MANY_READINGS', 'readings', `more than ${limits.maxReadingsPerMessage} readings`);
+  }
+  const checked: PushReading[] = [];
+  const items = new Set<string>();
+  for (let index = 0; index < readings.length; index++) {
+    const path = `readings[${index}]`;
+    const reading = checkReading(readings[index], path, limits);
+    if ('ok' in reading) return reading;
+    // One message has one time: two values for one item would contradict each other.
+    if (items.has(reading.item)) return refuse('PUSH_DUPLICATE_ITEM', `${path}.item`, 'item appears twice');
+    items.add(reading.item);
+    checked.push(reading);
+  }
+  return { ok: true, message: { seq, time, readings: checked } };
+}
+
+export function decodePushMessage(text: string, overrides: Partial<PushMessageLimits> = {}): PushDecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // V8's message quotes the input; the reply and the log must not echo it.
+    return refuse('PUSH_BAD_JSON', '', 'not valid JSON');
+  }
+  return validatePushMessage(parsed, overrides);
+}
+
+export function encodePushMessage(message: PushMessage): string {
+  return JSON.stringify({ seq: message.seq, time: message.time, readings: message.readings });
+}

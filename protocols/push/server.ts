@@ -1,0 +1,259 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../../config/logging.js';
+import { type PushAuthenticator, parseBearerToken, verifiedSubject } from './auth.js';
+import { PushConnection, type PushConnectionInfo, type PushDelivery } from './connection.js';
+import { PUSH_MESSAGE_LIMITS, type PushMessageLimits } from './message.js';
+import { PUSH_CLOSE_CODES } from './replies.js';
+
+export const PUSH_SERVER_DEFAULTS = Object.freeze({
+  path: '/push/v1',
+  /** ws refuses a longer frame from its length header, before reading the payload (close 1009). */
+  maxMessageBytes: 64 * 1024,
+  /** Sustained messages per second per printer; above it the server stops reading (it holds, not closes). */
+  maxMessagesPerSecond: 20,
+  /** Messages a printer may send at once, e.g. re-sending its unacknowledged ones after a reconnect. */
+  burstMessages: 64,
+  /** Delivered but unacknowledged messages per connection before reading stops. */
+  maxPendingAcks: 64,
+  /** Messages already read while reading is stopped; beyond it the connection is closed (1008). */
+  maxHeldMessages: 1024,
+  /** Ping period; a connection that did not answer the previous ping is terminated. 0 turns it off. */
+  pingIntervalMs: 30_000,
+  /** TLS handshake and HTTP upgrade headers must complete within this. */
+  handshakeTimeoutMs: 10_000,
+  /** close() waits this long for close handshakes, then terminates. */
+  closeTimeoutMs: 5_000,
+});
+
+export type PushClientAuth = 'none' | 'optional' | 'required';
+
+export interface PushServerTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** CA(s) that sign client certificates. */
+  ca?: string | Buffer | (string | Buffer)[];
+  clientAuth: PushClientAuth;
+}
+
+export interface PushServerOptions {
+  host: string;
+  port: number;
+  path?: string;
+  tls?: PushServerTls;
+  maxMessageBytes?: number;
+  maxMessagesPerSecond?: number;
+  burstMessages?: number;
+  maxPendingAcks?: number;
+  maxHeldMessages?: number;
+  pingIntervalMs?: number;
+  handshakeTimeoutMs?: number;
+  closeTimeoutMs?: number;
+  messageLimits?: Partial<PushMessageLimits>;
+  authenticate: PushAuthenticator;
+  logger: Logger;
+  onMessage(delivery: PushDelivery): void;
+}
+
+export interface PushServer {
+  listen(): Promise<{ port: number }>;
+  /** Stops accepting, closes every connection (1001), waits for the close handshakes, then resolves. */
+  close(): Promise<void>;
+  connections(): PushConnectionInfo[];
+  /** Backpressure: stop reading from one connection until resume(). False if the connection is gone. */
+  pause(connectionId: string): boolean;
+  resume(connectionId: string): boolean;
+  /** Closes one connection gracefully, e.g. after a stall; the printer reconnects and re-sends. */
+  disconnect(connectionId: string, reason?: string): boolean;
+}
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+/** Answers an upgrade request that will not become a WebSocket, then ends the socket. */
+function refuseUpgrade(socket: Socket, status: number): void {
+  const challenge = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? ''}\r\nConnection: close\r\n${challenge}Content-Length: 0\r\n\r\n`);
+}
+
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://push.invalid').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The push protocol's listener (PROTOCOLS.md §6). Authentication happens at the HTTP upgrade
+ * (401, 404 for another path); one connection per printer — a newer one replaces the older
+ * (close 4000), because the older is most likely half-open after a network blip or a reboot.
+ */
+export function createPushServer(options: PushServerOptions): PushServer {
+  const settings = { ...PUSH_SERVER_DEFAULTS, ...withoutUndefined(options) };
+  const messageLimits: PushMessageLimits = { ...PUSH_MESSAGE_LIMITS, ...options.messageLimits };
+  const log = options.logger.child({ component: 'push-server' });
+  const byId = new Map<string, PushConnection>();
+  const byPrinter = new Map<string, PushConnection>();
+  let nextConnection = 1;
+  let closing = false;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: settings.maxMessageBytes,
+    perMessageDeflate: false, // no inflating attacker-chosen bytes
+    clientTracking: false,
+  });
+
+  const notUpgraded = (request: IncomingMessage, response: ServerResponse) => {
+    response.writeHead(pathOf(request) === settings.path ? 426 : 404, { Connection: 'close' }).end();
+  };
+  const server: Server = options.tls
+    ? createHttpsServer(
+        {
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ...(options.tls.ca === undefined ? {} : { ca: options.tls.ca }),
+          requestCert: options.tls.clientAuth !== 'none',
+          rejectUnauthorized: options.tls.clientAuth === 'required',
+          minVersion: 'TLSv1.2',
+          handshakeTimeout: settings.handshakeTimeoutMs,
+        },
+        notUpgraded,
+      )
+    : createHttpServer(notUpgraded);
+  server.headersTimeout = settings.handshakeTimeoutMs;
+  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
+    log.warn({ remoteAddress: socket.remoteAddress, code: error.code, err: error.message }, 'push TLS handshake failed');
+  });
+
+  function attach(socket: WebSocket, printerId: string, remoteAddress: string): void {
+    const connectionId = `push-${nextConnection++}`;
+    const older = byPrinter.get(printerId);
+    if (older) {
+      log.info({ printerId, older: older.connectionId, newer: connectionId }, 'push connection replaced by a newer one');
+      older.end(PUSH_CLOSE_CODES.replaced, 'replaced by a newer connection of the same printer');
+    }
+    const connection = new PushConnection({
+      connectionId,
+      printerId,
+      remoteAddress,
+      socket,
+      limits: {
+        maxMessagesPerSecond: settings.maxMessagesPerSecond,
+        burstMessages: settings.burstMessages,
+        maxPendingAcks: settings.maxPendingAcks,
+        maxHeldMessages: settings.maxHeldMessages,
+        pingIntervalMs: settings.pingIntervalMs,
+        messageLimits,
+      },
+      logger: options.logger,
+      onMessage: options.onMessage,
+      onClosed: (closed) => {
+        byId.delete(closed.connectionId);
+        if (byPrinter.get(closed.printerId) === closed) byPrinter.delete(closed.printerId);
+      },
+    });
+    byId.set(connectionId, connection);
+    byPrinter.set(printerId, connection);
+    log.info({ printerId, connectionId, remoteAddress }, 'push connection accepted');
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const remoteAddress = socket.remoteAddress ?? 'unknown';
+    // http stops listening for socket errors once it hands over an upgrade; a reset must not crash us.
+    const onEarlyError = () => socket.destroy();
+    socket.on('error', onEarlyError);
+    if (closing) return refuseUpgrade(socket, 503);
+    if (pathOf(request) !== settings.path) {
+      log.warn({ remoteAddress, path: pathOf(request) }, 'push upgrade refused: unknown path');
+      return refuseUpgrade(socket, 404);
+    }
+    const token = parseBearerToken(request.headers.authorization);
+    const tlsSubject = socket instanceof TLSSocket ? verifiedSubject(socket) : undefined;
+    let printerId: string | undefined;
+    try {
+      printerId = options.authenticate({
+        ...(token === undefined ? {} : { token }),
+        ...(tlsSubject === undefined ? {} : { tlsSubject }),
+        remoteAddress,
+      });
+    } catch (error) {
+      log.error({ remoteAddress, err: (error as Error).message }, 'push authenticator threw');
+      return refuseUpgrade(socket, 500);
+    }
+    if (printerId === undefined) {
+      const offered = token !== undefined ? 'token' : tlsSubject !== undefined ? 'certificate' : 'nothing';
+      log.warn({ remoteAddress, offered, tlsSubject }, 'push upgrade refused: not authenticated');
+      return refuseUpgrade(socket, 401);
+    }
+    const authenticated = printerId;
+    socket.off('error', onEarlyError); // ws takes over error handling from here
+    wss.handleUpgrade(request, socket, head, (ws) => attach(ws, authenticated, remoteAddress));
+  });
+
+  function find(connectionId: string): PushConnection | undefined {
+    return byId.get(connectionId);
+  }
+
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          server.on('error', (error) => log.error({ err: error.message }, 'push server error'));
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      }),
+
+    close: async () => {
+      closing = true;
+      const open = [...byId.values()];
+      for (const connection of open) connection.end(PUSH_CLOSE_CODES.shuttingDown, 'adapter shutting down');
+      const allClosed = Promise.all(open.map((connection) => connection.closed));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, settings.closeTimeoutMs);
+      });
+      await Promise.race([allClosed, timedOut]);
+      clearTimeout(timer);
+      for (const connection of byId.values()) connection.terminate();
+      await Promise.all(open.map((connection) => connection.closed));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      wss.close();
+    },
+
+    connections: () => [...byId.values()].map((connection) => connection.info()),
+
+    pause: (connectionId) => {
+      const connection = find(connectionId);
+      connection?.pause();
+      return connection !== undefined;
+    },
+
+    resume: (connectionId) => {
+      const connection = find(connectionId);
+      connection?.resume();
+      return connection !== undefined;
+    },
+
+    disconnect: (connectionId, reason = 'closed by the adapter') => {
+      const connection = find(connectionId);
+      connection?.end(PUSH_CLOSE_CODES.normal, reason);
+      return connection !== undefined;
+    },
+  };
+}
+
+/** Options spread over defaults must not reset a default to undefined. */
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

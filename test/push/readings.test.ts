@@ -1,0 +1,25 @@
+import test from 'ava';
+import { pushReadings } from '../../protocols/push/readings.js';
+
+test('push readings carry printer, device time, source and an event id that a re-send repeats', (t) => {
+  const delivery = {
+    printerId: 'p03',
+    seq: 41,
+    time: 1_764_238_502_123,
+    readings: [{ item: 'OxygenPpm', value: 380, unit: 'ppm' }, { item: 'BuildState', value: 'building' }],
+  };
+  const readings = pushReadings(delivery, 1_764_238_503_000);
+  t.deepEqual(readings[0], {
+    printer: 'p03',
+    item: 'OxygenPpm',
+    value: 380,
+    unit: 'ppm',
+    time: 1_764_238_502_123,
+    receivedAt: 1_764_238_503_000,
+    quality: 'GOOD',
+    source: 'push',
+    eventId: 'p03/push/41@1764238502123#OxygenPpm',
+  });
+  t.false('unit' in (readings[1] ?? {}));
+  t.deepEqual(pushReadings(delivery, 1).map((r) => r.eventId), readings.map((r) => r.eventId));
+});
