@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import test from 'ava';
-import { createLogger } from '../../config/logging.js';
+import { createLogger, effectiveLogLevel, isLogLevel } from '../../config/logging.js';
 
 function capture(): { stream: Writable; lines: string[] } {
   const lines: string[] = [];
@@ -23,4 +23,12 @@ test('secrets are redacted wherever they sit in a log line', (t) => {
   t.false(text.includes('k-789'));
   t.false(text.includes('t-1'));
   t.true(text.includes('[REDACTED]'));
+});
+
+test('LOG_LEVEL overrides the configured level when it names a level', (t) => {
+  t.is(effectiveLogLevel('info', { LOG_LEVEL: 'debug' }), 'debug');
+  t.is(effectiveLogLevel('warn', {}), 'warn');
+  t.is(effectiveLogLevel('warn', { LOG_LEVEL: 'verbose' }), 'warn');
+  t.true(isLogLevel('silent'));
+  t.false(isLogLevel('DEBUG'));
 });

@@ -1,0 +1,18 @@
+/** The configuration's public face: load or validate, resolve secrets, show redacted. */
+export { CONFIG_LIMITS, DEFAULTS, defaultCatalog } from './defaults.js';
+export { DEFAULT_FILESYSTEM_MOUNTS, filesystemUsageItem } from './default-catalog.js';
+export { type HostPort, isHostOrAddress, parseHostPort } from './endpoint.js';
+export { type LoadConfigOptions, loadConfigFile } from './load.js';
+export { type Redacted, type RedactedConfig, redactConfig } from './redact.js';
+export {
+  describeSecretSource,
+  type ResolveSecretOptions,
+  resolveSecret,
+  SecretError,
+  type SecretErrorCode,
+  type SecretSlot,
+  secretSlots,
+  unresolvableSecrets,
+} from './secrets.js';
+export type * from './types.js';
+export { validateConfig } from './validate.js';

@@ -1,0 +1,224 @@
+/**
+ * The adapter configuration as the rest of the code sees it: validated, with every default filled in
+ * (config/defaults.ts). Only validateConfig/loadConfigFile produce values of these types.
+ */
+import type { AlertType, CompiledAlertRule } from '../protocols/health/rules.js';
+import type { LogItemSpec, LogRuleSpec } from '../protocols/loglines/rules.js';
+import type { ReadingSource, ValueType } from '../protocols/readings.js';
+import type { LogLevel } from './logging.js';
+
+/**
+ * Where a secret comes from. The configuration never holds a secret itself; resolveSecret reads it at
+ * run time.
+ */
+export type SecretRef = { file: string } | { env: string };
+
+/** The sources a printer's data can arrive from (a Reading's source, minus the adapter's own health). */
+export type DataSource = Exclude<ReadingSource, 'health'>;
+
+export interface AdapterIdentity {
+  /** Short id of this adapter, e.g. "nuc-hall-3". */
+  id: string;
+  /** The adapter's own ThingWorx Thing (its health goes there). */
+  thing: string;
+}
+
+export interface LogSettings {
+  /** LOG_LEVEL in the environment overrides it when set (see effectiveLogLevel in config/logging.ts). */
+  level: LogLevel;
+}
+
+export interface ThingworxTls {
+  /** PEM bundle of extra CAs to trust for the ThingWorx server. */
+  caFile?: string;
+  /** Client certificate and key, when the server (or a gateway) asks for one. */
+  certFile?: string;
+  keyFile?: string;
+  keyPassphrase?: SecretRef;
+  /** Accept a self-signed server certificate. Off unless explicitly set. */
+  allowSelfSigned: boolean;
+  /** Allow an http:// URL. For tests and the local demo only: the app key would travel in clear text. */
+  allowInsecureHttp: boolean;
+}
+
+export type ThingworxTransportKind = 'rest' | 'alwayson';
+
+export interface ThingworxSettings {
+  /** Base URL without /Thingworx, e.g. https://twx.example.com:8443 (a reverse proxy's path prefix allowed). */
+  url: string;
+  transport: ThingworxTransportKind;
+  appKey: SecretRef;
+  tls: ThingworxTls;
+  requestTimeoutMs: number;
+  sessionCheckIntervalMs: number;
+  healthIntervalMs: number;
+}
+
+export type ClientAuth = 'none' | 'optional' | 'required';
+
+export interface ListenerTls {
+  certFile: string;
+  keyFile: string;
+  /** CA that client certificates must chain to; required when clientAuth is not none. */
+  caFile?: string;
+  keyPassphrase?: SecretRef;
+  clientAuth: ClientAuth;
+  handshakeTimeoutMs: number;
+}
+
+export interface BeatsLimits {
+  maxWindowEvents: number;
+  maxEventBytes: number;
+  maxCompressedBytes: number;
+  maxInflatedBytes: number;
+  maxBytesInFlight: number;
+  /** Interval of the keep-alive `ACK 0` while a window waits. */
+  keepAliveMs: number;
+  /** How long a window may wait before the connection is closed and the Beat re-sends. */
+  stallTimeoutMs: number;
+}
+
+export interface BeatsListener {
+  enabled: boolean;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  tls?: ListenerTls;
+  limits: BeatsLimits;
+}
+
+export interface PushListener {
+  enabled: boolean;
+  host: string;
+  port: number;
+  path: string;
+  tls?: ListenerTls;
+  maxMessageBytes: number;
+  maxMessagesPerSecond: number;
+}
+
+export interface ListenerSettings {
+  beats: BeatsListener;
+  push: PushListener;
+}
+
+export interface ControlSettings {
+  /** Unix socket the CLI talks to. */
+  socket: string;
+}
+
+export interface Backoff {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface UplinkSettings {
+  maxQueuedReadings: number;
+  maxQueuedBytes: number;
+  maxRowsPerCall: number;
+  flushIntervalMs: number;
+  maxInFlight: number;
+  dedupeEntries: number;
+  dedupeTtlMs: number;
+  conflationEntries: number;
+  backoff: Backoff;
+}
+
+export interface RestartPolicy {
+  /** Restarts allowed within periodMs before the supervisor gives up (escalates or parks). */
+  intensity: number;
+  periodMs: number;
+  backoff: Backoff;
+}
+
+export interface FleetPolicy {
+  intensity: number;
+  periodMs: number;
+  /** How long a parked (failed) printer waits before the fleet tries it again. */
+  parkRetryMs: number;
+}
+
+export interface SupervisionSettings {
+  printer: RestartPolicy;
+  fleet: FleetPolicy;
+  adapter: RestartPolicy;
+}
+
+export interface HealthSettings {
+  /** A source is stale when nothing arrived from it for this long. */
+  staleAfterMs: Record<DataSource, number>;
+  /** A printer is offline when nothing arrived from any source for this long. */
+  offlineAfterMs: number;
+}
+
+/** state: newer replaces older while queued (conflated); event: every value is delivered. */
+export type ItemLane = 'state' | 'event';
+
+export interface CatalogItem {
+  type: ValueType;
+  unit?: string;
+  lane: ItemLane;
+}
+
+/** A log-line rule as the line parser compiles it (protocols/loglines): { name?, match, time, items }. */
+export type LogRule = LogRuleSpec;
+export type LogRuleItem = LogItemSpec;
+
+export interface FamilyCatalog {
+  sources: DataSource[];
+  items: Record<string, CatalogItem>;
+  logRules: LogRule[];
+}
+
+export interface Catalog {
+  families: Record<string, FamilyCatalog>;
+}
+
+/** How Beats and push connections are matched to a printer; at least one field is set. */
+export interface PrinterIdentity {
+  /** Subject of the printer's TLS client certificate, e.g. "CN=printer-01". */
+  tlsSubject?: string;
+  /** `fields.printer_id` set in the printer's filebeat.yml / metricbeat.yml. */
+  fieldsPrinterId?: string;
+  /** `host.name` the Beats report. */
+  hostName?: string;
+  /** Source IP address of the printer's connections. */
+  remoteAddress?: string;
+}
+
+/**
+ * A local operating-limit check, shaped like a ThingWorx property alert (PROTOCOLS.md §4), with every
+ * default filled in: what protocols/health evaluates.
+ */
+export type OperatingLimit = CompiledAlertRule;
+export type LimitType = AlertType;
+
+export interface PrinterConfig {
+  /** [a-z0-9-], unique; used in actor paths and event ids. */
+  id: string;
+  family: string;
+  /** ThingWorx Thing name, unique. */
+  thing: string;
+  /** Printer-interface endpoint, host:port ([v6]:port for IPv6); split it with parseHostPort. */
+  address: string;
+  identity: PrinterIdentity;
+  pollIntervalMs: number;
+  pushToken?: SecretRef;
+  limits: OperatingLimit[];
+}
+
+export interface AdapterConfig {
+  adapter: AdapterIdentity;
+  log: LogSettings;
+  thingworx: ThingworxSettings;
+  listeners: ListenerSettings;
+  control: ControlSettings;
+  uplink: UplinkSettings;
+  supervision: SupervisionSettings;
+  health: HealthSettings;
+  catalog: Catalog;
+  printers: PrinterConfig[];
+}
+
+/** What validateConfig and loadConfigFile answer: the typed config, or every error found, one line each. */
+export type ConfigResult = { ok: true; config: AdapterConfig } | { ok: false; errors: string[] };
