@@ -1,0 +1,172 @@
+import type { PrinterConfig } from '../../config/types.js';
+import {
+  addDropCounts,
+  type CatalogView,
+  catalogView,
+  type DropCounts,
+  emptyDropCounts,
+  type Normalized,
+  normalizeBeatsEvents,
+  normalizeReadings,
+} from '../../protocols/catalog/normalizer.js';
+import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
+import type { PushDelivery } from '../../protocols/push/connection.js';
+import { pushReadings } from '../../protocols/push/readings.js';
+import type { Reading } from '../../protocols/readings.js';
+import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
+import type { AdapterEnvironment } from '../environment.js';
+import { exhaustive } from '../exhaustive.js';
+import type { HealthMessage } from '../health/messages.js';
+import type { IngressMessage } from '../ingress/messages.js';
+import { healthPath, INGRESS_PATH } from '../paths.js';
+import { type OutboundBatches, outboundFor } from '../uplink/outbound.js';
+import type { CollectorMessage, CollectorView } from './messages.js';
+
+/** What a collector must give back when its batch is delivered (or return unacknowledged when it stops). */
+type HeldSource = { kind: 'beats'; batch: BeatsBatch } | { kind: 'push'; delivery: PushDelivery };
+
+interface CollectorState {
+  catalog: CatalogView;
+  outbound: OutboundBatches<HeldSource>;
+  /** Sources paused while the uplink is busy; resumed on SpaceAvailable. */
+  paused: HeldSource[];
+  nextBatch: number;
+  view: Omit<CollectorView, 'pendingBatches' | 'waitingForSpace' | 'dropped'> & { dropped: DropCounts };
+}
+
+function release(source: HeldSource): void {
+  if (source.kind === 'beats') source.batch.ack();
+  else source.delivery.ack();
+}
+
+function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
+  if (source.kind === 'beats') source.batch.pause();
+  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.delivery.connectionId, paused: true } satisfies IngressMessage);
+  state.paused.push(source);
+}
+
+function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
+  for (const source of state.paused.splice(0)) {
+    if (source.kind === 'beats') source.batch.resume();
+    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.delivery.connectionId, paused: false } satisfies IngressMessage);
+  }
+}
+
+/**
+ * One printer's collector: Beats windows and push messages become catalogued readings, go to the
+ * uplink as one batch each, and are released to the printer (ACK) only once ThingWorx has them.
+ */
+export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConfig): Behaviour<CollectorState, CollectorMessage> {
+  const family = env.config.catalog.families[printer.family];
+  if (!family) throw new Error(`printer ${printer.id}: family ${printer.family} is not in the catalog`);
+
+  function accept(
+    state: CollectorState,
+    ctx: ActorContext<CollectorMessage>,
+    source: HeldSource,
+    sourceName: 'filebeat' | 'metricbeat' | 'push',
+    normalized: Normalized,
+  ): void {
+    const now = env.now();
+    addDropCounts(state.view.dropped, normalized.drops);
+    forwardToHealth(ctx, normalized.readings, now);
+    if (normalized.readings.length === 0) {
+      // Nothing in it may leave the adapter (unknown lines, JOBFILE, off-catalog): it is handled.
+      release(source);
+      return;
+    }
+    state.view.lastSeen[sourceName] = now;
+    state.view.readingsForwarded += normalized.readings.length;
+    const batchId = `${ctx.path}#${state.nextBatch++}`;
+    state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
+    if (state.outbound.busy) pause(state, source, ctx);
+  }
+
+  function forwardToHealth(ctx: ActorContext<CollectorMessage>, readings: readonly Reading[], at: number): void {
+    const bySource = new Map<Reading['source'], Reading[]>();
+    for (const reading of readings) {
+      const list = bySource.get(reading.source) ?? [];
+      list.push(reading);
+      bySource.set(reading.source, list);
+    }
+    for (const [source, list] of bySource) {
+      if (source === 'health') continue;
+      ctx.registry.tell(healthPath(printer.id), { type: 'Observed', source, readings: list, at } satisfies HealthMessage);
+    }
+  }
+
+  return {
+    init(ctx) {
+      return {
+        catalog: catalogView(family),
+        outbound: outboundFor<HeldSource, CollectorMessage>(ctx, { type: 'RetryOffer' }),
+        paused: [],
+        nextBatch: 1,
+        view: { windows: 0, pushMessages: 0, readingsForwarded: 0, dropped: emptyDropCounts(), lastSeen: {} },
+      };
+    },
+
+    handle(state, msg, ctx) {
+      switch (msg.type) {
+        case 'WindowReceived': {
+          state.view.windows++;
+          const normalized = normalizeBeatsEvents(printer.id, state.catalog, msg.batch.events, msg.batch.receivedAt);
+          const metrics = normalized.readings.some((r) => r.source === 'metricbeat');
+          accept(state, ctx, { kind: 'beats', batch: msg.batch }, metrics ? 'metricbeat' : 'filebeat', normalized);
+          return state;
+        }
+        case 'PushReceived': {
+          state.view.pushMessages++;
+          const normalized = normalizeReadings(state.catalog, pushReadings(msg.delivery, env.now()));
+          accept(state, ctx, { kind: 'push', delivery: msg.delivery }, 'push', normalized);
+          return state;
+        }
+        case 'OfferAnswered': {
+          const refused = state.outbound.answered(msg.batchId, msg.result);
+          if (refused) {
+            // Too big ever to fit: keeping it would stall this printer for good. Counted and logged.
+            state.view.dropped.not_sendable += refused.batch.readings.length;
+            ctx.log.error({ batchId: msg.batchId, detail: refused.detail }, 'uplink refused a batch for good; dropped');
+            release(refused.source);
+          }
+          return state;
+        }
+        case 'Delivered': {
+          const source = state.outbound.delivered(msg.batchId);
+          if (source) release(source);
+          return state;
+        }
+        case 'SpaceAvailable':
+          state.outbound.spaceAvailable();
+          if (!state.outbound.busy) resumeAll(state, ctx);
+          return state;
+        case 'UplinkStarted':
+          state.outbound.uplinkRestarted();
+          return state;
+        case 'RetryOffer':
+          state.outbound.retry();
+          if (!state.outbound.busy) resumeAll(state, ctx);
+          return state;
+        case 'Describe':
+          ctx.reply({
+            ...state.view,
+            pendingBatches: state.outbound.size,
+            waitingForSpace: state.outbound.busy,
+          } satisfies CollectorView);
+          return state;
+        default:
+          return exhaustive(msg);
+      }
+    },
+
+    terminate(state, _reason: ExitReason, ctx) {
+      // Whatever was not delivered goes back unacknowledged, at once, so the printer re-sends now
+      // rather than after its timeout.
+      resumeAll(state, ctx);
+      for (const source of state.outbound.takeAll()) {
+        if (source.kind === 'beats') source.batch.reject('collector stopped before delivery');
+        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.delivery.connectionId } satisfies IngressMessage);
+      }
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import type { PrinterConfig } from '../../config/types.js';
+import { type AlertTracker, type AlertTransition, createAlertTracker } from '../../protocols/health/alert-tracker.js';
+import { createLivenessTracker, type LivenessTracker, type PrinterLiveness } from '../../protocols/health/liveness.js';
+import type { Reading } from '../../protocols/readings.js';
+import type { ActorContext, Behaviour } from '../../supervision/index.js';
+import type { AdapterEnvironment } from '../environment.js';
+import { exhaustive } from '../exhaustive.js';
+import { type OutboundBatches, outboundFor } from '../uplink/outbound.js';
+import type { HealthMessage } from './messages.js';
+
+/** How often a printer's state is re-evaluated (sources go stale without any message arriving). */
+export const HEALTH_ACTOR_DEFAULTS = { evaluateEveryMs: 1_000, printerStateItem: 'PrinterState' } as const;
+
+interface HealthState {
+  alerts: AlertTracker;
+  liveness: LivenessTracker;
+  printerState: PrinterLiveness | undefined;
+  /** Alerts and state changes are kept until ThingWorx has them: an alert is never lost or conflated. */
+  outbound: OutboundBatches<undefined>;
+  nextBatch: number;
+  raised: number;
+  cleared: number;
+}
+
+export interface HealthView {
+  state: PrinterLiveness | undefined;
+  sources: ReturnType<LivenessTracker['sources']>;
+  activeAlerts: ReturnType<AlertTracker['active']>;
+  alertsRaised: number;
+  alertsCleared: number;
+  pendingBatches: number;
+}
+
+/**
+ * One printer's health: liveness per source (online / degraded / offline) and its operating limits,
+ * each alert raised once and cleared once, sent through the uplink's priority lane.
+ */
+export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig): Behaviour<HealthState, HealthMessage> {
+  const family = env.config.catalog.families[printer.family];
+  if (!family) throw new Error(`printer ${printer.id}: family ${printer.family} is not in the catalog`);
+  const thresholds = { staleAfterMs: env.config.health.staleAfterMs };
+
+  function send(state: HealthState, ctx: ActorContext<HealthMessage>, lane: 'alert' | 'state', readings: Reading[]): void {
+    const batchId = `${ctx.path}#${state.nextBatch++}`;
+    state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane, readings }, undefined);
+  }
+
+  function alertReading(transition: AlertTransition, now: number): Reading {
+    return {
+      printer: printer.id,
+      item: transition.alert,
+      value: transition.state === 'raised',
+      time: transition.time,
+      receivedAt: now,
+      quality: 'GOOD',
+      source: 'health',
+    };
+  }
+
+  function evaluate(state: HealthState, ctx: ActorContext<HealthMessage>): void {
+    const now = env.now();
+    const next = state.liveness.printerState(now, thresholds);
+    if (next === state.printerState) return;
+    ctx.log.info({ printer: printer.id, from: state.printerState, to: next }, 'printer state changed');
+    state.printerState = next;
+    const reading: Reading = {
+      printer: printer.id,
+      item: HEALTH_ACTOR_DEFAULTS.printerStateItem,
+      value: next,
+      time: now,
+      receivedAt: now,
+      quality: 'GOOD',
+      source: 'health',
+    };
+    send(state, ctx, 'state', [reading]);
+  }
+
+  return {
+    init(ctx) {
+      ctx.schedule({ type: 'EvaluateDue' }, HEALTH_ACTOR_DEFAULTS.evaluateEveryMs);
+      return {
+        alerts: createAlertTracker(printer.limits),
+        liveness: createLivenessTracker(family.sources),
+        printerState: undefined,
+        outbound: outboundFor<undefined, HealthMessage>(ctx, { type: 'RetryOffer' }),
+        nextBatch: 1,
+        raised: 0,
+        cleared: 0,
+      };
+    },
+
+    handle(state, msg, ctx) {
+      switch (msg.type) {
+        case 'Observed': {
+          const transitions: AlertTransition[] = [];
+          for (const reading of msg.readings) {
+            state.liveness.observe(reading);
+            transitions.push(...state.alerts.observe(reading));
+          }
+          if (msg.readings.length === 0) state.liveness.seen(msg.source, msg.at);
+          if (transitions.length > 0) {
+            for (const t of transitions) {
+              if (t.state === 'raised') state.raised++;
+              else state.cleared++;
+              ctx.log.warn({ printer: printer.id, alert: t.alert, item: t.item, value: t.value, state: t.state }, `alert ${t.state}`);
+            }
+            send(state, ctx, 'alert', transitions.map((t) => alertReading(t, msg.at)));
+          }
+          evaluate(state, ctx);
+          return state;
+        }
+        case 'SourceFailed':
+          state.liveness.failed(msg.source, msg.at);
+          evaluate(state, ctx);
+          return state;
+        case 'EvaluateDue':
+          ctx.schedule({ type: 'EvaluateDue' }, HEALTH_ACTOR_DEFAULTS.evaluateEveryMs);
+          evaluate(state, ctx);
+          return state;
+        case 'RetryOffer':
+          state.outbound.retry();
+          return state;
+        case 'OfferAnswered': {
+          const refused = state.outbound.answered(msg.batchId, msg.result);
+          if (refused) ctx.log.error({ batchId: msg.batchId, detail: refused.detail }, 'uplink refused a health batch');
+          return state;
+        }
+        case 'Delivered':
+          state.outbound.delivered(msg.batchId);
+          return state;
+        case 'SpaceAvailable':
+          state.outbound.spaceAvailable();
+          return state;
+        case 'UplinkStarted':
+          state.outbound.uplinkRestarted();
+          return state;
+        case 'Describe': {
+          const now = env.now();
+          ctx.reply({
+            state: state.printerState,
+            sources: state.liveness.sources(now, thresholds),
+            activeAlerts: state.alerts.active(),
+            alertsRaised: state.raised,
+            alertsCleared: state.cleared,
+            pendingBatches: state.outbound.size,
+          } satisfies HealthView);
+          return state;
+        }
+        default:
+          return exhaustive(msg);
+      }
+    },
+  };
+}

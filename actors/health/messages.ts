@@ -1,0 +1,14 @@
+import type { ReadingSource, Reading } from '../../protocols/readings.js';
+import type { UplinkNotice } from '../uplink/messages.js';
+
+/** What a printer's health actor handles. */
+export type HealthMessage =
+  /** Readings seen from a source (collector, poller): liveness and limit checks. */
+  | { type: 'Observed'; source: Exclude<ReadingSource, 'health'>; readings: readonly Reading[]; at: number }
+  /** A source failed (a poll timed out, a connection broke): it counts as down until it delivers again. */
+  | { type: 'SourceFailed'; source: Exclude<ReadingSource, 'health'>; at: number; reason: string }
+  /** Re-evaluate the printer state (sources go stale without any message arriving). */
+  | { type: 'EvaluateDue' }
+  | { type: 'RetryOffer' }
+  | { type: 'Describe' }
+  | UplinkNotice;

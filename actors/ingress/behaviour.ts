@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import { resolveSecret } from '../../config/secrets.js';
+import type { ListenerTls, PrinterConfig } from '../../config/types.js';
+import { identifyWindow } from '../../protocols/catalog/normalizer.js';
+import type { BeatsServer } from '../../protocols/lumberjack/server.js';
+import { createBeatsServer } from '../../protocols/lumberjack/server.js';
+import { anyAuthenticator, subjectAuthenticator, tokenAuthenticator } from '../../protocols/push/auth.js';
+import { createPushServer, type PushServer } from '../../protocols/push/server.js';
+import type { Behaviour } from '../../supervision/index.js';
+import type { CollectorMessage } from '../collector/messages.js';
+import type { AdapterEnvironment } from '../environment.js';
+import { exhaustive } from '../exhaustive.js';
+import { collectorPath } from '../paths.js';
+import type { IngressMessage, IngressView } from './messages.js';
+
+/** Unknown peers remembered for "log once per peer" and for the status view. */
+export const INGRESS_DEFAULTS = { maxRememberedUnknownPeers: 100 } as const;
+
+interface IngressState {
+  beats?: BeatsServer;
+  beatsAddress?: { host: string; port: number };
+  push?: PushServer;
+  pushAddress?: { host: string; port: number };
+  refusedUnknown: number;
+  refusedNoCollector: number;
+  unknownPeers: Set<string>;
+  /** Which printer each Beats connection turned out to be (learnt from its windows). */
+  printerByConnection: Map<string, string>;
+}
+
+interface LoadedTls {
+  cert: Buffer;
+  key: Buffer;
+  ca?: Buffer;
+  passphrase?: string;
+  clientAuth: ListenerTls['clientAuth'];
+}
+
+async function loadTls(tls: ListenerTls | undefined): Promise<LoadedTls | undefined> {
+  if (!tls) return undefined;
+  return {
+    cert: await readFile(tls.certFile),
+    key: await readFile(tls.keyFile),
+    ...(tls.caFile ? { ca: await readFile(tls.caFile) } : {}),
+    ...(tls.keyPassphrase ? { passphrase: await resolveSecret(tls.keyPassphrase) } : {}),
+    clientAuth: tls.clientAuth,
+  };
+}
+
+async function pushTokens(printers: readonly PrinterConfig[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const printer of printers) {
+    if (printer.pushToken) tokens.set(printer.id, await resolveSecret(printer.pushToken));
+  }
+  return tokens;
+}
+
+/**
+ * Owns the printer-facing listeners (Beats, push) and routes each window or message to its
+ * printer's collector. Nothing else in the adapter listens on the network.
+ */
+export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressState, IngressMessage> {
+  const { config } = env;
+  const identities = config.printers.map((p) => ({ id: p.id, identity: p.identity }));
+
+  return {
+    async init(ctx) {
+      const state: IngressState = {
+        refusedUnknown: 0,
+        refusedNoCollector: 0,
+        unknownPeers: new Set(),
+        printerByConnection: new Map(),
+      };
+      const { beats, push } = config.listeners;
+      if (beats.enabled) {
+        const tls = await loadTls(beats.tls);
+        state.beats = createBeatsServer({
+          host: beats.host,
+          port: beats.port,
+          ...(tls ? { tls } : {}),
+          limits: { ...beats.limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
+          logger: ctx.log.child({ listener: 'beats' }),
+          onWindow: (batch) => ctx.tellSelf({ type: 'WindowArrived', batch }),
+        });
+        state.beatsAddress = await state.beats.listen();
+        ctx.log.info(state.beatsAddress, 'beats listener ready');
+      }
+      if (push.enabled) {
+        const tls = await loadTls(push.tls);
+        const subjects = new Map(
+          config.printers.flatMap((p) => (p.identity.tlsSubject ? [[p.id, p.identity.tlsSubject] as const] : [])),
+        );
+        state.push = createPushServer({
+          host: push.host,
+          port: push.port,
+          path: push.path,
+          ...(tls ? { tls } : {}),
+          maxMessageBytes: push.maxMessageBytes,
+          maxMessagesPerSecond: push.maxMessagesPerSecond,
+          authenticate: anyAuthenticator(subjectAuthenticator(subjects), tokenAuthenticator(await pushTokens(config.printers))),
+          logger: ctx.log.child({ listener: 'push' }),
+          onMessage: (delivery) => ctx.tellSelf({ type: 'PushArrived', delivery }),
+        });
+        const { port } = await state.push.listen();
+        state.pushAddress = { host: push.host, port };
+        ctx.log.info(state.pushAddress, 'push listener ready');
+      }
+      return state;
+    },
+
+    handle(state, msg, ctx) {
+      switch (msg.type) {
+        case 'WindowArrived': {
+          const { batch } = msg;
+          const printer = identifyWindow(batch.peer, batch.events, identities);
+          if (printer === undefined) {
+            state.refusedUnknown++;
+            const peer = batch.peer.tlsSubject ?? batch.peer.remoteAddress;
+            if (!state.unknownPeers.has(peer) && state.unknownPeers.size < INGRESS_DEFAULTS.maxRememberedUnknownPeers) {
+              state.unknownPeers.add(peer);
+              ctx.log.warn({ peer: batch.peer, connectionId: batch.connectionId }, 'beats connection from an unknown printer refused');
+            }
+            batch.reject('unknown printer');
+            return state;
+          }
+          state.printerByConnection.set(batch.connectionId, printer);
+          const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
+          if (!delivered) {
+            // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
+            state.refusedNoCollector++;
+            batch.reject(`collector of ${printer} is not running`);
+          }
+          return state;
+        }
+        case 'PushArrived': {
+          const { delivery } = msg;
+          const delivered = ctx.registry.tell(collectorPath(delivery.printerId), {
+            type: 'PushReceived',
+            delivery,
+          } satisfies CollectorMessage);
+          if (!delivered) {
+            state.refusedNoCollector++;
+            state.push?.disconnect(delivery.connectionId, 'collector restarting');
+          }
+          return state;
+        }
+        case 'PausePush':
+          if (msg.paused) state.push?.pause(msg.connectionId);
+          else state.push?.resume(msg.connectionId);
+          return state;
+        case 'DropPushConnection':
+          state.push?.disconnect(msg.connectionId, 'collector stopped before delivery');
+          return state;
+        case 'Describe': {
+          const beatsConnections = state.beats?.connections() ?? [];
+          const pushConnections = state.push?.connections() ?? [];
+          const connected = new Set<string>();
+          for (const connection of pushConnections) connected.add(connection.printerId);
+          const live = new Set(beatsConnections.map((connection) => connection.id));
+          for (const [connectionId, printer] of state.printerByConnection) {
+            if (live.has(connectionId)) connected.add(printer);
+            else state.printerByConnection.delete(connectionId);
+          }
+          const view: IngressView = {
+            ...(state.beatsAddress ? { beats: { ...state.beatsAddress, connections: beatsConnections.length } } : {}),
+            ...(state.pushAddress ? { push: { ...state.pushAddress, connections: pushConnections.length } } : {}),
+            printersConnected: connected.size,
+            refusedUnknown: state.refusedUnknown,
+            refusedNoCollector: state.refusedNoCollector,
+            unknownPeers: [...state.unknownPeers],
+          };
+          ctx.reply(view);
+          return state;
+        }
+        default:
+          return exhaustive(msg);
+      }
+    },
+
+    async terminate(state) {
+      // Closing stops accepting and closes connections gracefully; unacknowledged data is re-sent.
+      await Promise.all([state.beats?.close(), state.push?.close()]);
+    },
+  };
+}

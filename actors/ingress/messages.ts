@@ -1,0 +1,21 @@
+import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
+import type { PushDelivery } from '../../protocols/push/connection.js';
+
+/** What the ingress actor handles. */
+export type IngressMessage =
+  | { type: 'WindowArrived'; batch: BeatsBatch }
+  | { type: 'PushArrived'; delivery: PushDelivery }
+  /** A collector asks to stop (or start again) reading a push connection: the uplink is busy. */
+  | { type: 'PausePush'; connectionId: string; paused: boolean }
+  /** A collector stopped with this connection's messages unacknowledged: close it so the printer re-sends. */
+  | { type: 'DropPushConnection'; connectionId: string }
+  | { type: 'Describe' };
+
+export interface IngressView {
+  beats?: { host: string; port: number; connections: number };
+  push?: { host: string; port: number; connections: number };
+  printersConnected: number;
+  refusedUnknown: number;
+  refusedNoCollector: number;
+  unknownPeers: string[];
+}

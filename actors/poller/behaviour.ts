@@ -1,0 +1,128 @@
+import { parseHostPort } from '../../config/endpoint.js';
+import type { PrinterConfig } from '../../config/types.js';
+import { type CatalogView, catalogView, normalizeReadings } from '../../protocols/catalog/normalizer.js';
+import { createPrinterClient, type PrinterClient } from '../../protocols/printer/client.js';
+import { isPipError } from '../../protocols/printer/errors.js';
+import { badPollReadings, type PollReplies, pollReadings } from '../../protocols/printer/poll-readings.js';
+import type { Reading } from '../../protocols/readings.js';
+import type { ActorContext, Behaviour } from '../../supervision/index.js';
+import type { AdapterEnvironment } from '../environment.js';
+import { exhaustive } from '../exhaustive.js';
+import type { HealthMessage } from '../health/messages.js';
+import { healthPath, UPLINK_PATH } from '../paths.js';
+import type { UplinkMessage } from '../uplink/messages.js';
+import type { PollerMessage, PollerView } from './messages.js';
+
+interface PollerState {
+  client: PrinterClient;
+  catalog: CatalogView;
+  polling: boolean;
+  lastGood: Reading[];
+  nextBatch: number;
+  view: Omit<PollerView, 'connection'>;
+}
+
+async function pollOnce(client: PrinterClient): Promise<PollReplies> {
+  // One query at a time: the printer-interface protocol allows one outstanding request.
+  const status = await client.status();
+  const sensors = await client.sensors();
+  const consumables = await client.consumables();
+  return { status, sensors, consumables };
+}
+
+/**
+ * Queries one printer periodically with the read-only printer-interface ops. Poll readings are
+ * state (newer replaces older), so a round the uplink cannot take now is skipped, not queued.
+ */
+export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig): Behaviour<PollerState, PollerMessage> {
+  const family = env.config.catalog.families[printer.family];
+  if (!family) throw new Error(`printer ${printer.id}: family ${printer.family} is not in the catalog`);
+  const endpoint = parseHostPort(printer.address);
+  if (!endpoint) throw new Error(`printer ${printer.id}: address ${printer.address} is not host:port`);
+
+  function offer(state: PollerState, ctx: ActorContext<PollerMessage>, readings: Reading[]): void {
+    const kept = normalizeReadings(state.catalog, readings).readings;
+    if (kept.length === 0) return;
+    const batch = { batchId: `${ctx.path}#${state.nextBatch++}`, sender: ctx.path, thing: printer.thing, lane: 'state' as const, readings: kept };
+    if (!ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch } satisfies UplinkMessage)) state.view.skippedBusy++;
+  }
+
+  function tellHealth(ctx: ActorContext<PollerMessage>, msg: HealthMessage): void {
+    ctx.registry.tell(healthPath(printer.id), msg);
+  }
+
+  return {
+    init(ctx) {
+      const client = createPrinterClient({
+        host: endpoint.host,
+        port: endpoint.port,
+        logger: ctx.log,
+        name: printer.id,
+      });
+      ctx.tellSelf({ type: 'PollDue' });
+      return {
+        client,
+        catalog: catalogView(family),
+        polling: false,
+        lastGood: [],
+        nextBatch: 1,
+        view: { polls: 0, failures: 0, skippedBusy: 0 },
+      };
+    },
+
+    handle(state, msg, ctx) {
+      switch (msg.type) {
+        case 'PollDue':
+          ctx.schedule({ type: 'PollDue' }, printer.pollIntervalMs);
+          if (state.polling) return state;
+          state.polling = true;
+          // Off the mailbox: a slow printer must not make the poller deaf to pings and the CLI.
+          pollOnce(state.client).then(
+            (replies) => ctx.tellSelf({ type: 'PollCompleted', replies, at: env.now() }),
+            (error: unknown) =>
+              ctx.tellSelf({
+                type: 'PollFailed',
+                code: isPipError(error) ? error.code : 'PIP_UNEXPECTED',
+                message: error instanceof Error ? error.message : String(error),
+                at: env.now(),
+              }),
+          );
+          return state;
+        case 'PollCompleted': {
+          state.polling = false;
+          state.view.polls++;
+          state.view.lastPollAt = msg.at;
+          const readings = pollReadings(printer.id, msg.replies, msg.at);
+          state.lastGood = readings;
+          tellHealth(ctx, { type: 'Observed', source: 'poll', readings, at: msg.at });
+          offer(state, ctx, readings);
+          return state;
+        }
+        case 'PollFailed': {
+          state.polling = false;
+          state.view.failures++;
+          state.view.lastError = { code: msg.code, message: msg.message, at: msg.at };
+          tellHealth(ctx, { type: 'SourceFailed', source: 'poll', at: msg.at, reason: msg.code });
+          offer(state, ctx, badPollReadings(printer.id, state.lastGood, msg.at));
+          return state;
+        }
+        case 'OfferAnswered':
+          if (msg.result.kind !== 'accepted') state.view.skippedBusy++;
+          return state;
+        case 'Delivered':
+        case 'SpaceAvailable':
+        case 'UplinkStarted':
+          return state;
+        case 'Describe':
+          ctx.reply({ ...state.view, connection: state.client.connection() } satisfies PollerView);
+          return state;
+        default:
+          return exhaustive(msg);
+      }
+    },
+
+    async terminate(state) {
+      await state.client.close();
+    },
+  };
+}

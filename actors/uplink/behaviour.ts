@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { resolveSecret } from '../../config/secrets.js';
+import type { AdapterConfig } from '../../config/types.js';
+import { adapterHealthRows } from '../../protocols/thingworx/adapter-health.js';
+import { createRestTransport } from '../../protocols/thingworx/rest-transport.js';
+import type { RestTlsOptions } from '../../protocols/thingworx/https-agent.js';
+import type { ThingworxTransport } from '../../protocols/thingworx/types.js';
+import type { Reading } from '../../protocols/readings.js';
+import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
+import type { AdapterEnvironment } from '../environment.js';
+import { exhaustive } from '../exhaustive.js';
+import { collectorPath, healthPath, INGRESS_PATH } from '../paths.js';
+import { DeliveryEngine } from './delivery-engine.js';
+import type { UplinkMessage, UplinkNotice } from './messages.js';
+
+/** How long an orderly stop waits for ThingWorx to take what is queued (SIGTERM drain). */
+export const UPLINK_ACTOR_DEFAULTS = { shutdownDrainMs: 10_000, ingressAskMs: 500 } as const;
+
+interface UplinkState {
+  engine: DeliveryEngine;
+  transport: ThingworxTransport;
+  appKey: { current: string };
+  startedAt: number;
+}
+
+// Each incarnation announces itself with a new number so senders can tell a restart from a delay.
+let incarnations = 0;
+
+async function readTls(config: AdapterConfig): Promise<RestTlsOptions> {
+  const { tls } = config.thingworx;
+  const tlsOptions: RestTlsOptions = { allowSelfSigned: tls.allowSelfSigned };
+  if (tls.caFile) tlsOptions.ca = await readFile(tls.caFile);
+  if (tls.certFile) tlsOptions.cert = await readFile(tls.certFile);
+  if (tls.keyFile) tlsOptions.key = await readFile(tls.keyFile);
+  if (tls.keyPassphrase) tlsOptions.passphrase = await resolveSecret(tls.keyPassphrase);
+  return tlsOptions;
+}
+
+async function defaultTransport(env: AdapterEnvironment, appKey: () => string, ctx: ActorContext<UplinkMessage>) {
+  const { thingworx } = env.config;
+  return createRestTransport({
+    baseUrl: thingworx.url,
+    appKey,
+    tls: await readTls(env.config),
+    allowInsecureHttp: thingworx.tls.allowInsecureHttp,
+    requestTimeoutMs: thingworx.requestTimeoutMs,
+    logger: ctx.log,
+  });
+}
+
+/** Every actor that offers batches and so must hear of a new, empty uplink. */
+function senders(config: AdapterConfig): string[] {
+  return config.printers.flatMap((printer) => [collectorPath(printer.id), healthPath(printer.id)]);
+}
+
+function notify(ctx: ActorContext<UplinkMessage>, to: string, notice: UplinkNotice): void {
+  // A sender that is not running now will re-offer after its own restart; nothing to keep.
+  ctx.registry.tell(to, notice);
+}
+
+async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, ctx: ActorContext<UplinkMessage>) {
+  const status = state.engine.status();
+  let printersConnected = 0;
+  try {
+    const ingress = await ctx.registry.ask<{ printersConnected: number }>(
+      INGRESS_PATH,
+      { type: 'Describe' },
+      UPLINK_ACTOR_DEFAULTS.ingressAskMs,
+    );
+    printersConnected = ingress.printersConnected;
+  } catch {
+    // Ingress restarting: report 0 connected this round rather than skip the health update.
+  }
+  const now = env.now();
+  const rows = adapterHealthRows(
+    {
+      uptimeMs: now - state.startedAt,
+      printersConnected,
+      printersConfigured: env.config.printers.length,
+      queueReadings: status.queue.readings,
+      queueBytes: status.queue.bytes,
+      delivered: status.counters.deliveredReadings,
+      droppedByReason: status.counters.droppedByReason,
+    },
+    now,
+  );
+  const readings: Reading[] = rows.map((row) => ({
+    printer: env.config.adapter.id,
+    item: row.name,
+    value: row.value,
+    time: row.time,
+    receivedAt: now,
+    quality: row.quality,
+    source: 'health',
+  }));
+  // State lane: a newer health report replaces an older one still queued; busy means skip a round.
+  state.engine.offer({ batchId: `health-${now}`, sender: ctx.path, thing: env.config.adapter.thing, lane: 'state', readings });
+}
+
+/** The only actor that talks to ThingWorx: a thin shell around the delivery engine. */
+export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState, UplinkMessage> {
+  return {
+    async init(ctx) {
+      const { config } = env;
+      const appKey = { current: await resolveSecret(config.thingworx.appKey) };
+      const transport = env.createTransport
+        ? await env.createTransport(() => appKey.current)
+        : await defaultTransport(env, () => appKey.current, ctx);
+      const engine = new DeliveryEngine({
+        transport,
+        sessionCheckThing: config.adapter.thing,
+        endpointHost: new URL(config.thingworx.url).host,
+        limits: config.uplink,
+        logger: ctx.log,
+        onDelivered: (batchId, sender) => {
+          if (sender !== ctx.path) notify(ctx, sender, { type: 'Delivered', batchId });
+        },
+        onSpaceAvailable: (sender) => notify(ctx, sender, { type: 'SpaceAvailable' }),
+        onStateChange: (stateNow) => {
+          if (stateNow === 'unauthorized') ctx.tellSelf({ type: 'ReloadAppKey' });
+        },
+        onFault: (error) => ctx.tellSelf({ type: 'EngineFaulted', error }),
+      });
+      engine.start();
+      const incarnation = ++incarnations;
+      for (const sender of senders(config)) notify(ctx, sender, { type: 'UplinkStarted', incarnation });
+      ctx.schedule({ type: 'HealthDue' }, config.thingworx.healthIntervalMs);
+      return { engine, transport, appKey, startedAt: env.now() };
+    },
+
+    async handle(state, msg, ctx) {
+      switch (msg.type) {
+        case 'Offer': {
+          const result = state.engine.offer(msg.batch);
+          notify(ctx, msg.batch.sender, { type: 'OfferAnswered', batchId: msg.batch.batchId, result });
+          return state;
+        }
+        case 'Describe':
+          ctx.reply(state.engine.status());
+          return state;
+        case 'HealthDue':
+          await offerAdapterHealth(state, env, ctx);
+          ctx.schedule({ type: 'HealthDue' }, env.config.thingworx.healthIntervalMs);
+          return state;
+        case 'ReloadAppKey':
+          try {
+            state.appKey.current = await resolveSecret(env.config.thingworx.appKey);
+          } catch (error) {
+            ctx.log.error({ err: error }, 'app key could not be read again; keeping the previous one');
+          }
+          return state;
+        case 'EngineFaulted':
+          throw msg.error instanceof Error ? msg.error : new Error(String(msg.error));
+        default:
+          return exhaustive(msg);
+      }
+    },
+
+    async terminate(state, reason: ExitReason, ctx) {
+      // Only an orderly stop is worth a drain; after a crash the senders re-offer to the next incarnation.
+      const drainMs = reason.kind === 'shutdown' ? UPLINK_ACTOR_DEFAULTS.shutdownDrainMs : 0;
+      const report = await state.engine.stop({ drainMs });
+      if (!report.drained) {
+        ctx.log.warn(
+          { remainingReadings: report.remainingReadings, unacknowledgedBatches: report.unacknowledged.length },
+          'uplink stopped with readings not delivered; their sources were not acknowledged and will re-send',
+        );
+      }
+      await state.transport.close();
+    },
+  };
+}
