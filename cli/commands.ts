@@ -4,12 +4,14 @@
  */
 import { checkConfigCommand } from './check-config.js';
 import type { CliCommand } from './command.js';
+import { demoCommand } from './demo.js';
+import { runCommand } from './run.js';
 
 export const COMMANDS: readonly CliCommand[] = [
+  runCommand,
+  demoCommand,
   checkConfigCommand,
   // Still to come, each from its own module:
-  //   run      start the adapter with a config file
-  //   demo     the adapter with simulated printers and a local ThingWorx stand-in
   //   status   the actor tree and per-printer health, from the control socket
   //   config   the running configuration, secrets shown by source only (config/redact.ts)
 ];
