@@ -62,7 +62,7 @@ export interface Demo {
   pki: TestPki;
   startedAt: number;
   maxRssMb(): number;
-  /** Stops the printers' shipping and waits until every event they sent is acknowledged. */
+  /** Stops the printers producing and waits until every event they sent is acknowledged. */
   quiesce(timeoutMs?: number): Promise<void>;
   summary(): Promise<DemoSummary>;
   stop(): Promise<void>;
@@ -144,6 +144,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     startedAt,
     maxRssMb,
     async quiesce(timeoutMs = DEMO_DEFAULTS.drainTimeoutMs) {
+      fleet.setRates({ linesPerSecond: 0, metricDocsPerSecond: 0, pushMessagesPerSecond: 0 });
       await fleet.drained(timeoutMs);
     },
     async summary() {

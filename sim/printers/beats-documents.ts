@@ -1,0 +1,176 @@
+import { createSeededRandom } from './families.js';
+
+/**
+ * Beats documents (the JSON in a Lumberjack `J` frame) shaped as Filebeat 8.x and Metricbeat 8.x
+ * ship them (PROTOCOLS.md §1, test/fixtures/beats/events.ndjson). Pure: values in, documents out.
+ */
+export const BEATS_DOCUMENT_DEFAULTS = Object.freeze({
+  beatVersion: '8.14.4',
+  ecsVersion: '8.0.0',
+  /** Metricbeat's `period` for the system metricsets. */
+  metricPeriodMs: 10_000,
+});
+
+export type BeatType = 'filebeat' | 'metricbeat';
+
+/** Who a Beat says it is: `host.name`, `fields.printer_id` and its agent block. */
+export interface BeatIdentity {
+  type: BeatType;
+  hostName: string;
+  printerId: string;
+  version: string;
+  agentId: string;
+  ephemeralId: string;
+}
+
+/** A UUID v4 drawn from a seeded generator, so a seed always gives the same agent ids. */
+function seededUuid(random: () => number): string {
+  const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function beatIdentity(options: {
+  type: BeatType;
+  hostName: string;
+  printerId: string;
+  seed: number;
+  version?: string;
+}): BeatIdentity {
+  const random = createSeededRandom(options.seed ^ (options.type === 'filebeat' ? 0xf11e : 0x3e7c));
+  return {
+    type: options.type,
+    hostName: options.hostName,
+    printerId: options.printerId,
+    version: options.version ?? BEATS_DOCUMENT_DEFAULTS.beatVersion,
+    agentId: seededUuid(random),
+    ephemeralId: seededUuid(random),
+  };
+}
+
+function envelope(identity: BeatIdentity, time: number): Record<string, unknown> {
+  return {
+    '@timestamp': new Date(time).toISOString(),
+    '@metadata': { beat: identity.type, type: '_doc', version: identity.version },
+  };
+}
+
+function origin(identity: BeatIdentity): Record<string, unknown> {
+  return {
+    host: { name: identity.hostName },
+    agent: {
+      id: identity.agentId,
+      name: identity.hostName,
+      type: identity.type,
+      version: identity.version,
+      ephemeral_id: identity.ephemeralId,
+    },
+    ecs: { version: BEATS_DOCUMENT_DEFAULTS.ecsVersion },
+    fields: { printer_id: identity.printerId },
+  };
+}
+
+/** One log line as Filebeat's filestream input ships it. */
+export function filebeatDocument(identity: BeatIdentity, line: { time: number; message: string; path: string; offset: number }): object {
+  return {
+    ...envelope(identity, line.time),
+    log: { file: { path: line.path }, offset: line.offset },
+    message: line.message,
+    input: { type: 'filestream' },
+    ...origin(identity),
+  };
+}
+
+export interface CpuSample {
+  cores: number;
+  /** 0..1 of all cores; written as given (the other percentages are rounded to 4 places like Metricbeat's). */
+  totalNormPct: number;
+  userShare: number;
+}
+
+export interface MemorySample {
+  totalBytes: number;
+  /** 0..1, what Metricbeat calls actual (without caches). */
+  actualUsedPct: number;
+  usedPct: number;
+}
+
+export interface FilesystemSample {
+  mountPoint: string;
+  deviceName: string;
+  fsType: string;
+  totalBytes: number;
+  /** 0..1 */
+  usedPct: number;
+}
+
+export type MetricSample =
+  | { metricset: 'cpu'; cpu: CpuSample }
+  | { metricset: 'memory'; memory: MemorySample }
+  | { metricset: 'filesystem'; filesystem: FilesystemSample };
+
+function pct(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function systemFields(sample: MetricSample): Record<string, unknown> {
+  switch (sample.metricset) {
+    case 'cpu': {
+      const { cores, totalNormPct, userShare } = sample.cpu;
+      const user = totalNormPct * userShare;
+      const system = totalNormPct - user;
+      const idle = 1 - totalNormPct;
+      const both = (norm: number) => ({ pct: pct(norm * cores), norm: { pct: pct(norm) } });
+      // The total is written exactly as sampled: it is the value the adapter reports (CpuUsage).
+      const total = { pct: pct(totalNormPct * cores), norm: { pct: totalNormPct } };
+      return {
+        cpu: { cores, total, user: both(user), system: both(system), idle: both(idle), nice: both(0) },
+      };
+    }
+    case 'memory': {
+      const { totalBytes, actualUsedPct, usedPct } = sample.memory;
+      const actualUsed = Math.round(totalBytes * actualUsedPct);
+      const used = Math.round(totalBytes * usedPct);
+      return {
+        memory: {
+          total: totalBytes,
+          used: { pct: usedPct, bytes: used },
+          free: totalBytes - used,
+          actual: { free: totalBytes - actualUsed, used: { pct: actualUsedPct, bytes: actualUsed } },
+          swap: { total: 0, used: { bytes: 0, pct: 0 }, free: 0 },
+        },
+      };
+    }
+    case 'filesystem': {
+      const { mountPoint, deviceName, fsType, totalBytes, usedPct } = sample.filesystem;
+      const used = Math.round(totalBytes * usedPct);
+      return {
+        filesystem: {
+          device_name: deviceName,
+          mount_point: mountPoint,
+          type: fsType,
+          total: totalBytes,
+          free: totalBytes - used,
+          available: totalBytes - used,
+          files: 1_966_080,
+          free_files: 1_700_000,
+          used: { bytes: used, pct: usedPct },
+        },
+      };
+    }
+  }
+}
+
+/** One `system` module event as Metricbeat ships it. */
+export function metricbeatDocument(identity: BeatIdentity, time: number, sample: MetricSample): object {
+  return {
+    ...envelope(identity, time),
+    event: { dataset: `system.${sample.metricset}`, module: 'system', duration: 1_000_000 },
+    metricset: { name: sample.metricset, period: BEATS_DOCUMENT_DEFAULTS.metricPeriodMs },
+    service: { type: 'system' },
+    system: systemFields(sample),
+    ...origin(identity),
+  };
+}

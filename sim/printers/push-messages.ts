@@ -1,0 +1,119 @@
+import type { PushReading } from '../../protocols/push/message.js';
+import type { ReadingValue } from '../../protocols/readings.js';
+import { SimPrinterError } from './errors.js';
+import { createPrinterModel, type JsonObject } from './families.js';
+import { BUILD_STATES, checkForcedValue, type ItemFormat } from './item-formats.js';
+import type { ExpectedItem } from './ledger.js';
+
+/**
+ * The messages of a printer that pushes its own data (mjp, dmp; DATA-ITEMS.md), seeded and pure:
+ * each message carries every sensor and consumable plus the job state, from the family's value model.
+ */
+export type PushFamily = 'mjp' | 'dmp';
+
+interface PushItemSpec {
+  unit?: string;
+  format: ItemFormat;
+}
+
+const JOB_ITEMS: Readonly<Record<string, PushItemSpec>> = {
+  BuildState: { format: { kind: 'choice', choices: BUILD_STATES } },
+  JobId: { format: { kind: 'text', pattern: /^[A-Za-z0-9-]{1,32}$/ } },
+  Layer: { format: { kind: 'integer' } },
+  LayerCount: { format: { kind: 'integer' } },
+};
+
+const decimal = (decimals: number, unit: string): PushItemSpec => ({ unit, format: { kind: 'decimal', decimals } });
+
+export const PUSH_ITEMS: Readonly<Record<PushFamily, Readonly<Record<string, PushItemSpec>>>> = Object.freeze({
+  mjp: {
+    PrintHeadTemperature: decimal(1, '°C'),
+    UVLampHours: decimal(2, 'h'),
+    ModelMaterialLevel: decimal(1, '%'),
+    SupportMaterialLevel: decimal(1, '%'),
+    WasteLevel: decimal(1, '%'),
+    ...JOB_ITEMS,
+  },
+  dmp: {
+    OxygenPpm: decimal(0, 'ppm'),
+    ChamberPressure: decimal(1, 'mbar'),
+    LaserPower: decimal(0, 'W'),
+    FilterDifferentialPressure: decimal(2, 'mbar'),
+    ...JOB_ITEMS,
+  },
+});
+
+export interface GeneratedPushMessage {
+  readings: PushReading[];
+  /** What the adapter must make of it: every reading, at the message's time. */
+  items: ExpectedItem[];
+}
+
+export interface PushMessageGenerator {
+  next(): GeneratedPushMessage;
+  /** Every following message carries this value for the item (and the item, even when it would not). */
+  forceValue(item: string, value: ReadingValue): void;
+  releaseValue(item: string): void;
+  readonly items: readonly string[];
+}
+
+function jobOf(status: JsonObject): JsonObject | undefined {
+  const job = status.job;
+  return typeof job === 'object' && job !== null && !Array.isArray(job) ? job : undefined;
+}
+
+export function createPushMessageGenerator(options: {
+  family: PushFamily;
+  seed: number;
+  printer?: string;
+  now?: () => number;
+}): PushMessageGenerator {
+  const printer = options.printer ?? 'sim';
+  const specs = PUSH_ITEMS[options.family];
+  const model = createPrinterModel({ family: options.family, seed: options.seed, now: options.now ?? Date.now });
+  const forced = new Map<string, ReadingValue>();
+
+  function observed(): Map<string, ReadingValue> {
+    const values = new Map<string, ReadingValue>();
+    for (const [item, value] of Object.entries({ ...model.sensors(), ...model.consumables() })) {
+      if (specs[item] && typeof value === 'number' && Number.isFinite(value)) values.set(item, value);
+    }
+    const status = model.status();
+    const job = jobOf(status);
+    values.set('BuildState', typeof status.state === 'string' ? status.state : 'idle');
+    if (job) {
+      if (typeof job.id === 'string') values.set('JobId', job.id);
+      if (typeof job.layer === 'number') values.set('Layer', job.layer);
+      if (typeof job.layers === 'number') values.set('LayerCount', job.layers);
+    }
+    return values;
+  }
+
+  return {
+    items: Object.freeze(Object.keys(specs)),
+    next: () => {
+      const values = observed();
+      for (const [item, value] of forced) values.set(item, value);
+      const readings: PushReading[] = [];
+      for (const [item, value] of values) {
+        const unit = specs[item]?.unit;
+        readings.push(unit === undefined ? { item, value } : { item, value, unit });
+      }
+      return { readings, items: readings.map(({ item, value }) => ({ item, value })) };
+    },
+    forceValue: (item, value) => {
+      const spec = specs[item];
+      if (!spec) {
+        throw new SimPrinterError('SIM_ERR_UNKNOWN_ITEM', `${item} is not pushed by ${options.family} printers`, {
+          printer,
+          family: options.family,
+          item,
+        });
+      }
+      forced.set(item, checkForcedValue(item, value, spec.format, printer));
+    },
+    releaseValue: (item) => {
+      forced.delete(item);
+    },
+  };
+}
