@@ -1,0 +1,53 @@
+import type { Reading } from '../readings.js';
+import type { BeatsDocument, MetricbeatSample } from './documents.js';
+import { metricEventId } from './event-ids.js';
+
+/**
+ * Item name for a filesystem mount (DATA-ITEMS.md): "/" → FilesystemUsage_root, "/var/log" →
+ * FilesystemUsage_var_log. ThingWorx property names allow letters, digits and "_".
+ * Must agree with the catalog's names (config/default-catalog.ts filesystemUsageItem).
+ */
+export function filesystemUsageItem(mountPoint: string): string {
+  const trimmed = mountPoint.replace(/^\/+|\/+$/g, '');
+  const suffix = trimmed === '' ? 'root' : trimmed.replace(/[^A-Za-z0-9]+/g, '_');
+  return `FilesystemUsage_${suffix}`;
+}
+
+/**
+ * The readings of one Metricbeat sample (CpuUsage, MemoryUsage, FilesystemUsage_<mount>, fractions
+ * 0..1); none for any other document. Only catalogued items leave the adapter: the caller filters.
+ */
+export function metricbeatReadings(printerId: string, decoded: BeatsDocument, receivedAt: number): Reading[] {
+  if (decoded.kind !== 'metrics') return [];
+  const { item, value } = itemOf(decoded);
+  const mountPoint = decoded.metricset === 'filesystem' ? decoded.mountPoint : undefined;
+  const eventId = metricEventId(printerId, decoded.metricset, decoded.time, mountPoint);
+  return [
+    {
+      printer: printerId,
+      item,
+      value,
+      time: decoded.time,
+      receivedAt,
+      quality: 'GOOD',
+      source: 'metricbeat',
+      // One reading per sample; "#item" as protocols/loglines does, so every reading id names its item.
+      eventId: `${eventId}#${item}`,
+    },
+  ];
+}
+
+function itemOf(sample: MetricbeatSample): { item: string; value: number } {
+  switch (sample.metricset) {
+    case 'cpu':
+      return { item: 'CpuUsage', value: sample.cpuTotalNormPct };
+    case 'memory':
+      return { item: 'MemoryUsage', value: sample.memoryActualUsedPct };
+    case 'filesystem':
+      return { item: filesystemUsageItem(sample.mountPoint), value: sample.filesystemUsedPct };
+    default: {
+      const exhausted: never = sample;
+      return exhausted;
+    }
+  }
+}

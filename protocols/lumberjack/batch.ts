@@ -1,0 +1,53 @@
+import type { ProtocolVersion } from './wire.js';
+
+/** Who is on the other end of a connection. */
+export interface PeerIdentity {
+  remoteAddress: string;
+  remotePort: number;
+  /** Subject of the verified client certificate ("CN=printer-01"), TLS only. */
+  tlsSubject?: string;
+}
+
+/**
+ * One complete window, handed to the application. The transport knows nothing of what the events
+ * mean (after go-lumber's lj.Batch).
+ */
+export interface BeatsBatch {
+  readonly connectionId: string;
+  readonly peer: PeerIdentity;
+  /** Parsed JSON documents (v2) or key/value maps with a null prototype (v1), in window order. */
+  readonly events: readonly unknown[];
+  readonly windowSize: number;
+  readonly protocolVersion: ProtocolVersion;
+  /** When the window was complete, ms since epoch. */
+  readonly receivedAt: number;
+  /**
+   * The first `count` events (default: all) are safe; all of them releases the window. Monotonic and
+   * idempotent; ACKs reach the Beat in window order. A no-op once the connection is closed.
+   * Throws LJ_ERR_ACK_OUT_OF_RANGE for a count outside 0..windowSize.
+   */
+  ack(count?: number): void;
+  /** Closes the connection gracefully without acknowledging, so the Beat re-sends. */
+  reject(reason: string): void;
+  /** Stop reading from this connection (the application is busy); TCP backpressure reaches the Beat. */
+  pause(): void;
+  /** Read again. */
+  resume(): void;
+}
+
+/** A connection as operators see it (CLI views). */
+export interface ConnectionInfo {
+  id: string;
+  peer: PeerIdentity;
+  connectedAt: number;
+  windowsReceived: number;
+  eventsReceived: number;
+  eventsAcked: number;
+  /** Windows handed to the application and not fully acknowledged. */
+  windowsPending: number;
+  /** Decoded bytes not yet acknowledged, the window being assembled included. */
+  bytesInFlight: number;
+  busy: boolean;
+  /** False while reading is paused (busy, or bytes in flight at the limit). */
+  reading: boolean;
+}

@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import { filesystemUsageItem as catalogFilesystemItem } from '../../config/default-catalog.js';
+import { decodeBeatsEvent } from '../../protocols/beats/documents.js';
+import { logEventId } from '../../protocols/beats/event-ids.js';
+import { identifyPrinter } from '../../protocols/beats/identify-printer.js';
+import { filesystemUsageItem, metricbeatReadings } from '../../protocols/beats/metricbeat-readings.js';
+import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
+
+const FIXTURES = new URL('../fixtures/beats/', import.meta.url);
+const [filebeat, metricbeatCpu, metricbeatMemory] = readFileSync(new URL('events.ndjson', FIXTURES), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as unknown);
+
+const filesystemSample = (mountPoint: string, pct: number) => ({
+  '@timestamp': '2025-12-28T04:56:20.000Z',
+  '@metadata': { beat: 'metricbeat', type: '_doc', version: '9.2.3' },
+  metricset: { name: 'filesystem', period: 60000 },
+  event: { dataset: 'system.filesystem', module: 'system' },
+  system: { filesystem: { mount_point: mountPoint, used: { pct, bytes: 2 ** 60 }, total: 2 ** 62, free: 1 } },
+  host: { name: 'printer-01' },
+  fields: { printer_id: 'p07' },
+});
+
+test('a Filebeat document becomes a log line with its file, offset, time and origin', (t) => {
+  t.deepEqual(decodeBeatsEvent(filebeat), {
+    kind: 'log',
+    time: Date.parse('2024-09-07T08:02:54.662Z'),
+    line: 'hello world',
+    file: '/home/zwf/workspace/experiment/beats/filebeat/x.log',
+    offset: 0,
+    hostName: 'zwf',
+  });
+});
+
+test('the go-lumber captures decode as Filebeat lines', (t) => {
+  const decoder = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS);
+  decoder.push(readFileSync(new URL('golumber-sync-plain-w5.bin', FIXTURES)));
+  const lines = drainWindows(decoder).flatMap((w) => w.events.map(decodeBeatsEvent));
+  t.is(lines.length, 12);
+  t.like(lines[3], { kind: 'log', line: 'line 3', file: '/var/log/printer.log', hostName: 'printer-01' });
+});
+
+test('Metricbeat cpu, memory and filesystem samples become readings per DATA-ITEMS.md', (t) => {
+  const receivedAt = 1_800_000_000_000;
+  const cpu = decodeBeatsEvent(metricbeatCpu);
+  t.like(cpu, { kind: 'metrics', metricset: 'cpu', cpuTotalNormPct: 0.123, hostName: 'Kyeongchanui-MacBookPro.local' });
+  const cpuTime = Date.parse('2025-12-28T04:56:17.004Z');
+  t.deepEqual(metricbeatReadings('p01', cpu, receivedAt), [
+    {
+      printer: 'p01',
+      item: 'CpuUsage',
+      value: 0.123,
+      time: cpuTime,
+      receivedAt,
+      quality: 'GOOD',
+      source: 'metricbeat',
+      eventId: `p01/metricbeat/cpu@${cpuTime}#CpuUsage`,
+    },
+  ]);
+  t.like(metricbeatReadings('p01', decodeBeatsEvent(metricbeatMemory), receivedAt)[0], { item: 'MemoryUsage', value: 0.9067 });
+  const filesystem = decodeBeatsEvent(filesystemSample('/var/log', 0.42));
+  t.like(filesystem, { kind: 'metrics', metricset: 'filesystem', mountPoint: '/var/log', fieldsPrinterId: 'p07' });
+  t.like(metricbeatReadings('p07', filesystem, receivedAt)[0], {
+    item: 'FilesystemUsage_var_log',
+    value: 0.42,
+    eventId: `p07/metricbeat/filesystem:/var/log@${Date.parse('2025-12-28T04:56:20.000Z')}#FilesystemUsage_var_log`,
+  });
+  t.deepEqual(metricbeatReadings('p01', decodeBeatsEvent(filebeat), receivedAt), []);
+});
+
+test('mount points become property-name-safe items, as the catalog names them', (t) => {
+  const cases: [string, string][] = [
+    ['/', 'FilesystemUsage_root'],
+    ['/data', 'FilesystemUsage_data'],
+    ['/var/log', 'FilesystemUsage_var_log'],
+    ['/mnt/usb-stick 2/', 'FilesystemUsage_mnt_usb_stick_2'],
+    ['C:\\', 'FilesystemUsage_C_'],
+  ];
+  for (const [mount, item] of cases) {
+    t.is(filesystemUsageItem(mount), item);
+    t.is(catalogFilesystemItem(mount), item, 'config/default-catalog.ts names it the same');
+  }
+});
+
+test('anything else is unknown, with a reason, and never throws', (t) => {
+  const base = { '@timestamp': '2025-01-01T00:00:00Z' };
+  const cases: [unknown, RegExp][] = [
+    [null, /not a JSON object/],
+    [[1, 2], /not a JSON object/],
+    ['text', /not a JSON object/],
+    [{ message: 'x' }, /missing @timestamp/],
+    [{ '@timestamp': 'yesterday', message: 'x' }, /unreadable @timestamp/],
+    [{ ...base, message: 'x', log: { offset: 1 } }, /log.file.path/],
+    [{ ...base, message: 'x', log: { file: { path: '/a' }, offset: -1 } }, /log.offset/],
+    [{ ...base, message: 'x', log: { file: { path: '/a' }, offset: '12' } }, /log.offset/],
+    [{ ...base, metricset: { name: 'cpu' }, event: { module: 'docker' } }, /module docker/],
+    [{ ...base, metricset: { name: 'load' }, event: { module: 'system' } }, /metricset load/],
+    [{ ...base, metricset: { name: 'cpu' }, event: { module: 'system' }, system: { cpu: { total: { pct: 1.2 } } } }, /norm.pct/],
+    [{ ...base, metricset: { name: 'memory' }, event: { module: 'system' }, system: { memory: { actual: { used: { pct: 'x' } } } } }, /actual.used.pct/],
+    [{ ...base, metricset: { name: 'filesystem' }, event: { module: 'system' }, system: { filesystem: { used: { pct: 0.1 } } } }, /mount_point/],
+    [{ ...base, host: { name: 'printer-01' } }, /neither/],
+  ];
+  for (const [doc, reason] of cases) {
+    const decoded = decodeBeatsEvent(doc);
+    t.is(decoded.kind, 'unknown');
+    if (decoded.kind === 'unknown') t.regex(decoded.reason, reason);
+  }
+  // Inherited properties are not fields: a document cannot borrow a path from Object.prototype.
+  t.is(decodeBeatsEvent(JSON.parse('{"@timestamp":"2025-01-01T00:00:00Z","__proto__":{"message":"x"}}')).kind, 'unknown');
+  t.like(decodeBeatsEvent({ ...base, host: { name: 'h1' }, fields: { printer_id: 'p03' } }), {
+    kind: 'unknown',
+    hostName: 'h1',
+    fieldsPrinterId: 'p03',
+  });
+});
+
+test('log event ids are stable: printer, file and offset', (t) => {
+  t.is(logEventId('p01', '/var/log/printer.log', 1234), 'p01/filebeat//var/log/printer.log@1234');
+  t.not(logEventId('p01', '/var/log/printer.log', 1234), logEventId('p01', '/var/log/printer.log', 1235));
+  t.not(logEventId('p01', '/var/log/a', 1), logEventId('p02', '/var/log/a', 1));
+});
+
+test('printer identity: TLS subject, then fields.printer_id, host.name, remote address — only fields each printer configures', (t) => {
+  const printers = [
+    { id: 'p01', identity: { tlsSubject: 'CN=printer-01' } },
+    { id: 'p02', identity: { fieldsPrinterId: 'p02', hostName: 'printer-02' } },
+    { id: 'p03', identity: { hostName: 'printer-03' } },
+    { id: 'p04', identity: { remoteAddress: '10.0.0.4' } },
+    { id: 'p05', identity: { remoteAddress: '2001:db8::5' } },
+  ];
+  const doc = (fields: Record<string, unknown>) =>
+    decodeBeatsEvent({ '@timestamp': '2025-01-01T00:00:00Z', message: 'm', log: { file: { path: '/l' }, offset: 0 }, ...fields });
+  const peer = (remoteAddress: string, tlsSubject?: string) => (tlsSubject ? { remoteAddress, tlsSubject } : { remoteAddress });
+
+  // The certificate wins over anything the document claims.
+  t.is(identifyPrinter(peer('10.0.0.4', 'CN=printer-01'), doc({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } }), printers), 'p01');
+  // An unknown certificate falls through to the next field.
+  t.is(identifyPrinter(peer('10.0.0.9', 'CN=stranger'), doc({ fields: { printer_id: 'p02' } }), printers), 'p02');
+  t.is(identifyPrinter(peer('10.0.0.9'), doc({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } }), printers), 'p02');
+  t.is(identifyPrinter(peer('10.0.0.9'), doc({ host: { name: 'printer-03' } }), printers), 'p03');
+  t.is(identifyPrinter(peer('10.0.0.9'), doc({ host: { name: 'printer-02' } }), printers), 'p02');
+  t.is(identifyPrinter(peer('10.0.0.4'), doc({ host: { name: 'unknown-host' } }), printers), 'p04');
+  t.is(identifyPrinter(peer('::ffff:10.0.0.4'), doc({}), printers), 'p04', 'IPv4-mapped address');
+  t.is(identifyPrinter(peer('2001:DB8::5'), doc({}), printers), 'p05');
+  // p01 configures only its certificate: its host name or address alone does not identify it.
+  t.is(identifyPrinter(peer('10.0.0.1'), doc({ host: { name: 'printer-01' } }), printers), undefined);
+  t.is(identifyPrinter(peer('10.0.0.9'), decodeBeatsEvent('junk'), printers), undefined);
+});
+
+test('random documents built from Beats field names never make the decoder throw', (t) => {
+  let state = 42;
+  const random = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const keys = ['@timestamp', 'message', 'log', 'file', 'path', 'offset', 'metricset', 'name', 'event', 'module', 'system', 'cpu', 'memory', 'filesystem', 'total', 'norm', 'pct', 'actual', 'used', 'mount_point', 'host', 'fields', 'printer_id', '__proto__', 'constructor'];
+  const leaves = [null, true, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 2, '', 'cpu', 'system', '2025-01-01T00:00:00Z', [], [1]];
+  const value = (depth: number): unknown => {
+    if (depth > 4 || random() < 0.4) return leaves[Math.floor(random() * leaves.length)];
+    const entries = Array.from({ length: Math.floor(random() * 5) }, () => [keys[Math.floor(random() * keys.length)], value(depth + 1)]);
+    return JSON.parse(JSON.stringify(Object.fromEntries(entries)));
+  };
+  const kinds = new Set<string>();
+  for (let i = 0; i < 20_000; i++) {
+    const decoded = decodeBeatsEvent(value(0));
+    kinds.add(decoded.kind);
+    metricbeatReadings('p01', decoded, 0);
+  }
+  t.true(kinds.has('unknown'));
+});
