@@ -68,6 +68,8 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+let demos = 0;
+
 function rowKey(thing: string | undefined, name: string, time: number): string {
   return `${thing}|${name}|${time}`;
 }
@@ -75,7 +77,9 @@ function rowKey(thing: string | undefined, name: string, time: number): string {
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const pki = createTestPki('printer-demo');
   const appKey = randomBytes(16).toString('hex');
-  process.env[DEMO_DEFAULTS.appKeyEnv] = appKey;
+  // One variable per demo: tests may run several demos in one process.
+  const appKeyEnv = `${DEMO_DEFAULTS.appKeyEnv}_${++demos}`;
+  process.env[appKeyEnv] = appKey;
   const standIn = await startThingworxStandIn({ appKey, things: 'any', tls: { cert: pki.serverCert, key: pki.serverKey } });
   const fleet = await startSimulatedFleet({
     count: options.printers ?? DEMO_DEFAULTS.printers,
@@ -89,7 +93,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     log: { level: 'warn' },
     thingworx: {
       url: standIn.url.replace('127.0.0.1', 'localhost'),
-      appKey: { env: DEMO_DEFAULTS.appKeyEnv },
+      appKey: { env: appKeyEnv },
       tls: { caFile: pki.caCertFile, allowSelfSigned: false, allowInsecureHttp: false },
       healthIntervalMs: 5_000,
     },

@@ -1,0 +1,118 @@
+import test from 'ava';
+import type { HealthView } from '../../actors/health/behaviour.js';
+import type { IngressView } from '../../actors/ingress/messages.js';
+import { healthPath, INGRESS_PATH } from '../../actors/paths.js';
+import { createBeatsClient } from '../../protocols/lumberjack/client.js';
+import { startDemo } from '../../sim/demo.js';
+import { quietLogger } from './support.js';
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test.serial('20 printers: every acknowledged event reaches ThingWorx, every family delivers catalog items, nothing raw leaks', async (t) => {
+  const demo = await startDemo({ printers: 20, seed: 7 });
+  t.teardown(() => demo.stop());
+  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  await demo.quiesce();
+  const summary = await demo.summary();
+  t.log(JSON.stringify(summary));
+  t.is(summary.printers, 20);
+  t.true(summary.events_acked > 500, `only ${summary.events_acked} events acknowledged`);
+  t.is(summary.events_acked, summary.events_sent);
+  t.is(summary.lost, 0);
+  t.is(summary.leaked, 0);
+  for (const source of ['filebeat', 'metricbeat', 'push'] as const) {
+    t.true(summary.per_source[source].events_acked > 0, `no ${source} events acknowledged`);
+  }
+  // Every printer's Thing got readings, and only catalogued items (plus the adapter's alert/state items).
+  for (const printer of demo.config.printers) {
+    const family = demo.config.catalog.families[printer.family]!;
+    const names = new Set(demo.standIn.records.filter((r) => r.thing === printer.thing).map((r) => r.name));
+    t.true(names.size > 3, `${printer.thing} has only ${[...names].join(',')}`);
+    const alertNames = new Set(printer.limits.map((l) => l.alert));
+    const foreign = [...names].filter((n) => !(n in family.items) && !alertNames.has(n) && n !== 'PrinterState');
+    t.deepEqual(foreign, [], `${printer.thing} received items off its catalog`);
+  }
+});
+
+test.serial('a printer whose PIP endpoint is down keeps Beats flowing, goes degraded, and an alert is raised once and cleared once', async (t) => {
+  const demo = await startDemo({
+    printers: 2,
+    seed: 11,
+    configOverrides: {
+      health: { staleAfterMs: { filebeat: 5000, metricbeat: 5000, poll: 3000, push: 5000 }, offlineAfterMs: 10_000 },
+    },
+  });
+  t.teardown(() => demo.stop());
+  const sla = demo.fleet.printers.find((p) => p.family === 'projet-6k')!;
+  const printer = demo.config.printers.find((p) => p.id === sla.id)!;
+  const health = () => demo.daemon.tree.registry.ask<HealthView>(healthPath(sla.id), { type: 'Describe' }, 2_000);
+
+  await waitFor('the printer online', async () => (await health()).state === 'online');
+  await sla.pip.down();
+  await waitFor('the poll source down and the printer degraded', async () => {
+    const view = await health();
+    return view.state === 'degraded' && view.sources.some((s) => s.source === 'poll' && !s.fresh);
+  });
+  const ackedBefore = sla.counters().ledger.filebeat.events_acked;
+  await waitFor('Beats still acknowledged while polls fail', () => sla.counters().ledger.filebeat.events_acked > ackedBefore + 10);
+
+  // With polls down only the log lines carry VatTemperature, so the limit sees one clean crossing.
+  const limit = printer.limits.find((l) => l.item === 'VatTemperature')!;
+  t.truthy(limit, 'the simulated SLA printer has a VatTemperature limit');
+  const alertRows = () => demo.standIn.records.filter((r) => r.thing === printer.thing && r.name === limit.alert);
+  sla.forceValue('VatTemperature', 40);
+  await waitFor('the alert raised in ThingWorx', () => alertRows().some((r) => r.value === true));
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  sla.releaseValue('VatTemperature');
+  await waitFor('the alert cleared in ThingWorx', () => alertRows().some((r) => r.value === false));
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  t.deepEqual(
+    alertRows().map((r) => r.value),
+    [true, false],
+    'the alert must be raised exactly once and cleared exactly once',
+  );
+  await sla.pip.up();
+  await waitFor('the printer online again', async () => (await health()).state === 'online');
+});
+
+test.serial('an unknown printer is refused while the known ones keep flowing', async (t) => {
+  const demo = await startDemo({ printers: 3, seed: 5 });
+  t.teardown(() => demo.stop());
+  const ingress = await demo.daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 2_000);
+  const intruder = createBeatsClient({
+    host: '127.0.0.1',
+    port: ingress.beats!.port,
+    logger: quietLogger(),
+    windowSize: 1,
+    timeoutMs: 2_000,
+    backoff: { minMs: 100, maxMs: 200 },
+  });
+  const doc = {
+    '@timestamp': new Date().toISOString(),
+    message: '2026-11-27T10:15:02.123Z THERMAL VatTemp=30.1C Setpoint=30.0C',
+    log: { file: { path: '/var/log/printer.log' }, offset: 0 },
+    host: { name: 'not-a-configured-printer' },
+  };
+  let intruderAcked = false;
+  void intruder.publish([doc]).then(
+    () => {
+      intruderAcked = true;
+    },
+    () => {},
+  );
+  const ackedBefore = demo.fleet.counters().totals.filebeat.events_acked;
+  await waitFor('the unknown printer refused', async () => {
+    const view = await demo.daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 2_000);
+    return view.refusedUnknown > 0;
+  });
+  await waitFor('known printers still acknowledged', () => demo.fleet.counters().totals.filebeat.events_acked > ackedBefore + 20);
+  t.false(intruderAcked, 'an unknown printer was acknowledged');
+  t.false(demo.standIn.records.some((r) => r.time === Date.parse('2026-11-27T10:15:02.123Z')));
+  await intruder.close();
+});
