@@ -1,0 +1,28 @@
+/** `3dconnect printers`: per printer its Thing, family, state, sources, rate and alerts. */
+import { decodePrinters } from '../views/decode.js';
+import { renderPrinters } from '../views/printers-view.js';
+import { helpText } from './help.js';
+import type { CommandIo } from './io.js';
+import { viewCommand } from './view-command.js';
+
+export const SUMMARY = 'per printer: Thing, family, state, sources last seen, readings/s, alerts';
+export const USAGE = 'usage: 3dconnect printers [--json] [--socket PATH]';
+export const HELP = helpText(USAGE.slice('usage: '.length), [
+  'One row per configured printer: its ThingWorx Thing, family and state, each data source',
+  '(filebeat, metricbeat, poll, push) with how long ago it was last heard from, readings per second,',
+  'and the alerts active now.',
+]);
+
+const command = viewCommand({
+  name: 'printers',
+  cmd: 'printers',
+  help: HELP,
+  usage: USAGE,
+  rules: {},
+  decode: decodePrinters,
+  render: (snapshot, style) => renderPrinters(snapshot, style),
+});
+
+export function run(argv: readonly string[], io: CommandIo): Promise<number> {
+  return command(argv, io);
+}

@@ -1,0 +1,102 @@
+/**
+ * The plain JSON snapshots the views render, as the daemon's control handler sends them.
+ * Times are ms since the epoch; `at` is the daemon's clock when the snapshot was taken, and every
+ * age is measured against it. Optional times may also be null (the registry's own snapshots use null).
+ */
+
+export type ActorKind = 'supervisor' | 'worker';
+export type ActorStatus = 'running' | 'restarting' | 'backoff' | 'stopped' | 'failed';
+
+export interface ActorError {
+  message: string;
+  code?: string;
+  at: number;
+}
+
+/** One supervised actor, as the supervision registry knows it. */
+export interface ActorEntry {
+  path: string;
+  kind: ActorKind;
+  status: ActorStatus;
+  restarts: { total: number; inWindow: number };
+  lastError?: ActorError | null;
+  startedAt?: number | null;
+  messagesHandled: number;
+  mailboxDepth: number;
+  lastMessageAt?: number | null;
+}
+
+/** The one-line adapter summary above the status table. */
+export interface AdapterSummary {
+  version: string;
+  pid: number;
+  startedAt: number;
+  printers: { configured: number; running: number };
+  /** The uplink's session state (connecting, ready, degraded, unauthorized), when known. */
+  uplinkSession?: string | null;
+}
+
+/** Result of `status`. */
+export interface StatusSnapshot {
+  at: number;
+  adapter: AdapterSummary;
+  actors: ActorEntry[];
+}
+
+export interface PrinterSourceEntry {
+  /** filebeat, metricbeat, poll or push. */
+  source: string;
+  lastSeenAt?: number | null;
+}
+
+export interface PrinterAlertEntry {
+  name: string;
+  item?: string;
+  since?: number | null;
+}
+
+export interface PrinterEntry {
+  /** The printer's id in the config (p01). */
+  id: string;
+  thing: string;
+  family: string;
+  /** Free text from the printer subtree: online, printing, offline, failed … */
+  state: string;
+  sources: PrinterSourceEntry[];
+  readingsPerSecond: number;
+  alerts: PrinterAlertEntry[];
+}
+
+/** Result of `printers`. */
+export interface PrintersSnapshot {
+  at: number;
+  printers: PrinterEntry[];
+}
+
+/** Result of `uplink`: a subset of the uplink's status() plus its transport, so it can be passed through. */
+export interface UplinkSnapshot {
+  at: number;
+  /** rest or alwayson. */
+  transport: string;
+  session: string;
+  endpointHost: string | null;
+  queue: { readings: number; bytes: number; maxReadings: number; maxBytes: number };
+  inFlightCalls: number;
+  maxInFlight: number;
+  counters: {
+    deliveredReadings: number;
+    deliveredBatches: number;
+    retries: number;
+    duplicatesSuppressed: number;
+    /** Delivery calls by HTTP status; "none" for no response. */
+    responsesByStatus: Record<string, number>;
+  };
+}
+
+/** Result of `restart`. */
+export interface RestartResult {
+  path: string;
+  /** False when the path names nothing restartable (the root); `reason` says why. */
+  accepted: boolean;
+  reason?: string;
+}

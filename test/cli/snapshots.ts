@@ -1,0 +1,147 @@
+/** Snapshots as a daemon would send them, at a fixed clock so ages are exact. */
+import type { PrintersSnapshot, StatusSnapshot, UplinkSnapshot } from '../../cli/views/types.js';
+
+export const NOW = 1_764_000_000_000;
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+export const STATUS: StatusSnapshot = {
+  at: NOW,
+  adapter: {
+    version: '0.1.0',
+    pid: 4242,
+    startedAt: NOW - 2 * HOUR - 5 * MINUTE,
+    printers: { configured: 2, running: 1 },
+    uplinkSession: 'ready',
+  },
+  // Out of order on purpose, with null times as the registry sends them.
+  actors: [
+    {
+      path: 'adapter/fleet/p02',
+      kind: 'supervisor',
+      status: 'failed',
+      restarts: { total: 12, inWindow: 3 },
+      lastError: { message: 'connect ECONNREFUSED 127.0.0.1:4710', code: 'PIP_CONNECT_FAILED', at: NOW - 5 * MINUTE },
+      startedAt: null,
+      messagesHandled: 0,
+      mailboxDepth: 0,
+      lastMessageAt: null,
+    },
+    {
+      path: 'adapter',
+      kind: 'supervisor',
+      status: 'running',
+      restarts: { total: 0, inWindow: 0 },
+      lastError: null,
+      startedAt: NOW - 2 * HOUR,
+      messagesHandled: 3,
+      mailboxDepth: 0,
+      lastMessageAt: NOW - 3 * SECOND,
+    },
+    {
+      path: 'adapter/fleet/p01/collector',
+      kind: 'worker',
+      status: 'running',
+      restarts: { total: 1, inWindow: 1 },
+      startedAt: NOW - 40 * SECOND,
+      messagesHandled: 1000,
+      mailboxDepth: 12,
+      lastMessageAt: NOW - SECOND,
+    },
+    {
+      path: 'adapter/fleet',
+      kind: 'supervisor',
+      status: 'running',
+      restarts: { total: 0, inWindow: 0 },
+      startedAt: NOW - 2 * HOUR,
+      messagesHandled: 10,
+      mailboxDepth: 0,
+      lastMessageAt: NOW - 20 * SECOND,
+    },
+    {
+      path: 'adapter/fleet/p01',
+      kind: 'supervisor',
+      status: 'running',
+      restarts: { total: 1, inWindow: 0 },
+      startedAt: NOW - 4 * 24 * HOUR,
+      messagesHandled: 10,
+      mailboxDepth: 3,
+      lastMessageAt: NOW - SECOND,
+    },
+    {
+      path: 'adapter/uplink',
+      kind: 'worker',
+      status: 'backoff',
+      restarts: { total: 2, inWindow: 2 },
+      lastError: { message: 'ThingWorx answered 503', at: NOW - 90 * SECOND },
+      startedAt: null,
+      messagesHandled: 55,
+      mailboxDepth: 0,
+      lastMessageAt: NOW - 2 * MINUTE,
+    },
+  ],
+};
+
+export const PRINTERS: PrintersSnapshot = {
+  at: NOW,
+  printers: [
+    {
+      id: 'p01',
+      thing: 'Printer_SLA_01',
+      family: 'projet-6k',
+      state: 'printing',
+      sources: [
+        { source: 'filebeat', lastSeenAt: NOW - 3 * SECOND },
+        { source: 'metricbeat', lastSeenAt: NOW - 10 * SECOND },
+        { source: 'poll', lastSeenAt: NOW - 2 * SECOND },
+      ],
+      readingsPerSecond: 12.34,
+      alerts: [{ name: 'VatTemperatureHigh', item: 'VatTemperature', since: NOW - 5 * MINUTE }],
+    },
+    {
+      id: 'p02',
+      thing: 'Printer_SLA_02',
+      family: 'projet-7k',
+      state: 'offline',
+      sources: [
+        { source: 'poll', lastSeenAt: NOW - 3 * HOUR },
+        { source: 'push', lastSeenAt: null },
+      ],
+      readingsPerSecond: 0,
+      alerts: [],
+    },
+  ],
+};
+
+export const UPLINK: UplinkSnapshot = {
+  at: NOW,
+  transport: 'rest',
+  session: 'degraded',
+  endpointHost: 'twx.example.com',
+  queue: { readings: 1234, bytes: 1_572_864, maxReadings: 100_000, maxBytes: 64 * 1024 * 1024 },
+  inFlightCalls: 2,
+  maxInFlight: 4,
+  counters: {
+    deliveredReadings: 1_234_567,
+    deliveredBatches: 321,
+    retries: 3,
+    duplicatesSuppressed: 5,
+    responsesByStatus: { none: 1, '503': 3, '200': 320 },
+  },
+};
+
+/** What the daemon sends for `config`: already redacted, plus one secret that slipped through. */
+export const CONFIG = {
+  adapter: { name: 'edge-01' },
+  thingworx: {
+    url: 'https://twx.example.com/Thingworx',
+    appKey: '<env:TWX_APP_KEY>',
+    tls: { keyFile: '/etc/3dconnect/client.key', keyPassphrase: 'hunter2-leaked' },
+  },
+  listeners: { push: { token: 's3cr3t-token' } },
+  printers: [{ id: 'p01', pushToken: '<file:/etc/3dconnect/p01.token>', password: 'pw-leaked', apiKey: 12345 }],
+  control: { socket: '/run/3dconnect/control.sock' },
+};
+
+export const LEAKED_SECRETS = ['hunter2-leaked', 's3cr3t-token', 'pw-leaked', '12345'];
