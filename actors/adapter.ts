@@ -2,6 +2,7 @@ import type { AdapterConfig, PrinterConfig } from '../config/types.js';
 import type { Logger } from '../config/logging.js';
 import { type ChildSpec, startTree, supervisorSpec, type Tree, type TreeEscalation, workerSpec } from '../supervision/index.js';
 import { collectorBehaviour } from './collector/behaviour.js';
+import { controlBehaviour } from './control/behaviour.js';
 import type { AdapterEnvironment } from './environment.js';
 import { healthBehaviour } from './health/behaviour.js';
 import { ingressBehaviour } from './ingress/behaviour.js';
@@ -54,6 +55,8 @@ export function adapterSpec(env: AdapterEnvironment, extra: readonly ChildSpec[]
         { strategy: 'one_for_one', intensity: supervision.fleet.intensity, periodMs: supervision.fleet.periodMs },
         env.config.printers.map((printer) => printerSpec(env, printer)),
       ),
+      // Last to start, first to stop: operators see the tree only once it exists.
+      workerSpec('control', controlBehaviour(env)),
       ...extra,
     ],
   );
@@ -61,7 +64,7 @@ export function adapterSpec(env: AdapterEnvironment, extra: readonly ChildSpec[]
 
 export interface StartAdapterOptions {
   logger: Logger;
-  /** Actors beside the fleet (the control socket), started last and stopped first. */
+  /** Actors started after the rest of the tree and stopped before it (tests add probes here). */
   extra?: readonly ChildSpec[];
   onEscalate?: (escalation: TreeEscalation) => void;
 }

@@ -4,6 +4,7 @@
  */
 import { checkConfigCommand } from './check-config.js';
 import type { CliCommand } from './command.js';
+import { asCliCommand, CONTROL_CLI_COMMANDS } from './commands/index.js';
 import { demoCommand } from './demo.js';
 import { runCommand } from './run.js';
 
@@ -11,7 +12,5 @@ export const COMMANDS: readonly CliCommand[] = [
   runCommand,
   demoCommand,
   checkConfigCommand,
-  // Still to come, each from its own module:
-  //   status   the actor tree and per-printer health, from the control socket
-  //   config   the running configuration, secrets shown by source only (config/redact.ts)
+  ...CONTROL_CLI_COMMANDS.map((command) => asCliCommand(command)),
 ];

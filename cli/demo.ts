@@ -1,5 +1,8 @@
 /** `3dconnect demo`: the adapter between simulated printers and a local ThingWorx stand-in. */
 import type { UplinkStatus } from '../actors/uplink/status.js';
+import { controlRequest } from '../protocols/control/client.js';
+import { colourEnabled, createStyle, redrawFrame, renderStatus } from './views/index.js';
+import { decodeStatus } from './views/decode.js';
 import { UPLINK_PATH } from '../actors/paths.js';
 import { type Demo, DEMO_DEFAULTS, type DemoSummary, startDemo } from '../sim/demo.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
@@ -94,11 +97,25 @@ export const demoCommand: CliCommand = {
     const demo = await startDemo({ printers: parsed.printers, seed: parsed.seed });
     if (!parsed.json) io.err('demo: running. Ctrl-C stops it and prints the summary.');
 
+    // On a terminal the status table is redrawn in place; in a log, one progress line at a time.
+    const onTerminal = !parsed.json && process.stderr.isTTY === true;
+    let firstFrame = true;
+    const showProgress = async () => {
+      const line = await progressLine(demo);
+      if (!onTerminal) {
+        io.err(line);
+        return;
+      }
+      const snapshot = decodeStatus(await controlRequest(demo.config.control.socket, 'status'));
+      const style = createStyle(colourEnabled({ isTTY: true, env: process.env }));
+      process.stderr.write(redrawFrame(`${renderStatus(snapshot, style)}\n\n${line}\nCtrl-C stops the demo.\n`, firstFrame));
+      firstFrame = false;
+    };
     await new Promise<void>((resolve) => {
       const progress = parsed.json
         ? undefined
         : setInterval(() => {
-            void progressLine(demo).then((line) => io.err(line));
+            showProgress().catch((error: unknown) => io.err(`demo: ${error instanceof Error ? error.message : String(error)}`));
           }, PROGRESS_EVERY_MS);
       const finish = () => {
         if (progress) clearInterval(progress);

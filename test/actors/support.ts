@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { silentLogger } from '../../config/logging.js';
 import type { AdapterConfig } from '../../config/types.js';
 import { validateConfig } from '../../config/validate.js';
@@ -24,7 +27,7 @@ export function testAdapterConfig(ports: TestAdapterPorts, overrides: Record<str
       beats: { enabled: true, host: '127.0.0.1', port: 0 },
       push: { enabled: true, host: '127.0.0.1', port: 0, path: '/push/v1' },
     },
-    control: { socket: '/tmp/3dconnect-test-unused.sock' },
+    control: { socket: join(mkdtempSync(join(tmpdir(), '3dconnect-ctl-')), 'control.sock') },
     uplink: { flushIntervalMs: 50, backoff: { minMs: 100, maxMs: 1000 } },
     supervision: {
       printer: { intensity: 5, periodMs: 10_000, backoff: { minMs: 50, maxMs: 500 } },

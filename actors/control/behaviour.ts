@@ -1,0 +1,130 @@
+import { redactConfig } from '../../config/redact.js';
+import { ControlError } from '../../protocols/control/errors.js';
+import { metricsResult } from '../../protocols/control/metric-family.js';
+import type { ControlRequest } from '../../protocols/control/messages.js';
+import { type ControlServer, createControlServer } from '../../protocols/control/server.js';
+import type { Behaviour, Registry } from '../../supervision/index.js';
+import type { CollectorView } from '../collector/messages.js';
+import type { AdapterEnvironment } from '../environment.js';
+import type { HealthView } from '../health/behaviour.js';
+import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js';
+import type { UplinkStatus } from '../uplink/status.js';
+import { metricFamilies, type PrinterFacts, printerEntry } from './views.js';
+
+/** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
+export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000, version: '0.1.0' } as const;
+
+type ControlMessage = never;
+
+interface ControlState {
+  server: ControlServer;
+}
+
+async function askOrUndefined<R>(registry: Registry, path: string): Promise<R | undefined> {
+  try {
+    return await registry.ask<R>(path, { type: 'Describe' }, CONTROL_ACTOR_DEFAULTS.askTimeoutMs);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Answers the local CLI over a Unix socket with read-only views of the live tree, and restarts an
+ * actor on request. The only way in for an operator; no TCP port.
+ */
+export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlState, ControlMessage> {
+  const { config } = env;
+  const startedAt = env.now();
+  // readings/s per printer: the difference between two views, so the first view shows 0.
+  const lastForwarded = new Map<string, { count: number; at: number }>();
+
+  async function printerFacts(registry: Registry): Promise<PrinterFacts[]> {
+    return Promise.all(
+      config.printers.map(async (printer) => {
+        const [collector, health] = await Promise.all([
+          askOrUndefined<CollectorView>(registry, collectorPath(printer.id)),
+          askOrUndefined<HealthView>(registry, healthPath(printer.id)),
+        ]);
+        const now = env.now();
+        let readingsPerSecond = 0;
+        if (collector) {
+          const previous = lastForwarded.get(printer.id);
+          if (previous && now > previous.at) {
+            readingsPerSecond = Math.round(((collector.readingsForwarded - previous.count) * 1000 * 10) / (now - previous.at)) / 10;
+          }
+          lastForwarded.set(printer.id, { count: collector.readingsForwarded, at: now });
+        }
+        return {
+          id: printer.id,
+          thing: printer.thing,
+          family: printer.family,
+          subtreeStatus: registry.get(printerPath(printer.id))?.status,
+          ...(collector ? { collector } : {}),
+          ...(health ? { health } : {}),
+          readingsPerSecond,
+        };
+      }),
+    );
+  }
+
+  async function handle(request: ControlRequest, registry: Registry): Promise<unknown> {
+    const at = env.now();
+    switch (request.cmd) {
+      case 'status': {
+        const actors = registry.snapshot();
+        const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
+        const running = config.printers.filter((p) => registry.get(printerPath(p.id))?.status === 'running').length;
+        return {
+          at,
+          adapter: {
+            version: CONTROL_ACTOR_DEFAULTS.version,
+            pid: process.pid,
+            startedAt,
+            printers: { configured: config.printers.length, running },
+            uplinkSession: uplink?.session ?? null,
+          },
+          actors,
+        };
+      }
+      case 'printers':
+        return { at, printers: (await printerFacts(registry)).map(printerEntry) };
+      case 'uplink': {
+        const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
+        if (!uplink) throw new ControlError('CONTROL_UNAVAILABLE', 'the uplink is restarting; try again');
+        return { at, transport: config.thingworx.transport, ...uplink };
+      }
+      case 'metrics': {
+        const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
+        return metricsResult(metricFamilies(registry.snapshot(), uplink, await printerFacts(registry)));
+      }
+      case 'config':
+        return redactConfig(config);
+      case 'restart': {
+        const path = request.args.path;
+        if (!registry.get(path)) throw new ControlError('CONTROL_UNKNOWN_PATH', `no actor at ${path}`);
+        const accepted = registry.restart(path);
+        return accepted ? { path, accepted } : { path, accepted, reason: 'the root cannot be restarted from inside' };
+      }
+      default:
+        throw new ControlError('CONTROL_UNAVAILABLE', `no handler for ${request.cmd}`);
+    }
+  }
+
+  return {
+    async init(ctx) {
+      const server = await createControlServer({
+        socketPath: config.control.socket,
+        logger: ctx.log,
+        handle: (request) => handle(request, ctx.registry),
+      });
+      ctx.log.info({ socket: config.control.socket }, 'control socket ready');
+      return { server };
+    },
+    handle(state) {
+      return state;
+    },
+    async terminate(state) {
+      await state.server.close();
+    },
+  };
+}
