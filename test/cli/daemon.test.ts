@@ -1,0 +1,76 @@
+import { statSync } from 'node:fs';
+import test from 'ava';
+import { listeningTcpPorts, runCli, runCliInProcess, startDaemonFixture } from './daemon-support.js';
+
+interface ActorRow {
+  path: string;
+  status: string;
+  restarts: { total: number };
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+test('the daemon: every view holds real values, restart shows up, socket 0660, no stray TCP port, no secret, SIGTERM exits 0 losing nothing', async (t) => {
+  const daemon = await startDaemonFixture(2);
+  t.teardown(() => daemon.stop());
+  const cli = async (...args: string[]) => {
+    const result = await runCliInProcess([...args, '--socket', daemon.socket], daemon.env);
+    t.is(result.code, 0, `${args.join(' ')} failed: ${result.stderr}`);
+    return result;
+  };
+  const json = async <T>(...args: string[]) => JSON.parse((await cli(...args, '--json')).stdout) as T;
+
+  t.is(statSync(daemon.socket).mode & 0o777, 0o660);
+  // The installed command itself, once, as an operator runs it.
+  const fromShell = await runCli(['status', '--socket', daemon.socket], daemon.env);
+  t.is(fromShell.code, 0, fromShell.stderr);
+  t.regex(fromShell.stdout, /adapter\/fleet\/p01\/collector\s+running/);
+
+  const status = await json<{ actors: ActorRow[] }>('status');
+  t.true(status.actors.length >= 1 + 4 + 2 * 4, 'the whole tree is listed');
+  t.true(status.actors.every((a) => a.status === 'running'));
+
+  await waitFor('readings/s above zero', async () => {
+    const printers = await json<{ printers: { readingsPerSecond: number }[] }>('printers');
+    return printers.printers.some((p) => p.readingsPerSecond > 0);
+  });
+  const uplink = await json<{ session: string; counters: { deliveredReadings: number } }>('uplink');
+  t.is(uplink.session, 'ready');
+  t.true(uplink.counters.deliveredReadings > 0);
+  const metrics = await cli('metrics');
+  t.regex(metrics.stdout, /threedconnect_uplink_delivered_readings_total \d+/);
+  t.true(metrics.stdout.trimEnd().endsWith('# EOF'));
+
+  const target = 'adapter/fleet/p01/poller';
+  await cli('restart', target);
+  await waitFor('the restart counted', async () => {
+    const after = await json<{ actors: ActorRow[] }>('status');
+    const row = after.actors.find((a) => a.path === target);
+    return row?.restarts.total === 1 && row.status === 'running';
+  });
+
+  t.deepEqual(listeningTcpPorts(daemon.child.pid!), [daemon.ports.beats, daemon.ports.push].sort((a, b) => a - b));
+
+  // Human and JSON output of every view, and the daemon's own log: no app key, no push token.
+  const secrets = [daemon.appKey, ...Object.values(daemon.fleet.pushTokenEnv())];
+  for (const view of ['status', 'printers', 'uplink', 'metrics', 'config']) {
+    for (const output of [(await cli(view)).stdout, (await cli(view, '--json')).stdout]) {
+      for (const secret of secrets) t.false(output.includes(secret), `${view} shows a secret`);
+    }
+  }
+  for (const secret of secrets) t.false(daemon.output().includes(secret), 'the log shows a secret');
+
+  daemon.child.kill('SIGTERM');
+  t.is(await daemon.exited, 0);
+  // Whatever the printers had acknowledged is in ThingWorx; the rest they still hold and re-send.
+  const recorded = new Set(daemon.standIn.records.map((r) => `${r.thing}|${r.name}|${r.time}`));
+  const lost = daemon.fleet.expectedAcked().filter((e) => !recorded.has(`${e.thing}|${e.item}|${e.time}`));
+  t.is(lost.length, 0);
+  t.true(daemon.fleet.expectedAcked().length > 0);
+});
