@@ -1,0 +1,105 @@
+import { seededRandom } from './seeded-random.js';
+
+/**
+ * Run-time fault controls of the stand-in and the per-request decision they lead to. No I/O:
+ * the server asks `decide()` once per request, in arrival order. Two random draws are taken per
+ * request whatever the settings, so one seed gives one sequence of decisions.
+ */
+
+export type OutageMode = 'reset' | 'hang';
+export type ResetPoint = 'before' | 'after';
+
+export interface StandInFaults {
+  /** Delay added before every response. */
+  setLatency(ms: number): void;
+  /** This share of requests (0..1) is answered with `status` instead of being handled. */
+  setErrorRate(rate: number, status?: number): void;
+  /** The next `forRequests` requests (all, when absent) get `status` with `Retry-After: seconds`; null ends it. */
+  setRetryAfter(seconds: number | null, forRequests?: number, status?: 503 | 429): void;
+  /**
+   * This share of requests ends in a TCP reset: 'before' handling (nothing recorded), or 'after'
+   * the values were recorded (the client cannot know they were, and re-sends: a duplicate).
+   */
+  setResets(rate: number, point?: ResetPoint): void;
+  /**
+   * Full outage. 'reset': every connection is accepted then reset at once, and open keep-alive
+   * connections are reset (the client sees ECONNRESET). 'hang': requests are read and never answered
+   * (the client times out). The port stays bound either way, so recovery needs no new URL.
+   */
+  setOutage(on: boolean, mode?: OutageMode): void;
+  /** From now on only this key is accepted. */
+  rotateAppKey(newKey: string): void;
+}
+
+export type FaultDecision =
+  | { kind: 'handle'; resetAfter: boolean }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number; retryAfterSeconds?: number };
+
+export interface FaultState {
+  latencyMs: number;
+  outage: OutageMode | undefined;
+}
+
+function rate(name: string, value: number): number {
+  if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be within 0..1, got ${value}`);
+  return value;
+}
+
+export class FaultPlan {
+  readonly state: FaultState = { latencyMs: 0, outage: undefined };
+  private readonly random: () => number;
+  private errorRate = 0;
+  private errorStatus = 500;
+  private resetRate = 0;
+  private resetPoint: ResetPoint = 'before';
+  private retryAfter: { seconds: number; remaining: number; status: number } | undefined;
+
+  constructor(
+    seed: number,
+    private readonly onOutage: (mode: OutageMode | undefined) => void,
+    private readonly onRotate: (newKey: string) => void,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  readonly controls: StandInFaults = {
+    setLatency: (ms) => {
+      if (!(ms >= 0)) throw new RangeError(`latency must be >= 0, got ${ms}`);
+      this.state.latencyMs = ms;
+    },
+    setErrorRate: (value, status = 500) => {
+      this.errorRate = rate('error rate', value);
+      this.errorStatus = status;
+    },
+    setRetryAfter: (seconds, forRequests, status = 503) => {
+      this.retryAfter =
+        seconds === null ? undefined : { seconds, remaining: forRequests ?? Number.POSITIVE_INFINITY, status };
+    },
+    setResets: (value, point = 'before') => {
+      this.resetRate = rate('reset rate', value);
+      this.resetPoint = point;
+    },
+    setOutage: (on, mode = 'reset') => {
+      this.state.outage = on ? mode : undefined;
+      this.onOutage(this.state.outage);
+    },
+    rotateAppKey: (newKey) => this.onRotate(newKey),
+  };
+
+  decide(): FaultDecision {
+    const resetDraw = this.random();
+    const errorDraw = this.random();
+    if (this.state.outage === 'hang') return { kind: 'hang' };
+    if (this.state.outage === 'reset') return { kind: 'reset' };
+    const reset = resetDraw < this.resetRate;
+    if (reset && this.resetPoint === 'before') return { kind: 'reset' };
+    if (this.retryAfter && this.retryAfter.remaining > 0) {
+      this.retryAfter.remaining -= 1;
+      return { kind: 'status', status: this.retryAfter.status, retryAfterSeconds: this.retryAfter.seconds };
+    }
+    if (errorDraw < this.errorRate) return { kind: 'status', status: this.errorStatus };
+    return { kind: 'handle', resetAfter: reset };
+  }
+}

@@ -1,0 +1,134 @@
+import type { Quality, ValueType } from '../../protocols/readings.js';
+
+/**
+ * Strict decoders for what the stand-in accepts, as ThingWorx documents it (PROTOCOLS.md §2): a
+ * NamedVTQ InfoTable for UpdatePropertyValues and `{"<Prop>": value}` for a property PUT. Pure:
+ * parsed JSON in, typed values or a reason out. Null values are refused, like ThingWorx does.
+ * A value may be a JSON primitive (the type is inferred) or the typed form `{"value":…,"baseType":…}`.
+ */
+
+export type VtqValue = number | string | boolean;
+
+export interface DecodedVtq {
+  name: string;
+  value: VtqValue;
+  /** Given in the typed form, else inferred from the JSON type. */
+  baseType: ValueType;
+  time: number;
+  quality: Quality;
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const EXPECTED_FIELDS: Readonly<Record<string, string>> = {
+  name: 'STRING',
+  value: 'VARIANT',
+  time: 'DATETIME',
+  quality: 'STRING',
+};
+const ROW_KEYS = ['name', 'value', 'time', 'quality'];
+const QUALITIES: ReadonlySet<string> = new Set(['GOOD', 'BAD', 'UNKNOWN']);
+const BASE_TYPES: ReadonlySet<string> = new Set(['NUMBER', 'INTEGER', 'STRING', 'BOOLEAN', 'DATETIME']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail<T>(reason: string): Decoded<T> {
+  return { ok: false, reason };
+}
+
+function hasExactly(object: Record<string, unknown>, keys: readonly string[]): boolean {
+  const present = Object.keys(object);
+  return present.length === keys.length && keys.every((key) => Object.hasOwn(object, key));
+}
+
+function inferred(value: VtqValue): ValueType {
+  return typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING';
+}
+
+/** One value, plain or typed; null, objects and arrays are refused. */
+export function decodeValue(raw: unknown, where: string): Decoded<{ value: VtqValue; baseType: ValueType }> {
+  if (raw === null || raw === undefined) return fail(`${where}: null value`);
+  if (typeof raw === 'number') return Number.isFinite(raw) ? { ok: true, value: { value: raw, baseType: 'NUMBER' } } : fail(`${where}: not a finite number`);
+  if (typeof raw === 'string' || typeof raw === 'boolean') return { ok: true, value: { value: raw, baseType: inferred(raw) } };
+  if (!isObject(raw) || !hasExactly(raw, ['value', 'baseType'])) return fail(`${where}: a value must be a primitive or {value, baseType}`);
+  const { value, baseType } = raw;
+  if (typeof baseType !== 'string' || !BASE_TYPES.has(baseType)) return fail(`${where}: unsupported baseType`);
+  if (value === null || value === undefined) return fail(`${where}: null value`);
+  const type = baseType as ValueType;
+  switch (type) {
+    case 'NUMBER':
+      return typeof value === 'number' && Number.isFinite(value) ? { ok: true, value: { value, baseType: type } } : fail(`${where}: NUMBER needs a finite number`);
+    case 'INTEGER':
+      return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
+        ? { ok: true, value: { value, baseType: type } }
+        : fail(`${where}: INTEGER needs a 32-bit whole number`);
+    case 'BOOLEAN':
+      return typeof value === 'boolean' ? { ok: true, value: { value, baseType: type } } : fail(`${where}: BOOLEAN needs true or false`);
+    case 'STRING':
+      return typeof value === 'string' ? { ok: true, value: { value, baseType: type } } : fail(`${where}: STRING needs text`);
+    case 'DATETIME': {
+      const ms = typeof value === 'string' ? Date.parse(value) : value;
+      return typeof ms === 'number' && Number.isFinite(ms) ? { ok: true, value: { value: ms, baseType: type } } : fail(`${where}: DATETIME needs ms or ISO-8601`);
+    }
+  }
+}
+
+function decodeTime(raw: unknown, where: string): Decoded<number> {
+  const ms = typeof raw === 'string' ? Date.parse(raw) : raw;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? { ok: true, value: ms } : fail(`${where}: time needs ms since epoch`);
+}
+
+function decodeRow(raw: unknown, index: number): Decoded<DecodedVtq> {
+  const where = `row ${index}`;
+  if (!isObject(raw) || !hasExactly(raw, ROW_KEYS)) return fail(`${where}: a row has exactly name, value, time, quality`);
+  if (typeof raw.name !== 'string' || raw.name.length === 0) return fail(`${where}: name must be a non-empty string`);
+  const value = decodeValue(raw.value, `${where} (${raw.name})`);
+  if (!value.ok) return value;
+  const time = decodeTime(raw.time, where);
+  if (!time.ok) return time;
+  if (typeof raw.quality !== 'string' || !QUALITIES.has(raw.quality)) return fail(`${where}: quality must be GOOD, BAD or UNKNOWN`);
+  return {
+    ok: true,
+    value: { name: raw.name, value: value.value.value, baseType: value.value.baseType, time: time.value, quality: raw.quality as Quality },
+  };
+}
+
+function decodeDataShape(raw: unknown): Decoded<true> {
+  if (!isObject(raw) || !hasExactly(raw, ['fieldDefinitions']) || !isObject(raw.fieldDefinitions)) {
+    return fail('values.dataShape needs fieldDefinitions');
+  }
+  const fields = raw.fieldDefinitions;
+  if (!hasExactly(fields, Object.keys(EXPECTED_FIELDS))) return fail('values is not a NamedVTQ table: fields must be name, value, time, quality');
+  for (const [name, baseType] of Object.entries(EXPECTED_FIELDS)) {
+    const field = fields[name];
+    if (!isObject(field) || field.name !== name || field.baseType !== baseType) {
+      return fail(`values is not a NamedVTQ table: field ${name} must be ${baseType}`);
+    }
+  }
+  return { ok: true, value: true };
+}
+
+/** `{"values": <NamedVTQ InfoTable>}` → rows, all or nothing. */
+export function decodeUpdatePropertyValues(body: unknown): Decoded<DecodedVtq[]> {
+  if (!isObject(body) || !hasExactly(body, ['values']) || !isObject(body.values)) return fail('parameters must be exactly {"values": InfoTable}');
+  const table = body.values;
+  if (!hasExactly(table, ['dataShape', 'rows'])) return fail('values needs exactly dataShape and rows');
+  const shape = decodeDataShape(table.dataShape);
+  if (!shape.ok) return shape;
+  if (!Array.isArray(table.rows)) return fail('values.rows must be an array');
+  const rows: DecodedVtq[] = [];
+  for (const [index, raw] of table.rows.entries()) {
+    const row = decodeRow(raw, index);
+    if (!row.ok) return row;
+    rows.push(row.value);
+  }
+  return { ok: true, value: rows };
+}
+
+/** A property PUT body: exactly `{"<property>": value}`. */
+export function decodePropertyWrite(body: unknown, property: string): Decoded<{ value: VtqValue; baseType: ValueType }> {
+  if (!isObject(body) || !hasExactly(body, [property])) return fail(`body must be exactly {"${property}": value}`);
+  return decodeValue(body[property], property);
+}

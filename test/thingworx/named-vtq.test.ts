@@ -1,0 +1,68 @@
+import test from 'ava';
+import { encodeUpdatePropertyValuesBody, encodeVtqRow, VtqEncodingError } from '../../protocols/thingworx/named-vtq.js';
+import type { VtqRow } from '../../protocols/thingworx/types.js';
+
+const T = 1764238502123;
+
+test('the body is a NamedVTQ InfoTable exactly as PROTOCOLS.md §2 shows it', (t) => {
+  const body = encodeUpdatePropertyValuesBody([{ name: 'VatTemperature', value: 30.1, time: T, quality: 'GOOD' }]);
+  t.is(
+    body,
+    '{"values":{"dataShape":{"fieldDefinitions":{"name":{"name":"name","baseType":"STRING"},"value":{"name":"value","baseType":"VARIANT"},' +
+      '"time":{"name":"time","baseType":"DATETIME"},"quality":{"name":"quality","baseType":"STRING"}}},' +
+      '"rows":[{"name":"VatTemperature","value":30.1,"time":1764238502123,"quality":"GOOD"}]}}',
+  );
+});
+
+test('rows keep their order and every base type is normalised for the wire', (t) => {
+  const rows: VtqRow[] = [
+    { name: 'Layer', value: 152, time: T, quality: 'GOOD', baseType: 'INTEGER' },
+    { name: 'JobId', value: 'J-00042', time: T + 1, quality: 'GOOD' },
+    { name: 'ErrorCode', value: 1203, time: T + 2, quality: 'BAD', baseType: 'STRING' },
+    { name: 'Heating', value: true, time: T + 3, quality: 'UNKNOWN' },
+    { name: 'BuildStartedAt', value: '2026-11-27T10:15:02.123Z', time: T + 4.4, quality: 'GOOD', baseType: 'DATETIME' },
+    { name: 'BuildEstimatedEndAt', value: 1795781702123.6, time: T, quality: 'GOOD', baseType: 'DATETIME' },
+  ];
+  const parsed = JSON.parse(encodeUpdatePropertyValuesBody(rows)) as { values: { rows: unknown[] } };
+  t.deepEqual(parsed.values.rows, [
+    { name: 'Layer', value: 152, time: T, quality: 'GOOD' },
+    { name: 'JobId', value: 'J-00042', time: T + 1, quality: 'GOOD' },
+    { name: 'ErrorCode', value: '1203', time: T + 2, quality: 'BAD' },
+    { name: 'Heating', value: true, time: T + 3, quality: 'UNKNOWN' },
+    { name: 'BuildStartedAt', value: Date.parse('2026-11-27T10:15:02.123Z'), time: T + 4, quality: 'GOOD' },
+    { name: 'BuildEstimatedEndAt', value: 1795781702124, time: T, quality: 'GOOD' },
+  ]);
+});
+
+const refused: Array<[string, VtqRow, RegExp]> = [
+  ['NaN would become null', { name: 'A', value: Number.NaN, time: T, quality: 'GOOD' }, /finite number/],
+  ['Infinity would become null', { name: 'A', value: Number.POSITIVE_INFINITY, time: T, quality: 'GOOD', baseType: 'NUMBER' }, /finite/],
+  ['a fraction is not an INTEGER', { name: 'A', value: 1.5, time: T, quality: 'GOOD', baseType: 'INTEGER' }, /whole number/],
+  ['2^31 does not fit INTEGER', { name: 'A', value: 2 ** 31, time: T, quality: 'GOOD', baseType: 'INTEGER' }, /32 bits/],
+  ['text is not a NUMBER', { name: 'A', value: '30.1', time: T, quality: 'GOOD', baseType: 'NUMBER' }, /NUMBER/],
+  ['a number is not a BOOLEAN', { name: 'A', value: 1, time: T, quality: 'GOOD', baseType: 'BOOLEAN' }, /BOOLEAN/],
+  ['an unparsable date', { name: 'A', value: 'yesterday', time: T, quality: 'GOOD', baseType: 'DATETIME' }, /DATETIME/],
+  ['a non-finite time', { name: 'A', value: 1, time: Number.NaN, quality: 'GOOD' }, /time/],
+  ['an empty name', { name: '', value: 1, time: T, quality: 'GOOD' }, /name/],
+  ['an unknown quality', { name: 'A', value: 1, time: T, quality: 'FINE' as 'GOOD' }, /quality/],
+  ['null smuggled past the types', { name: 'A', value: null as unknown as number, time: T, quality: 'GOOD' }, /STRING needs text/],
+];
+
+for (const [title, row, reason] of refused) {
+  test(`refused before sending: ${title}`, (t) => {
+    const error = t.throws(() => encodeVtqRow(row, 3), { instanceOf: VtqEncodingError });
+    t.is(error?.code, 'TWX_ROW_INVALID');
+    t.is(error?.rowIndex, 3);
+    t.regex(error?.message ?? '', reason);
+  });
+}
+
+test('the index of the bad row is reported for a whole batch', (t) => {
+  const rows: VtqRow[] = [
+    { name: 'A', value: 1, time: T, quality: 'GOOD' },
+    { name: 'B', value: Number.NaN, time: T, quality: 'GOOD' },
+  ];
+  const error = t.throws(() => encodeUpdatePropertyValuesBody(rows), { instanceOf: VtqEncodingError });
+  t.is(error?.rowIndex, 1);
+  t.is(error?.property, 'B');
+});
