@@ -33,12 +33,12 @@ async function askOrUndefined<R>(registry: Registry, path: string): Promise<R | 
  * actor on request. The only way in for an operator; no TCP port.
  */
 export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlState, ControlMessage> {
-  const { config } = env;
   const startedAt = env.now();
   // readings/s per printer: the difference between two views, so the first view shows 0.
   const lastForwarded = new Map<string, { count: number; at: number }>();
 
   async function printerFacts(registry: Registry): Promise<PrinterFacts[]> {
+    const { config } = env;
     return Promise.all(
       config.printers.map(async (printer) => {
         const [collector, health] = await Promise.all([
@@ -68,6 +68,8 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
   }
 
   async function handle(request: ControlRequest, registry: Registry): Promise<unknown> {
+    // Read at every request: a reload replaces the configuration.
+    const { config } = env;
     const at = env.now();
     switch (request.cmd) {
       case 'status': {
@@ -112,6 +114,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
 
   return {
     async init(ctx) {
+      const { config } = env;
       const server = await createControlServer({
         socketPath: config.control.socket,
         logger: ctx.log,

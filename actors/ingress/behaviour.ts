@@ -4,7 +4,8 @@ import type { ListenerTls, PrinterConfig } from '../../config/types.js';
 import { identifyWindow } from '../../protocols/catalog/normalizer.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
-import { anyAuthenticator, subjectAuthenticator, tokenAuthenticator } from '../../protocols/push/auth.js';
+import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
+import { anyAuthenticator, type PushAuthenticator, subjectAuthenticator, tokenAuthenticator } from '../../protocols/push/auth.js';
 import { createPushServer, type PushServer } from '../../protocols/push/server.js';
 import type { Behaviour } from '../../supervision/index.js';
 import type { CollectorMessage } from '../collector/messages.js';
@@ -26,6 +27,9 @@ interface IngressState {
   unknownPeers: Set<string>;
   /** Which printer each Beats connection turned out to be (learnt from its windows). */
   printerByConnection: Map<string, string>;
+  /** Who may connect; rebuilt when the printers change (SIGHUP reload) without closing anything. */
+  identities: IdentifiablePrinter[];
+  authenticate: PushAuthenticator;
 }
 
 interface LoadedTls {
@@ -47,12 +51,17 @@ async function loadTls(tls: ListenerTls | undefined): Promise<LoadedTls | undefi
   };
 }
 
-async function pushTokens(printers: readonly PrinterConfig[]): Promise<Map<string, string>> {
+async function pushAuthenticator(printers: readonly PrinterConfig[]): Promise<PushAuthenticator> {
   const tokens = new Map<string, string>();
   for (const printer of printers) {
     if (printer.pushToken) tokens.set(printer.id, await resolveSecret(printer.pushToken));
   }
-  return tokens;
+  const subjects = new Map(printers.flatMap((p) => (p.identity.tlsSubject ? [[p.id, p.identity.tlsSubject] as const] : [])));
+  return anyAuthenticator(subjectAuthenticator(subjects), tokenAuthenticator(tokens));
+}
+
+function identitiesOf(printers: readonly PrinterConfig[]): IdentifiablePrinter[] {
+  return printers.map((p) => ({ id: p.id, identity: p.identity }));
 }
 
 /**
@@ -60,16 +69,16 @@ async function pushTokens(printers: readonly PrinterConfig[]): Promise<Map<strin
  * printer's collector. Nothing else in the adapter listens on the network.
  */
 export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressState, IngressMessage> {
-  const { config } = env;
-  const identities = config.printers.map((p) => ({ id: p.id, identity: p.identity }));
-
   return {
     async init(ctx) {
+      const { config } = env;
       const state: IngressState = {
         refusedUnknown: 0,
         refusedNoCollector: 0,
         unknownPeers: new Set(),
         printerByConnection: new Map(),
+        identities: identitiesOf(config.printers),
+        authenticate: await pushAuthenticator(config.printers),
       };
       const { beats, push } = config.listeners;
       if (beats.enabled) {
@@ -87,9 +96,6 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
       }
       if (push.enabled) {
         const tls = await loadTls(push.tls);
-        const subjects = new Map(
-          config.printers.flatMap((p) => (p.identity.tlsSubject ? [[p.id, p.identity.tlsSubject] as const] : [])),
-        );
         state.push = createPushServer({
           host: push.host,
           port: push.port,
@@ -97,7 +103,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           ...(tls ? { tls } : {}),
           maxMessageBytes: push.maxMessageBytes,
           maxMessagesPerSecond: push.maxMessagesPerSecond,
-          authenticate: anyAuthenticator(subjectAuthenticator(subjects), tokenAuthenticator(await pushTokens(config.printers))),
+          authenticate: (request) => state.authenticate(request),
           logger: ctx.log.child({ listener: 'push' }),
           onMessage: (delivery) => ctx.tellSelf({ type: 'PushArrived', delivery }),
         });
@@ -108,11 +114,15 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
       return state;
     },
 
-    handle(state, msg, ctx) {
+    async handle(state, msg, ctx) {
       switch (msg.type) {
+        case 'PrintersChanged':
+          state.identities = identitiesOf(env.config.printers);
+          state.authenticate = await pushAuthenticator(env.config.printers);
+          return state;
         case 'WindowArrived': {
           const { batch } = msg;
-          const printer = identifyWindow(batch.peer, batch.events, identities);
+          const printer = identifyWindow(batch.peer, batch.events, state.identities);
           if (printer === undefined) {
             state.refusedUnknown++;
             const peer = batch.peer.tlsSubject ?? batch.peer.remoteAddress;

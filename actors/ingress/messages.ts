@@ -9,7 +9,9 @@ export type IngressMessage =
   | { type: 'PausePush'; connectionId: string; paused: boolean }
   /** A collector stopped with this connection's messages unacknowledged: close it so the printer re-sends. */
   | { type: 'DropPushConnection'; connectionId: string }
-  | { type: 'Describe' };
+  | { type: 'Describe' }
+  /** The configured printers changed (reload): rebuild who may connect; open connections stay. */
+  | { type: 'PrintersChanged' };
 
 export interface IngressView {
   beats?: { host: string; port: number; connections: number };
