@@ -4,18 +4,12 @@
  * deployment replaces families in its config without code changes. Reached through defaultCatalog()
  * in config/defaults.ts.
  */
+import { filesystemUsageItem } from '../protocols/beats/metricbeat-readings.js';
 import { DEFAULT_SLA_LOG_RULES } from '../protocols/loglines/default-sla-rules.js';
 import type { CatalogItem, FamilyCatalog } from './types.js';
 
-/**
- * Item name for a Metricbeat filesystem mount: "/" → FilesystemUsage_root, "/var/log" →
- * FilesystemUsage_var_log (ThingWorx property names allow letters, digits and "_").
- */
-export function filesystemUsageItem(mountPoint: string): string {
-  const trimmed = mountPoint.replace(/^\/+|\/+$/g, '');
-  const suffix = trimmed === '' ? 'root' : trimmed.replace(/[^A-Za-z0-9]+/g, '_');
-  return `FilesystemUsage_${suffix}`;
-}
+// Item names for Metricbeat mounts are the Beats mapping's own, so the catalog and the mapping agree.
+export { filesystemUsageItem };
 
 /** The mounts the built-in catalog knows; add items for others in the config. */
 export const DEFAULT_FILESYSTEM_MOUNTS = ['/', '/data'] as const;
