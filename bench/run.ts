@@ -11,6 +11,8 @@ interface BenchmarkModule {
 
 const BENCHMARKS: Record<string, () => Promise<BenchmarkModule>> = {
   lumberjack: () => import('./lumberjack.js'),
+  uplink: () => import('./uplink.js'),
+  'end-to-end': () => import('./end-to-end.js'),
 };
 
 async function main(): Promise<void> {

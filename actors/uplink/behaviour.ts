@@ -21,6 +21,8 @@ interface UplinkState {
   transport: ThingworxTransport;
   appKey: { current: string };
   startedAt: number;
+  /** Cancels the next re-read of the app key; set only while the session is unauthorized. */
+  cancelKeyReload: (() => void) | undefined;
 }
 
 // Each incarnation announces itself with a new number so senders can tell a restart from a delay.
@@ -125,7 +127,7 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
       const incarnation = ++incarnations;
       for (const sender of senders(config)) notify(ctx, sender, { type: 'UplinkStarted', incarnation });
       ctx.schedule({ type: 'HealthDue' }, config.thingworx.healthIntervalMs);
-      return { engine, transport, appKey, startedAt: env.now() };
+      return { engine, transport, appKey, startedAt: env.now(), cancelKeyReload: undefined };
     },
 
     async handle(state, msg, ctx) {
@@ -148,6 +150,12 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
           } catch (error) {
             ctx.log.error({ err: error }, 'app key could not be read again; keeping the previous one');
           }
+          // The operator may fix the key only after the 401: keep re-reading while refused, so a later check uses it.
+          state.cancelKeyReload?.();
+          state.cancelKeyReload =
+            state.engine.sessionState === 'unauthorized'
+              ? ctx.schedule({ type: 'ReloadAppKey' }, state.engine.limits.unauthorizedRecheckMs)
+              : undefined;
           return state;
         case 'EngineFaulted':
           throw msg.error instanceof Error ? msg.error : new Error(String(msg.error));

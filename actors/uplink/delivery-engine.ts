@@ -167,6 +167,7 @@ export class DeliveryEngine {
     }
     return {
       session: this.#session.state,
+      sessionDetail: this.#session.lastFailure ?? null,
       endpointHost: this.#options.endpointHost ?? null,
       stopping: this.#stopping,
       queue: {

@@ -32,6 +32,7 @@ export class UplinkSession {
   #checking = false;
   #stopped = false;
   #checks = 0;
+  #lastFailure: string | undefined;
   readonly #options: UplinkSessionOptions;
 
   constructor(options: UplinkSessionOptions) {
@@ -44,6 +45,11 @@ export class UplinkSession {
 
   get canSend(): boolean {
     return this.#state === 'ready' || this.#state === 'degraded';
+  }
+
+  /** Why the session cannot send (the last check's failure, e.g. `TWX_TLS_UNTRUSTED: …`); undefined once a check succeeds. */
+  get lastFailure(): string | undefined {
+    return this.#lastFailure;
   }
 
   /** Session checks sent so far. */
@@ -65,6 +71,7 @@ export class UplinkSession {
   noteUnauthorized(status: number): void {
     if (this.#state === 'unauthorized' || this.#stopped) return;
     this.#checkAttempts = 0;
+    this.#lastFailure = refusedKeyDetail(status);
     this.#transition('unauthorized', { status });
     this.#scheduleCheck(this.#unauthorizedDelay());
   }
@@ -106,9 +113,11 @@ export class UplinkSession {
           );
         }
         this.#checkAttempts = 0;
+        this.#lastFailure = undefined;
         this.#transition('ready', { status: outcome.status });
         return;
       case 'unauthorized':
+        this.#lastFailure = refusedKeyDetail(outcome.status);
         this.#transition('unauthorized', { status: outcome.status });
         this.#scheduleCheck(this.#unauthorizedDelay());
         return;
@@ -116,8 +125,14 @@ export class UplinkSession {
         const { backoff, maxRetryAfterMs } = this.#options.limits;
         const delay = backoffDelayMs(this.#checkAttempts, backoff, this.#options.random());
         const serverAsked = Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs);
+        const delayMs = Math.max(delay, serverAsked);
+        // A wrong CA or an unreachable host shows only here: say why once per episode, keep it for status().
+        const fields = { thing: this.#options.checkThing, status: outcome.status, detail: outcome.detail, delayMs };
+        if (this.#lastFailure !== outcome.detail) this.#options.logger.warn(fields, 'uplink session check failed; retrying with backoff');
+        else this.#options.logger.debug(fields, 'uplink session check failed again');
+        this.#lastFailure = outcome.detail;
         this.#checkAttempts += 1;
-        this.#scheduleCheck(Math.max(delay, serverAsked));
+        this.#scheduleCheck(delayMs);
         return;
       }
       default: {
@@ -154,4 +169,9 @@ export class UplinkSession {
     else logger.info(fields, `uplink session ${next}`);
     this.#options.onChange(next, previous);
   }
+}
+
+/** The detail for a refused key: status 0 means the transport had no usable key to send. */
+function refusedKeyDetail(status: number): string {
+  return status === 0 ? 'TWX_APP_KEY_UNUSABLE: no usable app key to send' : `HTTP ${status}: ThingWorx refused the app key`;
 }

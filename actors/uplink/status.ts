@@ -18,6 +18,8 @@ export interface ThingStatus {
 /** What `status()` returns: plain, JSON-serialisable data. */
 export interface UplinkStatus {
   session: SessionState;
+  /** Why the session cannot send: the last failed session check (stable code or HTTP status first); null once one succeeds. */
+  sessionDetail: string | null;
   endpointHost: string | null;
   stopping: boolean;
   queue: {
