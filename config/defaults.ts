@@ -83,6 +83,12 @@ export const DEFAULTS = {
     dedupeTtlMs: uplink.dedupeTtlMs,
     conflationEntries: uplink.conflationEntries,
     backoff: { minMs: uplink.backoff.minMs, maxMs: uplink.backoff.maxMs },
+    perThingShare: uplink.perThingShare,
+    alertReserve: uplink.alertReserve,
+    notFoundRetryMs: uplink.notFoundRetryMs,
+    unauthorizedRecheckMs: uplink.unauthorizedRecheckMs,
+    unauthorizedRecheckMaxMs: uplink.unauthorizedRecheckMaxMs,
+    maxRetryAfterMs: uplink.maxRetryAfterMs,
   },
   supervision: {
     printer: { intensity: 5, periodMs: 60_000, backoff: { minMs: 500, maxMs: 30_000 } },

@@ -122,6 +122,17 @@ export interface UplinkSettings {
   dedupeTtlMs: number;
   conflationEntries: number;
   backoff: Backoff;
+  /** Fraction of the queue caps one Thing may hold, so a held (404) Thing cannot starve the others. */
+  perThingShare: number;
+  /** Fraction of the caps kept for alerts: routine readings get Busy before alerts do. */
+  alertReserve: number;
+  /** A Thing ThingWorx does not know (404) is tried again after this. */
+  notFoundRetryMs: number;
+  /** While the app key is refused, the session is re-checked on a backoff from this up to the max. */
+  unauthorizedRecheckMs: number;
+  unauthorizedRecheckMaxMs: number;
+  /** A server's Retry-After is honoured up to this. */
+  maxRetryAfterMs: number;
 }
 
 export interface RestartPolicy {

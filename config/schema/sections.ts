@@ -6,7 +6,7 @@ import { childPath } from '../issues.js';
 import { LOG_LEVELS } from '../logging.js';
 import type { ClientAuth, ThingworxTransportKind } from '../types.js';
 import { isPlainRecord, numberAt, stringAt } from '../untrusted.js';
-import { absolutePath, closedObject, count, durationMs, flag, integer, oneOf, text } from './fields.js';
+import { absolutePath, closedObject, count, decimal, durationMs, flag, integer, oneOf, text } from './fields.js';
 import { secretRef } from './secret-ref.js';
 
 export const ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -202,6 +202,12 @@ export const uplinkSchema = closedObject({
   dedupeTtlMs: durationMs().default(uplinkDefaults.dedupeTtlMs),
   conflationEntries: count().default(uplinkDefaults.conflationEntries),
   backoff: backoffSchema(uplinkDefaults.backoff),
+  perThingShare: decimal(0.01, 1).default(uplinkDefaults.perThingShare),
+  alertReserve: decimal(0, 0.5).default(uplinkDefaults.alertReserve),
+  notFoundRetryMs: durationMs().default(uplinkDefaults.notFoundRetryMs),
+  unauthorizedRecheckMs: durationMs().default(uplinkDefaults.unauthorizedRecheckMs),
+  unauthorizedRecheckMaxMs: durationMs().default(uplinkDefaults.unauthorizedRecheckMaxMs),
+  maxRetryAfterMs: durationMs().default(uplinkDefaults.maxRetryAfterMs),
 });
 
 function restartPolicySchema(defaults: { intensity: number; periodMs: number; backoff: { minMs: number; maxMs: number } }) {
