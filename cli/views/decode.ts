@@ -125,6 +125,7 @@ export function decodeUplink(value: unknown): UplinkSnapshot {
     at: numberAt(root.at, 'at'),
     transport: stringAt(root.transport, 'transport'),
     session: stringAt(root.session, 'session'),
+    ...(root.sessionDetail === undefined ? {} : { sessionDetail: optional(root.sessionDetail, 'sessionDetail', stringAt) ?? null }),
     endpointHost: optional(root.endpointHost, 'endpointHost', stringAt) ?? null,
     queue: {
       readings: countAt(queue.readings, 'queue.readings'),

@@ -79,6 +79,8 @@ export interface UplinkSnapshot {
   /** rest or alwayson. */
   transport: string;
   session: string;
+  /** Why the session is not ready (the last failed check, e.g. TWX_TLS_UNTRUSTED), when it is not. */
+  sessionDetail?: string | null;
   endpointHost: string | null;
   queue: { readings: number; bytes: number; maxReadings: number; maxBytes: number };
   inFlightCalls: number;

@@ -31,7 +31,13 @@ export function uplinkRows(snapshot: UplinkSnapshot): CellInput[][] {
   const { queue, counters } = snapshot;
   return [
     ['transport', snapshot.transport],
-    ['session', { text: snapshot.session, tone: stateTone(snapshot.session) }],
+    [
+      'session',
+      {
+        text: snapshot.sessionDetail ? `${snapshot.session} (${snapshot.sessionDetail})` : snapshot.session,
+        tone: stateTone(snapshot.session),
+      },
+    ],
     ['endpoint', snapshot.endpointHost ?? '-'],
     [
       'queue readings',
