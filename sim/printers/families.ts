@@ -2,20 +2,13 @@
  * Value models of the simulated printer families (DATA-ITEMS.md). Deterministic for a seed:
  * every answered query advances the model one step, so a test sees the same sequence every run.
  */
+import { seededRandom } from '../seeded-random.js';
+
 export const PRINTER_FAMILIES = Object.freeze(['projet-6k', 'projet-7k', 'mjp', 'dmp'] as const);
 export type PrinterFamily = (typeof PRINTER_FAMILIES)[number];
 
-/** mulberry32: tiny, fast and good enough for simulated noise. */
-export function createSeededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulators' seeded PRNG (one implementation for the whole project). */
+export const createSeededRandom = seededRandom;
 
 /** A value that wanders by up to `noise` a step, plus `trend`, and wraps back to `reset` past its bounds. */
 interface DriftingValue {

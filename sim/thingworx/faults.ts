@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 
 /**
  * Run-time fault controls of the stand-in and the per-request decision they lead to. No I/O:

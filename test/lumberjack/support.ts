@@ -40,17 +40,7 @@ export function readNdjson(file: string): unknown[] {
     .map((line) => JSON.parse(line) as unknown);
 }
 
-/** mulberry32: small, seeded, good enough to pick splits and mutations reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../sim/seeded-random.js';
 
 /** `bytes` cut at random points into 1..maxPieces pieces. */
 export function randomSplit(bytes: Buffer, random: () => number, maxPieces = 16): Buffer[] {

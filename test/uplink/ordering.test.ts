@@ -3,7 +3,7 @@ import type { Reading } from '../../protocols/readings.js';
 import type { DeliveryOutcome } from '../../protocols/thingworx/types.js';
 import { batch, createHarness, reading } from './harness.js';
 import { DELIVERED } from './scripted-transport.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../sim/seeded-random.js';
 
 const THINGS = ['P01', 'P02', 'P03', 'P04'];
 const limits = {

@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32): the stand-in's fault decisions repeat exactly for a given seed. */
+/**
+ * mulberry32: a small, fast, seeded PRNG. Everything random in the simulators, the stand-in's faults
+ * and the randomized tests comes from it, so a seed replays the same run.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -6,6 +9,6 @@ export function seededRandom(seed: number): () => number {
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
