@@ -69,7 +69,7 @@ export const DEFAULTS = {
       port: 8765,
       path: '/push/v1',
       maxMessageBytes: 256 * KiB,
-      maxMessagesPerSecond: 50,
+      maxMessagesPerSecond: 200,
     },
   },
   control: { socket: '/run/3dconnect/control.sock' },
