@@ -30,9 +30,18 @@ interface CollectorState {
   outbound: OutboundBatches<HeldSource>;
   /** Sources paused while the uplink is busy; resumed on SpaceAvailable. */
   paused: HeldSource[];
+  /** Unique to this incarnation, so batch ids never repeat across restarts (see `incarnations`). */
+  batchPrefix: string;
   nextBatch: number;
   view: Omit<CollectorView, 'pendingBatches' | 'waitingForSpace' | 'dropped'> & { dropped: DropCounts };
 }
+
+/**
+ * The uplink may still deliver batches of an earlier incarnation of this collector and then tells
+ * the path Delivered(batchId): with ids that restart at #1 that would release this incarnation's
+ * batch of the same number before ThingWorx has it, and an event would be acknowledged but lost.
+ */
+let incarnations = 0;
 
 function release(source: HeldSource): void {
   if (source.kind === 'beats') source.batch.ack();
@@ -77,7 +86,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     }
     state.view.lastSeen[sourceName] = now;
     state.view.readingsForwarded += normalized.readings.length;
-    const batchId = `${ctx.path}#${state.nextBatch++}`;
+    const batchId = `${state.batchPrefix}${state.nextBatch++}`;
     state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
     if (state.outbound.busy) pause(state, source, ctx);
   }
@@ -97,10 +106,13 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
 
   return {
     init(ctx) {
+      // What reached the previous incarnation's mailbox died with it; ingress makes the printer re-send.
+      ctx.registry.tell(INGRESS_PATH, { type: 'CollectorStarted', printer: printer.id } satisfies IngressMessage);
       return {
         catalog: catalogView(family),
         outbound: outboundFor<HeldSource, CollectorMessage>(ctx, { type: 'RetryOffer' }),
         paused: [],
+        batchPrefix: `${ctx.path}#${++incarnations}.`,
         nextBatch: 1,
         view: { windows: 0, pushMessages: 0, readingsForwarded: 0, dropped: emptyDropCounts(), lastSeen: {} },
       };

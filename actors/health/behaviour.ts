@@ -8,6 +8,9 @@ import { exhaustive } from '../exhaustive.js';
 import { type OutboundBatches, outboundFor } from '../uplink/outbound.js';
 import type { HealthMessage } from './messages.js';
 
+/** Numbers this actor's incarnations, for batch ids that never repeat across restarts. */
+let incarnations = 0;
+
 /** How often a printer's state is re-evaluated (sources go stale without any message arriving). */
 export const HEALTH_ACTOR_DEFAULTS = { evaluateEveryMs: 1_000, printerStateItem: 'PrinterState' } as const;
 
@@ -17,6 +20,8 @@ interface HealthState {
   printerState: PrinterLiveness | undefined;
   /** Alerts and state changes are kept until ThingWorx has them: an alert is never lost or conflated. */
   outbound: OutboundBatches<undefined>;
+  /** Unique to this incarnation: a late Delivered for an earlier one must not release an alert of this one. */
+  batchPrefix: string;
   nextBatch: number;
   raised: number;
   cleared: number;
@@ -41,7 +46,7 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
   const thresholds = { staleAfterMs: env.config.health.staleAfterMs };
 
   function send(state: HealthState, ctx: ActorContext<HealthMessage>, lane: 'alert' | 'state', readings: Reading[]): void {
-    const batchId = `${ctx.path}#${state.nextBatch++}`;
+    const batchId = `${state.batchPrefix}${state.nextBatch++}`;
     state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane, readings }, undefined);
   }
 
@@ -83,6 +88,7 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
         liveness: createLivenessTracker(family.sources),
         printerState: undefined,
         outbound: outboundFor<undefined, HealthMessage>(ctx, { type: 'RetryOffer' }),
+        batchPrefix: `${ctx.path}#${++incarnations}.`,
         nextBatch: 1,
         raised: 0,
         cleared: 0,

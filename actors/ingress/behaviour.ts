@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolveSecret } from '../../config/secrets.js';
 import type { ListenerTls, PrinterConfig } from '../../config/types.js';
 import { identifyWindow } from '../../protocols/catalog/normalizer.js';
+import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
@@ -27,6 +28,8 @@ interface IngressState {
   unknownPeers: Set<string>;
   /** Which printer each Beats connection turned out to be (learnt from its windows). */
   printerByConnection: Map<string, string>;
+  /** The newest window of each such connection: rejecting it closes the connection (see CollectorStarted). */
+  lastWindowByConnection: Map<string, BeatsBatch>;
   /** Who may connect; rebuilt when the printers change (SIGHUP reload) without closing anything. */
   identities: IdentifiablePrinter[];
   authenticate: PushAuthenticator;
@@ -64,6 +67,34 @@ function identitiesOf(printers: readonly PrinterConfig[]): IdentifiablePrinter[]
   return printers.map((p) => ({ id: p.id, identity: p.identity }));
 }
 
+function forget(state: IngressState, connectionId: string): void {
+  state.printerByConnection.delete(connectionId);
+  state.lastWindowByConnection.delete(connectionId);
+}
+
+/**
+ * Without this, a window that died in a collector's mailbox holds its Beats connection until the
+ * stall limit (keep-alives stop the Beat's own timeout), and a push message stays unacknowledged for
+ * as long as the connection lives. Returns how many connections were closed.
+ */
+function closeUnacknowledged(state: IngressState, printer: string): number {
+  let closed = 0;
+  const pending = new Map((state.beats?.connections() ?? []).map((connection) => [connection.id, connection.windowsPending]));
+  for (const [connectionId, owner] of state.printerByConnection) {
+    const windows = pending.get(connectionId);
+    if (windows === undefined) forget(state, connectionId);
+    else if (owner === printer && windows > 0) {
+      state.lastWindowByConnection.get(connectionId)?.reject(`collector of ${printer} restarted before acknowledging`);
+      closed += 1;
+    }
+  }
+  for (const connection of state.push?.connections() ?? []) {
+    if (connection.printerId !== printer || connection.pendingAcks === 0) continue;
+    if (state.push?.disconnect(connection.connectionId, 'collector restarted before acknowledging')) closed += 1;
+  }
+  return closed;
+}
+
 /**
  * Owns the printer-facing listeners (Beats, push) and routes each window or message to its
  * printer's collector. Nothing else in the adapter listens on the network.
@@ -77,6 +108,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         refusedNoCollector: 0,
         unknownPeers: new Set(),
         printerByConnection: new Map(),
+        lastWindowByConnection: new Map(),
         identities: identitiesOf(config.printers),
         authenticate: await pushAuthenticator(config.printers),
       };
@@ -134,6 +166,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
             return state;
           }
           state.printerByConnection.set(batch.connectionId, printer);
+          state.lastWindowByConnection.set(batch.connectionId, batch);
           const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
           if (!delivered) {
             // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
@@ -161,6 +194,11 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         case 'DropPushConnection':
           state.push?.disconnect(msg.connectionId, 'collector stopped before delivery');
           return state;
+        case 'CollectorStarted': {
+          const closed = closeUnacknowledged(state, msg.printer);
+          if (closed > 0) ctx.log.info({ printer: msg.printer, connections: closed }, 'collector restarted: connections waiting for an ACK closed so the printer re-sends');
+          return state;
+        }
         case 'Describe': {
           const beatsConnections = state.beats?.connections() ?? [];
           const pushConnections = state.push?.connections() ?? [];
@@ -169,7 +207,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           const live = new Set(beatsConnections.map((connection) => connection.id));
           for (const [connectionId, printer] of state.printerByConnection) {
             if (live.has(connectionId)) connected.add(printer);
-            else state.printerByConnection.delete(connectionId);
+            else forget(state, connectionId);
           }
           const view: IngressView = {
             ...(state.beatsAddress ? { beats: { ...state.beatsAddress, connections: beatsConnections.length } } : {}),

@@ -9,6 +9,11 @@ export type IngressMessage =
   | { type: 'PausePush'; connectionId: string; paused: boolean }
   /** A collector stopped with this connection's messages unacknowledged: close it so the printer re-sends. */
   | { type: 'DropPushConnection'; connectionId: string }
+  /**
+   * A collector (re)started. A window or push message that reached its previous incarnation's mailbox
+   * died there unanswered: close that printer's connections still waiting for an ACK so it re-sends.
+   */
+  | { type: 'CollectorStarted'; printer: string }
   | { type: 'Describe' }
   /** The configured printers changed (reload): rebuild who may connect; open connections stay. */
   | { type: 'PrintersChanged' };
