@@ -17,6 +17,15 @@ const FORMATS: Readonly<Record<string, 'yaml' | 'json'>> = { '.yaml': 'yaml', '.
 const MAX_ALIASES = 100;
 
 /**
+ * The parser's message without what it quotes from the file: the offending token may be a secret
+ * written inline by mistake, and the line and column already say where to look.
+ */
+function withoutSource(message: string): string {
+  const firstLine = message.split('\n', 1)[0] ?? message;
+  return firstLine.replace(/"[^"]*"/g, '(token)').replace(/'[^']*'/g, '(token)');
+}
+
+/**
  * Parses YAML, or JSON with the same parser restricted to the JSON schema, so both report errors by
  * line and column and duplicate keys are refused. Messages carry no source excerpt: the offending
  * line could hold a secret.
@@ -34,7 +43,7 @@ export function parseConfigText(text: string, format: 'yaml' | 'json', path: str
       ok: false,
       errors: document.errors.map((error) => {
         const { line, col } = lines.linePos(error.pos[0]);
-        const message = error.code === 'MULTIPLE_DOCS' ? 'holds more than one document (a second "---")' : error.message;
+        const message = error.code === 'MULTIPLE_DOCS' ? 'holds more than one document (a second "---")' : withoutSource(error.message);
         return `${path}:${line}:${col}: ${message}`;
       }),
     };
