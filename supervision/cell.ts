@@ -1,0 +1,422 @@
+import type { Logger } from '../config/logging.js';
+import type { ActorContext, Address, ExitReason } from './behaviour.js';
+import { withinDeadline } from './deadline.js';
+import type { ActorKind, RegistryEntry } from './entry.js';
+import { describeError, type ErrorInfo, SupervisionError } from './errors.js';
+import { Envelope, type EnvelopeKind } from './envelope.js';
+import { askActor, describeRef, type NactRef, sendTo, spawnActor, stopActor } from './nact-bridge.js';
+import type { Registry } from './registry.js';
+
+/** Thrown from the handler to make nact stop this very actor (see endFromInside). */
+const LEAVE = Symbol('leave');
+
+const KILLED: ErrorInfo = { message: 'stopped from outside its supervisor', code: 'ACTOR_KILLED' };
+
+/** What runs inside a cell: a worker's behaviour, or a supervisor. State is opaque to the cell. */
+export interface CellHooks {
+  readonly kind: ActorKind;
+  init(ctx: ActorContext<unknown>, self: Cell): unknown;
+  handle(state: unknown, msg: unknown, ctx: ActorContext<unknown>): unknown;
+  /** Runs exactly once per incarnation, however it ended, even if init never finished. */
+  terminate(end: CellEnd): void | Promise<void>;
+  /** The actor's parent vanished from under it: nothing below may touch nact by path any more. */
+  detach?(): void;
+}
+
+export interface CellEnd {
+  state: unknown;
+  reason: ExitReason;
+  ctx: ActorContext<unknown>;
+  /** Init finished: there is a state to clean up. */
+  initialized: boolean;
+  /**
+   * The actor is still in the nact tree (an ordered stop from inside), so its children can still be
+   * stopped in order. Otherwise nact has already dropped it, and its children with it.
+   */
+  attached: boolean;
+}
+
+export interface ExitInfo {
+  reason: ExitReason;
+  /** Messages that were queued and never handled. */
+  droppedMessages: number;
+}
+
+export interface CellOptions {
+  parent: NactRef;
+  entry: RegistryEntry;
+  registry: Registry;
+  logger: Logger;
+  hooks: CellHooks;
+  /** Bound on terminate when the end was not ordered (crash, kill). */
+  terminateMs: number;
+  /** Called when this incarnation ended without its supervisor ordering it (crash, kill, normal stop). */
+  onUnexpectedExit: (cell: Cell, exit: ExitInfo) => void;
+}
+
+/**
+ * One incarnation of a supervised actor: a nact actor plus the wrapper that counts its mailbox,
+ * answers pings, arms chaos crashes, owns its timers and reports its end exactly once.
+ */
+export class Cell {
+  readonly ref: NactRef;
+  readonly path: string;
+  /** Resolves when init finished; rejects if the incarnation ended before that. */
+  readonly started: Promise<void>;
+  /** Resolves once, when the incarnation has ended and terminate has run (or was abandoned). */
+  readonly exited: Promise<ExitInfo>;
+  mailboxDepth = 0;
+
+  private readonly entry: RegistryEntry;
+  private readonly registry: Registry;
+  private readonly hooks: CellHooks;
+  private readonly options: CellOptions;
+  private readonly log: Logger;
+  private readonly abort = new AbortController();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly baseContext: ActorContext<unknown>;
+  private state: unknown;
+  private initialized = false;
+  private startSettled = false;
+  private crashArmed = false;
+  private crashError: ErrorInfo | undefined;
+  /** Set by the supervisor before it stops this incarnation (shutdown, strategy restart). */
+  private stopOrder: ExitReason | undefined;
+  /** Set by the actor itself: ctx.stop() (normal) or a supervisor giving up (escalated). */
+  private selfStop: ExitReason | undefined;
+  private terminateStarted = false;
+  private finalReason: ExitReason | undefined;
+  private finishing = false;
+  private detached = false;
+  private resolveStarted!: () => void;
+  private rejectStarted!: (error: Error) => void;
+  private resolveExited!: (exit: ExitInfo) => void;
+
+  constructor(options: CellOptions) {
+    this.options = options;
+    this.entry = options.entry;
+    this.registry = options.registry;
+    this.hooks = options.hooks;
+    this.path = options.entry.path;
+    this.log = options.logger.child({ actor: this.path });
+    this.started = new Promise<void>((resolve, reject) => {
+      this.resolveStarted = resolve;
+      this.rejectStarted = reject;
+    });
+    // A start failure is reported to whoever awaits `started`; nobody must be forced to.
+    this.started.catch(() => undefined);
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      this.resolveExited = resolve;
+    });
+    const name = this.path.slice(this.path.lastIndexOf('/') + 1);
+    this.ref = spawnActor(options.parent, name, {
+      receive: (message, sender) => this.receive(message, sender),
+      crashed: (error) => this.crashed(error),
+      stopped: () => void this.finish(),
+    });
+    this.baseContext = this.createContext();
+    this.entry.cell = this;
+    // Sent before anyone else can reach the new ref, so init is always the first message.
+    this.send('init', undefined);
+  }
+
+  /** Running: init done, not ended, reachable. */
+  get isRunning(): boolean {
+    return this.initialized && !this.finishing && !this.detached;
+  }
+
+  /** Queue an envelope to this incarnation. False once it has ended. */
+  send(kind: EnvelopeKind, body: unknown): boolean {
+    if (this.finishing || this.detached) return false;
+    this.mailboxDepth += 1;
+    sendTo(this.ref, new Envelope(kind, body, true));
+    return true;
+  }
+
+  ask(build: (replyTo: Address) => unknown, timeoutMs: number): Promise<unknown> {
+    return askActor(
+      this.ref,
+      (replyTo) => {
+        this.mailboxDepth += 1;
+        return new Envelope('user', build(replyTo), true);
+      },
+      timeoutMs,
+    ).catch((error: unknown) => {
+      const timedOut = error instanceof Error && error.message === 'Query Timeout';
+      throw timedOut
+        ? new SupervisionError('ASK_TIMEOUT', `no answer from ${this.path} within ${timeoutMs} ms`, {
+            path: this.path,
+            timeoutMs,
+          })
+        : new SupervisionError('NOT_RUNNING', `no actor running at ${this.path}`, { path: this.path });
+    });
+  }
+
+  async ping(timeoutMs: number): Promise<boolean> {
+    try {
+      const answer = await askActor(
+        this.ref,
+        () => {
+          this.mailboxDepth += 1;
+          return new Envelope('ping', undefined, true);
+        },
+        timeoutMs,
+      );
+      return answer === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Chaos: nact `stop` from outside; the wrapper sees it only through afterStop, like any stray stop. */
+  kill(): boolean {
+    if (this.finishing || this.detached) return false;
+    stopActor(this.ref);
+    return true;
+  }
+
+  armCrash(): boolean {
+    if (this.finishing || this.detached) return false;
+    this.crashArmed = true;
+    // Always a probe: what is queued may never be handled (a message counted for a path that
+    // vanished), and an armed crash must not linger until some later, unrelated message.
+    return this.send('probe', undefined);
+  }
+
+  /** Supervisor: stop after what is already queued, then terminate. Await `exited`, bounded by shutdownMs. */
+  orderStop(reason: ExitReason): void {
+    this.stopOrder ??= reason;
+    // Unreachable (its parent vanished): nobody can deliver a stop, so end it here.
+    if (this.detached) {
+      void this.finish();
+      return;
+    }
+    // Fails only when it is already on its way out; then afterStop (or abandon) finishes it.
+    this.send('stop', undefined);
+  }
+
+  /**
+   * Supervisor: end it now. Attached: nact-stop it too (its handler may be stuck); the terminate
+   * hook keeps running in the background if it already started. Resolves when the cell has finished.
+   */
+  abandon(reason: ExitReason): Promise<ExitInfo> {
+    this.stopOrder ??= reason;
+    if (!this.finishing && !this.detached) stopActor(this.ref);
+    return this.finish();
+  }
+
+  /** Its supervisor is gone from the nact tree: this incarnation and everything below is unreachable. */
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.hooks.detach?.();
+  }
+
+  /** From inside the actor: end after the current message. */
+  stopSelf(reason: ExitReason): void {
+    this.selfStop ??= reason;
+  }
+
+  private createContext(): ActorContext<unknown> {
+    return {
+      path: this.path,
+      log: this.log,
+      registry: this.registry,
+      signal: this.abort.signal,
+      ref: this.ref,
+      sender: undefined,
+      reply: () => false,
+      tellSelf: (msg) => this.send('user', msg),
+      schedule: (msg, delayMs) => this.schedule(msg, delayMs),
+      stop: () => this.stopSelf({ kind: 'normal' }),
+    };
+  }
+
+  private messageContext(sender: unknown): ActorContext<unknown> {
+    if (describeRef(sender)?.kind !== 'temp') return this.baseContext;
+    const replyTo = sender as NactRef;
+    return {
+      ...this.baseContext,
+      sender: replyTo,
+      reply: (value) => {
+        sendTo(replyTo, value);
+        return true;
+      },
+    };
+  }
+
+  private schedule(msg: unknown, delayMs: number): () => void {
+    if (this.finishing || this.detached) return () => undefined;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.send('user', msg);
+    }, delayMs);
+    this.timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+  }
+
+  private async receive(message: unknown, sender: unknown): Promise<void> {
+    // nact may also deliver a raw dispatch that bypassed the registry: treat it as an uncounted user message.
+    const envelope = message instanceof Envelope ? message : new Envelope('user', message, false);
+    if (envelope.counted) this.mailboxDepth -= 1;
+    // A zombie continuation or a message racing the end: this incarnation does no more work.
+    if (this.finishing || this.detached) return;
+    switch (envelope.kind) {
+      case 'init': {
+        const state = await this.hooks.init(this.baseContext, this);
+        if (this.finishing) {
+          await this.terminateLateInit(state);
+          return;
+        }
+        this.state = state;
+        this.initialized = true;
+        if (this.detached) return;
+        this.markStarted();
+        break;
+      }
+      case 'stop':
+        await this.endFromInside(this.stopOrder ?? { kind: 'shutdown' });
+        return;
+      case 'ping':
+        this.throwIfCrashArmed();
+        this.messageContext(sender).reply(true);
+        return;
+      case 'probe':
+        this.throwIfCrashArmed();
+        return;
+      case 'user':
+        await this.handleUser(envelope.body, sender);
+        break;
+      default: {
+        const unknown: never = envelope.kind;
+        throw new Error(`unknown envelope ${String(unknown)}`);
+      }
+    }
+    if (this.selfStop && !this.finishing) await this.endFromInside(this.selfStop);
+  }
+
+  private async handleUser(body: unknown, sender: unknown): Promise<void> {
+    this.throwIfCrashArmed();
+    this.entry.lastMessageAt = this.registry.clock();
+    const next = await this.hooks.handle(this.state, body, this.messageContext(sender));
+    if (this.finishing) return;
+    this.state = next;
+    this.entry.messagesHandled += 1;
+  }
+
+  private throwIfCrashArmed(): void {
+    if (!this.crashArmed) return;
+    this.crashArmed = false;
+    throw new SupervisionError('INJECTED_CRASH', `crash injected into ${this.path}`, { path: this.path });
+  }
+
+  private markStarted(): void {
+    this.startSettled = true;
+    if (this.entry.cell === this) {
+      this.entry.startedAt = this.registry.clock();
+      this.registry.setStatus(this.entry, 'running');
+    }
+    this.resolveStarted();
+  }
+
+  /**
+   * Ordered or self-requested end: terminate while still in the nact tree, then leave it.
+   * nact's `stop(ref)` resolves the ref by path, so it could hit a successor at the same path;
+   * throwing to nact's crash hook, answered with `ctx.stop`, stops exactly this actor.
+   */
+  private async endFromInside(reason: ExitReason): Promise<void> {
+    await this.runTerminate(reason, true);
+    throw LEAVE;
+  }
+
+  private crashed(error: unknown): void {
+    // nact also reports throws of zombie continuations after the end; those change nothing.
+    if (this.finishing || error === LEAVE) return;
+    this.crashError ??= describeError(error);
+  }
+
+  private exitReason(): ExitReason {
+    if (this.stopOrder) return this.stopOrder;
+    if (this.crashError && !this.initialized) return { kind: 'start-failed', error: this.crashError };
+    if (this.crashError) return { kind: 'crashed', error: this.crashError };
+    if (this.selfStop) return this.selfStop;
+    if (!this.initialized) {
+      return { kind: 'start-failed', error: { message: `${this.path} stopped during init`, code: 'START_ABORTED' } };
+    }
+    return { kind: 'killed' };
+  }
+
+  /** Idempotent end of the incarnation: from afterStop, abandon, or a vanished parent. */
+  private finish(): Promise<ExitInfo> {
+    if (this.finishing) return this.exited;
+    this.finishing = true;
+    // nact does not stop children with their parent: whatever still lives below is unreachable now,
+    // and must not send by path (that path may soon belong to a successor).
+    this.hooks.detach?.();
+    this.abort.abort();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const reason = this.exitReason();
+    this.finalReason = reason;
+    const exit: ExitInfo = { reason, droppedMessages: Math.max(0, this.mailboxDepth) };
+    this.mailboxDepth = 0;
+    // The entry outlives incarnations: only the current one may write to it.
+    if (this.entry.cell === this) {
+      this.entry.cell = undefined;
+      this.registry.setStatus(this.entry, 'stopped');
+      const error = 'error' in reason ? reason.error : reason.kind === 'killed' ? KILLED : undefined;
+      if (error) this.entry.lastError = { ...error, at: this.registry.clock() };
+    }
+    if (!this.startSettled) {
+      this.startSettled = true;
+      const error = 'error' in reason ? reason.error : { message: `${this.path} ended during init` };
+      this.rejectStarted(new SupervisionError('START_ABORTED', error.message, { path: this.path, cause: error }));
+    }
+    void this.completeFinish(exit);
+    return this.exited;
+  }
+
+  private async completeFinish(exit: ExitInfo): Promise<void> {
+    const terminated = this.runTerminate(exit.reason, false);
+    const bounded = await withinDeadline(terminated, this.options.terminateMs);
+    if (!bounded.done) {
+      this.log.warn({ terminateMs: this.options.terminateMs }, 'terminate did not finish in time; abandoned');
+    }
+    this.resolveExited(exit);
+    // A start failure is reported through `started`; an ordered stop is awaited by the supervisor.
+    if (this.initialized && !this.stopOrder) this.options.onUnexpectedExit(this, exit);
+  }
+
+  /**
+   * init finished after the incarnation had already ended (start timeout, kill): what it built
+   * (sockets, timers) is handed to terminate all the same.
+   */
+  private async terminateLateInit(state: unknown): Promise<void> {
+    const reason = this.finalReason ?? { kind: 'shutdown' };
+    try {
+      await this.hooks.terminate({ state, reason, ctx: this.baseContext, initialized: true, attached: false });
+    } catch (error) {
+      this.log.warn({ err: describeError(error), reason: reason.kind }, 'terminate after late init failed');
+    }
+  }
+
+  /** terminate runs exactly once; its failure is logged here, where it is handled. */
+  private async runTerminate(reason: ExitReason, attached: boolean): Promise<void> {
+    if (this.terminateStarted) return;
+    this.terminateStarted = true;
+    try {
+      await this.hooks.terminate({
+        state: this.state,
+        reason,
+        ctx: this.baseContext,
+        initialized: this.initialized,
+        attached,
+      });
+    } catch (error) {
+      this.log.warn({ err: describeError(error), reason: reason.kind }, 'terminate failed');
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/** Public API of the supervision layer; see README.md. */
+export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay, backoffOnFailure, type BackoffState } from './backoff.js';
+export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.js';
+export { isAbnormal } from './behaviour.js';
+export type { ExitInfo } from './cell.js';
+export type { ActorKind, ActorSnapshot, ActorStatus } from './entry.js';
+export { describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
+export { REGISTRY_DEFAULTS, Registry, type RegistryEvent, type RegistryOptions } from './registry.js';
+export {
+  CHILD_DEFAULTS,
+  type ChildOptions,
+  type ChildSpec,
+  type ChildStart,
+  type ParkPolicy,
+  type RestartType,
+  SUPERVISOR_DEFAULTS,
+  type SupervisorFlags,
+  type SupervisorFlagsInput,
+  supervisorSpec,
+  workerSpec,
+} from './spec.js';
+export type { RestartStrategy } from './strategy.js';
+export { startTree, type Tree, type TreeEscalation, type TreeOptions } from './tree.js';

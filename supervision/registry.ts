@@ -1,0 +1,138 @@
+import type { Address } from './behaviour.js';
+import { type ActorKind, type ActorSnapshot, type ActorStatus, RegistryEntry } from './entry.js';
+import { type ErrorInfo, SupervisionError } from './errors.js';
+import { describeRef, sendTo } from './nact-bridge.js';
+
+export const REGISTRY_DEFAULTS = {
+  pingTimeoutMs: 1_000,
+} as const;
+
+export type RegistryEvent =
+  | { type: 'status'; path: string; status: ActorStatus }
+  | { type: 'escalated'; path: string; error: ErrorInfo };
+
+export interface RegistryOptions {
+  /** Time source for every timestamp and window; injectable for tests. */
+  clock?: () => number;
+}
+
+/**
+ * Every supervised actor by path, and the way to reach it: restarts create new nact refs, so
+ * senders address actors by path here. Also the operator and chaos hooks.
+ */
+export class Registry {
+  readonly clock: () => number;
+  private readonly entries = new Map<string, RegistryEntry>();
+  private readonly listeners = new Set<(event: RegistryEvent) => void>();
+
+  constructor(options: RegistryOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /**
+   * Send to a path, an actor's ref, or an ask's reply ref. False when nothing is running there now
+   * (or the ref belongs to an incarnation that has ended). True is not a delivery receipt.
+   */
+  tell(to: Address, msg: unknown): boolean {
+    if (typeof to === 'string') return this.runningCell(to)?.send('user', msg) ?? false;
+    const target = describeRef(to);
+    if (target?.kind === 'temp') {
+      sendTo(to, msg);
+      return true;
+    }
+    if (target?.kind !== 'actor') return false;
+    const cell = this.runningCell(target.path);
+    // A ref names one incarnation: a message meant for a dead one must not reach its successor.
+    return cell !== undefined && cell.ref === to ? cell.send('user', msg) : false;
+  }
+
+  /**
+   * Ask the actor at `path` and wait for its answer (`ctx.reply(value)`, or `registry.tell(replyTo, value)`
+   * when `msg` is a function building the message around the reply-to address).
+   * Rejects with NOT_RUNNING or ASK_TIMEOUT.
+   */
+  async ask<R = unknown>(path: string, msg: unknown, timeoutMs: number): Promise<R> {
+    const cell = this.runningCell(path);
+    if (!cell) throw new SupervisionError('NOT_RUNNING', `no actor running at ${path}`, { path });
+    const build = typeof msg === 'function' ? (msg as (replyTo: Address) => unknown) : () => msg;
+    return (await cell.ask(build, timeoutMs)) as R;
+  }
+
+  /** True when the actor at `path` is running and its wrapper answered within `timeoutMs` (no zombie). */
+  async ping(path: string, timeoutMs: number = REGISTRY_DEFAULTS.pingTimeoutMs): Promise<boolean> {
+    const cell = this.runningCell(path);
+    return cell ? cell.ping(timeoutMs) : false;
+  }
+
+  /** Chaos: stop the actor from outside with nact's `stop`, as a stray caller would. */
+  killByPath(path: string): boolean {
+    const cell = this.entries.get(path)?.cell;
+    return cell ? cell.kill() : false;
+  }
+
+  /** Chaos: the actor's next message throws; if it has nothing queued, it is sent one so it crashes promptly. */
+  crashByPath(path: string): boolean {
+    const cell = this.entries.get(path)?.cell;
+    return cell ? cell.armCrash() : false;
+  }
+
+  /** Operator: the actor's supervisor restarts it as if it had died (counts as a restart). False for the root or unknown paths. */
+  restart(path: string): boolean {
+    return this.entries.get(path)?.control?.requestRestart() ?? false;
+  }
+
+  /** Every known actor, ordered by path. */
+  snapshot(): ActorSnapshot[] {
+    const now = this.clock();
+    return [...this.entries.values()]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((entry) => entry.snapshot(now));
+  }
+
+  get(path: string): ActorSnapshot | undefined {
+    return this.entries.get(path)?.snapshot(this.clock());
+  }
+
+  /** Status changes and escalations as they happen (the CLI's watch, tests' waits). Returns unsubscribe. */
+  onChange(listener: (event: RegistryEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** @internal supervision/: the entry for a path, created on first use. */
+  entry(path: string, kind: ActorKind, windowMs: number): RegistryEntry {
+    let entry = this.entries.get(path);
+    if (!entry) {
+      entry = new RegistryEntry(path, kind, windowMs);
+      this.entries.set(path, entry);
+    }
+    entry.windowMs = windowMs;
+    return entry;
+  }
+
+  /** @internal supervision/ */
+  setStatus(entry: RegistryEntry, status: ActorStatus): void {
+    if (entry.status === status) return;
+    entry.status = status;
+    this.emit({ type: 'status', path: entry.path, status });
+  }
+
+  /** @internal supervision/ */
+  emit(event: RegistryEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A faulty listener must not break supervision bookkeeping; surface it outside this call.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  private runningCell(path: string) {
+    const entry = this.entries.get(path);
+    return entry?.status === 'running' && entry.cell?.isRunning ? entry.cell : undefined;
+  }
+}

@@ -1,0 +1,115 @@
+import type { ActorSnapshot, Behaviour, ExitReason, Registry } from '../../supervision/index.js';
+
+/** Resolve when `predicate` holds, re-checking on every registry change and every 10 ms. */
+export function waitUntil(registry: Registry, predicate: () => boolean, label: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (predicate()) {
+      resolve();
+      return;
+    }
+    const check = () => {
+      if (!predicate()) return;
+      cleanup();
+      resolve();
+    };
+    const unsubscribe = registry.onChange(check);
+    const poll = setInterval(check, 10);
+    const expire = setTimeout(() => {
+      cleanup();
+      const rows = registry.snapshot().map((row) => `${row.path}=${row.status}`);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${label}; registry: ${rows.join(', ')}`));
+    }, timeoutMs);
+    function cleanup() {
+      unsubscribe();
+      clearInterval(poll);
+      clearTimeout(expire);
+    }
+  });
+}
+
+/**
+ * Resolve once `predicate` has held for `stableMs` with no registry event in between: after chaos,
+ * one instant of "all running" can precede a crash that was already on its way.
+ */
+export async function waitUntilStable(
+  registry: Registry,
+  predicate: () => boolean,
+  label: string,
+  stableMs: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await waitUntil(registry, predicate, label, Math.max(1, deadline - Date.now()));
+    let changed = false;
+    const unsubscribe = registry.onChange(() => {
+      changed = true;
+    });
+    await sleep(stableMs);
+    unsubscribe();
+    if (!changed && predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label} to hold steadily`);
+  }
+}
+
+export function statusOf(registry: Registry, path: string): ActorSnapshot['status'] | undefined {
+  return registry.get(path)?.status;
+}
+
+export function waitForStatus(registry: Registry, path: string, status: ActorSnapshot['status'], timeoutMs?: number) {
+  return waitUntil(registry, () => statusOf(registry, path) === status, `${path} ${status}`, timeoutMs);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Seeded PRNG (mulberry32): the chaos test prints its seed so a failure can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What a probe worker did, in order, across all its incarnations. */
+export interface Journal {
+  events: string[];
+  inits: number;
+  terminations: Array<{ path: string; reason: ExitReason['kind'] }>;
+}
+
+export const newJournal = (): Journal => ({ events: [], inits: 0, terminations: [] });
+
+export type ProbeMsg = { type: 'noop' } | { type: 'echo'; value: unknown } | { type: 'stop-normally' };
+
+/** A worker that records its lifecycle; `initDelayMs` makes ordered start observable. */
+export function probe(name: string, journal: Journal, options: { initDelayMs?: number } = {}): Behaviour<{ name: string }, ProbeMsg> {
+  return {
+    async init() {
+      journal.events.push(`init-begin ${name}`);
+      if (options.initDelayMs) await sleep(options.initDelayMs);
+      journal.inits += 1;
+      journal.events.push(`init-end ${name}`);
+      return { name };
+    },
+    handle(state, msg, ctx) {
+      switch (msg.type) {
+        case 'noop':
+          return state;
+        case 'echo':
+          ctx.reply(msg.value);
+          return state;
+        case 'stop-normally':
+          ctx.stop();
+          return state;
+      }
+    },
+    terminate(state, reason, ctx) {
+      journal.events.push(`terminate ${state.name} ${reason.kind}`);
+      journal.terminations.push({ path: ctx.path, reason: reason.kind });
+    },
+  };
+}
