@@ -9,7 +9,9 @@ export { REGISTRY_DEFAULTS, Registry, type RegistryEvent, type RegistryOptions }
 export {
   CHILD_DEFAULTS,
   type ChildOptions,
+  type ChildList,
   type ChildSpec,
+  currentChildren,
   type ChildStart,
   type ParkPolicy,
   type RestartType,
@@ -21,3 +23,4 @@ export {
 } from './spec.js';
 export type { RestartStrategy } from './strategy.js';
 export { startTree, type Tree, type TreeEscalation, type TreeOptions } from './tree.js';
+export type { ReconcileResult } from './supervisor.js';

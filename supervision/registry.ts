@@ -2,9 +2,12 @@ import type { Address } from './behaviour.js';
 import { type ActorKind, type ActorSnapshot, type ActorStatus, RegistryEntry } from './entry.js';
 import { type ErrorInfo, SupervisionError } from './errors.js';
 import { describeRef, sendTo } from './nact-bridge.js';
+import type { ReconcileResult } from './supervisor.js';
 
 export const REGISTRY_DEFAULTS = {
   pingTimeoutMs: 1_000,
+  /** A reconcile stops and starts whole subtrees: generous. */
+  reconcileTimeoutMs: 120_000,
 } as const;
 
 export type RegistryEvent =
@@ -108,6 +111,23 @@ export class Registry {
     }
     entry.windowMs = windowMs;
     return entry;
+  }
+
+  /** Brings a supervisor's children in line with its (function) child list: see ChildList. */
+  async reconcile(path: string, timeoutMs: number = REGISTRY_DEFAULTS.reconcileTimeoutMs): Promise<ReconcileResult> {
+    const entry = this.entries.get(path);
+    if (entry?.kind !== 'supervisor') {
+      throw new SupervisionError('NOT_RUNNING', `no supervisor at ${path}`, { path });
+    }
+    return this.ask<ReconcileResult>(path, { type: 'reconcile' }, timeoutMs);
+  }
+
+  /** @internal supervision/: a child removed for good, with everything below it. */
+  forget(path: string): void {
+    for (const known of [...this.entries.keys()]) {
+      if (known === path || known.startsWith(`${path}/`)) this.entries.delete(known);
+    }
+    this.emit({ type: 'status', path, status: 'stopped' });
   }
 
   /** @internal supervision/ */

@@ -30,7 +30,17 @@ export interface ParkPolicy {
 
 export type ChildStart =
   | { kind: 'worker'; behaviour: Behaviour<unknown, unknown> }
-  | { kind: 'supervisor'; flags?: SupervisorFlagsInput; children: readonly ChildSpec[] };
+  | { kind: 'supervisor'; flags?: SupervisorFlagsInput; children: ChildList };
+
+/**
+ * A supervisor's children: fixed, or read again by every incarnation and by `registry.reconcile`,
+ * so a live reconfiguration (SIGHUP) survives the supervisor's own restarts.
+ */
+export type ChildList = readonly ChildSpec[] | (() => readonly ChildSpec[]);
+
+export function currentChildren(children: ChildList): readonly ChildSpec[] {
+  return typeof children === 'function' ? children() : children;
+}
 
 /** A child spec is data: what to start, when to restart it, how long it may take to stop. */
 export interface ChildSpec {
@@ -43,6 +53,11 @@ export interface ChildSpec {
   /** How long init (for a supervisor: starting all its children) may take. */
   startTimeoutMs?: number;
   park?: ParkPolicy;
+  /**
+   * What the child was built from (e.g. its configuration, serialised). `registry.reconcile` replaces
+   * a running child whose fingerprint changed and leaves the others alone.
+   */
+  fingerprint?: string;
 }
 
 export const CHILD_DEFAULTS = {
@@ -59,6 +74,7 @@ export interface ResolvedChildSpec {
   shutdownMs: number;
   startTimeoutMs: number;
   park: ParkPolicy | undefined;
+  fingerprint: string | undefined;
 }
 
 export type ChildOptions = Omit<ChildSpec, 'id' | 'start'>;
@@ -70,7 +86,7 @@ export function workerSpec<S, M>(id: string, behaviour: Behaviour<S, M>, options
 export function supervisorSpec(
   id: string,
   flags: SupervisorFlagsInput,
-  children: readonly ChildSpec[],
+  children: ChildList,
   options: ChildOptions = {},
 ): ChildSpec {
   return { id, start: { kind: 'supervisor', flags, children }, ...options };
@@ -85,6 +101,7 @@ export function resolveChild(spec: ChildSpec): ResolvedChildSpec {
     shutdownMs: spec.shutdownMs ?? defaults.shutdownMs,
     startTimeoutMs: spec.startTimeoutMs ?? defaults.startTimeoutMs,
     park: spec.park,
+    fingerprint: spec.fingerprint,
   };
 }
 
@@ -136,7 +153,7 @@ export function validateSpec(spec: ChildSpec, parentPath = ''): void {
   if (flags.backoff.maxMs < flags.backoff.minMs) throw invalid(path, 'flags.backoff.maxMs', 'must be ≥ minMs');
   if (!(flags.backoff.randomFactor >= 0)) throw invalid(path, 'flags.backoff.randomFactor', 'must be ≥ 0');
   const seen = new Set<string>();
-  for (const child of spec.start.children) {
+  for (const child of currentChildren(spec.start.children)) {
     if (seen.has(child.id)) throw invalid(`${path}/${child.id}`, 'id', 'is not unique among its siblings');
     seen.add(child.id);
     validateSpec(child, path);

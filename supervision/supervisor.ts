@@ -7,7 +7,16 @@ import type { ActorStatus, ChildControl, RegistryEntry } from './entry.js';
 import { describeError, SupervisionError } from './errors.js';
 import { recordRestart } from './intensity.js';
 import type { Registry } from './registry.js';
-import { type ChildSpec, type ResolvedChildSpec, resolveChild, resolveFlags, type SupervisorFlags } from './spec.js';
+import {
+  type ChildList,
+  currentChildren,
+  type ResolvedChildSpec,
+  resolveChild,
+  resolveFlags,
+  type SupervisorFlags,
+  validateSpec,
+} from './spec.js';
+import type { ChildSpec } from './spec.js';
 import { restartGroup } from './strategy.js';
 import { workerHooks } from './worker.js';
 
@@ -24,7 +33,16 @@ type SupervisorMsg =
   | { type: 'child-exited'; cell: Cell; exit: ExitInfo }
   | { type: 'restart-due'; due: ReadonlyArray<{ id: string; token: number }> }
   | { type: 'park-retry-due'; id: string; token: number }
-  | { type: 'restart-requested'; id: string };
+  | { type: 'restart-requested'; id: string }
+  /** Sent by registry.reconcile (an ask): bring the children in line with the current child list. */
+  | { type: 'reconcile' };
+
+/** What a reconcile changed, by child id. */
+export interface ReconcileResult {
+  added: string[];
+  removed: string[];
+  replaced: string[];
+}
 
 interface ChildSlot {
   readonly spec: ResolvedChildSpec;
@@ -59,7 +77,7 @@ function shouldRestart(spec: ResolvedChildSpec, reason: ExitReason): boolean {
 export function supervisorHooks(
   path: string,
   flags: SupervisorFlags,
-  children: readonly ChildSpec[],
+  children: ChildList,
   deps: SupervisionDeps,
 ): CellHooks {
   return new SupervisorRuntime(path, flags, children, deps);
@@ -86,7 +104,7 @@ class SupervisorRuntime implements CellHooks {
   constructor(
     private readonly path: string,
     private readonly flags: SupervisorFlags,
-    private readonly children: readonly ChildSpec[],
+    private readonly children: ChildList,
     private readonly deps: SupervisionDeps,
   ) {
     this.registry = deps.registry;
@@ -95,7 +113,7 @@ class SupervisorRuntime implements CellHooks {
   async init(ctx: ActorContext<unknown>, self: Cell): Promise<undefined> {
     this.ctx = ctx;
     this.self = self;
-    this.slots = this.children.map((child) => this.createSlot(resolveChild(child)));
+    this.slots = currentChildren(this.children).map((child) => this.createSlot(resolveChild(child)));
     for (const slot of this.slots) {
       const failure = await this.startChild(slot);
       if (this.inactive) throw this.abortedStart();
@@ -116,7 +134,7 @@ class SupervisorRuntime implements CellHooks {
     return undefined;
   }
 
-  async handle(_state: unknown, raw: unknown): Promise<undefined> {
+  async handle(_state: unknown, raw: unknown, ctx: ActorContext<unknown>): Promise<undefined> {
     // Giving up is final: nothing this incarnation still receives may restart anything.
     if (this.escalating || this.inactive) return undefined;
     const msg = raw as SupervisorMsg;
@@ -146,6 +164,9 @@ class SupervisorRuntime implements CellHooks {
       }
       case 'restart-requested':
         await this.restartRequested(msg.id);
+        return undefined;
+      case 'reconcile':
+        ctx.reply(await this.reconcile());
         return undefined;
       default: {
         const unknown: never = msg;
@@ -363,6 +384,53 @@ class SupervisorRuntime implements CellHooks {
       slot.ended = false;
     }
     await this.restartAfterFailure(slot, exit);
+  }
+
+  /**
+   * Live reconfiguration: children no longer listed are stopped and forgotten, new ones started, and
+   * those whose fingerprint changed replaced. Nothing here counts as a restart, and a child whose
+   * spec did not change is not touched at all.
+   */
+  private async reconcile(): Promise<ReconcileResult> {
+    const desired = currentChildren(this.children);
+    for (const child of desired) validateSpec(child, this.path);
+    const wanted = new Set(desired.map((child) => child.id));
+    const result: ReconcileResult = { added: [], removed: [], replaced: [] };
+    for (const slot of [...this.slots].reverse()) {
+      if (wanted.has(slot.spec.id)) continue;
+      slot.token += 1;
+      await this.stopChild(slot, { kind: 'shutdown' });
+      this.registry.forget(slot.entry.path);
+      result.removed.push(slot.spec.id);
+    }
+    const toStart: ChildSlot[] = [];
+    const next: ChildSlot[] = [];
+    for (const child of desired) {
+      const resolved = resolveChild(child);
+      const existing = this.slot(child.id);
+      if (existing && existing.spec.fingerprint === resolved.fingerprint) {
+        next.push(existing);
+        continue;
+      }
+      if (existing) {
+        existing.token += 1;
+        await this.stopChild(existing, { kind: 'shutdown' });
+        result.replaced.push(child.id);
+      } else {
+        result.added.push(child.id);
+      }
+      const slot = this.createSlot(resolved);
+      next.push(slot);
+      toStart.push(slot);
+    }
+    this.slots = next;
+    for (const slot of toStart) {
+      if (this.inactive) break;
+      const failure = await this.startChild(slot);
+      if (failure) await this.childDown(slot, failure);
+    }
+    this.log.info({ ...result }, 'children reconciled');
+    return result;
   }
 
   /** Ordered stop with the child's shutdownMs; past it the child is abandoned and we move on. */
