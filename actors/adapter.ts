@@ -28,8 +28,12 @@ export function printerSpec(env: AdapterEnvironment, printer: PrinterConfig): Ch
       workerSpec('poller', pollerBehaviour(env, printer)),
       workerSpec('health', healthBehaviour(env, printer)),
     ],
-    // A printer that keeps failing is parked by the fleet and retried later; it never takes the fleet down.
-    { park: { retryMs: env.config.supervision.fleet.parkRetryMs } },
+    {
+      // A printer that keeps failing is parked by the fleet and retried later; it never takes the fleet down.
+      park: { retryMs: env.config.supervision.fleet.parkRetryMs },
+      // A reload replaces this subtree only when what it was built from changed.
+      fingerprint: JSON.stringify({ printer, family: env.config.catalog.families[printer.family] }),
+    },
   );
 }
 
@@ -53,7 +57,8 @@ export function adapterSpec(env: AdapterEnvironment, extra: readonly ChildSpec[]
       supervisorSpec(
         'fleet',
         { strategy: 'one_for_one', intensity: supervision.fleet.intensity, periodMs: supervision.fleet.periodMs },
-        env.config.printers.map((printer) => printerSpec(env, printer)),
+        // Read at every start of the fleet and on reload (registry.reconcile): the current printers.
+        () => env.config.printers.map((printer) => printerSpec(env, printer)),
       ),
       // Last to start, first to stop: operators see the tree only once it exists.
       workerSpec('control', controlBehaviour(env)),

@@ -10,7 +10,9 @@ function help(io: CliIo): void {
   io.out(USAGE);
   io.out('');
   io.out('Starts the adapter with the configuration in FILE and runs until SIGTERM or SIGINT, which stop');
-  io.out('accepting, drain what is in flight to ThingWorx, and exit 0. Logs are JSON on stdout (pino);');
+  io.out('accepting, drain what is in flight to ThingWorx, and exit 0. SIGHUP reads FILE again: printers');
+  io.out('added, removed or changed are applied without touching the others; an invalid file is refused');
+  io.out('and the running configuration kept (the errors are logged). Logs are JSON on stdout (pino);');
   io.out('LOG_LEVEL overrides log.level. Exit codes: 64 usage, 70 the adapter could not keep running,');
   io.out('78 invalid configuration or a secret that cannot be read.');
 }
@@ -46,7 +48,7 @@ export const runCommand: CliCommand = {
       for (const problem of missing) io.err(problem);
       return EXIT.config;
     }
-    const daemon = await startDaemon(loaded.config, { handleSignals: true });
+    const daemon = await startDaemon(loaded.config, { handleSignals: true, configFile: file });
     const code = await daemon.exited;
     // Everything is closed by now; a straggling handle must not keep a stopped daemon alive.
     setTimeout(() => process.exit(code), 2_000).unref();

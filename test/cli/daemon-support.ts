@@ -89,6 +89,8 @@ export interface DaemonFixture {
   standIn: ThingworxStandIn;
   fleet: SimulatedFleet;
   rawConfig: Record<string, unknown>;
+  /** printers[] entries for every simulated printer, configured or not (reload tests add the rest). */
+  allPrinters: Record<string, unknown>[];
   child: ChildProcess;
   exited: Promise<number | null>;
   output(): string;
@@ -97,7 +99,7 @@ export interface DaemonFixture {
 }
 
 /** The real daemon as a child process, with the stand-in and simulated printers in this process. */
-export async function startDaemonFixture(printers = 2): Promise<DaemonFixture> {
+export async function startDaemonFixture(printers = 2, configured = printers): Promise<DaemonFixture> {
   const dir = mkdtempSync(join(tmpdir(), '3dconnect-daemon-'));
   const pki = createTestPki();
   const appKey = `key-${randomBytes(12).toString('hex')}`;
@@ -121,7 +123,7 @@ export async function startDaemonFixture(printers = 2): Promise<DaemonFixture> {
     },
     control: { socket },
     uplink: { flushIntervalMs: 50 },
-    printers: fleet.printers.map((sim) => printerConfigFor(sim, { pollIntervalMs: 1_000 })),
+    printers: fleet.printers.slice(0, configured).map((sim) => printerConfigFor(sim, { pollIntervalMs: 1_000 })),
   };
   const writeConfig = (raw: Record<string, unknown>) => writeFileSync(configFile, JSON.stringify(raw, null, 2));
   writeConfig(rawConfig);
@@ -153,6 +155,7 @@ export async function startDaemonFixture(printers = 2): Promise<DaemonFixture> {
     standIn,
     fleet,
     rawConfig,
+    allPrinters: fleet.printers.map((sim) => ({ ...printerConfigFor(sim, { pollIntervalMs: 1_000 }) })),
     child,
     exited,
     output: () => output,

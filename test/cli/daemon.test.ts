@@ -74,3 +74,47 @@ test('the daemon: every view holds real values, restart shows up, socket 0660, n
   t.is(lost.length, 0);
   t.true(daemon.fleet.expectedAcked().length > 0);
 });
+
+test('SIGHUP: a printer added is applied without touching the others; an invalid file is refused and the old config kept', async (t) => {
+  const daemon = await startDaemonFixture(3, 2);
+  t.teardown(() => daemon.stop());
+  const json = async <T>(...args: string[]) => {
+    const result = await runCliInProcess([...args, '--json', '--socket', daemon.socket], daemon.env);
+    t.is(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as T;
+  };
+  interface Row {
+    path: string;
+    status: string;
+    restarts: { total: number };
+    startedAt: number;
+  }
+  const others = async () =>
+    (await json<{ actors: Row[] }>('status')).actors
+      .filter((a) => /^adapter\/fleet\/p0[12]/.test(a.path))
+      .map((a) => ({ path: a.path, status: a.status, restarts: a.restarts.total, startedAt: a.startedAt }));
+  await waitFor('the configured printers delivering', () => daemon.fleet.counters().printers.p01!.ledger.filebeat.events_acked > 0);
+  const before = await others();
+  t.is(before.length, 8);
+  t.is(daemon.fleet.counters().printers.p03!.ledger.push.events_acked, 0, 'an unconfigured printer is not acknowledged');
+
+  daemon.writeConfig({ ...daemon.rawConfig, printers: daemon.allPrinters });
+  daemon.child.kill('SIGHUP');
+  await waitFor('p03 running and delivering', async () => {
+    const status = await json<{ actors: Row[] }>('status');
+    const running = status.actors.some((a) => a.path === 'adapter/fleet/p03/collector' && a.status === 'running');
+    return running && daemon.fleet.counters().printers.p03!.ledger.push.events_acked > 0;
+  });
+  t.deepEqual(await others(), before, 'the other printers were not restarted');
+
+  const broken = structuredClone(daemon.allPrinters);
+  broken[0]!.address = 'not-an-address';
+  daemon.writeConfig({ ...daemon.rawConfig, printers: broken });
+  daemon.child.kill('SIGHUP');
+  await waitFor('the refusal logged', () => daemon.output().includes('reload refused'));
+  t.true(daemon.output().includes('printers[0].address'), 'the log names the error');
+  const config = await json<{ printers: { id: string; address: string }[] }>('config');
+  t.deepEqual(config.printers.map((p) => p.id), ['p01', 'p02', 'p03']);
+  t.not(config.printers[0]!.address, 'not-an-address');
+  t.deepEqual(await others(), before);
+});
