@@ -1,69 +1,13 @@
+import { LineSplitter as JsonLineSplitter } from '../json-lines/line-splitter.js';
 import { PIP_CODEC_LIMITS } from './codec-limits.js';
 import { PipError } from './errors.js';
 
-const NEWLINE = 0x0a;
-
-/**
- * Cuts a byte stream into lines (newline removed). The cap is checked before a partial line is
- * buffered, so a peer that never sends a newline costs at most `maxLineBytes` of memory.
- * After a PIP_LINE_TOO_LONG the splitter stays failed: the stream is out of step and its connection must end.
- */
-export class LineSplitter {
-  readonly #maxLineBytes: number;
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #failed: PipError | undefined;
-
+/** PIP/1's line framing: at most 64 KiB a line, PIP_LINE_TOO_LONG past it. */
+export class LineSplitter extends JsonLineSplitter<PipError> {
   constructor(maxLineBytes: number = PIP_CODEC_LIMITS.maxLineBytes) {
-    this.#maxLineBytes = maxLineBytes;
-  }
-
-  /** Bytes held for an unfinished line. */
-  get bufferedBytes(): number {
-    return this.#pendingBytes;
-  }
-
-  /** Complete lines in this chunk, in order. Throws PIP_LINE_TOO_LONG. */
-  push(chunk: Uint8Array): Buffer[] {
-    if (this.#failed) throw this.#failed;
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const lines: Buffer[] = [];
-    let start = 0;
-    while (start <= bytes.length) {
-      const newline = bytes.indexOf(NEWLINE, start);
-      const end = newline === -1 ? bytes.length : newline;
-      this.#checkCap(end - start);
-      if (newline === -1) {
-        if (end > start) {
-          // copy: the caller may reuse its chunk buffer
-          this.#pending.push(Buffer.from(bytes.subarray(start, end)));
-          this.#pendingBytes += end - start;
-        }
-        break;
-      }
-      lines.push(this.#takeLine(bytes.subarray(start, end)));
-      start = newline + 1;
-    }
-    return lines;
-  }
-
-  #checkCap(moreBytes: number): void {
-    if (this.#pendingBytes + moreBytes > this.#maxLineBytes) {
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      this.#failed = new PipError('PIP_LINE_TOO_LONG', 'line exceeds the size limit', {
-        limit: 'maxLineBytes',
-        limitValue: this.#maxLineBytes,
-      });
-      throw this.#failed;
-    }
-  }
-
-  #takeLine(tail: Buffer): Buffer {
-    if (this.#pending.length === 0) return Buffer.from(tail);
-    const line = Buffer.concat([...this.#pending, tail], this.#pendingBytes + tail.length);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    return line;
+    super(
+      maxLineBytes,
+      (limitValue) => new PipError('PIP_LINE_TOO_LONG', 'line exceeds the size limit', { limit: 'maxLineBytes', limitValue }),
+    );
   }
 }
