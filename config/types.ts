@@ -41,7 +41,8 @@ export interface ThingworxTls {
   allowInsecureHttp: boolean;
 }
 
-export type ThingworxTransportKind = 'rest' | 'alwayson';
+/** Only REST so far; AlwaysOn (WebSocket) is planned. */
+export type ThingworxTransportKind = 'rest';
 
 export interface ThingworxSettings {
   /** Base URL without /Thingworx, e.g. https://twx.example.com:8443 (a reverse proxy's path prefix allowed). */

@@ -76,7 +76,7 @@ export interface PrintersSnapshot {
 /** Result of `uplink`: a subset of the uplink's status() plus its transport, so it can be passed through. */
 export interface UplinkSnapshot {
   at: number;
-  /** rest or alwayson. */
+  /** rest (AlwaysOn planned). */
   transport: string;
   session: string;
   /** Why the session is not ready (the last failed check, e.g. TWX_TLS_UNTRUSTED), when it is not. */

@@ -16,7 +16,9 @@ export const THING_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export const THING_DESCRIPTION = 'a ThingWorx Thing name (letters, digits, "_", "." and "-")';
 
 const CLIENT_AUTH: readonly ClientAuth[] = ['none', 'optional', 'required'];
-const TRANSPORTS: readonly ThingworxTransportKind[] = ['rest', 'alwayson'];
+// AlwaysOn (the Edge SDK's WebSocket protocol) is not implemented yet: refused here rather than
+// silently run as REST.
+const TRANSPORTS: readonly ThingworxTransportKind[] = ['rest'];
 
 function error(path: string | undefined, key: string, message: string): ValidationError {
   return new ValidationError(message, undefined, childPath(path, key), 'cross-field');

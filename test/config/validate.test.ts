@@ -177,3 +177,9 @@ test('LOG_LEVEL-style levels are the only accepted log levels', (t) => {
   t.is(accepted({ ...sampleConfig(), log: { level: 'debug' } }).log.level, 'debug');
   t.deepEqual(errorsOf({ ...sampleConfig(), log: { level: 'DEBUG' } }), ['log.level: must be one of fatal, error, warn, info, debug, trace, silent']);
 });
+
+test('the AlwaysOn transport is refused until it exists, rather than silently run as REST', (t) => {
+  const raw = sampleConfig();
+  raw.thingworx = { url: 'https://twx.example.com', transport: 'alwayson', appKey: { env: 'TWX_APP_KEY' } };
+  t.deepEqual(errorsOf(raw), ['thingworx.transport: must be one of rest']);
+});
