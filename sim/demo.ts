@@ -12,6 +12,7 @@ import { type Logger, silentLogger } from '../config/logging.js';
 import type { AdapterConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { createTestPki, type TestPki } from './pki.js';
+import { accountDeliveries } from './printers/delivery-account.js';
 import { type FleetCounters, printerConfigFor, type SimRates, type SimulatedFleet, startSimulatedFleet } from './printers/index.js';
 import { startThingworxStandIn, type ThingworxStandIn } from './thingworx/stand-in.js';
 
@@ -43,9 +44,9 @@ export interface DemoSummary {
   events_delivered: number;
   readings_expected: number;
   readings_recorded: number;
-  /** Rows ThingWorx got more than once (at-least-once re-sends). */
+  /** Acknowledged events ThingWorx got more than once (at-least-once re-sends). */
   duplicates: number;
-  /** Expected readings of acknowledged events that ThingWorx does not hold. Must be 0. */
+  /** Acknowledged events with an expected reading ThingWorx does not hold. Must be 0. */
   lost: number;
   /** Raw lines or job-file names found in ThingWorx. Must be 0. */
   leaked: number;
@@ -70,9 +71,6 @@ export interface Demo {
 
 let demos = 0;
 
-function rowKey(thing: string | undefined, name: string, time: number): string {
-  return `${thing}|${name}|${time}`;
-}
 
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const pki = createTestPki('printer-demo');
@@ -152,40 +150,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       await fleet.drained(timeoutMs);
     },
     async summary() {
-      const counters = fleet.counters().totals;
-      const expected = fleet.expectedAcked();
-      const seen = new Map<string, number>();
-      for (const row of standIn.records) {
-        const key = rowKey(row.thing, row.name, row.time);
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-      }
-      const lostEvents = new Set<string>();
-      let lost = 0;
-      for (const reading of expected) {
-        if (!seen.has(rowKey(reading.thing, reading.item, reading.time))) {
-          lost++;
-          lostEvents.add(`${reading.printer}|${reading.time}`);
-        }
-      }
-      const forbidden = fleet.forbiddenStrings();
+      const account = accountDeliveries(fleet, standIn.records);
       const recorded = JSON.stringify(standIn.records.map((r) => r.value));
-      const leaked = forbidden.filter((text) => recorded.includes(text)).length;
-      const sent = counters.filebeat.events_sent + counters.metricbeat.events_sent + counters.push.events_sent;
-      const acked = counters.filebeat.events_acked + counters.metricbeat.events_acked + counters.push.events_acked;
-      let duplicates = 0;
-      for (const count of seen.values()) duplicates += count - 1;
+      const leaked = fleet.forbiddenStrings().filter((text) => recorded.includes(text)).length;
       return {
         printers: config.printers.length,
         duration_s: Math.round((Date.now() - startedAt) / 100) / 10,
-        events_sent: sent,
-        events_acked: acked,
-        events_delivered: acked - lostEvents.size,
-        readings_expected: expected.length,
+        events_sent: account.sent,
+        events_acked: account.acked,
+        events_delivered: account.delivered,
+        readings_expected: fleet.expectedAcked().length,
         readings_recorded: standIn.records.length,
-        duplicates,
-        lost,
+        duplicates: account.duplicates,
+        lost: account.lost,
         leaked,
-        per_source: counters,
+        per_source: fleet.counters().totals,
         alerts_raised: await alertsRaised(),
         max_rss_mb: maxRssMb(),
       };
