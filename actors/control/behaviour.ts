@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { redactConfig } from '../../config/redact.js';
 import { ControlError } from '../../protocols/control/errors.js';
 import { metricsResult } from '../../protocols/control/metric-family.js';
@@ -12,7 +13,10 @@ import type { UplinkStatus } from '../uplink/status.js';
 import { metricFamilies, type PrinterFacts, printerEntry } from './views.js';
 
 /** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
-export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000, version: '0.1.0' } as const;
+export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
+
+// The version operators see is the package's own, not a second copy of it.
+const { version: ADAPTER_VERSION } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 type ControlMessage = never;
 
@@ -79,7 +83,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
         return {
           at,
           adapter: {
-            version: CONTROL_ACTOR_DEFAULTS.version,
+            version: ADAPTER_VERSION,
             pid: process.pid,
             startedAt,
             printers: { configured: config.printers.length, running },

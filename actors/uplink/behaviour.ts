@@ -38,7 +38,7 @@ async function readTls(config: AdapterConfig): Promise<RestTlsOptions> {
   return tlsOptions;
 }
 
-async function defaultTransport(env: AdapterEnvironment, appKey: () => string, ctx: ActorContext<UplinkMessage>) {
+async function restTransport(env: AdapterEnvironment, appKey: () => string, ctx: ActorContext<UplinkMessage>) {
   const { thingworx } = env.config;
   return createRestTransport({
     baseUrl: thingworx.url,
@@ -105,9 +105,7 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
     async init(ctx) {
       const { config } = env;
       const appKey = { current: await resolveSecret(config.thingworx.appKey) };
-      const transport = env.createTransport
-        ? await env.createTransport(() => appKey.current)
-        : await defaultTransport(env, () => appKey.current, ctx);
+      const transport = await restTransport(env, () => appKey.current, ctx);
       const engine = new DeliveryEngine({
         transport,
         sessionCheckThing: config.adapter.thing,
