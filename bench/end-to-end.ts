@@ -155,6 +155,8 @@ const MEMORY_PROBE = `data:text/javascript,${encodeURIComponent(
 )}`;
 /** The V8 heap flags deploy/3dconnect.service runs the adapter with: the bench measures it as deployed. */
 const DEPLOYED_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=4'];
+/** Extra node flags for the adapter child only, e.g. `BENCH_ADAPTER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
+const EXTRA_ADAPTER_FLAGS = (process.env.BENCH_ADAPTER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
 const PINO_WARN = 40;
 const KEPT_LINES = 20;
 const KEPT_MEMORY_SAMPLES = 400;
@@ -386,7 +388,7 @@ async function startRig(context: RigContext, receiver: Receiver, keepExpected: b
     if (controlSocket !== undefined) {
       const file = join(context.pki.dir, `adapter-${tag}.json`);
       writeFileSync(file, JSON.stringify(adapterConfig(context, fleet, tag, controlSocket), null, 2));
-      child = await startChild([...DEPLOYED_NODE_FLAGS, CLI, 'run', '--config', file], env, settings.childStartTimeoutMs);
+      child = await startChild([...DEPLOYED_NODE_FLAGS, ...EXTRA_ADAPTER_FLAGS, CLI, 'run', '--config', file], env, settings.childStartTimeoutMs);
     } else {
       child = await startChild(['--import', 'tsx', SELF, BASELINE_FLAG], env, settings.childStartTimeoutMs);
     }
