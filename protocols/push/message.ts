@@ -57,6 +57,8 @@ const MAX_TIME_MS = 8.64e15;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const MESSAGE_FIELDS = new Set(['seq', 'time', 'readings']);
 const READING_FIELDS = new Set(['item', 'value', 'unit']);
+/** The default, shared so that a message without overrides does not copy the limits. */
+const NO_OVERRIDES: Partial<PushMessageLimits> = Object.freeze({});
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,48 +70,53 @@ function refuse(code: PushMessageErrorCode, path: string, message: string): Push
 
 /** The first unknown key, shown short and escaped: it is untrusted text going into replies and logs. */
 function unknownField(value: Record<string, unknown>, known: ReadonlySet<string>): string | undefined {
-  const key = Object.keys(value).find((candidate) => !known.has(candidate));
+  // A loop, not Object.keys().find(): this runs for every reading of every message.
+  let key: string | undefined;
+  for (const candidate in value) {
+    if (!known.has(candidate)) {
+      key = candidate;
+      break;
+    }
+  }
   if (key === undefined) return undefined;
   if (/^[A-Za-z0-9_]{1,32}$/.test(key)) return key;
   return `${JSON.stringify(key.slice(0, 24))}${key.length > 24 ? '…' : ''}`;
 }
 
-function checkReading(
-  value: unknown,
-  path: string,
-  limits: PushMessageLimits,
-): PushReading | PushDecodeResult {
-  if (!isRecord(value)) return refuse('PUSH_BAD_READINGS', path, 'must be an object');
+function checkReading(value: unknown, index: number, limits: PushMessageLimits): PushReading | PushDecodeResult {
+  // Only a refusal needs the path; built then, not for every good reading.
+  const path = (field?: string) => `readings[${index}]${field === undefined ? '' : `.${field}`}`;
+  if (!isRecord(value)) return refuse('PUSH_BAD_READINGS', path(), 'must be an object');
   const unknown = unknownField(value, READING_FIELDS);
-  if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', `${path}.${unknown}`, 'unknown field');
+  if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', path(unknown), 'unknown field');
   const { item, value: raw, unit } = value;
   if (typeof item !== 'string' || !PUSH_ITEM_NAME.test(item)) {
-    return refuse('PUSH_BAD_ITEM', `${path}.item`, `must be a string matching ${PUSH_ITEM_NAME.source}`);
+    return refuse('PUSH_BAD_ITEM', path('item'), `must be a string matching ${PUSH_ITEM_NAME.source}`);
   }
   if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) return refuse('PUSH_BAD_VALUE', `${path}.value`, 'must be a finite number');
+    if (!Number.isFinite(raw)) return refuse('PUSH_BAD_VALUE', path('value'), 'must be a finite number');
   } else if (typeof raw === 'string') {
     if (raw.length > limits.maxStringValueLength || CONTROL_CHARACTER.test(raw)) {
       return refuse(
         'PUSH_BAD_VALUE',
-        `${path}.value`,
+        path('value'),
         `a string value must be at most ${limits.maxStringValueLength} characters without control characters`,
       );
     }
   } else if (typeof raw !== 'boolean') {
-    return refuse('PUSH_BAD_VALUE', `${path}.value`, 'must be a number, a string or a boolean');
+    return refuse('PUSH_BAD_VALUE', path('value'), 'must be a number, a string or a boolean');
   }
   if (unit !== undefined) {
     if (typeof unit !== 'string' || unit.length === 0 || unit.length > limits.maxUnitLength || CONTROL_CHARACTER.test(unit)) {
-      return refuse('PUSH_BAD_UNIT', `${path}.unit`, `must be 1–${limits.maxUnitLength} characters without control characters`);
+      return refuse('PUSH_BAD_UNIT', path('unit'), `must be 1–${limits.maxUnitLength} characters without control characters`);
     }
   }
   return unit === undefined ? { item, value: raw } : { item, value: raw, unit };
 }
 
 /** Validates an already parsed value (the client checks what it is about to send with this). */
-export function validatePushMessage(value: unknown, overrides: Partial<PushMessageLimits> = {}): PushDecodeResult {
-  const limits: PushMessageLimits = { ...PUSH_MESSAGE_LIMITS, ...overrides };
+export function validatePushMessage(value: unknown, overrides: Partial<PushMessageLimits> = NO_OVERRIDES): PushDecodeResult {
+  const limits: PushMessageLimits = overrides === NO_OVERRIDES ? PUSH_MESSAGE_LIMITS : { ...PUSH_MESSAGE_LIMITS, ...overrides };
   if (!isRecord(value)) return refuse('PUSH_NOT_AN_OBJECT', '', 'a message must be a JSON object');
   const unknown = unknownField(value, MESSAGE_FIELDS);
   if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', unknown, 'unknown field');
@@ -127,18 +134,17 @@ export function validatePushMessage(value: unknown, overrides: Partial<PushMessa
   const checked: PushReading[] = [];
   const items = new Set<string>();
   for (let index = 0; index < readings.length; index++) {
-    const path = `readings[${index}]`;
-    const reading = checkReading(readings[index], path, limits);
+    const reading = checkReading(readings[index], index, limits);
     if ('ok' in reading) return reading;
     // One message has one time: two values for one item would contradict each other.
-    if (items.has(reading.item)) return refuse('PUSH_DUPLICATE_ITEM', `${path}.item`, 'item appears twice');
+    if (items.has(reading.item)) return refuse('PUSH_DUPLICATE_ITEM', `readings[${index}].item`, 'item appears twice');
     items.add(reading.item);
     checked.push(reading);
   }
   return { ok: true, message: { seq, time, readings: checked } };
 }
 
-export function decodePushMessage(text: string, overrides: Partial<PushMessageLimits> = {}): PushDecodeResult {
+export function decodePushMessage(text: string, overrides: Partial<PushMessageLimits> = NO_OVERRIDES): PushDecodeResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
