@@ -1,9 +1,7 @@
 /**
- * The `3dconnect` command: dispatches to the subcommands in commands.ts. Run through cli/bin/3dconnect.js
- * (the package's bin) or directly with `node --import tsx cli/main.ts …`.
+ * The `3dconnect` command: dispatches to the subcommands in commands.ts. The process entry point is
+ * cli/start.ts (through cli/bin/3dconnect.js from the sources, or compiled as dist/cli/start.js).
  */
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag, processIo } from './command.js';
 import { COMMANDS } from './commands.js';
 
@@ -39,18 +37,4 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     io.err(`3dconnect ${command.name}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.software;
   }
-}
-
-function isEntryPoint(moduleUrl: string): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return pathToFileURL(realpathSync(script)).href === moduleUrl;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint(import.meta.url)) {
-  process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { redactConfig } from '../../config/redact.js';
 import { ControlError } from '../../protocols/control/errors.js';
 import { metricsResult } from '../../protocols/control/metric-family.js';
@@ -10,13 +9,11 @@ import type { AdapterEnvironment } from '../environment.js';
 import type { HealthView } from '../health/behaviour.js';
 import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js';
 import type { UplinkStatus } from '../uplink/status.js';
+import { ADAPTER_VERSION } from './adapter-version.js';
 import { metricFamilies, type PrinterFacts, printerEntry } from './views.js';
 
 /** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
 export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
-
-// The version operators see is the package's own, not a second copy of it.
-const { version: ADAPTER_VERSION } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 type ControlMessage = never;
 

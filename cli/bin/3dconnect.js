@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The `3dconnect` command (package.json "bin"). Plain JavaScript so it runs without a build step:
-// it registers tsx's loader for TypeScript, then hands over to cli/main.ts.
+// The `3dconnect` command (package.json "bin") for developers, tests and `npm start`: plain JavaScript
+// that registers tsx's loader, then runs cli/start.ts from the sources, so it never runs a stale build.
+// The installed service runs the compiled dist/cli/start.js instead (deploy/README.md).
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../main.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+await import('../start.ts');

@@ -8,6 +8,7 @@ import { createTestPki, type TestPki } from '../../sim/pki.js';
 import { printerConfigFor, type SimulatedFleet, startSimulatedFleet } from '../../sim/printers/index.js';
 import { startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
 
+/** The developer bin (sources through tsx); the build test passes a compiled dist/cli/start.js instead. */
 const CLI = join(process.cwd(), 'cli', 'bin', '3dconnect.js');
 
 export async function freePort(): Promise<number> {
@@ -27,9 +28,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, cli = CLI): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
       resolve({ code, stdout, stderr });
     });
@@ -99,7 +100,7 @@ export interface DaemonFixture {
 }
 
 /** The real daemon as a child process, with the stand-in and simulated printers in this process. */
-export async function startDaemonFixture(printers = 2, configured = printers): Promise<DaemonFixture> {
+export async function startDaemonFixture(printers = 2, configured = printers, cli = CLI): Promise<DaemonFixture> {
   const dir = mkdtempSync(join(tmpdir(), '3dconnect-daemon-'));
   const pki = createTestPki();
   const appKey = `key-${randomBytes(12).toString('hex')}`;
@@ -128,7 +129,7 @@ export async function startDaemonFixture(printers = 2, configured = printers): P
   const writeConfig = (raw: Record<string, unknown>) => writeFileSync(configFile, JSON.stringify(raw, null, 2));
   writeConfig(rawConfig);
 
-  const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
