@@ -1,6 +1,7 @@
 /**
- * End-to-end benchmark (`npm run bench end-to-end`, or `node --import tsx bench/end-to-end.ts`):
- * simulated printers → the adapter in its own process (`3dconnect run --config FILE`) → the ThingWorx
+ * End-to-end benchmark (`npm run bench -- end-to-end`, or `node --import tsx bench/end-to-end.ts`):
+ * simulated printers → the adapter in its own process, compiled as the systemd unit runs it
+ * (`node <heap flags> dist/cli/start.js run --config FILE`, built first) → the ThingWorx
  * stand-in over TLS. Every Beats window and push message is acknowledged only after the stand-in
  * accepted its readings (ACK-after-delivery), so "acknowledged" here means "in ThingWorx".
  *
@@ -95,7 +96,14 @@ export const END_TO_END_BENCH = Object.freeze({
 });
 
 const BASELINE_FLAG = '--baseline-receiver';
-const CLI = fileURLToPath(new URL('../cli/bin/3dconnect.js', import.meta.url));
+/** The adapter as the service runs it: the compiled build (deploy/3dconnect.service), built at the start of the run. */
+const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(PROJECT_DIR, 'dist', 'cli', 'start.js');
+
+/** `npm run build`: the bench measures the sources as they are now, never a stale dist/. */
+function buildForProduction(): void {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 const SELF = fileURLToPath(import.meta.url);
 const APP_KEY_ENV = 'BENCH_3DCONNECT_TWX_APP_KEY';
 const SOURCES: readonly LedgerSource[] = ['filebeat', 'metricbeat', 'push'];
@@ -879,6 +887,8 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
   const standIn = await startThingworxStandIn({ appKey, things: 'any', tls: { cert: pki.serverCert, key: pki.serverKey } });
   const context: RigContext = { pki, standIn, appKey, clock: createBenchClock(settings.deviceClockSpeedup, settings.deviceClockLeadMs) };
   try {
+    process.stderr.write('bench end-to-end: building dist/ (the adapter runs compiled, as deployed)…\n');
+    buildForProduction();
     process.stderr.write('bench end-to-end: nominal load…\n');
     const nominal = await nominalPhase(context);
     // The full path falls behind early; the baseline climbs on with the time that is left.
@@ -916,7 +926,7 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
   );
   const cores = availableParallelism();
   return {
-    what: 'simulated printers → adapter (own process, 3dconnect run) → ThingWorx stand-in over TLS, ACK after delivery; baseline: bare Beats + push receiver acknowledging on arrival, same simulators',
+    what: 'simulated printers → adapter (own process, compiled dist/cli/start.js run, deploy heap flags) → ThingWorx stand-in over TLS, ACK after delivery; baseline: bare Beats + push receiver acknowledging on arrival, same simulators',
     settings: {
       printers: END_TO_END_BENCH.printers,
       nominalEventsPerSecond: END_TO_END_BENCH.printers * END_TO_END_BENCH.nominalEventsPerPrinter,
