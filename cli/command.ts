@@ -30,9 +30,29 @@ export interface CliCommand {
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
+/** Set once the reader of our stdout went away (`3dconnect help | head`): further output goes nowhere. */
+let stdoutClosed = false;
+let stdoutGuarded = false;
+
+/**
+ * An EPIPE on stdout would otherwise be an unhandled 'error' event and a crash with a stack trace.
+ * It is not ours to exit on: a daemon whose log reader restarts must go on, so output just stops.
+ */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') stdoutClosed = true;
+    else process.stderr.write(`3dconnect: cannot write to standard output: ${error.code ?? error.message}\n`);
+  });
+}
+
 export function processIo(): CliIo {
+  guardStdout();
   return {
-    out: (line) => process.stdout.write(`${line}\n`),
+    out: (line) => {
+      if (!stdoutClosed) process.stdout.write(`${line}\n`);
+    },
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
   };
