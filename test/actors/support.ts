@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../config/logging.js';
@@ -9,6 +9,20 @@ export interface TestAdapterPorts {
   thingworxUrl: string;
   caFile?: string;
   printers: { id: string; family: string; pipPort: number; hostName?: string; pushTokenEnv?: string }[];
+}
+
+let socketDir: string | undefined;
+let sockets = 0;
+
+/** A fresh control socket path in one temporary directory per test process, removed when it exits. */
+function controlSocketPath(): string {
+  if (socketDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), '3dconnect-ctl-'));
+    socketDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  sockets += 1;
+  return join(socketDir, `control-${sockets}.sock`);
 }
 
 /** A complete, validated config for an adapter on loopback; throws with every error if it is not valid. */
@@ -27,7 +41,7 @@ export function testAdapterConfig(ports: TestAdapterPorts, overrides: Record<str
       beats: { enabled: true, host: '127.0.0.1', port: 0 },
       push: { enabled: true, host: '127.0.0.1', port: 0, path: '/push/v1' },
     },
-    control: { socket: join(mkdtempSync(join(tmpdir(), '3dconnect-ctl-')), 'control.sock') },
+    control: { socket: controlSocketPath() },
     uplink: { flushIntervalMs: 50, backoff: { minMs: 100, maxMs: 1000 } },
     supervision: {
       printer: { intensity: 5, periodMs: 10_000, backoff: { minMs: 50, maxMs: 500 } },
