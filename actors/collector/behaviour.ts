@@ -19,7 +19,7 @@ import { exhaustive } from '../exhaustive.js';
 import type { HealthMessage } from '../health/messages.js';
 import type { IngressMessage } from '../ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../paths.js';
-import { type OutboundBatches, outboundFor } from '../uplink/outbound.js';
+import { coalescingLimitFor, type OutboundBatches, outboundFor } from '../uplink/outbound.js';
 import type { CollectorMessage, CollectorView } from './messages.js';
 
 /** What a collector must give back when its batch is delivered (or return unacknowledged when it stops). */
@@ -63,7 +63,8 @@ function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): 
 
 /**
  * One printer's collector: Beats windows and push messages become catalogued readings, go to the
- * uplink as one batch each, and are released to the printer (ACK) only once ThingWorx has them.
+ * uplink as one batch each (coalesced with those queued behind an offer, see OutboundBatches), and
+ * are released to the printer (ACK) only once ThingWorx has them.
  */
 export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConfig): Behaviour<CollectorState, CollectorMessage> {
   const family = env.config.catalog.families[printer.family];
@@ -92,6 +93,13 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
   }
 
   function forwardToHealth(ctx: ActorContext<CollectorMessage>, readings: readonly Reading[], at: number): void {
+    const source = readings[0]?.source;
+    if (source === undefined) return;
+    // The common case (a push message, a Filebeat window): one source, forwarded as it is.
+    if (readings.every((reading) => reading.source === source)) {
+      if (source !== 'health') ctx.registry.tell(healthPath(printer.id), { type: 'Observed', source, readings, at } satisfies HealthMessage);
+      return;
+    }
     const bySource = new Map<Reading['source'], Reading[]>();
     for (const reading of readings) {
       const list = bySource.get(reading.source) ?? [];
@@ -110,7 +118,11 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
       ctx.registry.tell(INGRESS_PATH, { type: 'CollectorStarted', printer: printer.id } satisfies IngressMessage);
       return {
         catalog: catalogView(family),
-        outbound: outboundFor<HeldSource, CollectorMessage>(ctx, { type: 'RetryOffer' }),
+        outbound: outboundFor<HeldSource, CollectorMessage>(
+          ctx,
+          { type: 'RetryOffer' },
+          { maxCoalescedReadings: coalescingLimitFor(env.config.uplink, 'event') },
+        ),
         paused: [],
         batchPrefix: `${ctx.path}#${++incarnations}.`,
         nextBatch: 1,
@@ -144,8 +156,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
           return state;
         }
         case 'Delivered': {
-          const source = state.outbound.delivered(msg.batchId);
-          if (source) release(source);
+          for (const source of state.outbound.delivered(msg.batchId)) release(source);
           return state;
         }
         case 'SpaceAvailable':

@@ -1,9 +1,21 @@
 import type { ActorContext } from '../../supervision/index.js';
 import { UPLINK_PATH } from '../paths.js';
 import type { OfferResult, UplinkBatch } from './batch.js';
+import { resolveUplinkLimits, type UplinkLimitOverrides } from './limits.js';
+import { laneCap, thingCap } from './queue-caps.js';
+import type { Lane } from './queued-row.js';
 
-/** When a sender tries again without being told: the uplink is down, or a SpaceAvailable was lost with it. */
-export const OUTBOUND_DEFAULTS = { uplinkDownRetryMs: 500, busyRecheckMs: 5_000 } as const;
+export const OUTBOUND_DEFAULTS = {
+  /** When a sender tries again without being told: the uplink is down, or a SpaceAvailable was lost with it. */
+  uplinkDownRetryMs: 500,
+  busyRecheckMs: 5_000,
+  /** Readings in one offer made of several queued batches; a single larger batch still goes alone. */
+  maxCoalescedReadings: 1_000,
+} as const;
+
+export interface OutboundLimits {
+  maxCoalescedReadings: number;
+}
 
 type EntryState = 'queued' | 'offered' | 'accepted';
 
@@ -11,6 +23,22 @@ interface Entry<S> {
   batch: UplinkBatch;
   source: S;
   state: EntryState;
+  /** Offered on its own from now on: an offer that coalesced it was refused for good. */
+  alone: boolean;
+  /** Its readings' event ids, once needed for coalescing. */
+  eventIds?: readonly string[];
+}
+
+/** What went to the uplink under one batch id: one entry, or several queued ones coalesced. */
+interface Offer<S> {
+  batch: UplinkBatch;
+  entries: Entry<S>[];
+}
+
+export interface RefusedBatch<S> {
+  batch: UplinkBatch;
+  source: S;
+  detail: string;
 }
 
 export interface OutboundPorts {
@@ -21,19 +49,37 @@ export interface OutboundPorts {
 }
 
 /**
+ * The coalescing limit for a sender's lane: never more readings than the uplink could ever queue for
+ * one Thing, so a coalesced offer is not refused as batch-exceeds-cap for its reading count.
+ */
+export function coalescingLimitFor(uplink: UplinkLimitOverrides, lane: Lane): number {
+  const limits = resolveUplinkLimits(uplink);
+  return Math.min(OUTBOUND_DEFAULTS.maxCoalescedReadings, laneCap(limits, lane).readings, thingCap(limits).readings);
+}
+
+/**
  * A sender's side of the delivery protocol (ARCHITECTURE.md §3), the same for every actor that
- * offers batches: batches go to the uplink one at a time in arrival order (so order per Thing holds
- * through Busy), are kept until Delivered, and are offered again when a new uplink starts empty.
+ * offers batches: one offer is out at a time, in arrival order (so order per Thing holds through
+ * Busy); batches kept until Delivered, and offered again when a new uplink starts empty. Batches
+ * that queue up behind an offer go next as one, when they share Thing and lane (bounded by
+ * maxCoalescedReadings), so a burst costs one offer and one Delivered instead of one per batch.
  * `S` is whatever the caller must release on delivery (a Beats window, a push message).
  */
 export class OutboundBatches<S> {
+  /** By the sender's own batch id, in arrival order. */
   readonly #entries = new Map<string, Entry<S>>();
+  /** Offers the uplink has not reported Delivered for, by the id they were offered under. */
+  readonly #offers = new Map<string, Offer<S>>();
   readonly #ports: OutboundPorts;
+  readonly #limits: OutboundLimits;
+  /** The offer awaiting its answer; nothing else is offered meanwhile. */
+  #outstanding: Offer<S> | undefined;
   #busy = false;
   #retryPending = false;
 
-  constructor(ports: OutboundPorts) {
+  constructor(ports: OutboundPorts, limits: OutboundLimits = OUTBOUND_DEFAULTS) {
     this.#ports = ports;
+    this.#limits = limits;
   }
 
   get size(): number {
@@ -46,38 +92,64 @@ export class OutboundBatches<S> {
   }
 
   add(batch: UplinkBatch, source: S): void {
-    this.#entries.set(batch.batchId, { batch, source, state: 'queued' });
+    this.#entries.set(batch.batchId, { batch, source, state: 'queued', alone: false });
     this.pump();
   }
 
-  /** The answer to an offer. Returns the entry when the uplink refused it for good. */
-  answered(batchId: string, result: OfferResult): { batch: UplinkBatch; source: S; detail: string } | undefined {
-    const entry = this.#entries.get(batchId);
-    if (entry?.state !== 'offered') return undefined;
+  /**
+   * The answer to an offer. Returns the entry when the uplink refused it for good. A coalesced offer
+   * refused for good is split: its batches are offered again one by one, each refused (or not) alone.
+   */
+  answered(batchId: string, result: OfferResult): RefusedBatch<S> | undefined {
+    const offer = this.#offers.get(batchId);
+    if (offer === undefined || offer !== this.#outstanding) return undefined;
+    this.#outstanding = undefined;
     switch (result.kind) {
       case 'accepted':
-        entry.state = 'accepted';
+        for (const entry of offer.entries) entry.state = 'accepted';
         this.pump();
         return undefined;
       case 'busy':
-        entry.state = 'queued';
+        this.#offers.delete(batchId);
+        for (const entry of offer.entries) entry.state = 'queued';
         this.#busy = true;
         this.#retryAfter(OUTBOUND_DEFAULTS.busyRecheckMs);
         return undefined;
-      case 'rejected':
-        this.#entries.delete(batchId);
+      case 'rejected': {
+        this.#offers.delete(batchId);
+        const [only] = offer.entries;
+        if (offer.entries.length === 1 && only !== undefined) {
+          const removed = this.#remove(only);
+          this.pump();
+          return removed ? { batch: only.batch, source: only.source, detail: `${result.reason}: ${result.detail}` } : undefined;
+        }
+        for (const entry of offer.entries) {
+          entry.state = 'queued';
+          entry.alone = true;
+        }
         this.pump();
-        return { batch: entry.batch, source: entry.source, detail: `${result.reason}: ${result.detail}` };
+        return undefined;
+      }
     }
   }
 
-  /** Every reading of the batch is in ThingWorx: returns what to release. */
-  delivered(batchId: string): S | undefined {
-    const entry = this.#entries.get(batchId);
-    if (!entry) return undefined;
-    this.#entries.delete(batchId);
+  /** Every reading of the batch is in ThingWorx: returns what to release, in arrival order. */
+  delivered(batchId: string): S[] {
+    const offer = this.#offers.get(batchId);
+    const released: S[] = [];
+    if (offer !== undefined) {
+      this.#offers.delete(batchId);
+      if (this.#outstanding === offer) this.#outstanding = undefined;
+      for (const entry of offer.entries) {
+        if (this.#remove(entry)) released.push(entry.source);
+      }
+    } else {
+      // A batch offered alone before the uplink restarted, delivered late: it is in ThingWorx all the same.
+      const entry = this.#entries.get(batchId);
+      if (entry !== undefined && this.#remove(entry)) released.push(entry.source);
+    }
     this.pump();
-    return entry.source;
+    return released;
   }
 
   spaceAvailable(): void {
@@ -88,6 +160,8 @@ export class OutboundBatches<S> {
   /** A new uplink has an empty queue: everything not yet delivered is offered again, in order. */
   uplinkRestarted(): void {
     for (const entry of this.#entries.values()) entry.state = 'queued';
+    this.#offers.clear();
+    this.#outstanding = undefined;
     this.#busy = false;
     this.pump();
   }
@@ -103,6 +177,8 @@ export class OutboundBatches<S> {
   takeAll(): S[] {
     const sources = [...this.#entries.values()].map((entry) => entry.source);
     this.#entries.clear();
+    this.#offers.clear();
+    this.#outstanding = undefined;
     return sources;
   }
 
@@ -113,27 +189,103 @@ export class OutboundBatches<S> {
     this.#ports.retryAfter(delayMs);
   }
 
+  /** False when the entry was already released (a late Delivered under another id). */
+  #remove(entry: Entry<S>): boolean {
+    if (this.#entries.get(entry.batch.batchId) !== entry) return false;
+    this.#entries.delete(entry.batch.batchId);
+    return true;
+  }
+
   private pump(): void {
-    if (this.#busy) return;
-    for (const entry of this.#entries.values()) {
-      if (entry.state === 'offered') return;
-      if (entry.state !== 'queued') continue;
-      if (this.#ports.offer(entry.batch)) {
-        entry.state = 'offered';
-      } else {
-        this.#retryAfter(OUTBOUND_DEFAULTS.uplinkDownRetryMs);
-      }
+    if (this.#busy || this.#outstanding !== undefined) return;
+    const group = this.#nextGroup();
+    if (group.length === 0) return;
+    const offer: Offer<S> = { batch: coalesce(group), entries: group };
+    if (!this.#ports.offer(offer.batch)) {
+      this.#retryAfter(OUTBOUND_DEFAULTS.uplinkDownRetryMs);
       return;
     }
+    for (const entry of group) entry.state = 'offered';
+    this.#offers.set(offer.batch.batchId, offer);
+    this.#outstanding = offer;
+  }
+
+  /**
+   * The oldest queued entry, and the queued ones right behind it that may share its offer. An event
+   * already in the group ends it: the uplink takes a repeated event in another batch as a re-sent
+   * copy (suppressed), but within one batch as more of the same event's readings (sent twice).
+   */
+  #nextGroup(): Entry<S>[] {
+    const group: Entry<S>[] = [];
+    let readings = 0;
+    let events: Set<string> | undefined;
+    for (const entry of this.#entries.values()) {
+      const first = group[0];
+      if (first === undefined) {
+        if (entry.state !== 'queued') continue;
+        group.push(entry);
+        readings = entry.batch.readings.length;
+        if (entry.alone) break;
+        continue;
+      }
+      const fits =
+        entry.state === 'queued' &&
+        !entry.alone &&
+        entry.batch.thing === first.batch.thing &&
+        entry.batch.lane === first.batch.lane &&
+        readings + entry.batch.readings.length <= this.#limits.maxCoalescedReadings;
+      if (!fits) break;
+      events ??= new Set(eventIdsOf(first));
+      const ids = eventIdsOf(entry);
+      if (ids.some((id) => events?.has(id))) break;
+      for (const id of ids) events.add(id);
+      group.push(entry);
+      readings += entry.batch.readings.length;
+    }
+    return group;
   }
 }
 
+/** The distinct event ids of an entry's readings (an event's readings come together, see the engine's #admit). */
+function eventIdsOf<S>(entry: Entry<S>): readonly string[] {
+  if (entry.eventIds !== undefined) return entry.eventIds;
+  const ids: string[] = [];
+  let previous: string | undefined;
+  for (const { eventId } of entry.batch.readings) {
+    if (eventId === undefined || eventId === previous) continue;
+    previous = eventId;
+    ids.push(eventId);
+  }
+  entry.eventIds = ids;
+  return ids;
+}
+
+/**
+ * One batch for a group of entries. A coalesced batch is named after its first and last entry: the
+ * name is unique to that range, and the range only loses entries over time, so a Delivered for an
+ * earlier offer under the same name releases nothing ThingWorx does not have.
+ */
+function coalesce<S>(group: readonly Entry<S>[]): UplinkBatch {
+  const first = group[0]?.batch;
+  const last = group[group.length - 1]?.batch;
+  if (first === undefined || last === undefined) throw new Error('coalesce needs at least one batch');
+  if (group.length === 1) return first;
+  const readings = [];
+  for (const entry of group) {
+    for (const reading of entry.batch.readings) readings.push(reading);
+  }
+  return { batchId: `${first.batchId}..${last.batchId}`, sender: first.sender, thing: first.thing, lane: first.lane, readings };
+}
+
 /** An actor's outbound batches, offered to the uplink by path; retries come back as `retryMessage`. */
-export function outboundFor<S, M>(ctx: ActorContext<M>, retryMessage: M): OutboundBatches<S> {
-  return new OutboundBatches<S>({
-    offer: (batch) => ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch }),
-    retryAfter: (delayMs) => {
-      ctx.schedule(retryMessage, delayMs);
+export function outboundFor<S, M>(ctx: ActorContext<M>, retryMessage: M, limits: OutboundLimits = OUTBOUND_DEFAULTS): OutboundBatches<S> {
+  return new OutboundBatches<S>(
+    {
+      offer: (batch) => ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch }),
+      retryAfter: (delayMs) => {
+        ctx.schedule(retryMessage, delayMs);
+      },
     },
-  });
+    limits,
+  );
 }

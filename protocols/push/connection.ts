@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../config/logging.js';
 import type { PushErrorCode } from './errors.js';
@@ -52,6 +53,11 @@ export interface PushConnectionOptions {
   printerId: string;
   remoteAddress: string;
   socket: WebSocket;
+  /**
+   * The TCP or TLS socket under `socket`. When given, the acks sent within one event-loop turn
+   * leave in one write (one syscall) instead of one write each; every ack is still its own frame.
+   */
+  transport?: Pick<Duplex, 'cork' | 'uncork'>;
   limits: PushConnectionLimits;
   logger: Logger;
   onMessage(delivery: PushDelivery): void;
@@ -85,6 +91,7 @@ export class PushConnection {
   private rateTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private answeredPing = true;
+  private acksCorked = false;
   private markClosed: () => void = () => {};
   /** Settles once the socket has closed (handshake done or terminated). */
   readonly closed = new Promise<void>((resolve) => {
@@ -229,8 +236,26 @@ export class PushConnection {
   private ack(seq: number): void {
     if (this.ending || !this.pending.delete(seq)) return;
     this.counts.acked++;
+    this.corkUntilNextTick();
     this.socket.send(encodeAck(seq));
     this.drain();
+  }
+
+  /**
+   * ws writes each frame with its own cork/uncork, so a burst of acks (one Delivered releasing many
+   * messages) would cost one syscall each. Corking is nested, so ws's own uncork leaves the frames
+   * buffered until ours, after the current turn's synchronous work and microtasks. An error or close
+   * frame sent meanwhile follows the acks in the same write; terminate() drops them with anything unsent.
+   */
+  private corkUntilNextTick(): void {
+    const { transport } = this.options;
+    if (transport === undefined || this.acksCorked) return;
+    this.acksCorked = true;
+    transport.cork();
+    process.nextTick(() => {
+      this.acksCorked = false;
+      transport.uncork();
+    });
   }
 
   /** Reading stops whenever something is held back, so at most one socket chunk is ever held. */

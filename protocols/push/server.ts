@@ -131,7 +131,7 @@ export function createPushServer(options: PushServerOptions): PushServer {
     log.warn({ remoteAddress: socket.remoteAddress, code: error.code, err: error.message }, 'push TLS handshake failed');
   });
 
-  function attach(socket: WebSocket, printerId: string, remoteAddress: string): void {
+  function attach(socket: WebSocket, transport: Socket, printerId: string, remoteAddress: string): void {
     const connectionId = `push-${nextConnection++}`;
     const older = byPrinter.get(printerId);
     if (older) {
@@ -143,6 +143,7 @@ export function createPushServer(options: PushServerOptions): PushServer {
       printerId,
       remoteAddress,
       socket,
+      transport,
       limits: {
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
         burstMessages: settings.burstMessages,
@@ -193,7 +194,7 @@ export function createPushServer(options: PushServerOptions): PushServer {
     }
     const authenticated = printerId;
     socket.off('error', onEarlyError); // ws takes over error handling from here
-    wss.handleUpgrade(request, socket, head, (ws) => attach(ws, authenticated, remoteAddress));
+    wss.handleUpgrade(request, socket, head, (ws) => attach(ws, socket, authenticated, remoteAddress));
   });
 
   function find(connectionId: string): PushConnection | undefined {
