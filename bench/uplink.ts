@@ -11,7 +11,8 @@
  *    allows; at 2,000 readings/s the sender's batches, posted as they are made). Ratios are ours ÷ baseline.
  *    Saturation rounds alternate between the two sides and each side's best round counts.
  * 4. Memory per queued reading: with the stand-in down (connections reset), N readings offered to the
- *    engine with its caps raised; heap after a forced GC, before and after, divided by N.
+ *    engine with its caps raised; heap after a forced GC, before and after, divided by N. Readings come in
+ *    events of readingsPerEvent (as everywhere here); also reported without event ids, and one reading per event.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,8 @@ import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from
 export const UPLINK_BENCH = Object.freeze({
   things: 8,
   readingsPerBatch: 100,
+  /** Readings of one event (a log line, a push message) share its id: about five in the profiled mix. */
+  readingsPerEvent: 5,
   /** Sender batches outstanding at saturation: enough to fill every call slot with full calls. */
   saturationWindowBatches: 240,
   saturationRounds: 3,
@@ -69,15 +72,21 @@ const gc = runInNewContext('gc') as () => void;
 
 const thingName = (index: number): string => `Printer-b${String(index + 1).padStart(2, '0')}`;
 
-/** Filebeat-like readings of one printer, each with its event id (so the duplicate index is paid for, as in use). */
+/**
+ * Filebeat-like readings of one printer: log lines of `readingsPerEvent` readings, each line's readings with its
+ * event id (so the duplicate index is paid for, as in use). readingsPerEvent 0: no event ids (polls).
+ */
 class BatchMaker {
   #seq = 0;
   #batches = 0;
 
-  readings(thing: string, count: number, withEventIds = true): Reading[] {
+  readings(thing: string, count: number, readingsPerEvent: number = UPLINK_BENCH.readingsPerEvent): Reading[] {
     const readings: Reading[] = [];
+    let eventId: string | undefined;
     for (let i = 0; i < count; i++) {
       const seq = ++this.#seq;
+      // One id string per line, shared by its readings, as protocols/loglines and protocols/push make them.
+      if (readingsPerEvent > 0 && i % readingsPerEvent === 0) eventId = `${thing}/filebeat//var/log/printer.log@${seq * 73}`;
       const reading: Reading = {
         printer: thing,
         item: ITEMS[seq % ITEMS.length] ?? 'Layer',
@@ -88,7 +97,7 @@ class BatchMaker {
         quality: 'GOOD',
         source: 'filebeat',
       };
-      if (withEventIds) reading.eventId = `${thing}/filebeat//var/log/printer.log@${seq * 73}`;
+      if (eventId !== undefined) reading.eventId = eventId;
       readings.push(reading);
     }
     return readings;
@@ -421,7 +430,7 @@ function heapAfterGc(): number {
 }
 
 /** Heap per reading queued while ThingWorx is down (every connection reset), the engine's caps raised. */
-async function bytesPerQueuedReading(pki: TestPki, count: number, withEventIds: boolean): Promise<number> {
+async function bytesPerQueuedReading(pki: TestPki, count: number, readingsPerEvent: number): Promise<number> {
   const appKey = randomBytes(16).toString('hex');
   const standIn = await startThingworxStandIn({ appKey, things: 'any', tls: { cert: pki.serverCert, key: pki.serverKey } });
   standIn.faults.setOutage(true, 'reset');
@@ -440,7 +449,7 @@ async function bytesPerQueuedReading(pki: TestPki, count: number, withEventIds: 
   const perBatch = UPLINK_BENCH.readingsPerBatch;
   for (let b = 0; b < count / perBatch; b++) {
     const thing = thingName(b % 20);
-    const readings = maker.readings(thing, perBatch, withEventIds);
+    const readings = maker.readings(thing, perBatch, readingsPerEvent);
     const result = engine.offer({ batchId: `m${b}`, sender: SENDER_PATH, thing, lane: 'event', readings });
     if (result.kind !== 'accepted') throw new Error(`bench: batch ${b} not queued: ${JSON.stringify(result)}`);
   }
@@ -466,9 +475,10 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
   let baseline: Baseline | undefined;
   try {
     // Memory first, on a quiet heap; a small run warms the code paths so compilation is not counted.
-    await bytesPerQueuedReading(pki, 10_000, true);
-    const withEventIds = await bytesPerQueuedReading(pki, settings.queuedReadings, true);
-    const withoutEventIds = await bytesPerQueuedReading(pki, settings.queuedReadings, false);
+    await bytesPerQueuedReading(pki, 10_000, settings.readingsPerEvent);
+    const withEventIds = await bytesPerQueuedReading(pki, settings.queuedReadings, settings.readingsPerEvent);
+    const withoutEventIds = await bytesPerQueuedReading(pki, settings.queuedReadings, 0);
+    const oneReadingPerEvent = await bytesPerQueuedReading(pki, settings.queuedReadings, 1);
 
     standIn = await startStandInProcess(pki, appKey);
     uplink = await startUplink(standIn.url, pki.caCertFile);
@@ -495,6 +505,7 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
       settings: {
         things: settings.things,
         readingsPerBatch: settings.readingsPerBatch,
+        readingsPerEvent: settings.readingsPerEvent,
         saturationWindowBatches: settings.saturationWindowBatches,
         saturationMs: settings.saturationMs,
         saturationRounds: settings.saturationRounds,
@@ -524,6 +535,7 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
         readingsQueued: settings.queuedReadings,
         bytesPerQueuedReading: Math.round(withEventIds),
         bytesPerQueuedReadingWithoutEventIds: Math.round(withoutEventIds),
+        bytesPerQueuedReadingOneReadingPerEvent: Math.round(oneReadingPerEvent),
         comparisonBytesPerQueuedReading: settings.comparisonBytesPerQueuedReading,
         ratioToComparison: round(withEventIds / settings.comparisonBytesPerQueuedReading, 3),
       },

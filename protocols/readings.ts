@@ -22,6 +22,11 @@ export interface Reading {
   receivedAt: number;
   quality: Quality;
   source: ReadingSource;
-  /** Stable id of the originating event (e.g. "p01/filebeat//var/log/printer.log@1234") for duplicate suppression. */
+  /**
+   * Stable id of the originating event (e.g. "p01/filebeat//var/log/printer.log@1234") for duplicate suppression.
+   * Every reading of one event (a log line, a push message, a Metricbeat sample) carries the same id, and they travel
+   * in one batch: the uplink delivers, suppresses or waits for an event as a whole, so a batch holding an id it has
+   * seen is taken as a re-sent copy of that whole event.
+   */
   eventId?: string;
 }

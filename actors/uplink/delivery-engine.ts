@@ -1,16 +1,23 @@
 import type { Logger } from '../../config/logging.js';
 import type { Reading } from '../../protocols/readings.js';
-import type { DeliveryOutcome, ThingworxTransport, VtqRow } from '../../protocols/thingworx/types.js';
+import type { DeliveryOutcome, ThingworxTransport } from '../../protocols/thingworx/types.js';
 import { backoffDelayMs } from './backoff.js';
 import { isSendable, isWellFormedBatch, type OfferResult, type RejectReason, type UplinkBatch } from './batch.js';
 import { systemClock, type UplinkClock } from './clock.js';
 import { LatestByProperty } from './conflation.js';
 import { UplinkCounters } from './counters.js';
-import { DuplicateFilter } from './duplicate-filter.js';
+import { DELIVERED, DuplicateFilter } from './duplicate-filter.js';
 import { resolveUplinkLimits, type UplinkLimitOverrides, type UplinkLimits } from './limits.js';
 import { CallbackOutbox } from './outbox.js';
 import { type BusyReason, checkRoom, type QueueUsage } from './queue-caps.js';
-import { BatchTracker, estimateRowBytes, type Lane, QueuedRow } from './queued-row.js';
+import {
+  BatchTracker,
+  type EventTracker,
+  estimateEventBytes,
+  estimateRowBytes,
+  type Lane,
+  QueuedRow,
+} from './queued-row.js';
 import { type SessionState, UplinkSession } from './session.js';
 import type { StopReport, ThingStatus, UplinkStatus } from './status.js';
 import { type InFlightCall, ThingQueue } from './thing-queue.js';
@@ -37,6 +44,8 @@ export interface DeliveryEngineOptions {
   /** The engine's own bookkeeping threw (a bug): the owner should restart it; nothing unacknowledged is lost. */
   onFault?(error: unknown): void;
 }
+
+const ACCEPTED: OfferResult = Object.freeze({ kind: 'accepted' });
 
 interface RefusedOffer {
   thing: string;
@@ -83,11 +92,7 @@ export class DeliveryEngine {
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger;
     this.#outbox = new CallbackOutbox(options.logger);
-    this.#duplicates = new DuplicateFilter({
-      entries: this.limits.dedupeEntries,
-      ttlMs: this.limits.dedupeTtlMs,
-      clock: this.#clock,
-    });
+    this.#duplicates = new DuplicateFilter({ entries: this.limits.dedupeEntries, ttlMs: this.limits.dedupeTtlMs });
     this.#latest = new LatestByProperty(this.limits.conflationEntries);
     this.#session = new UplinkSession({
       transport: options.transport,
@@ -116,6 +121,9 @@ export class DeliveryEngine {
     if (!isWellFormedBatch(batch)) {
       return this.#reject('invalid-batch', `batch ${batch.batchId}: needs a Thing name, a lane and readings`);
     }
+    const now = this.#clock.now();
+    // Before both passes below, so they agree on which events are still remembered as delivered.
+    this.#duplicates.forgetExpired(now);
     const queue = this.#things.get(batch.thing);
     const need = this.#roomNeeded(batch);
     const verdict = checkRoom(
@@ -128,9 +136,10 @@ export class DeliveryEngine {
     if (verdict.kind === 'too-large') return this.#reject('batch-exceeds-cap', `batch ${batch.batchId}: ${verdict.detail}`);
     if (verdict.kind === 'busy') return this.#busy(batch, verdict.reason, need);
     this.#refused.delete(batch.sender);
-    this.#admit(batch, queue ?? this.#addThing(batch.thing));
-    this.#pump();
-    return { kind: 'accepted' };
+    const admittedTo = queue ?? this.#addThing(batch.thing);
+    this.#admit(batch, admittedTo, now);
+    this.#pumpAfterOffer(admittedTo, now);
+    return ACCEPTED;
   }
 
   /** Stops accepting, sends what is queued, and resolves when drained or after drainMs with what remains. */
@@ -187,34 +196,60 @@ export class DeliveryEngine {
 
   // ── admission ────────────────────────────────────────────────────────────
 
-  /** Room for the readings that will really be queued; duplicates and invalid readings take none. */
+  /**
+   * Room for the rows #admit will queue: duplicates and invalid readings take none, and an event's overhead is
+   * charged to the first row of each run of its readings (a batch's readings of one event come together; should
+   * they not, each run is charged again, as #admit does). A state reading that will conflate is counted as a row:
+   * an over-estimate, on the safe side.
+   */
   #roomNeeded(batch: UplinkBatch): QueueUsage {
-    const need = { readings: 0, bytes: 0 };
+    let readings = 0;
+    let bytes = 0;
+    let runEventId: string | undefined;
+    let runIsNew = false;
     for (const reading of batch.readings) {
       if (!isSendable(reading)) continue;
       const { eventId } = reading;
       if (eventId !== undefined) {
-        if (this.#duplicates.wasDelivered(batch.thing, eventId)) continue;
-        if (this.#duplicates.pending(batch.thing, eventId) !== undefined) continue;
+        if (eventId !== runEventId) {
+          runEventId = eventId;
+          runIsNew = this.#duplicates.find(batch.thing, eventId) === undefined;
+          if (runIsNew) bytes += estimateEventBytes(eventId);
+        }
+        if (!runIsNew) continue;
       }
-      need.readings += 1;
-      need.bytes += estimateRowBytes(reading);
+      readings += 1;
+      bytes += estimateRowBytes(reading.value);
     }
-    return need;
+    return { readings, bytes };
   }
 
-  #admit(batch: UplinkBatch, queue: ThingQueue): void {
-    const tracker = new BatchTracker(batch.batchId, batch.sender, batch.readings.length);
-    const now = this.#clock.now();
+  #admit(batch: UplinkBatch, queue: ThingQueue, now: number): void {
+    // Starts at one, released below, so the batch cannot complete while its readings are still being admitted.
+    const tracker = new BatchTracker(batch.batchId, batch.sender, 1);
+    let runEventId: string | undefined;
+    let runEvent: EventTracker | undefined;
     for (const reading of batch.readings) {
       if (!isSendable(reading)) {
         this.#counters.dropped('invalid-value');
-        this.#readingDone(tracker);
         continue;
       }
       const { eventId } = reading;
-      if (eventId !== undefined && this.#suppressDuplicate(batch.thing, eventId, tracker)) continue;
-      if (batch.lane === 'state' && eventId === undefined && this.#conflate(queue, reading, tracker)) continue;
+      let bytes = estimateRowBytes(reading.value);
+      if (eventId !== undefined) {
+        if (eventId !== runEventId) {
+          runEventId = eventId;
+          runEvent = this.#eventToQueue(batch.thing, eventId, tracker);
+          if (runEvent !== undefined) bytes += estimateEventBytes(eventId);
+        }
+        if (runEvent === undefined) {
+          this.#counters.duplicatesSuppressed += 1;
+          continue;
+        }
+        runEvent.remaining += 1;
+      } else if (batch.lane === 'state' && this.#conflate(queue, reading, tracker)) {
+        continue;
+      }
       const row = new QueuedRow(
         reading.item,
         reading.value,
@@ -222,54 +257,57 @@ export class DeliveryEngine {
         reading.quality,
         batch.lane,
         tracker,
-        eventId,
-        estimateRowBytes(reading),
+        eventId === undefined ? undefined : runEvent,
+        bytes,
       );
+      tracker.remaining += 1;
       queue.enqueue(row, now);
       this.#queuedReadings += 1;
-      this.#queuedBytes += row.bytes;
-      if (batch.lane !== 'alert') this.#latest.remember(batch.thing, reading.item, row);
-      if (eventId !== undefined) this.#duplicates.track(batch.thing, eventId, row);
+      this.#queuedBytes += bytes;
+      if (batch.lane !== 'alert') this.#latest.remember(queue, row);
     }
-    if (batch.readings.length === 0) this.#batchDone(tracker);
+    this.#readingDone(tracker);
   }
 
-  /** A re-sent event already delivered is done now; one still queued or in flight completes with the original. */
-  #suppressDuplicate(thing: string, eventId: string, tracker: BatchTracker): boolean {
-    if (this.#duplicates.wasDelivered(thing, eventId)) {
-      this.#counters.duplicatesSuppressed += 1;
-      this.#readingDone(tracker);
-      return true;
+  /**
+   * The event a run of the batch's readings adds rows to; undefined when they are a re-sent copy. A copy of an
+   * event already delivered is done now; a copy of one still queued or in flight makes the batch wait for it.
+   */
+  #eventToQueue(thing: string, eventId: string, tracker: BatchTracker): EventTracker | undefined {
+    const known = this.#duplicates.find(thing, eventId);
+    if (known === undefined) return this.#duplicates.track(thing, eventId, tracker);
+    if (known === DELIVERED) return undefined;
+    if (known.admittedBy === tracker) return known;
+    if (known.waiters?.at(-1) !== tracker) {
+      known.waiters ??= [];
+      known.waiters.push(tracker);
+      tracker.remaining += 1;
     }
-    const original = this.#duplicates.pending(thing, eventId);
-    if (original === undefined) return false;
-    this.#counters.duplicatesSuppressed += 1;
-    original.waiters ??= [];
-    original.waiters.push(tracker);
-    return true;
+    return undefined;
   }
 
   /** Latest wins for a state reading whose property's newest row is a state row not yet sent. */
   #conflate(queue: ThingQueue, reading: Reading, tracker: BatchTracker): boolean {
-    const latest = this.#latest.get(queue.thing, reading.item);
-    if (latest === undefined || latest.lane !== 'state' || latest.phase !== 'queued' || latest.eventId !== undefined) {
+    const latest = this.#latest.get(queue, reading.item);
+    if (latest === undefined || latest.lane !== 'state' || latest.phase !== 'queued' || latest.event !== undefined) {
       return false;
     }
     this.#counters.conflated += 1;
     if (reading.time < latest.time) {
-      // Older than what is queued (a late poll answer): it is superseded on arrival.
-      this.#readingDone(tracker);
+      // Older than what is queued (a late poll answer): it is superseded on arrival, nothing to wait for.
       return true;
     }
     const superseded = latest.batch;
-    const bytes = estimateRowBytes(reading);
+    const bytes = estimateRowBytes(reading.value);
     queue.bytes += bytes - latest.bytes;
     this.#queuedBytes += bytes - latest.bytes;
     latest.value = reading.value;
     latest.time = reading.time;
     latest.quality = reading.quality;
     latest.bytes = bytes;
+    // The row is now this batch's to wait for, no longer the superseded one's.
     latest.batch = tracker;
+    tracker.remaining += 1;
     this.#readingDone(superseded);
     return true;
   }
@@ -323,6 +361,22 @@ export class DeliveryEngine {
     this.#sleepUntil(nextWake);
   }
 
+  /**
+   * After an offer only its Thing's schedule changed: a full #pump (every Thing, sorted) only if that Thing may
+   * start a call now; otherwise at most an earlier wake-up. Offers come far more often than calls.
+   */
+  #pumpAfterOffer(queue: ThingQueue, now: number): void {
+    if (this.#stopped || !this.#session.canSend) return;
+    const dueAt = queue.dueAt(this.limits.flushIntervalMs, this.limits.maxRowsPerCall, this.#stopping);
+    if (dueAt === undefined) return;
+    const allowedAt = Math.max(dueAt, this.#pausedUntil);
+    if (allowedAt > now) {
+      if (allowedAt < this.#wakeAt) this.#sleepUntil(allowedAt);
+    } else if (this.#inFlightCalls < this.limits.maxInFlight) {
+      this.#pump();
+    }
+  }
+
   #sleepUntil(wakeAt: number): void {
     if (wakeAt === this.#wakeAt) return;
     if (this.#wakeTimer !== undefined) this.#clock.clearTimeout(this.#wakeTimer);
@@ -345,15 +399,10 @@ export class DeliveryEngine {
     this.#turn += 1;
     queue.lastServedTurn = this.#turn;
     this.#inFlightCalls += 1;
-    const rows: VtqRow[] = call.rows.map((row) => ({
-      name: row.item,
-      value: row.value,
-      time: row.time,
-      quality: row.quality,
-    }));
     const { transport } = this.#options;
+    // The queued rows are the VtqRows: unchanged while in flight (only queued rows are conflated).
     Promise.resolve()
-      .then(() => transport.updatePropertyValues(queue.thing, rows))
+      .then(() => transport.updatePropertyValues(queue.thing, call.rows))
       .then(
         (outcome) => outcome,
         (error: unknown): DeliveryOutcome => {
@@ -373,7 +422,7 @@ export class DeliveryEngine {
     const thing = queue.thing;
     switch (outcome.kind) {
       case 'delivered':
-        this.#finishCall(queue, call, true);
+        this.#finishCall(queue, call, true, now);
         queue.retryAttempts = 0;
         if (queue.heldNotFound) {
           queue.heldNotFound = false;
@@ -385,7 +434,7 @@ export class DeliveryEngine {
         break;
       case 'rejected':
         queue.retryAttempts = 0;
-        this.#onRejected(queue, call, outcome);
+        this.#onRejected(queue, call, outcome, now);
         break;
       case 'not-found':
         queue.returnCall(call);
@@ -433,7 +482,7 @@ export class DeliveryEngine {
    * A refused call may hold one bad row among good ones: halve the calls until each bad row is refused alone,
    * and drop only those (counted), rather than losing a whole call for one value.
    */
-  #onRejected(queue: ThingQueue, call: InFlightCall, outcome: { status: number; detail: string }): void {
+  #onRejected(queue: ThingQueue, call: InFlightCall, outcome: { status: number; detail: string }, now: number): void {
     if (!queue.rejecting) {
       queue.rejecting = true;
       this.#logger.warn(
@@ -447,7 +496,7 @@ export class DeliveryEngine {
       return;
     }
     this.#counters.dropped(`rejected-${outcome.status}`, call.rows.length);
-    this.#finishCall(queue, call, false);
+    this.#finishCall(queue, call, false, now);
     this.#isolationProgress(queue, call.rows.length);
   }
 
@@ -458,19 +507,29 @@ export class DeliveryEngine {
   }
 
   /** The call's rows are done: delivered, or dropped by counted policy. */
-  #finishCall(queue: ThingQueue, call: InFlightCall, delivered: boolean): void {
+  #finishCall(queue: ThingQueue, call: InFlightCall, delivered: boolean, now: number): void {
     queue.finishCall(call);
+    this.#queuedReadings -= call.rows.length;
+    this.#queuedBytes -= call.bytes;
     for (const row of call.rows) {
-      this.#queuedReadings -= 1;
-      this.#queuedBytes -= row.bytes;
       row.phase = 'done';
-      if (row.eventId !== undefined) this.#duplicates.settle(queue.thing, row.eventId, delivered);
-      if (row.lane !== 'alert') this.#latest.forget(queue.thing, row.item, row);
+      if (row.lane !== 'alert') this.#latest.forget(queue, row);
       this.#readingDone(row.batch);
-      if (row.waiters !== undefined) for (const waiter of row.waiters) this.#readingDone(waiter);
-      row.waiters = undefined;
+      const { event } = row;
+      if (event === undefined) continue;
+      if (!delivered) event.allAccepted = false;
+      event.remaining -= 1;
+      if (event.remaining === 0) this.#eventSettled(queue.thing, event, now);
     }
     if (delivered) this.#counters.deliveredReadings += call.rows.length;
+  }
+
+  /** Every row of the event is done; the batches of its re-sent copies are too. */
+  #eventSettled(thing: string, event: EventTracker, now: number): void {
+    this.#duplicates.settle(thing, event, now);
+    const { waiters } = event;
+    event.waiters = undefined;
+    if (waiters !== undefined) for (const waiter of waiters) this.#readingDone(waiter);
   }
 
   #anyThingRetrying(): boolean {
@@ -558,7 +617,7 @@ export class DeliveryEngine {
       for (const lane of [queue.alerts, queue.routine]) {
         for (const row of lane) {
           trackers.add(row.batch);
-          for (const waiter of row.waiters ?? []) trackers.add(waiter);
+          for (const waiter of row.event?.waiters ?? []) trackers.add(waiter);
         }
       }
     }

@@ -16,10 +16,11 @@ export interface UplinkLimits {
   flushIntervalMs: number;
   /** Calls in flight, all Things together (never more than one per Thing). */
   maxInFlight: number;
-  /** Recently delivered event ids remembered to suppress re-sent events. */
+  /** Recently delivered events (an event: the readings that share one eventId) remembered to suppress re-sends… */
   dedupeEntries: number;
+  /** …each for this long after it was delivered. */
   dedupeTtlMs: number;
-  /** (Thing, item) pairs tracked for conflation of state readings. */
+  /** (Thing, item) pairs tracked for conflation of state readings; when all are in use, a new pair is not conflated. */
   conflationEntries: number;
   /** Retry of a failed call (5xx, timeout, reset), per Thing. */
   backoff: BackoffPolicy;

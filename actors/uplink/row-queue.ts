@@ -26,12 +26,25 @@ export class RowQueue<T> {
     return this.#items.slice(this.#head, this.#head + Math.min(count, this.length)) as T[];
   }
 
+  /** Appends the first `count` items (fewer if shorter) to `into`; returns how many. */
+  copyFront(count: number, into: T[]): number {
+    const end = this.#head + Math.min(count, this.length);
+    for (let i = this.#head; i < end; i++) into.push(this.#items[i] as T);
+    return end - this.#head;
+  }
+
+  /** Removes the first `count` items (fewer if shorter). */
+  discardFront(count: number): void {
+    const end = this.#head + Math.min(count, this.length);
+    for (let i = this.#head; i < end; i++) this.#items[i] = undefined;
+    this.#head = end;
+    this.#compact();
+  }
+
   /** Removes and returns the first `count` items. */
   dropFront(count: number): T[] {
     const taken = this.peekFront(count);
-    for (let i = 0; i < taken.length; i++) this.#items[this.#head + i] = undefined;
-    this.#head += taken.length;
-    this.#compact();
+    this.discardFront(taken.length);
     return taken;
   }
 

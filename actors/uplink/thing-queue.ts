@@ -6,6 +6,8 @@ export interface InFlightCall {
   readonly rows: readonly QueuedRow[];
   readonly alertRows: number;
   readonly routineRows: number;
+  /** The rows' estimated bytes; fixed while in flight (only queued rows are conflated). */
+  readonly bytes: number;
   /** routineSince before the call took its rows, restored if they come back. */
   readonly routineSince: number | undefined;
 }
@@ -25,6 +27,8 @@ export class ThingQueue {
   readonly alerts = new RowQueue<QueuedRow>();
   /** Event and state rows, in arrival order. */
   readonly routine = new RowQueue<QueuedRow>();
+  /** The newest routine row of each item, for conflation (bounded and kept by LatestByProperty). */
+  readonly latestByItem = new Map<string, QueuedRow>();
   readings = 0;
   bytes = 0;
   /** When the oldest routine row not yet taken by a call was queued. */
@@ -71,29 +75,27 @@ export class ThingQueue {
 
   /** Takes the oldest rows (alerts first) into a call. */
   startCall(maxRows: number): InFlightCall {
-    const alerts = this.alerts.peekFront(maxRows);
-    const routine = this.routine.peekFront(maxRows - alerts.length);
-    const call: InFlightCall = {
-      rows: alerts.concat(routine),
-      alertRows: alerts.length,
-      routineRows: routine.length,
-      routineSince: this.routineSince,
-    };
-    for (const row of call.rows) row.phase = 'in-flight';
+    const rows: QueuedRow[] = [];
+    const alertRows = this.alerts.copyFront(maxRows, rows);
+    const routineRows = this.routine.copyFront(maxRows - alertRows, rows);
+    let bytes = 0;
+    for (const row of rows) {
+      row.phase = 'in-flight';
+      bytes += row.bytes;
+    }
+    const call: InFlightCall = { rows, alertRows, routineRows, bytes, routineSince: this.routineSince };
     // Rows left behind are as old as before; if none are, the next routine row starts a new gathering window.
-    if (routine.length === this.routine.length) this.routineSince = undefined;
+    if (routineRows === this.routine.length) this.routineSince = undefined;
     this.inFlight = call;
     return call;
   }
 
   /** The call's rows are settled (delivered or dropped): remove them from the front of their lanes. */
   finishCall(call: InFlightCall): void {
-    this.alerts.dropFront(call.alertRows);
-    this.routine.dropFront(call.routineRows);
-    for (const row of call.rows) {
-      this.readings -= 1;
-      this.bytes -= row.bytes;
-    }
+    this.alerts.discardFront(call.alertRows);
+    this.routine.discardFront(call.routineRows);
+    this.readings -= call.rows.length;
+    this.bytes -= call.bytes;
     this.inFlight = undefined;
   }
 

@@ -21,7 +21,6 @@ export function metricbeatReadings(printerId: string, decoded: BeatsDocument, re
   if (decoded.kind !== 'metrics') return [];
   const { item, value } = itemOf(decoded);
   const mountPoint = decoded.metricset === 'filesystem' ? decoded.mountPoint : undefined;
-  const eventId = metricEventId(printerId, decoded.metricset, decoded.time, mountPoint);
   return [
     {
       printer: printerId,
@@ -31,8 +30,7 @@ export function metricbeatReadings(printerId: string, decoded: BeatsDocument, re
       receivedAt,
       quality: 'GOOD',
       source: 'metricbeat',
-      // One reading per sample; "#item" as protocols/loglines does, so every reading id names its item.
-      eventId: `${eventId}#${item}`,
+      eventId: metricEventId(printerId, decoded.metricset, decoded.time, mountPoint),
     },
   ];
 }

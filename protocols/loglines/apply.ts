@@ -12,7 +12,7 @@ export function createLogLineCounters(): LogLineCounters {
 
 export interface LogLineContext {
   printer: string;
-  /** Stable id of the line (e.g. file + offset); each reading gets `${eventId}#${item}`. */
+  /** Stable id of the line (e.g. file + offset); every reading of the line carries it. */
   eventId: string;
   receivedAt: number;
   /** Device time to use when the line's timestamp is missing or unreadable (e.g. the Beats @timestamp). */
@@ -64,7 +64,7 @@ export function applyLogRules(rules: CompiledLogRules, line: string, ctx: LogLin
         receivedAt: ctx.receivedAt,
         quality: 'GOOD',
         source: 'filebeat',
-        eventId: `${ctx.eventId}#${item.item}`,
+        eventId: ctx.eventId,
       });
     }
     return { readings };

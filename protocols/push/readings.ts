@@ -2,10 +2,12 @@ import type { Reading } from '../readings.js';
 import type { PushDelivery } from './connection.js';
 
 /**
- * The readings of one push message in the internal representation. The event id carries seq and
- * time, which a re-sent message repeats, so the uplink can drop the duplicate after a reconnect.
+ * The readings of one push message in the internal representation. They share one event id (the message is one
+ * event); it carries seq and time, which a re-sent message repeats, so the uplink can drop the duplicate after a
+ * reconnect.
  */
 export function pushReadings(delivery: Omit<PushDelivery, 'ack' | 'connectionId'>, receivedAt: number): Reading[] {
+  const eventId = `${delivery.printerId}/push/${delivery.seq}@${delivery.time}`;
   return delivery.readings.map((reading) => ({
     printer: delivery.printerId,
     item: reading.item,
@@ -15,6 +17,6 @@ export function pushReadings(delivery: Omit<PushDelivery, 'ack' | 'connectionId'
     receivedAt,
     quality: 'GOOD',
     source: 'push',
-    eventId: `${delivery.printerId}/push/${delivery.seq}@${delivery.time}#${reading.item}`,
+    eventId,
   }));
 }

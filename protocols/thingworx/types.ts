@@ -28,7 +28,10 @@ export type DeliveryOutcome =
 
 /** The narrow face of a ThingWorx transport (REST now, AlwaysOn later) that the uplink uses. */
 export interface ThingworxTransport {
-  /** POST UpdatePropertyValues for one Thing with these rows. Never throws: every failure is an outcome. */
+  /**
+   * POST UpdatePropertyValues for one Thing with these rows. Never throws: every failure is an outcome.
+   * The rows are the caller's (the uplink's queued rows): read them before the promise settles, do not keep them.
+   */
   updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome>;
   /** A cheap authenticated request used at start-up and while unauthorized to see if the key works. */
   checkSession(thing: string): Promise<DeliveryOutcome>;

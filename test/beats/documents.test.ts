@@ -57,7 +57,7 @@ test('Metricbeat cpu, memory and filesystem samples become readings per DATA-ITE
       receivedAt,
       quality: 'GOOD',
       source: 'metricbeat',
-      eventId: `p01/metricbeat/cpu@${cpuTime}#CpuUsage`,
+      eventId: `p01/metricbeat/cpu@${cpuTime}`,
     },
   ]);
   t.like(metricbeatReadings('p01', decodeBeatsEvent(metricbeatMemory), receivedAt)[0], { item: 'MemoryUsage', value: 0.9067 });
@@ -66,7 +66,7 @@ test('Metricbeat cpu, memory and filesystem samples become readings per DATA-ITE
   t.like(metricbeatReadings('p07', filesystem, receivedAt)[0], {
     item: 'FilesystemUsage_var_log',
     value: 0.42,
-    eventId: `p07/metricbeat/filesystem:/var/log@${Date.parse('2025-12-28T04:56:20.000Z')}#FilesystemUsage_var_log`,
+    eventId: `p07/metricbeat/filesystem:/var/log@${Date.parse('2025-12-28T04:56:20.000Z')}`,
   });
   t.deepEqual(metricbeatReadings('p01', decodeBeatsEvent(filebeat), receivedAt), []);
 });

@@ -29,11 +29,11 @@ const T = (ms: string) => Date.parse(`2026-11-27T10:15:${ms}Z`);
 test('the DATA-ITEMS.md lines become typed readings with device time and stable event ids', (t) => {
   const eventId = 'p01/filebeat//var/log/printer.log@100';
   t.deepEqual(readingsOf(SLA, '2026-11-27T10:15:02.123Z THERMAL VatTemp=30.1C Setpoint=30.0C'), [
-    { ...base, item: 'VatTemperature', value: 30.1, unit: '°C', time: T('02.123'), eventId: `${eventId}#VatTemperature` },
+    { ...base, item: 'VatTemperature', value: 30.1, unit: '°C', time: T('02.123'), eventId },
   ]);
   t.deepEqual(readingsOf(SLA, '2026-11-27T10:15:02.124Z THERMAL Chamber=24.8C Humidity=38%'), [
-    { ...base, item: 'ChamberTemperature', value: 24.8, unit: '°C', time: T('02.124'), eventId: `${eventId}#ChamberTemperature` },
-    { ...base, item: 'ChamberHumidity', value: 38, unit: '%', time: T('02.124'), eventId: `${eventId}#ChamberHumidity` },
+    { ...base, item: 'ChamberTemperature', value: 24.8, unit: '°C', time: T('02.124'), eventId },
+    { ...base, item: 'ChamberHumidity', value: 38, unit: '%', time: T('02.124'), eventId },
   ]);
   t.deepEqual(
     readingsOf(SLA, '2026-11-27T10:15:02.456Z BUILD job=J-00042 layer=152/1200 state=building').map((r) => [r.item, r.value]),
@@ -127,11 +127,11 @@ test('an unreadable line timestamp falls back to the given device time and is co
   t.is(offset?.time, T('03.001'));
 });
 
-test('event ids are stable per line and item', (t) => {
+test('event ids are stable per line, one for all the readings of the line', (t) => {
   const line = '2026-11-27T10:15:02.124Z THERMAL Chamber=24.8C Humidity=38%';
   const once = readingsOf(SLA, line, context('p01/filebeat//var/log/p.log@7'));
   const again = readingsOf(SLA, line, context('p01/filebeat//var/log/p.log@7'));
-  t.deepEqual(once.map((r) => r.eventId), ['p01/filebeat//var/log/p.log@7#ChamberTemperature', 'p01/filebeat//var/log/p.log@7#ChamberHumidity']);
+  t.deepEqual(once.map((r) => r.eventId), ['p01/filebeat//var/log/p.log@7', 'p01/filebeat//var/log/p.log@7']);
   t.deepEqual(again.map((r) => r.eventId), once.map((r) => r.eventId));
 });
 

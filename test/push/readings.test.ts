@@ -1,7 +1,7 @@
 import test from 'ava';
 import { pushReadings } from '../../protocols/push/readings.js';
 
-test('push readings carry printer, device time, source and an event id that a re-send repeats', (t) => {
+test('push readings carry printer, device time, source and the message\'s one event id, which a re-send repeats', (t) => {
   const delivery = {
     printerId: 'p03',
     seq: 41,
@@ -18,8 +18,10 @@ test('push readings carry printer, device time, source and an event id that a re
     receivedAt: 1_764_238_503_000,
     quality: 'GOOD',
     source: 'push',
-    eventId: 'p03/push/41@1764238502123#OxygenPpm',
+    eventId: 'p03/push/41@1764238502123',
   });
   t.false('unit' in (readings[1] ?? {}));
+  t.is(readings[1]?.eventId, 'p03/push/41@1764238502123', 'the readings of one message are one event');
   t.deepEqual(pushReadings(delivery, 1).map((r) => r.eventId), readings.map((r) => r.eventId));
+  t.not(pushReadings({ ...delivery, seq: 42 }, 1)[0]?.eventId, readings[0]?.eventId, 'the next message is another event');
 });

@@ -87,15 +87,24 @@ test('alerts and events are never conflated', async (t) => {
   t.is(h.engine.status().counters.conflated, 0);
 });
 
-test('conflation is bounded: a pair evicted from the LRU just stops conflating', async (t) => {
+test('conflation is bounded in (Thing, item) pairs: when full, a new pair does not conflate, kept ones still do', async (t) => {
   const h = createHarness({ limits: { flushIntervalMs: 100, conflationEntries: 2 } });
   await settle();
-  for (const item of ['A', 'B', 'C', 'A']) {
-    h.engine.offer(batch(item, 'T1', [reading(item, 1, { source: 'poll' })], 'state'));
-  }
+  const poll = (item: string, value: number) => batch(`${item}${value}`, 'T1', [reading(item, value, { source: 'poll' })], 'state');
+  for (const [item, value] of [['A', 1], ['B', 1], ['C', 1], ['C', 2], ['A', 2]] as const) h.engine.offer(poll(item, value));
   await h.clock.advance(100);
   t.deepEqual(
-    h.transport.deliveredRows('T1').map((row) => row.name),
-    ['A', 'B', 'C', 'A'],
+    h.transport.deliveredRows('T1').map((row) => `${row.name}${row.value}`),
+    ['A2', 'B1', 'C1', 'C2'],
+    'A and B are kept (A conflates); C found the bound full and was queued twice',
   );
+  t.is(h.engine.status().counters.conflated, 1);
+  t.deepEqual(h.delivered, ['A1', 'A2', 'B1', 'C1', 'C2']);
+
+  // Delivered rows free their pairs: C conflates now.
+  h.engine.offer(poll('C', 3));
+  h.engine.offer(poll('C', 4));
+  await h.clock.advance(100);
+  t.deepEqual(h.transport.calls.at(-1)?.rows.map((row) => `${row.name}${row.value}`), ['C4']);
+  t.is(h.engine.status().counters.conflated, 2);
 });

@@ -12,7 +12,7 @@ interface FakeTimer {
 
 /** Manual time for the engine: nothing happens until the test advances it. */
 export class FakeClock implements UplinkClock {
-  // lru-cache treats a start time of 0 as "no TTL", so fake time starts well above it.
+  // Well above 0, as a monotonic clock is after start-up: ages computed near 0 would hide off-by-one mistakes.
   #now = 1_000_000;
   #nextId = 1;
   readonly #timers = new Map<number, FakeTimer>();

@@ -54,8 +54,14 @@ interface BatchRecord {
   delivered: number;
 }
 
-/** The readings of sequence number `seq`: item, value and type follow from it, so the stand-in's rows can be checked. */
-function readingFor(printer: string, seq: number): Reading {
+/** Readings per log line: a line's readings share its event id, as protocols/loglines makes them. */
+const READINGS_PER_LINE = 4;
+
+/**
+ * The reading of sequence number `seq`: item, value and type follow from it, so the stand-in's rows can be checked.
+ * `lineSeq`: the first sequence number of its log line (the line's offset in the file).
+ */
+function readingFor(printer: string, seq: number, lineSeq = seq): Reading {
   const kind = seq % 4;
   const item = ['VatTemperature', 'ResinLevel', 'JobState', 'DoorOpen'][kind] ?? 'VatTemperature';
   const value = kind === 2 ? `job-${seq}` : kind === 3 ? seq % 2 === 0 : seq + 0.5;
@@ -68,7 +74,7 @@ function readingFor(printer: string, seq: number): Reading {
     receivedAt: Date.now(),
     quality: 'GOOD',
     source: 'filebeat',
-    eventId: `${printer}/filebeat//var/log/printer.log@${seq}`,
+    eventId: `${printer}/filebeat//var/log/printer.log@${lineSeq}`,
   };
 }
 
@@ -90,7 +96,11 @@ class Sender {
 
   make(printer: string, size: number): UplinkBatch {
     const readings: Reading[] = [];
-    for (let i = 0; i < size; i++) readings.push(readingFor(printer, ++this.#seq));
+    // A batch is a window of whole lines, as Beats sends them.
+    const firstSeq = this.#seq + 1;
+    for (let i = 0; i < size; i++) {
+      readings.push(readingFor(printer, ++this.#seq, firstSeq + i - (i % READINGS_PER_LINE)));
+    }
     const batchId = `b${++this.#batchCount}`;
     const thing = thingOf(printer);
     this.batches.set(batchId, { batchId, thing, firstSeq: this.#seq - size + 1, count: size, delivered: 0 });

@@ -28,7 +28,9 @@ export class ScriptedTransport implements ThingworxTransport {
     return new Promise((resolve) => {
       const call: RecordedCall = {
         thing,
-        rows,
+        // A copy, as the REST transport encodes the rows when called: the engine's queued rows are reused later
+        // (a returned row may be conflated), and the record must show what this call sent.
+        rows: rows.map(({ name, value, time, quality }) => ({ name, value, time, quality })),
         outcome: undefined,
         settle: (outcome) => {
           if (call.outcome !== undefined) throw new Error('call settled twice');
@@ -40,7 +42,7 @@ export class ScriptedTransport implements ThingworxTransport {
       this.calls.push(call);
       this.#inFlight += 1;
       this.maxConcurrentCalls = Math.max(this.maxConcurrentCalls, this.#inFlight);
-      const outcome = this.respond(thing, rows);
+      const outcome = this.respond(thing, call.rows);
       if (outcome !== undefined) call.settle(outcome);
     });
   }
