@@ -236,23 +236,26 @@ export class PushConnection {
   private ack(seq: number): void {
     if (this.ending || !this.pending.delete(seq)) return;
     this.counts.acked++;
-    this.corkUntilNextTick();
+    this.corkForThisIteration();
     this.socket.send(encodeAck(seq));
     this.drain();
   }
 
   /**
-   * ws writes each frame with its own cork/uncork, so a burst of acks (one Delivered releasing many
-   * messages) would cost one syscall each. Corking is nested, so ws's own uncork leaves the frames
-   * buffered until ours, after the current turn's synchronous work and microtasks. An error or close
-   * frame sent meanwhile follows the acks in the same write; terminate() drops them with anything unsent.
+   * ws writes each frame with its own cork/uncork, so a burst of acks (Delivered notices releasing
+   * many messages) would cost one syscall each. Corking is nested, so ws's own uncork leaves the
+   * frames buffered until ours. Ours comes with setImmediate, not nextTick: the actor runtime handles
+   * each message in its own immediate, and the Delivered notices already queued in this loop
+   * iteration then release their acks into the same write (one iteration of delay at most). An
+   * error or close frame sent meanwhile follows the acks in the same write; terminate() drops them
+   * with anything unsent.
    */
-  private corkUntilNextTick(): void {
+  private corkForThisIteration(): void {
     const { transport } = this.options;
     if (transport === undefined || this.acksCorked) return;
     this.acksCorked = true;
     transport.cork();
-    process.nextTick(() => {
+    setImmediate(() => {
       this.acksCorked = false;
       transport.uncork();
     });
