@@ -98,13 +98,17 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
     handle(state, msg, ctx) {
       switch (msg.type) {
         case 'Observed': {
-          const transitions: AlertTransition[] = [];
+          // Created on the first transition: most batches raise and clear nothing.
+          let transitions: AlertTransition[] | undefined;
           for (const reading of msg.readings) {
             state.liveness.observe(reading);
-            transitions.push(...state.alerts.observe(reading));
+            const changed = state.alerts.observe(reading);
+            if (changed.length === 0) continue;
+            transitions ??= [];
+            for (const transition of changed) transitions.push(transition);
           }
           if (msg.readings.length === 0) state.liveness.seen(msg.source, msg.at);
-          if (transitions.length > 0) {
+          if (transitions !== undefined) {
             for (const t of transitions) {
               if (t.state === 'raised') state.raised++;
               else state.cleared++;

@@ -41,79 +41,80 @@ export type BeatsDocument = FilebeatLine | MetricbeatSample | UnknownBeatsDocume
 
 type Fields = Record<string, unknown>;
 
+// Paths as constants: a rest parameter per lookup was an array per field of every document.
+const HOST_NAME = ['host', 'name'];
+const FIELDS_PRINTER_ID = ['fields', 'printer_id'];
+const METRICSET_NAME = ['metricset', 'name'];
+const LOG_FILE_PATH = ['log', 'file', 'path'];
+const LOG_OFFSET = ['log', 'offset'];
+const EVENT_MODULE = ['event', 'module'];
+const CPU_TOTAL_NORM_PCT = ['system', 'cpu', 'total', 'norm', 'pct'];
+const MEMORY_ACTUAL_USED_PCT = ['system', 'memory', 'actual', 'used', 'pct'];
+const FILESYSTEM_MOUNT_POINT = ['system', 'filesystem', 'mount_point'];
+const FILESYSTEM_USED_PCT = ['system', 'filesystem', 'used', 'pct'];
+
 /** Decodes one Beats document; never throws. */
 export function decodeBeatsEvent(doc: unknown): BeatsDocument {
   if (!isFields(doc)) return { kind: 'unknown', reason: 'document is not a JSON object' };
-  const origin = originOf(doc);
-  const unknown = (reason: string): UnknownBeatsDocument => ({ kind: 'unknown', reason, ...origin });
   const timestamp = doc['@timestamp'];
-  if (typeof timestamp !== 'string') return unknown('missing @timestamp');
+  if (typeof timestamp !== 'string') return unknownDocument(doc, 'missing @timestamp');
   const time = Date.parse(timestamp);
-  if (!Number.isFinite(time)) return unknown('unreadable @timestamp');
+  if (!Number.isFinite(time)) return unknownDocument(doc, 'unreadable @timestamp');
 
-  const metricset = textAt(doc, 'metricset', 'name');
-  if (metricset !== undefined) return decodeMetrics(doc, metricset, time, origin, unknown);
-  if (typeof doc.message === 'string') return decodeLogLine(doc, doc.message, time, origin, unknown);
-  return unknown('neither a Filebeat line nor a Metricbeat sample');
+  const metricset = textAt(doc, METRICSET_NAME);
+  if (metricset !== undefined) return decodeMetrics(doc, metricset, time);
+  if (typeof doc.message === 'string') return decodeLogLine(doc, doc.message, time);
+  return unknownDocument(doc, 'neither a Filebeat line nor a Metricbeat sample');
 }
 
-function decodeLogLine(
-  doc: Fields,
-  line: string,
-  time: number,
-  origin: BeatsOrigin,
-  unknown: (reason: string) => UnknownBeatsDocument,
-): BeatsDocument {
-  const file = textAt(doc, 'log', 'file', 'path');
-  if (file === undefined) return unknown('Filebeat document without log.file.path');
-  const offset = valueAt(doc, 'log', 'offset');
+function decodeLogLine(doc: Fields, line: string, time: number): BeatsDocument {
+  const file = textAt(doc, LOG_FILE_PATH);
+  if (file === undefined) return unknownDocument(doc, 'Filebeat document without log.file.path');
+  const offset = valueAt(doc, LOG_OFFSET);
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
-    return unknown('Filebeat document without a valid log.offset');
+    return unknownDocument(doc, 'Filebeat document without a valid log.offset');
   }
-  return { kind: 'log', time, line, file, offset, ...origin };
+  return withOrigin<FilebeatLine>({ kind: 'log', time, line, file, offset }, doc);
 }
 
-function decodeMetrics(
-  doc: Fields,
-  metricset: string,
-  time: number,
-  origin: BeatsOrigin,
-  unknown: (reason: string) => UnknownBeatsDocument,
-): BeatsDocument {
-  const module = textAt(doc, 'event', 'module');
-  if (module !== 'system') return unknown(`unsupported Metricbeat module ${String(module)}`);
-  const base = { kind: 'metrics' as const, time, ...origin };
+function decodeMetrics(doc: Fields, metricset: string, time: number): BeatsDocument {
+  const module = textAt(doc, EVENT_MODULE);
+  if (module !== 'system') return unknownDocument(doc, `unsupported Metricbeat module ${String(module)}`);
   switch (metricset) {
     case 'cpu': {
-      const value = numberAt(doc, 'system', 'cpu', 'total', 'norm', 'pct');
-      if (value === undefined) return unknown('cpu sample without system.cpu.total.norm.pct');
-      return { ...base, metricset, cpuTotalNormPct: value };
+      const value = numberAt(doc, CPU_TOTAL_NORM_PCT);
+      if (value === undefined) return unknownDocument(doc, 'cpu sample without system.cpu.total.norm.pct');
+      return withOrigin<MetricbeatSample>({ kind: 'metrics', time, metricset, cpuTotalNormPct: value }, doc);
     }
     case 'memory': {
-      const value = numberAt(doc, 'system', 'memory', 'actual', 'used', 'pct');
-      if (value === undefined) return unknown('memory sample without system.memory.actual.used.pct');
-      return { ...base, metricset, memoryActualUsedPct: value };
+      const value = numberAt(doc, MEMORY_ACTUAL_USED_PCT);
+      if (value === undefined) return unknownDocument(doc, 'memory sample without system.memory.actual.used.pct');
+      return withOrigin<MetricbeatSample>({ kind: 'metrics', time, metricset, memoryActualUsedPct: value }, doc);
     }
     case 'filesystem': {
-      const mountPoint = textAt(doc, 'system', 'filesystem', 'mount_point');
-      const value = numberAt(doc, 'system', 'filesystem', 'used', 'pct');
+      const mountPoint = textAt(doc, FILESYSTEM_MOUNT_POINT);
+      const value = numberAt(doc, FILESYSTEM_USED_PCT);
       if (mountPoint === undefined || value === undefined) {
-        return unknown('filesystem sample without system.filesystem.mount_point and used.pct');
+        return unknownDocument(doc, 'filesystem sample without system.filesystem.mount_point and used.pct');
       }
-      return { ...base, metricset, mountPoint, filesystemUsedPct: value };
+      return withOrigin<MetricbeatSample>({ kind: 'metrics', time, metricset, mountPoint, filesystemUsedPct: value }, doc);
     }
     default:
-      return unknown(`unsupported metricset ${metricset}`);
+      return unknownDocument(doc, `unsupported metricset ${metricset}`);
   }
 }
 
-function originOf(doc: Fields): BeatsOrigin {
-  const hostName = textAt(doc, 'host', 'name');
-  const fieldsPrinterId = textAt(doc, 'fields', 'printer_id');
-  return {
-    ...(hostName === undefined ? {} : { hostName }),
-    ...(fieldsPrinterId === undefined ? {} : { fieldsPrinterId }),
-  };
+function unknownDocument(doc: Fields, reason: string): UnknownBeatsDocument {
+  return withOrigin<UnknownBeatsDocument>({ kind: 'unknown', reason }, doc);
+}
+
+/** Adds what the document says about its sender, leaving out what it does not say (no spread per document). */
+function withOrigin<T extends BeatsOrigin>(decoded: T, doc: Fields): T {
+  const hostName = textAt(doc, HOST_NAME);
+  if (hostName !== undefined) decoded.hostName = hostName;
+  const fieldsPrinterId = textAt(doc, FIELDS_PRINTER_ID);
+  if (fieldsPrinterId !== undefined) decoded.fieldsPrinterId = fieldsPrinterId;
+  return decoded;
 }
 
 function isFields(value: unknown): value is Fields {
@@ -121,7 +122,7 @@ function isFields(value: unknown): value is Fields {
 }
 
 /** The value at a nested path of own properties, if every step is an object. */
-function valueAt(doc: Fields, ...path: string[]): unknown {
+function valueAt(doc: Fields, path: readonly string[]): unknown {
   let current: unknown = doc;
   for (const key of path) {
     if (!isFields(current) || !Object.hasOwn(current, key)) return undefined;
@@ -130,12 +131,12 @@ function valueAt(doc: Fields, ...path: string[]): unknown {
   return current;
 }
 
-function textAt(doc: Fields, ...path: string[]): string | undefined {
-  const value = valueAt(doc, ...path);
+function textAt(doc: Fields, path: readonly string[]): string | undefined {
+  const value = valueAt(doc, path);
   return typeof value === 'string' ? value : undefined;
 }
 
-function numberAt(doc: Fields, ...path: string[]): number | undefined {
-  const value = valueAt(doc, ...path);
+function numberAt(doc: Fields, path: readonly string[]): number | undefined {
+  const value = valueAt(doc, path);
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

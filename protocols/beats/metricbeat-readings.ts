@@ -18,21 +18,23 @@ export function filesystemUsageItem(mountPoint: string): string {
  * 0..1); none for any other document. Only catalogued items leave the adapter: the caller filters.
  */
 export function metricbeatReadings(printerId: string, decoded: BeatsDocument, receivedAt: number): Reading[] {
-  if (decoded.kind !== 'metrics') return [];
-  const { item, value } = itemOf(decoded);
-  const mountPoint = decoded.metricset === 'filesystem' ? decoded.mountPoint : undefined;
-  return [
-    {
-      printer: printerId,
-      item,
-      value,
-      time: decoded.time,
-      receivedAt,
-      quality: 'GOOD',
-      source: 'metricbeat',
-      eventId: metricEventId(printerId, decoded.metricset, decoded.time, mountPoint),
-    },
-  ];
+  return decoded.kind === 'metrics' ? [metricbeatReading(printerId, decoded, receivedAt)] : [];
+}
+
+/** The one reading of a Metricbeat sample (the collector's path: no array per sample). */
+export function metricbeatReading(printerId: string, sample: MetricbeatSample, receivedAt: number): Reading {
+  const { item, value } = itemOf(sample);
+  const mountPoint = sample.metricset === 'filesystem' ? sample.mountPoint : undefined;
+  return {
+    printer: printerId,
+    item,
+    value,
+    time: sample.time,
+    receivedAt,
+    quality: 'GOOD',
+    source: 'metricbeat',
+    eventId: metricEventId(printerId, sample.metricset, sample.time, mountPoint),
+  };
 }
 
 function itemOf(sample: MetricbeatSample): { item: string; value: number } {

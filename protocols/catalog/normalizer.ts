@@ -3,10 +3,11 @@
  * and push readings become readings, and only catalogued items survive (ARCHITECTURE.md §4: raw
  * lines, file names and anything off the catalog never leave). Pure: counts say what was dropped.
  */
-import { decodeBeatsEvent, identifyPrinter, logEventId, metricbeatReadings } from '../beats/index.js';
+import { decodeBeatsEvent, identifyPrinter, logEventId } from '../beats/index.js';
+import { metricbeatReading } from '../beats/metricbeat-readings.js';
 import type { IdentifiablePrinter } from '../beats/identify-printer.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
-import { applyLogRules, createLogLineCounters, type LogLineCounters } from '../loglines/apply.js';
+import { applyLogRules, createLogLineCounters, type LogLineContext, type LogLineCounters } from '../loglines/apply.js';
 import { type CompiledLogRules, compileLogRules, type LogRuleSpec } from '../loglines/rules.js';
 import type { Reading } from '../readings.js';
 
@@ -38,9 +39,13 @@ export function emptyDropCounts(): DropCounts {
   };
 }
 
+/** The drops of a batch that lost nothing, shared: most batches keep every reading. Read only. */
+const NO_DROPS: Readonly<DropCounts> = Object.freeze(emptyDropCounts());
+
 export interface Normalized {
+  /** May be the input array itself when every reading was kept; neither side changes it afterwards. */
   readings: Reading[];
-  drops: DropCounts;
+  drops: Readonly<DropCounts>;
   /** Log lines that matched a rule (for readings/s and operator views). */
   linesMatched: number;
 }
@@ -52,57 +57,62 @@ export function normalizeBeatsEvents(
   events: readonly unknown[],
   receivedAt: number,
 ): Normalized {
-  const drops = emptyDropCounts();
   const counters: LogLineCounters = createLogLineCounters();
+  let unknownDocuments = 0;
   const readings: Reading[] = [];
+  // One context object for the window, updated per line, instead of one per line.
+  const line: LogLineContext = { printer, eventId: '', receivedAt, fallbackTime: 0, counters };
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
     if (decoded.kind === 'unknown') {
-      drops.unknown_document++;
+      unknownDocuments++;
       continue;
     }
     if (decoded.kind === 'metrics') {
-      readings.push(...metricbeatReadings(printer, decoded, receivedAt));
+      readings.push(metricbeatReading(printer, decoded, receivedAt));
       continue;
     }
-    const result = applyLogRules(catalog.rules, decoded.line, {
-      printer,
-      eventId: logEventId(printer, decoded.file, decoded.offset),
-      receivedAt,
-      fallbackTime: decoded.time,
-      counters,
-    });
-    if ('readings' in result) readings.push(...result.readings);
+    line.eventId = logEventId(printer, decoded.file, decoded.offset);
+    line.fallbackTime = decoded.time;
+    const result = applyLogRules(catalog.rules, decoded.line, line);
+    if ('readings' in result) for (const reading of result.readings) readings.push(reading);
   }
-  drops.log_no_match += counters.no_match;
-  drops.log_too_long += counters.too_long;
-  drops.log_conversion_failed += counters.conversion_failed;
-  return { readings: keepCatalogued(catalog, readings, drops), drops, linesMatched: counters.matched };
+  const dropped = unknownDocuments + counters.no_match + counters.too_long + counters.conversion_failed;
+  const drops = dropped === 0 ? undefined : emptyDropCounts();
+  if (drops) {
+    drops.unknown_document = unknownDocuments;
+    drops.log_no_match = counters.no_match;
+    drops.log_too_long = counters.too_long;
+    drops.log_conversion_failed = counters.conversion_failed;
+  }
+  return keepCatalogued(catalog, readings, drops, counters.matched);
 }
 
 /** Readings from any source (push, poll) → the catalogued ones. */
-export function normalizeReadings(catalog: CatalogView, readings: readonly Reading[]): Normalized {
-  const drops = emptyDropCounts();
-  return { readings: keepCatalogued(catalog, readings, drops), drops, linesMatched: 0 };
+export function normalizeReadings(catalog: CatalogView, readings: Reading[]): Normalized {
+  return keepCatalogued(catalog, readings, undefined, 0);
 }
 
-function keepCatalogued(catalog: CatalogView, readings: readonly Reading[], drops: DropCounts): Reading[] {
-  const kept: Reading[] = [];
-  for (const reading of readings) {
-    if (!catalog.items.has(reading.item)) {
-      drops.off_catalog++;
+/** `drops` is created on the first drop; a batch that keeps everything returns its own array and NO_DROPS. */
+function keepCatalogued(catalog: CatalogView, readings: Reading[], drops: DropCounts | undefined, linesMatched: number): Normalized {
+  let kept: Reading[] | undefined;
+  for (let index = 0; index < readings.length; index++) {
+    const reading = readings[index] as Reading;
+    const offCatalog = !catalog.items.has(reading.item);
+    if (offCatalog || (typeof reading.value === 'number' && !Number.isFinite(reading.value))) {
+      drops ??= emptyDropCounts();
+      if (offCatalog) drops.off_catalog++;
+      else drops.not_sendable++;
+      kept ??= readings.slice(0, index);
       continue;
     }
-    if (typeof reading.value === 'number' && !Number.isFinite(reading.value)) {
-      drops.not_sendable++;
-      continue;
-    }
-    kept.push(reading);
+    kept?.push(reading);
   }
-  return kept;
+  return { readings: kept ?? readings, drops: drops ?? NO_DROPS, linesMatched };
 }
 
-export function addDropCounts(into: DropCounts, from: DropCounts): void {
+export function addDropCounts(into: DropCounts, from: Readonly<DropCounts>): void {
+  if (from === NO_DROPS) return;
   for (const key of Object.keys(from) as DropReason[]) into[key] += from[key];
 }
 

@@ -29,10 +29,13 @@ export interface AlertTracker {
    * a `cleared` when it stops being true, nothing while it stays as it was. Only GOOD readings count:
    * a BAD or UNKNOWN value says nothing about the printer. Readings are taken in arrival order.
    */
-  observe(reading: Reading): AlertTransition[];
+  observe(reading: Reading): readonly AlertTransition[];
   /** Alerts raised and not yet cleared, for the CLI. */
   active(): ActiveAlert[];
 }
+
+/** What observe answers for the usual reading, shared: an array per reading was garbage for nothing. */
+const NO_TRANSITIONS: readonly AlertTransition[] = Object.freeze([]);
 
 /** Throws HEALTH_RULE_INVALID for a bad rule or a second rule with the same alert name on one item. */
 export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
@@ -53,10 +56,12 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
   // key: printer + rule index; a present entry means the alert is raised
   const raised = new Map<string, ActiveAlert>();
 
-  function observe(reading: Reading): AlertTransition[] {
-    if (reading.quality !== 'GOOD') return [];
-    const transitions: AlertTransition[] = [];
-    for (const { rule, index } of rulesByItem.get(reading.item) ?? []) {
+  function observe(reading: Reading): readonly AlertTransition[] {
+    if (reading.quality !== 'GOOD') return NO_TRANSITIONS;
+    const forItem = rulesByItem.get(reading.item);
+    if (forItem === undefined) return NO_TRANSITIONS;
+    let transitions: AlertTransition[] | undefined;
+    for (const { rule, index } of forItem) {
       const holds = conditionHolds(rule, reading.value);
       if (holds === undefined) continue;
       const key = `${reading.printer}\u0000${index}`;
@@ -76,9 +81,10 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
       } else {
         raised.delete(key);
       }
+      transitions ??= [];
       transitions.push(transition);
     }
-    return transitions;
+    return transitions ?? NO_TRANSITIONS;
   }
 
   return { observe, active: () => [...raised.values()].map((alert) => ({ ...alert })) };

@@ -49,6 +49,8 @@ export interface LivenessTracker {
   sources(now: number, thresholds?: LivenessThresholdOverrides): SourceLiveness[];
 }
 
+const NO_OVERRIDES: LivenessThresholdOverrides = Object.freeze({});
+
 interface SourceRecord {
   lastSeenAt?: number;
   lastFailedAt?: number;
@@ -89,22 +91,34 @@ export function createLivenessTracker(expected: readonly LivenessSource[]): Live
     else seen(reading.source, reading.receivedAt);
   }
 
-  function describe(now: number, thresholds: LivenessThresholdOverrides = {}): SourceLiveness[] {
+  function staleAfter(source: LivenessSource, thresholds: LivenessThresholdOverrides): number {
+    const limit = thresholds.staleAfterMs?.[source] ?? LIVENESS_DEFAULTS.staleAfterMs[source];
+    if (!Number.isFinite(limit) || limit < 0) {
+      throw new HealthError('HEALTH_THRESHOLD_INVALID', 'staleAfterMs must be a number >= 0', { source });
+    }
+    return limit;
+  }
+
+  function isFresh(record: SourceRecord, limit: number, now: number): boolean {
+    return record.lastSeenAt !== undefined && !record.failing && now - record.lastSeenAt <= limit;
+  }
+
+  function describe(now: number, thresholds: LivenessThresholdOverrides = NO_OVERRIDES): SourceLiveness[] {
     return sources.map((source) => {
       const record = records.get(source) ?? { failing: false };
-      const limit = thresholds.staleAfterMs?.[source] ?? LIVENESS_DEFAULTS.staleAfterMs[source];
-      if (!Number.isFinite(limit) || limit < 0) {
-        throw new HealthError('HEALTH_THRESHOLD_INVALID', 'staleAfterMs must be a number >= 0', { source });
-      }
-      const fresh = record.lastSeenAt !== undefined && !record.failing && now - record.lastSeenAt <= limit;
-      return { source, ...record, fresh };
+      return { source, ...record, fresh: isFresh(record, staleAfter(source, thresholds), now) };
     });
   }
 
-  function printerState(now: number, thresholds: LivenessThresholdOverrides = {}): PrinterLiveness {
-    const described = describe(now, thresholds);
-    const fresh = described.filter((source) => source.fresh).length;
-    if (fresh === described.length) return 'online';
+  // Asked after every observed batch: counts without building describe()'s objects.
+  function printerState(now: number, thresholds: LivenessThresholdOverrides = NO_OVERRIDES): PrinterLiveness {
+    let fresh = 0;
+    for (const source of sources) {
+      const limit = staleAfter(source, thresholds);
+      const record = records.get(source);
+      if (record !== undefined && isFresh(record, limit, now)) fresh++;
+    }
+    if (fresh === sources.length) return 'online';
     return fresh === 0 ? 'offline' : 'degraded';
   }
 

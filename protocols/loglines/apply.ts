@@ -55,11 +55,12 @@ export function applyLogRules(rules: CompiledLogRules, line: string, ctx: LogLin
         count(ctx, 'conversion_failed');
         continue;
       }
+      // `unit` always present (maybe undefined): one hidden class for every reading, no spread per reading.
       readings.push({
         printer: ctx.printer,
         item: item.item,
         value: converted.value,
-        ...(item.unit === undefined ? {} : { unit: item.unit }),
+        unit: item.unit,
         time,
         receivedAt: ctx.receivedAt,
         quality: 'GOOD',

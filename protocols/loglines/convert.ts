@@ -15,21 +15,37 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 const ISO_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** Arithmetic, not a Date: this runs for every log line. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** The first three digits of a fraction of a second as ms ("5" → 500, "123456" → 123), without building strings. */
+function millisOf(fraction: string | undefined): number {
+  let millis = 0;
+  for (let index = 0; index < 3; index++) {
+    millis = millis * 10 + (fraction !== undefined && index < fraction.length ? fraction.charCodeAt(index) - 48 : 0);
+  }
+  return millis;
 }
 
 /** ms since epoch for an ISO-8601 date-time with a zone (`Z`, `+01:00`, `+0100`), else undefined. */
 export function parseIsoTimestamp(text: string): number | undefined {
   const parts = ISO_TIMESTAMP.exec(text);
   if (!parts) return undefined;
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
-  ];
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const hour = Number(parts[4]);
+  const minute = Number(parts[5]);
+  const second = Number(parts[6]);
   // Before 1970 is no device time, and Date.UTC would read years below 100 as 19xx.
   if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = Number((parts[7] ?? '0').padEnd(3, '0').slice(0, 3));
+  const millis = millisOf(parts[7]);
   let offsetMinutes = 0;
   if (!parts[8]) {
     const offsetHours = Number(parts[10]);

@@ -59,6 +59,8 @@ const MESSAGE_FIELDS = new Set(['seq', 'time', 'readings']);
 const READING_FIELDS = new Set(['item', 'value', 'unit']);
 /** The default, shared so that a message without overrides does not copy the limits. */
 const NO_OVERRIDES: Partial<PushMessageLimits> = Object.freeze({});
+/** Up to this many readings, duplicate items are found by a scan instead of a Set per message. */
+const DUPLICATE_SCAN_MAX_READINGS = 32;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -83,35 +85,50 @@ function unknownField(value: Record<string, unknown>, known: ReadonlySet<string>
   return `${JSON.stringify(key.slice(0, 24))}${key.length > 24 ? '…' : ''}`;
 }
 
-function checkReading(value: unknown, index: number, limits: PushMessageLimits): PushReading | PushDecodeResult {
-  // Only a refusal needs the path; built then, not for every good reading.
-  const path = (field?: string) => `readings[${index}]${field === undefined ? '' : `.${field}`}`;
-  if (!isRecord(value)) return refuse('PUSH_BAD_READINGS', path(), 'must be an object');
+/** Only a refusal needs the path; built then, not for every good reading. */
+function readingPath(index: number, field?: string): string {
+  return `readings[${index}]${field === undefined ? '' : `.${field}`}`;
+}
+
+/**
+ * Checks one reading in place; undefined when it is valid. A valid object has exactly the fields of a
+ * PushReading (unknown ones are refused), so the message keeps it as is instead of a copy per reading.
+ */
+function checkReading(value: unknown, index: number, limits: PushMessageLimits): PushDecodeResult | undefined {
+  if (!isRecord(value)) return refuse('PUSH_BAD_READINGS', readingPath(index), 'must be an object');
   const unknown = unknownField(value, READING_FIELDS);
-  if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', path(unknown), 'unknown field');
+  if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', readingPath(index, unknown), 'unknown field');
   const { item, value: raw, unit } = value;
   if (typeof item !== 'string' || !PUSH_ITEM_NAME.test(item)) {
-    return refuse('PUSH_BAD_ITEM', path('item'), `must be a string matching ${PUSH_ITEM_NAME.source}`);
+    return refuse('PUSH_BAD_ITEM', readingPath(index, 'item'), `must be a string matching ${PUSH_ITEM_NAME.source}`);
   }
   if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) return refuse('PUSH_BAD_VALUE', path('value'), 'must be a finite number');
+    if (!Number.isFinite(raw)) return refuse('PUSH_BAD_VALUE', readingPath(index, 'value'), 'must be a finite number');
   } else if (typeof raw === 'string') {
     if (raw.length > limits.maxStringValueLength || CONTROL_CHARACTER.test(raw)) {
       return refuse(
         'PUSH_BAD_VALUE',
-        path('value'),
+        readingPath(index, 'value'),
         `a string value must be at most ${limits.maxStringValueLength} characters without control characters`,
       );
     }
   } else if (typeof raw !== 'boolean') {
-    return refuse('PUSH_BAD_VALUE', path('value'), 'must be a number, a string or a boolean');
+    return refuse('PUSH_BAD_VALUE', readingPath(index, 'value'), 'must be a number, a string or a boolean');
   }
   if (unit !== undefined) {
     if (typeof unit !== 'string' || unit.length === 0 || unit.length > limits.maxUnitLength || CONTROL_CHARACTER.test(unit)) {
-      return refuse('PUSH_BAD_UNIT', path('unit'), `must be 1–${limits.maxUnitLength} characters without control characters`);
+      return refuse('PUSH_BAD_UNIT', readingPath(index, 'unit'), `must be 1–${limits.maxUnitLength} characters without control characters`);
     }
   }
-  return unit === undefined ? { item, value: raw } : { item, value: raw, unit };
+  return undefined;
+}
+
+/** Whether an earlier reading of the message has this item; a scan beats a Set for the usual handful of readings. */
+function itemSeenBefore(readings: readonly unknown[], index: number, item: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) {
+    if ((readings[earlier] as PushReading).item === item) return true;
+  }
+  return false;
 }
 
 /** Validates an already parsed value (the client checks what it is about to send with this). */
@@ -131,17 +148,19 @@ export function validatePushMessage(value: unknown, overrides: Partial<PushMessa
   if (readings.length > limits.maxReadingsPerMessage) {
     return refuse('PUSH_TOO_MANY_READINGS', 'readings', `more than ${limits.maxReadingsPerMessage} readings`);
   }
-  const checked: PushReading[] = [];
-  const items = new Set<string>();
+  // A Set only for long messages: for a few dozen readings the scan is cheaper than building one.
+  const items = readings.length > DUPLICATE_SCAN_MAX_READINGS ? new Set<string>() : undefined;
   for (let index = 0; index < readings.length; index++) {
-    const reading = checkReading(readings[index], index, limits);
-    if ('ok' in reading) return reading;
+    const problem = checkReading(readings[index], index, limits);
+    if (problem !== undefined) return problem;
+    const { item } = readings[index] as PushReading;
     // One message has one time: two values for one item would contradict each other.
-    if (items.has(reading.item)) return refuse('PUSH_DUPLICATE_ITEM', `readings[${index}].item`, 'item appears twice');
-    items.add(reading.item);
-    checked.push(reading);
+    const duplicate = items === undefined ? itemSeenBefore(readings, index, item) : items.has(item);
+    if (duplicate) return refuse('PUSH_DUPLICATE_ITEM', `readings[${index}].item`, 'item appears twice');
+    items?.add(item);
   }
-  return { ok: true, message: { seq, time, readings: checked } };
+  // Every reading was checked in place; the array holds exactly them.
+  return { ok: true, message: { seq, time, readings: readings as PushReading[] } };
 }
 
 export function decodePushMessage(text: string, overrides: Partial<PushMessageLimits> = NO_OVERRIDES): PushDecodeResult {

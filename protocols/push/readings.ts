@@ -8,15 +8,21 @@ import type { PushDelivery } from './connection.js';
  */
 export function pushReadings(delivery: Omit<PushDelivery, 'ack' | 'connectionId'>, receivedAt: number): Reading[] {
   const eventId = `${delivery.printerId}/push/${delivery.seq}@${delivery.time}`;
-  return delivery.readings.map((reading) => ({
-    printer: delivery.printerId,
-    item: reading.item,
-    value: reading.value,
-    ...(reading.unit === undefined ? {} : { unit: reading.unit }),
-    time: delivery.time,
-    receivedAt,
-    quality: 'GOOD',
-    source: 'push',
-    eventId,
-  }));
+  const readings: Reading[] = [];
+  for (const reading of delivery.readings) {
+    // One literal with `unit` always present (undefined when the printer sent none): every push reading then has
+    // one hidden class, which keeps the property reads downstream monomorphic.
+    readings.push({
+      printer: delivery.printerId,
+      item: reading.item,
+      value: reading.value,
+      unit: reading.unit,
+      time: delivery.time,
+      receivedAt,
+      quality: 'GOOD',
+      source: 'push',
+      eventId,
+    });
+  }
+  return readings;
 }

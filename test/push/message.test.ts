@@ -83,6 +83,19 @@ test('more readings than the limit are refused, the limit itself is fine', (t) =
   t.false(tighter.ok);
 });
 
+test('a repeated item is refused at its second reading, in small messages and in large ones', (t) => {
+  for (const size of [2, 9, 40, 300]) {
+    const readings: { item: string; value: number }[] = Array.from({ length: size }, (_, i) => ({ item: `Item${i}`, value: i }));
+    t.true(decodePushMessage(JSON.stringify({ seq: 1, time: 0, readings })).ok, `${size} distinct items`);
+    readings.push({ item: `Item${size - 1}`, value: 0 });
+    const result = decodePushMessage(JSON.stringify({ seq: 1, time: 0, readings }));
+    t.false(result.ok);
+    if (result.ok) continue;
+    t.is(result.problem.code, 'PUSH_DUPLICATE_ITEM');
+    t.is(result.problem.path, `readings[${size}].item`);
+  }
+});
+
 test('error paths and messages name the field and never echo the input', (t) => {
   const result = decodePushMessage('{"seq":1,"time":0,"readings":[{"item":"A","value":1},{"item":"B","value":{}}]}');
   t.false(result.ok);

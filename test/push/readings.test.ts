@@ -20,7 +20,7 @@ test('push readings carry printer, device time, source and the message\'s one ev
     source: 'push',
     eventId: 'p03/push/41@1764238502123',
   });
-  t.false('unit' in (readings[1] ?? {}));
+  t.is(readings[1]?.unit, undefined, 'no unit when the printer sent none');
   t.is(readings[1]?.eventId, 'p03/push/41@1764238502123', 'the readings of one message are one event');
   t.deepEqual(pushReadings(delivery, 1).map((r) => r.eventId), readings.map((r) => r.eventId));
   t.not(pushReadings({ ...delivery, seq: 42 }, 1)[0]?.eventId, readings[0]?.eventId, 'the next message is another event');
