@@ -97,15 +97,10 @@ export function createLedger(options: LedgerOptions): PrinterLedger {
       counts[source].events_acked += 1;
       counts[source].readings_acked += items.length;
       if (!keepExpected) return;
+      // One fixed-shape object per reading (no spread): long runs keep hundreds of thousands.
+      const { printer, thing } = options;
       for (const { item, value } of items) {
-        expected.push({
-          printer: options.printer,
-          ...(options.thing === undefined ? {} : { thing: options.thing }),
-          item,
-          value,
-          time,
-          source,
-        });
+        expected.push(thing === undefined ? { printer, item, value, time, source } : { printer, thing, item, value, time, source });
       }
     },
     forbid,

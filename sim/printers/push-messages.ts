@@ -75,8 +75,12 @@ export function createPushMessageGenerator(options: {
 
   function observed(): Map<string, ReadingValue> {
     const values = new Map<string, ReadingValue>();
-    for (const [item, value] of Object.entries({ ...model.sensors(), ...model.consumables() })) {
-      if (specs[item] && typeof value === 'number' && Number.isFinite(value)) values.set(item, value);
+    // Sensors then consumables, as one object spread would order them, without building it.
+    for (const group of [model.sensors(), model.consumables()]) {
+      for (const item in group) {
+        const value = group[item];
+        if (specs[item] && typeof value === 'number' && Number.isFinite(value)) values.set(item, value);
+      }
     }
     const status = model.status();
     const job = jobOf(status);
@@ -95,11 +99,13 @@ export function createPushMessageGenerator(options: {
       const values = observed();
       for (const [item, value] of forced) values.set(item, value);
       const readings: PushReading[] = [];
+      const items: ExpectedItem[] = [];
       for (const [item, value] of values) {
         const unit = specs[item]?.unit;
         readings.push(unit === undefined ? { item, value } : { item, value, unit });
+        items.push({ item, value });
       }
-      return { readings, items: readings.map(({ item, value }) => ({ item, value })) };
+      return { readings, items };
     },
     forceValue: (item, value) => {
       const spec = specs[item];

@@ -18,6 +18,17 @@ export interface DecodedVtq {
   quality: Quality;
 }
 
+/** One VTQ the stand-in accepted, with where and when it arrived. */
+export interface RecordedVtq extends DecodedVtq {
+  thing: string;
+  /** Stand-in clock (ms since epoch) when the request arrived. */
+  arrivedAt: number;
+  via: 'UpdatePropertyValues' | 'PUT';
+}
+
+/** Where and when the rows of one request arrived: stamped on each record. */
+export type RowOrigin = Pick<RecordedVtq, 'thing' | 'arrivedAt' | 'via'>;
+
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const EXPECTED_FIELDS: Readonly<Record<string, string>> = {
@@ -75,24 +86,55 @@ export function decodeValue(raw: unknown, where: string): Decoded<{ value: VtqVa
   }
 }
 
-function decodeTime(raw: unknown, where: string): Decoded<number> {
+/** Ms since epoch, or undefined. */
+function timeOf(raw: unknown): number | undefined {
   const ms = typeof raw === 'string' ? Date.parse(raw) : raw;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? { ok: true, value: ms } : fail(`${where}: time needs ms since epoch`);
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
-function decodeRow(raw: unknown, index: number): Decoded<DecodedVtq> {
-  const where = `row ${index}`;
-  if (!isObject(raw) || !hasExactly(raw, ROW_KEYS)) return fail(`${where}: a row has exactly name, value, time, quality`);
-  if (typeof raw.name !== 'string' || raw.name.length === 0) return fail(`${where}: name must be a non-empty string`);
-  const value = decodeValue(raw.value, `${where} (${raw.name})`);
-  if (!value.ok) return value;
-  const time = decodeTime(raw.time, where);
-  if (!time.ok) return time;
-  if (typeof raw.quality !== 'string' || !QUALITIES.has(raw.quality)) return fail(`${where}: quality must be GOOD, BAD or UNKNOWN`);
-  return {
-    ok: true,
-    value: { name: raw.name, value: value.value.value, baseType: value.value.baseType, time: time.value, quality: raw.quality as Quality },
-  };
+/** True when `object` has exactly the four NamedVTQ row keys (no array allocated: this runs per row). */
+function hasExactlyRowKeys(object: Record<string, unknown>): boolean {
+  let count = 0;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    count += 1;
+    if (count > ROW_KEYS.length || !ROW_KEYS.includes(key)) return false;
+  }
+  return count === ROW_KEYS.length;
+}
+
+/**
+ * One row straight into the record the store keeps (one allocation per row, fixed shape), or the
+ * reason it is refused. The stand-in receives tens of thousands of rows a second in the benchmarks.
+ */
+function decodeRow(raw: unknown, index: number, origin: RowOrigin): RecordedVtq | string {
+  if (!isObject(raw) || !hasExactlyRowKeys(raw)) return `row ${index}: a row has exactly name, value, time, quality`;
+  const name = raw.name;
+  if (typeof name !== 'string' || name.length === 0) return `row ${index}: name must be a non-empty string`;
+  const rawValue = raw.value;
+  let value: VtqValue;
+  let baseType: ValueType;
+  // Plain primitives are the common case and need no wrapper; the typed form goes through decodeValue.
+  if (typeof rawValue === 'number' && Number.isFinite(rawValue)) {
+    value = rawValue;
+    baseType = 'NUMBER';
+  } else if (typeof rawValue === 'string') {
+    value = rawValue;
+    baseType = 'STRING';
+  } else if (typeof rawValue === 'boolean') {
+    value = rawValue;
+    baseType = 'BOOLEAN';
+  } else {
+    const decoded = decodeValue(rawValue, `row ${index} (${name})`);
+    if (!decoded.ok) return decoded.reason;
+    value = decoded.value.value;
+    baseType = decoded.value.baseType;
+  }
+  const time = timeOf(raw.time);
+  if (time === undefined) return `row ${index}: time needs ms since epoch`;
+  const quality = raw.quality;
+  if (typeof quality !== 'string' || !QUALITIES.has(quality)) return `row ${index}: quality must be GOOD, BAD or UNKNOWN`;
+  return { name, value, baseType, time, quality: quality as Quality, thing: origin.thing, arrivedAt: origin.arrivedAt, via: origin.via };
 }
 
 function decodeDataShape(raw: unknown): Decoded<true> {
@@ -110,19 +152,20 @@ function decodeDataShape(raw: unknown): Decoded<true> {
   return { ok: true, value: true };
 }
 
-/** `{"values": <NamedVTQ InfoTable>}` → rows, all or nothing. */
-export function decodeUpdatePropertyValues(body: unknown): Decoded<DecodedVtq[]> {
+/** `{"values": <NamedVTQ InfoTable>}` → records stamped with `origin`, all or nothing. */
+export function decodeUpdatePropertyValues(body: unknown, origin: RowOrigin): Decoded<RecordedVtq[]> {
   if (!isObject(body) || !hasExactly(body, ['values']) || !isObject(body.values)) return fail('parameters must be exactly {"values": InfoTable}');
   const table = body.values;
   if (!hasExactly(table, ['dataShape', 'rows'])) return fail('values needs exactly dataShape and rows');
   const shape = decodeDataShape(table.dataShape);
   if (!shape.ok) return shape;
-  if (!Array.isArray(table.rows)) return fail('values.rows must be an array');
-  const rows: DecodedVtq[] = [];
-  for (const [index, raw] of table.rows.entries()) {
-    const row = decodeRow(raw, index);
-    if (!row.ok) return row;
-    rows.push(row.value);
+  const rawRows = table.rows;
+  if (!Array.isArray(rawRows)) return fail('values.rows must be an array');
+  const rows: RecordedVtq[] = new Array(rawRows.length);
+  for (let index = 0; index < rawRows.length; index += 1) {
+    const row = decodeRow(rawRows[index], index, origin);
+    if (typeof row === 'string') return fail(row);
+    rows[index] = row;
   }
   return { ok: true, value: rows };
 }

@@ -66,7 +66,8 @@ export function handleRoute(route: Route, method: string, body: Buffer | undefin
       if (!parsed.ok) return text(500, `Unable to parse the value of ${route.property}`);
       const write = decodePropertyWrite(parsed.value, route.property);
       if (!write.ok) return text(500, `Unable to write ${route.property} : ${write.reason}`);
-      store.add(route.thing, [{ name: route.property, ...write.value, time: arrivedAt, quality: 'GOOD' }], arrivedAt, 'PUT');
+      const { value, baseType } = write.value;
+      store.add(route.thing, [{ name: route.property, value, baseType, time: arrivedAt, quality: 'GOOD', thing: route.thing, arrivedAt, via: 'PUT' }]);
       return { status: 200, body: '', contentType: JSON_TYPE };
     }
     case 'service': {
@@ -74,9 +75,9 @@ export function handleRoute(route: Route, method: string, body: Buffer | undefin
       const failure = `Unable to Invoke Service UpdatePropertyValues on ${route.thing} : `;
       const parsed = parseJson(body ?? Buffer.alloc(0));
       if (!parsed.ok) return text(500, `${failure}the parameters are not valid JSON`);
-      const rows = decodeUpdatePropertyValues(parsed.value);
+      const rows = decodeUpdatePropertyValues(parsed.value, { thing: route.thing, arrivedAt, via: 'UpdatePropertyValues' });
       if (!rows.ok) return text(500, failure + rows.reason);
-      store.add(route.thing, rows.value, arrivedAt, 'UpdatePropertyValues');
+      store.add(route.thing, rows.value);
       return { status: 200, body: '', contentType: JSON_TYPE };
     }
   }

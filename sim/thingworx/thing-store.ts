@@ -1,12 +1,6 @@
-import type { DecodedVtq } from './infotable-decoder.js';
+import type { RecordedVtq } from './infotable-decoder.js';
 
-/** One VTQ the stand-in accepted, with where and when it arrived. */
-export interface RecordedVtq extends DecodedVtq {
-  thing: string;
-  /** Stand-in clock (ms since epoch) when the request arrived. */
-  arrivedAt: number;
-  via: 'UpdatePropertyValues' | 'PUT';
-}
+export type { RecordedVtq } from './infotable-decoder.js';
 
 /**
  * Everything the stand-in accepted, in arrival order, and each property's latest value. The record
@@ -19,16 +13,16 @@ export class ThingStore {
 
   constructor(private readonly maxRecords: number) {}
 
-  add(thing: string, rows: readonly DecodedVtq[], arrivedAt: number, via: RecordedVtq['via']): void {
+  /** Keeps the records as they are (no copy): they were decoded for this store, all for one Thing. */
+  add(thing: string, records: readonly RecordedVtq[]): void {
     let properties = this.latest.get(thing);
     if (!properties) {
       properties = new Map();
       this.latest.set(thing, properties);
     }
-    for (const row of rows) {
-      const record: RecordedVtq = { ...row, thing, arrivedAt, via };
+    for (const record of records) {
       this.records.push(record);
-      properties.set(row.name, record);
+      properties.set(record.name, record);
     }
     if (this.records.length > this.maxRecords) {
       const excess = this.records.length - this.maxRecords + Math.ceil(this.maxRecords / 10);
