@@ -3,12 +3,30 @@ import type { ActorContext, Address, ExitReason } from './behaviour.js';
 import { withinDeadline } from './deadline.js';
 import type { ActorKind, RegistryEntry } from './entry.js';
 import { describeError, type ErrorInfo, SupervisionError } from './errors.js';
-import { Envelope, type EnvelopeKind } from './envelope.js';
+import { Envelope, type EnvelopeKind, EnvelopeQueue } from './envelope.js';
 import { askActor, describeRef, type NactRef, sendTo, spawnActor, stopActor } from './nact-bridge.js';
 import type { Registry } from './registry.js';
 
+export const MAILBOX_DEFAULTS = {
+  /**
+   * Envelopes handled per nact message before the cell yields to the event loop (I/O, timers,
+   * other actors). Larger batches cost less per message and delay everyone else longer.
+   */
+  drainBatch: 32,
+} as const;
+
+/** The only things a cell itself dispatches to nact: "handle what is queued", and "nothing to do". */
+const DRAIN = Symbol('drain');
+const NOTHING = Symbol('nothing');
+
 /** Thrown from the handler to make nact stop this very actor (see endFromInside). */
 const LEAVE = Symbol('leave');
+
+/** What `await` would wait for: a handler's result is awaited only when it is one. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return false;
+  return typeof (value as { then?: unknown }).then === 'function';
+}
 
 const KILLED: ErrorInfo = { message: 'stopped from outside its supervisor', code: 'ACTOR_KILLED' };
 
@@ -67,6 +85,9 @@ export class Cell {
   readonly exited: Promise<ExitInfo>;
   mailboxDepth = 0;
 
+  private readonly queue = new EnvelopeQueue();
+  /** A DRAIN is in nact's mailbox or being handled: whatever is queued will be picked up. */
+  private drainQueued = false;
   private readonly entry: RegistryEntry;
   private readonly registry: Registry;
   private readonly hooks: CellHooks;
@@ -88,6 +109,8 @@ export class Cell {
   private finalReason: ExitReason | undefined;
   private finishing = false;
   private detached = false;
+  /** nact-stopped through kill(), maybe from inside this actor's own handler, mid-batch. */
+  private killed = false;
   private resolveStarted!: () => void;
   private rejectStarted!: (error: Error) => void;
   private resolveExited!: (exit: ExitInfo) => void;
@@ -128,20 +151,25 @@ export class Cell {
   /** Queue an envelope to this incarnation. False once it has ended. */
   send(kind: EnvelopeKind, body: unknown): boolean {
     if (this.finishing || this.detached) return false;
-    this.mailboxDepth += 1;
-    sendTo(this.ref, new Envelope(kind, body, true));
+    const wake = this.enqueue(new Envelope(kind, body, undefined));
+    if (wake === DRAIN) sendTo(this.ref, DRAIN);
     return true;
   }
 
+  /**
+   * Queue behind everything sent before it; returns what nact must be given: DRAIN when no drain
+   * is on its way yet, else NOTHING (an ask must still dispatch something to get its reply ref).
+   */
+  private enqueue(envelope: Envelope): typeof DRAIN | typeof NOTHING {
+    this.mailboxDepth += 1;
+    this.queue.push(envelope);
+    if (this.drainQueued) return NOTHING;
+    this.drainQueued = true;
+    return DRAIN;
+  }
+
   ask(build: (replyTo: Address) => unknown, timeoutMs: number): Promise<unknown> {
-    return askActor(
-      this.ref,
-      (replyTo) => {
-        this.mailboxDepth += 1;
-        return new Envelope('user', build(replyTo), true);
-      },
-      timeoutMs,
-    ).catch((error: unknown) => {
+    return askActor(this.ref, (replyTo) => this.enqueue(new Envelope('user', build(replyTo), replyTo)), timeoutMs).catch((error: unknown) => {
       const timedOut = error instanceof Error && error.message === 'Query Timeout';
       throw timedOut
         ? new SupervisionError('ASK_TIMEOUT', `no answer from ${this.path} within ${timeoutMs} ms`, {
@@ -154,14 +182,7 @@ export class Cell {
 
   async ping(timeoutMs: number): Promise<boolean> {
     try {
-      const answer = await askActor(
-        this.ref,
-        () => {
-          this.mailboxDepth += 1;
-          return new Envelope('ping', undefined, true);
-        },
-        timeoutMs,
-      );
+      const answer = await askActor(this.ref, (replyTo) => this.enqueue(new Envelope('ping', undefined, replyTo)), timeoutMs);
       return answer === true;
     } catch {
       return false;
@@ -171,6 +192,7 @@ export class Cell {
   /** Chaos: nact `stop` from outside; the wrapper sees it only through afterStop, like any stray stop. */
   kill(): boolean {
     if (this.finishing || this.detached) return false;
+    this.killed = true;
     stopActor(this.ref);
     return true;
   }
@@ -258,28 +280,58 @@ export class Cell {
     };
   }
 
-  private async receive(message: unknown, sender: unknown): Promise<void> {
-    // nact may also deliver a raw dispatch that bypassed the registry: treat it as an uncounted user message.
-    const envelope = message instanceof Envelope ? message : new Envelope('user', message, false);
-    if (envelope.counted) this.mailboxDepth -= 1;
+  /**
+   * Synchronous unless a message needs awaiting (init, stop, an async handler): sync handlers, the
+   * common case, then cost nact no promise and no extra microtask turns.
+   */
+  private receive(message: unknown, sender: unknown): void | Promise<void> {
+    if (message === DRAIN) return this.drain();
+    if (message === NOTHING) return;
     // A zombie continuation or a message racing the end: this incarnation does no more work.
     if (this.finishing || this.detached) return;
-    switch (envelope.kind) {
-      case 'init': {
-        const state = await this.hooks.init(this.baseContext, this);
-        if (this.finishing) {
-          await this.terminateLateInit(state);
-          return;
-        }
-        this.state = state;
-        this.initialized = true;
-        if (this.detached) return;
-        this.markStarted();
-        break;
-      }
-      case 'stop':
-        await this.endFromInside(this.stopOrder ?? { kind: 'shutdown' });
+    // A raw nact dispatch that bypassed the registry: an uncounted user message, handled in place.
+    return this.handleEnvelope('user', message, sender);
+  }
+
+  /**
+   * Handle up to drainBatch queued envelopes, in order. An async handler ends the batch: after it,
+   * the rest waits for a fresh DRAIN, so a continuation that outlives a kill (a zombie) never
+   * handles another message (nact drops a dispatch to a stopped actor).
+   */
+  private drain(): void | Promise<void> {
+    for (let handled = 0; handled < MAILBOX_DEFAULTS.drainBatch; handled += 1) {
+      // nact handles nothing after a stop; neither does a batch (what is left counts as dropped).
+      if (this.killed) return;
+      const envelope = this.queue.shift();
+      if (!envelope) {
+        this.drainQueued = false;
         return;
+      }
+      this.mailboxDepth -= 1;
+      if (this.finishing || this.detached) continue;
+      const pending = this.handleEnvelope(envelope.kind, envelope.body, envelope.sender);
+      if (pending) return pending.then(() => this.drainLater());
+    }
+    this.drainLater();
+  }
+
+  /** More is queued: yield to the event loop and continue on a fresh nact message. */
+  private drainLater(): void {
+    if (this.queue.isEmpty) {
+      this.drainQueued = false;
+      return;
+    }
+    // Ended: nothing more is handled (what is left counts as dropped), and this path may soon be a successor's.
+    if (this.finishing || this.detached || this.killed) return;
+    sendTo(this.ref, DRAIN);
+  }
+
+  private handleEnvelope(kind: EnvelopeKind, body: unknown, sender: unknown): void | Promise<void> {
+    switch (kind) {
+      case 'init':
+        return this.runInit();
+      case 'stop':
+        return this.endFromInside(this.stopOrder ?? { kind: 'shutdown' });
       case 'ping':
         this.throwIfCrashArmed();
         this.messageContext(sender).reply(true);
@@ -287,21 +339,46 @@ export class Cell {
       case 'probe':
         this.throwIfCrashArmed();
         return;
-      case 'user':
-        await this.handleUser(envelope.body, sender);
-        break;
+      case 'user': {
+        const pending = this.handleUser(body, sender);
+        return pending ? pending.then(() => this.afterMessage()) : this.afterMessage();
+      }
       default: {
-        const unknown: never = envelope.kind;
+        const unknown: never = kind;
         throw new Error(`unknown envelope ${String(unknown)}`);
       }
     }
-    if (this.selfStop && !this.finishing) await this.endFromInside(this.selfStop);
   }
 
-  private async handleUser(body: unknown, sender: unknown): Promise<void> {
+  private async runInit(): Promise<void> {
+    const state = await this.hooks.init(this.baseContext, this);
+    if (this.finishing) {
+      await this.terminateLateInit(state);
+      return;
+    }
+    this.state = state;
+    this.initialized = true;
+    if (this.detached) return;
+    this.markStarted();
+    await this.afterMessage();
+  }
+
+  /** ctx.stop() (or a supervisor giving up) takes effect once the current message is done. */
+  private afterMessage(): void | Promise<void> {
+    if (this.selfStop && !this.finishing) return this.endFromInside(this.selfStop);
+  }
+
+  /** Returns a promise only when the behaviour's handler did. */
+  private handleUser(body: unknown, sender: unknown): Promise<void> | undefined {
     this.throwIfCrashArmed();
     this.entry.lastMessageAt = this.registry.clock();
-    const next = await this.hooks.handle(this.state, body, this.messageContext(sender));
+    const next = this.hooks.handle(this.state, body, this.messageContext(sender));
+    if (isThenable(next)) return Promise.resolve(next).then((state) => this.keepState(state));
+    this.keepState(next);
+    return undefined;
+  }
+
+  private keepState(next: unknown): void {
     if (this.finishing) return;
     this.state = next;
     this.entry.messagesHandled += 1;
@@ -363,6 +440,7 @@ export class Cell {
     this.finalReason = reason;
     const exit: ExitInfo = { reason, droppedMessages: Math.max(0, this.mailboxDepth) };
     this.mailboxDepth = 0;
+    this.queue.clear();
     // The entry outlives incarnations: only the current one may write to it.
     if (this.entry.cell === this) {
       this.entry.cell = undefined;

@@ -2,7 +2,7 @@
 export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay, backoffOnFailure, type BackoffState } from './backoff.js';
 export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.js';
 export { isAbnormal } from './behaviour.js';
-export type { ExitInfo } from './cell.js';
+export { type ExitInfo, MAILBOX_DEFAULTS } from './cell.js';
 export type { ActorKind, ActorSnapshot, ActorStatus } from './entry.js';
 export { describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
 export { REGISTRY_DEFAULTS, Registry, type RegistryEvent, type RegistryOptions } from './registry.js';

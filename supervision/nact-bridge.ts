@@ -7,8 +7,11 @@ import { dispatch, query, type Ref, spawn, start, stop } from 'nact';
 export type NactRef = Ref<unknown>;
 
 export interface ActorHooks {
-  /** One message, handled in order; a throw or rejection is a crash. `sender` is the asker's temporary ref, if any. */
-  receive(message: unknown, sender: unknown): Promise<void>;
+  /**
+   * One message, handled in order; a throw or rejection is a crash. `sender` is the asker's temporary
+   * ref, if any. Returns a promise only when the message is still being handled.
+   */
+  receive(message: unknown, sender: unknown): void | Promise<void>;
   /** nact's crash hook: the supervisor (ours) decides what happens next, so nact is told to stop. */
   crashed(error: unknown): void;
   /** nact's afterStop: the actor is gone from the tree. Runs for crashes, our stops and external kills. */
@@ -25,10 +28,10 @@ export function stopSystem(system: NactRef): void {
 
 /** `spawn`, never `spawnStateless`: the stateless variant ignores onCrash and resumes instead. */
 export function spawnActor(parent: NactRef, name: string, hooks: ActorHooks): NactRef {
-  const receive = async (_state: undefined, message: unknown, ctx: unknown): Promise<undefined> => {
-    await hooks.receive(message, senderOf(ctx));
-    return undefined;
-  };
+  // Not async: nact awaits whatever comes back, and a synchronous handler then costs no extra promise.
+  // The value becomes nact's state, which nothing reads.
+  const receive = (_state: unknown, message: unknown, ctx: unknown): unknown =>
+    hooks.receive(message, (ctx as { sender?: unknown }).sender);
   return spawn(parent, receive, name, {
     onCrash: (_message, error, ctx) => {
       hooks.crashed(error);
@@ -42,8 +45,17 @@ export function stopActor(ref: NactRef): void {
   stop(ref);
 }
 
+/**
+ * What nact would otherwise allocate as the sender of every plain dispatch (its `new Nobody()`
+ * default): one shared, frozen copy of the same shape.
+ */
+const NO_SENDER = Object.freeze({ type: 'nobody', system: Object.freeze({ name: undefined }), path: Object.freeze({ parts: Object.freeze([]) }) });
+
+/** nact's typings omit dispatch's third argument (the sender); the runtime takes it. */
+const dispatchFrom = dispatch as (ref: NactRef, message: unknown, sender: unknown) => void;
+
 export function sendTo(ref: NactRef, message: unknown): void {
-  dispatch(ref, message);
+  dispatchFrom(ref, message, NO_SENDER);
 }
 
 export function askActor(ref: NactRef, makeMessage: (replyTo: NactRef) => unknown, timeoutMs: number): Promise<unknown> {
@@ -61,8 +73,4 @@ export function describeRef(ref: unknown): RefTarget | undefined {
   const parts: unknown = (path as { parts?: unknown }).parts;
   if (!Array.isArray(parts) || !parts.every((part) => typeof part === 'string')) return undefined;
   return { kind: 'actor', path: parts.join('/') };
-}
-
-function senderOf(ctx: unknown): unknown {
-  return typeof ctx === 'object' && ctx !== null ? (ctx as { sender?: unknown }).sender : undefined;
 }
