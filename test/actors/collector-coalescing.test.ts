@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { adapterEnvironment } from '../../actors/adapter.js';
 import { collectorBehaviour } from '../../actors/collector/behaviour.js';
 import type { CollectorMessage, CollectorView } from '../../actors/collector/messages.js';
@@ -65,7 +65,8 @@ async function startCollector(offers: UplinkBatch[]): Promise<Tree> {
   );
 }
 
-test('push messages that queue behind an offer go as one batch, and its Delivered acks each of them in arrival order', async (t) => {
+/** A collector under test: the offers its uplink saw, the push acks it sent, and a checked tell. */
+async function collectorRig(t: ExecutionContext) {
   const offers: UplinkBatch[] = [];
   const tree = await startCollector(offers);
   t.teardown(() => tree.stop());
@@ -73,6 +74,11 @@ test('push messages that queue behind an offer go as one batch, and its Delivere
   const path = collectorPath(PRINTER);
   const acked: number[] = [];
   const tell = (msg: CollectorMessage) => t.true(registry.tell(path, msg));
+  return { offers, registry, path, acked, tell };
+}
+
+test('push messages that queue behind an offer go as one batch, and its Delivered acks each of them in arrival order', async (t) => {
+  const { offers, registry, path, acked, tell } = await collectorRig(t);
 
   tell({ type: 'PushReceived', delivery: pushMessage(1, acked) });
   await until('the first offer', () => offers.length === 1);
@@ -107,13 +113,7 @@ test('push messages that queue behind an offer go as one batch, and its Delivere
 });
 
 test('a coalesced batch the uplink refuses for good is split, so only the batch that cannot fit is dropped', async (t) => {
-  const offers: UplinkBatch[] = [];
-  const tree = await startCollector(offers);
-  t.teardown(() => tree.stop());
-  const { registry } = tree;
-  const path = collectorPath(PRINTER);
-  const acked: number[] = [];
-  const tell = (msg: CollectorMessage) => t.true(registry.tell(path, msg));
+  const { offers, registry, path, acked, tell } = await collectorRig(t);
 
   tell({ type: 'PushReceived', delivery: pushMessage(1, acked) });
   await until('the first offer', () => offers.length === 1);

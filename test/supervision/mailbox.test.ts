@@ -1,27 +1,6 @@
 import test from 'ava';
-import { silentLogger } from '../../config/logging.js';
-import {
-  type Behaviour,
-  type ChildSpec,
-  type ExitReason,
-  MAILBOX_DEFAULTS,
-  startTree,
-  supervisorSpec,
-  type Tree,
-  workerSpec,
-} from '../../supervision/index.js';
-import { waitForStatus, waitUntil } from './support.js';
-
-const FAST = { intensity: 20, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } };
-
-async function withTree(children: ChildSpec[], run: (tree: Tree) => Promise<void>): Promise<void> {
-  const tree = await startTree(supervisorSpec('root', FAST, children), { logger: silentLogger() });
-  try {
-    await run(tree);
-  } finally {
-    await tree.stop();
-  }
-}
+import { type Behaviour, type ExitReason, MAILBOX_DEFAULTS, workerSpec } from '../../supervision/index.js';
+import { waitForStatus, waitUntil, withTree } from './support.js';
 
 type SeqMsg = { type: 'seq'; n: number; slow?: boolean } | { type: 'position' };
 

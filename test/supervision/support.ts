@@ -1,4 +1,14 @@
-import type { ActorSnapshot, Behaviour, ExitReason, Registry } from '../../supervision/index.js';
+import { silentLogger } from '../../config/logging.js';
+import {
+  type ActorSnapshot,
+  type Behaviour,
+  type ChildSpec,
+  type ExitReason,
+  type Registry,
+  startTree,
+  supervisorSpec,
+  type Tree,
+} from '../../supervision/index.js';
 
 /** Resolve when `predicate` holds, re-checking on every registry change and every 10 ms. */
 export function waitUntil(registry: Registry, predicate: () => boolean, label: string, timeoutMs = 10_000): Promise<void> {
@@ -112,4 +122,17 @@ export function probe(name: string, journal: Journal, options: { initDelayMs?: n
       journal.terminations.push({ path: ctx.path, reason: reason.kind });
     },
   };
+}
+
+/** Restart flags quick enough for tests. */
+export const FAST = { intensity: 20, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } };
+
+/** Runs `run` against a tree of `children` under one FAST root supervisor, and stops the tree after. */
+export async function withTree(children: ChildSpec[], run: (tree: Tree) => Promise<void>): Promise<void> {
+  const tree = await startTree(supervisorSpec('root', FAST, children), { logger: silentLogger() });
+  try {
+    await run(tree);
+  } finally {
+    await tree.stop();
+  }
 }

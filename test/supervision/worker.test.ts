@@ -3,25 +3,12 @@ import { silentLogger } from '../../config/logging.js';
 import {
   type Address,
   type Behaviour,
-  type ChildSpec,
   type SupervisionError,
   startTree,
   supervisorSpec,
-  type Tree,
   workerSpec,
 } from '../../supervision/index.js';
-import { newJournal, probe, sleep, waitForStatus, waitUntil } from './support.js';
-
-const FAST = { intensity: 20, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } };
-
-async function withTree(children: ChildSpec[], run: (tree: Tree) => Promise<void>): Promise<void> {
-  const tree = await startTree(supervisorSpec('root', FAST, children), { logger: silentLogger() });
-  try {
-    await run(tree);
-  } finally {
-    await tree.stop();
-  }
-}
+import { FAST, newJournal, probe, sleep, waitForStatus, waitUntil, withTree } from './support.js';
 
 type GateMsg = { type: 'block' } | { type: 'noop' };
 
