@@ -22,8 +22,22 @@ import { healthPath, INGRESS_PATH } from '../paths.js';
 import { coalescingLimitFor, type OutboundBatches, outboundFor } from '../uplink/outbound.js';
 import type { CollectorMessage, CollectorView } from './messages.js';
 
-/** What a collector must give back when its batch is delivered (or return unacknowledged when it stops). */
-type HeldSource = { kind: 'beats'; batch: BeatsBatch } | { kind: 'push'; delivery: PushDelivery };
+/**
+ * What a collector must give back when its batch is delivered (or return unacknowledged when it stops):
+ * only the controls, not the window's documents or the message's readings, which would otherwise stay
+ * alive (and be copied by every young-generation GC) until ThingWorx has the readings made from them.
+ */
+type HeldSource =
+  | { kind: 'beats'; batch: Pick<BeatsBatch, 'ack' | 'reject' | 'pause' | 'resume'> }
+  | { kind: 'push'; delivery: Pick<PushDelivery, 'ack' | 'connectionId'> };
+
+function heldWindow(batch: BeatsBatch): HeldSource {
+  return { kind: 'beats', batch: { ack: batch.ack, reject: batch.reject, pause: batch.pause, resume: batch.resume } };
+}
+
+function heldMessage(delivery: PushDelivery): HeldSource {
+  return { kind: 'push', delivery: { ack: delivery.ack, connectionId: delivery.connectionId } };
+}
 
 interface CollectorState {
   catalog: CatalogView;
@@ -136,13 +150,13 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
           state.view.windows++;
           const normalized = normalizeBeatsEvents(printer.id, state.catalog, msg.batch.events, msg.batch.receivedAt);
           const metrics = normalized.readings.some((r) => r.source === 'metricbeat');
-          accept(state, ctx, { kind: 'beats', batch: msg.batch }, metrics ? 'metricbeat' : 'filebeat', normalized);
+          accept(state, ctx, heldWindow(msg.batch), metrics ? 'metricbeat' : 'filebeat', normalized);
           return state;
         }
         case 'PushReceived': {
           state.view.pushMessages++;
           const normalized = normalizeReadings(state.catalog, pushReadings(msg.delivery, env.now()));
-          accept(state, ctx, { kind: 'push', delivery: msg.delivery }, 'push', normalized);
+          accept(state, ctx, heldMessage(msg.delivery), 'push', normalized);
           return state;
         }
         case 'OfferAnswered': {

@@ -28,8 +28,11 @@ interface IngressState {
   unknownPeers: Set<string>;
   /** Which printer each Beats connection turned out to be (learnt from its windows). */
   printerByConnection: Map<string, string>;
-  /** The newest window of each such connection: rejecting it closes the connection (see CollectorStarted). */
-  lastWindowByConnection: Map<string, BeatsBatch>;
+  /**
+   * How to reject the newest window of each such connection, which closes it (see CollectorStarted).
+   * Only its reject control is kept, not the window, so its documents are not kept alive here.
+   */
+  lastWindowByConnection: Map<string, Pick<BeatsBatch, 'reject'>>;
   /** Who may connect; rebuilt when the printers change (SIGHUP reload) without closing anything. */
   identities: IdentifiablePrinter[];
   authenticate: PushAuthenticator;
@@ -166,7 +169,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
             return state;
           }
           state.printerByConnection.set(batch.connectionId, printer);
-          state.lastWindowByConnection.set(batch.connectionId, batch);
+          state.lastWindowByConnection.set(batch.connectionId, { reject: batch.reject });
           const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
           if (!delivered) {
             // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.

@@ -142,17 +142,20 @@ export class BeatsConnection {
 
   private deliver(window: LumberjackWindow): void {
     const serial = this.acks.add(window);
+    const windowSize = window.events.length;
     this.lastVersion = window.version;
     this.windowsReceived += 1;
-    this.eventsReceived += window.events.length;
+    this.eventsReceived += windowSize;
+    // The closures below capture numbers, not the window: an application that keeps them until its
+    // events are delivered does not keep the parsed documents alive with them.
     const batch: BeatsBatch = {
       connectionId: this.id,
       peer: this.peer,
       events: window.events,
-      windowSize: window.events.length,
+      windowSize,
       protocolVersion: window.version,
       receivedAt: Date.now(),
-      ack: (count = window.events.length) => this.acknowledge(serial, count),
+      ack: (count = windowSize) => this.acknowledge(serial, count),
       reject: (reason) => {
         if (!this.closing) this.close('LJ_ERR_REJECTED', `window rejected: ${reason}`, { reason });
       },

@@ -216,20 +216,23 @@ export class PushConnection {
   }
 
   private deliver(message: PushMessage): void {
-    this.pending.add(message.seq);
+    // The ack closure captures only the number: an application holding it until delivery must not
+    // keep the message's readings alive (they would survive young-generation GCs for nothing).
+    const { seq } = message;
+    this.pending.add(seq);
     this.counts.delivered++;
     try {
       this.options.onMessage({
         printerId: this.printerId,
         connectionId: this.connectionId,
-        seq: message.seq,
+        seq,
         time: message.time,
         readings: message.readings,
-        ack: () => this.ack(message.seq),
+        ack: () => this.ack(seq),
       });
     } catch (error) {
       // An application bug: the message stays unacknowledged and the printer re-sends it later.
-      this.log.error({ seq: message.seq, err: (error as Error).message }, 'push message handler threw');
+      this.log.error({ seq, err: (error as Error).message }, 'push message handler threw');
     }
   }
 

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
@@ -259,4 +261,34 @@ test('connections() shows each connection and its counters; close() ends them', 
   t.false(server.setBusy('lj-none', true));
   await server.close();
   t.deepEqual(await peer.closed, { fin: true });
+});
+
+test('a held ack does not keep the window’s documents alive: they can be collected before the ACK', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let ack: BeatsBatch['ack'] | undefined;
+  let firstEvent: WeakRef<object> | undefined;
+  // Not the harness: it keeps every batch. This keeps what the collector keeps until delivery, the controls.
+  const server = createBeatsServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger: silentLogger(),
+    onWindow: (batch) => {
+      ack = batch.ack;
+      firstEvent = new WeakRef(batch.events[0] as object);
+    },
+  });
+  const { port } = await server.listen();
+  t.teardown(() => server.close());
+  const peer = await rawPeer(port);
+  peer.socket.write(encodeWindow(filebeatEvents(20), { compressionLevel: 3 }));
+  await eventually(() => ack !== undefined, 10_000, 'the window');
+  // A WeakRef's target lives until the current job ends: collect on later turns.
+  for (let attempt = 0; attempt < 5 && firstEvent?.deref() !== undefined; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+  }
+  t.is(firstEvent?.deref(), undefined, 'the parsed document was collected while its ACK was still pending');
+  ack?.();
+  t.deepEqual(await peer.receivedAtLeast(6), encodeAck(20));
 });
