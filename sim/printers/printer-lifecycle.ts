@@ -5,9 +5,9 @@ import type { DrainWaiter } from './drain-waiter.js';
 import { SimPrinterError } from './errors.js';
 import type { PrinterFamily } from './families.js';
 import type { PrinterLedger } from './ledger.js';
-import type { PipServer } from './pip-server.js';
+import { createPipServer, PIP_SERVER_DEFAULTS, type PipServer } from './pip-server.js';
 import type { PrinterProcess } from './printer-process.js';
-import type { SimPrinterCounters, SimPrinterIdentity, SimTargets, SimulatedPrinter } from './simulated-printer.js';
+import type { SimPrinterBaseOptions, SimPrinterCounters, SimPrinterIdentity, SimTargets, SimulatedPrinter } from './simulated-printer.js';
 
 /**
  * The part every simulated printer shares: a PIP server and a few processes, started once and
@@ -28,6 +28,30 @@ export interface SimulatedPrinterParts {
   /** Targets given at creation; start() may add or replace them. */
   targets: SimTargets;
   logger: Logger;
+}
+
+/** The PIP server every family answers polls with, as the printer's options describe it. */
+export function printerPip(
+  family: PrinterFamily,
+  options: SimPrinterBaseOptions,
+  logger: Logger,
+): Pick<SimulatedPrinterParts, 'pip' | 'pipHost'> {
+  const pip = createPipServer({
+    family,
+    seed: options.seed,
+    host: options.pip?.host,
+    port: options.pip?.port,
+    tls: options.pip?.tls,
+    includeJobFileName: options.pip?.includeJobFileName,
+    now: options.now,
+    logger,
+  });
+  return { pip, pipHost: options.pip?.host ?? PIP_SERVER_DEFAULTS.host };
+}
+
+/** How the adapter recognises the printer: its Beats host name and fields, and its certificate subject if any. */
+export function printerIdentity(hostName: string, fieldsPrinterId: string, options: SimPrinterBaseOptions): SimPrinterIdentity {
+  return { hostName, fieldsPrinterId, ...(options.tlsSubject === undefined ? {} : { tlsSubject: options.tlsSubject }) };
 }
 
 export function assembleSimulatedPrinter(parts: SimulatedPrinterParts): SimulatedPrinter {

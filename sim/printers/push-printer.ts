@@ -5,8 +5,7 @@ import { createDrainWaiter } from './drain-waiter.js';
 import { SimPrinterError } from './errors.js';
 import { createLedger } from './ledger.js';
 import { createMetricbeatProcess } from './metricbeat-process.js';
-import { createPipServer, PIP_SERVER_DEFAULTS } from './pip-server.js';
-import { assembleSimulatedPrinter } from './printer-lifecycle.js';
+import { assembleSimulatedPrinter, printerIdentity, printerPip } from './printer-lifecycle.js';
 import type { PrinterProcess } from './printer-process.js';
 import type { PushFamily } from './push-messages.js';
 import { createPushProcess } from './push-process.js';
@@ -88,25 +87,13 @@ export function createPushPrinter(options: PushPrinterOptions): SimulatedPrinter
       }),
     );
   }
-  const pip = createPipServer({
-    family,
-    seed,
-    host: options.pip?.host,
-    port: options.pip?.port,
-    tls: options.pip?.tls,
-    includeJobFileName: options.pip?.includeJobFileName,
-    now: options.now,
-    logger,
-  });
-
   return assembleSimulatedPrinter({
     id,
     family,
     thing,
-    identity: { hostName, fieldsPrinterId, ...(options.tlsSubject === undefined ? {} : { tlsSubject: options.tlsSubject }) },
+    identity: printerIdentity(hostName, fieldsPrinterId, options),
     ...(options.token === undefined ? {} : { pushToken: options.token }),
-    pip,
-    pipHost: options.pip?.host ?? PIP_SERVER_DEFAULTS.host,
+    ...printerPip(family, options, logger),
     processes,
     ledger,
     drain,

@@ -6,8 +6,7 @@ import { SimPrinterError } from './errors.js';
 import { createFilebeatProcess } from './filebeat-process.js';
 import { createLedger } from './ledger.js';
 import { createMetricbeatProcess } from './metricbeat-process.js';
-import { createPipServer, PIP_SERVER_DEFAULTS } from './pip-server.js';
-import { assembleSimulatedPrinter } from './printer-lifecycle.js';
+import { assembleSimulatedPrinter, printerIdentity, printerPip } from './printer-lifecycle.js';
 import type { PrinterProcess } from './printer-process.js';
 import type { SimPrinterBaseOptions, SimulatedPrinter } from './simulated-printer.js';
 import type { SlaFamily } from './sla-log-lines.js';
@@ -74,24 +73,12 @@ export function createSlaPrinter(options: SlaPrinterOptions): SimulatedPrinter {
       metricDocsPerSecond: options.rates?.metricDocsPerSecond ?? SLA_PRINTER_DEFAULTS.metricDocsPerSecond,
     }),
   ];
-  const pip = createPipServer({
-    family,
-    seed,
-    host: options.pip?.host,
-    port: options.pip?.port,
-    tls: options.pip?.tls,
-    includeJobFileName: options.pip?.includeJobFileName,
-    now: options.now,
-    logger,
-  });
-
   return assembleSimulatedPrinter({
     id,
     family,
     thing,
-    identity: { hostName, fieldsPrinterId, ...(options.tlsSubject === undefined ? {} : { tlsSubject: options.tlsSubject }) },
-    pip,
-    pipHost: options.pip?.host ?? PIP_SERVER_DEFAULTS.host,
+    identity: printerIdentity(hostName, fieldsPrinterId, options),
+    ...printerPip(family, options, logger),
     processes,
     ledger,
     drain,
