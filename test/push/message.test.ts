@@ -7,6 +7,7 @@ import {
   encodePushMessage,
 } from '../../protocols/push/message.js';
 import { closeReason, decodeAdapterFrame, encodeAck, encodeError } from '../../protocols/push/replies.js';
+import { seededRandom } from '../../sim/seeded-random.js';
 
 function codeOf(text: string): string {
   const result = decodePushMessage(text);
@@ -117,25 +118,13 @@ test('adapter frames: ack and error encode, decode, and anything else is invalid
   t.true(Buffer.byteLength(closeReason('é'.repeat(200))) <= 123);
 });
 
-/** mulberry32: a tiny seeded PRNG so the fuzz run is the same every time. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const KNOWN_CODES = new Set<PushMessageErrorCode>([
   'PUSH_BAD_JSON', 'PUSH_NOT_AN_OBJECT', 'PUSH_UNKNOWN_FIELD', 'PUSH_BAD_SEQ', 'PUSH_BAD_TIME', 'PUSH_BAD_READINGS',
   'PUSH_TOO_MANY_READINGS', 'PUSH_BAD_ITEM', 'PUSH_DUPLICATE_ITEM', 'PUSH_BAD_VALUE', 'PUSH_BAD_UNIT',
 ]);
 
 test('fuzz: 20,000 random and mutated messages never throw and always get a clear verdict', (t) => {
-  const random = prng(0x3dc0ffee);
+  const random = seededRandom(0x3dc0ffee);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (n: number) => Math.floor(random() * n);
   const junkValues: unknown[] = [

@@ -72,17 +72,8 @@ export function waitForStatus(registry: Registry, path: string, status: ActorSna
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Seeded PRNG (mulberry32): the chaos test prints its seed so a failure can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The chaos test prints its seed so a failure can be replayed. */
+export { seededRandom } from '../../sim/seeded-random.js';
 
 /** What a probe worker did, in order, across all its incarnations. */
 export interface Journal {
