@@ -3,24 +3,21 @@ import type { ActorContext, Address, ExitReason } from './behaviour.js';
 import { withinDeadline } from './deadline.js';
 import type { ActorKind, RegistryEntry } from './entry.js';
 import { describeError, type ErrorInfo, SupervisionError } from './errors.js';
-import { Envelope, type EnvelopeKind, EnvelopeQueue } from './envelope.js';
+import { type Envelope, type EnvelopeKind, EnvelopeQueue } from './envelope.js';
 import { askActor, describeRef, type NactRef, sendTo, spawnActor, stopActor } from './nact-bridge.js';
 import type { Registry } from './registry.js';
+import { type Runnable, runQueue } from './run-queue.js';
 
 export const MAILBOX_DEFAULTS = {
   /**
-   * Envelopes handled per nact message before the cell yields to the event loop (I/O, timers,
-   * other actors). Larger batches cost less per message and delay everyone else longer.
+   * Envelopes a cell handles per turn in the run queue before the others (and, after the round,
+   * I/O and timers) get theirs. Larger batches cost less per message and delay everyone else longer.
    */
   drainBatch: 32,
 } as const;
 
-/** The only things a cell itself dispatches to nact: "handle what is queued", and "nothing to do". */
-const DRAIN = Symbol('drain');
+/** What an ask dispatches to nact to get its reply ref; the message itself goes into the cell's FIFO. */
 const NOTHING = Symbol('nothing');
-
-/** Thrown from the handler to make nact stop this very actor (see endFromInside). */
-const LEAVE = Symbol('leave');
 
 /** What `await` would wait for: a handler's result is awaited only when it is one. */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -73,10 +70,11 @@ export interface CellOptions {
 }
 
 /**
- * One incarnation of a supervised actor: a nact actor plus the wrapper that counts its mailbox,
- * answers pings, arms chaos crashes, owns its timers and reports its end exactly once.
+ * One incarnation of a supervised actor: a nact actor (its place in the tree, its path, asks) plus
+ * the wrapper that owns its mailbox and runs it from the run queue, answers pings, arms chaos
+ * crashes, owns its timers and reports its end exactly once.
  */
-export class Cell {
+export class Cell implements Runnable {
   readonly ref: NactRef;
   readonly path: string;
   /** Resolves when init finished; rejects if the incarnation ended before that. */
@@ -86,8 +84,10 @@ export class Cell {
   mailboxDepth = 0;
 
   private readonly queue = new EnvelopeQueue();
-  /** A DRAIN is in nact's mailbox or being handled: whatever is queued will be picked up. */
-  private drainQueued = false;
+  /** Reused for every envelope taken off the queue. */
+  private readonly taken: Envelope = { kind: 'probe', body: undefined, sender: undefined };
+  /** In the run queue, running a batch, or awaiting a handler: whatever is queued will be picked up. */
+  private scheduled = false;
   private readonly entry: RegistryEntry;
   private readonly registry: Registry;
   private readonly hooks: CellHooks;
@@ -111,6 +111,8 @@ export class Cell {
   private detached = false;
   /** nact-stopped through kill(), maybe from inside this actor's own handler, mid-batch. */
   private killed = false;
+  /** Crashed, or ended from inside after an ordered or self stop: handles nothing more (see leaveTree). */
+  private leaving = false;
   private resolveStarted!: () => void;
   private rejectStarted!: (error: Error) => void;
   private resolveExited!: (exit: ExitInfo) => void;
@@ -151,25 +153,26 @@ export class Cell {
   /** Queue an envelope to this incarnation. False once it has ended. */
   send(kind: EnvelopeKind, body: unknown): boolean {
     if (this.finishing || this.detached) return false;
-    const wake = this.enqueue(new Envelope(kind, body, undefined));
-    if (wake === DRAIN) sendTo(this.ref, DRAIN);
+    this.enqueue(kind, body, undefined);
     return true;
   }
 
   /**
-   * Queue behind everything sent before it; returns what nact must be given: DRAIN when no drain
-   * is on its way yet, else NOTHING (an ask must still dispatch something to get its reply ref).
+   * Queue behind everything sent before it, and get a turn in the run queue unless one is coming.
+   * Returns what an ask dispatches to nact for its reply ref: NOTHING.
    */
-  private enqueue(envelope: Envelope): typeof DRAIN | typeof NOTHING {
-    this.mailboxDepth += 1;
-    this.queue.push(envelope);
-    if (this.drainQueued) return NOTHING;
-    this.drainQueued = true;
-    return DRAIN;
+  private enqueue(kind: EnvelopeKind, body: unknown, sender: unknown): typeof NOTHING {
+    if (kind !== 'raw') this.mailboxDepth += 1;
+    this.queue.push(kind, body, sender);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      runQueue.schedule(this);
+    }
+    return NOTHING;
   }
 
   ask(build: (replyTo: Address) => unknown, timeoutMs: number): Promise<unknown> {
-    return askActor(this.ref, (replyTo) => this.enqueue(new Envelope('user', build(replyTo), replyTo)), timeoutMs).catch((error: unknown) => {
+    return askActor(this.ref, (replyTo) => this.enqueue('user', build(replyTo), replyTo), timeoutMs).catch((error: unknown) => {
       const timedOut = error instanceof Error && error.message === 'Query Timeout';
       throw timedOut
         ? new SupervisionError('ASK_TIMEOUT', `no answer from ${this.path} within ${timeoutMs} ms`, {
@@ -182,7 +185,7 @@ export class Cell {
 
   async ping(timeoutMs: number): Promise<boolean> {
     try {
-      const answer = await askActor(this.ref, (replyTo) => this.enqueue(new Envelope('ping', undefined, replyTo)), timeoutMs);
+      const answer = await askActor(this.ref, (replyTo) => this.enqueue('ping', undefined, replyTo), timeoutMs);
       return answer === true;
     } catch {
       return false;
@@ -280,50 +283,64 @@ export class Cell {
     };
   }
 
-  /**
-   * Synchronous unless a message needs awaiting (init, stop, an async handler): sync handlers, the
-   * common case, then cost nact no promise and no extra microtask turns.
-   */
-  private receive(message: unknown, sender: unknown): void | Promise<void> {
-    if (message === DRAIN) return this.drain();
+  /** A message nact delivered: an ask's NOTHING, or a raw dispatch to the ref that bypassed the registry. */
+  private receive(message: unknown, sender: unknown): void {
     if (message === NOTHING) return;
     // A zombie continuation or a message racing the end: this incarnation does no more work.
     if (this.finishing || this.detached) return;
-    // A raw nact dispatch that bypassed the registry: an uncounted user message, handled in place.
-    return this.handleEnvelope('user', message, sender);
+    // Uncounted, but in the same FIFO: still one message at a time, in order.
+    this.enqueue('raw', message, sender);
   }
+
+  /** The run queue's turn. Never throws: a throw or rejection from a handler is this incarnation's crash. */
+  runBatch(): void {
+    try {
+      this.drain();
+    } catch (error) {
+      this.crash(error);
+    }
+  }
+
+  private readonly afterAsyncHandler = (): void => this.drainLater();
+  private readonly crashFromAsyncHandler = (error: unknown): void => this.crash(error);
 
   /**
    * Handle up to drainBatch queued envelopes, in order. An async handler ends the batch: after it,
-   * the rest waits for a fresh DRAIN, so a continuation that outlives a kill (a zombie) never
-   * handles another message (nact drops a dispatch to a stopped actor).
+   * the rest waits for a fresh turn, and a continuation that outlives a kill (a zombie) never
+   * handles another message.
    */
-  private drain(): void | Promise<void> {
+  private drain(): void {
+    const taken = this.taken;
     for (let handled = 0; handled < MAILBOX_DEFAULTS.drainBatch; handled += 1) {
-      // nact handles nothing after a stop; neither does a batch (what is left counts as dropped).
-      if (this.killed) return;
-      const envelope = this.queue.shift();
-      if (!envelope) {
-        this.drainQueued = false;
+      // Nothing is handled after a kill or a crash (what is left counts as dropped).
+      if (this.killed || this.leaving) return;
+      if (!this.queue.shiftInto(taken)) {
+        this.scheduled = false;
         return;
       }
-      this.mailboxDepth -= 1;
+      const { kind, body, sender } = taken;
+      taken.body = undefined;
+      taken.sender = undefined;
+      if (kind !== 'raw') this.mailboxDepth -= 1;
       if (this.finishing || this.detached) continue;
-      const pending = this.handleEnvelope(envelope.kind, envelope.body, envelope.sender);
-      if (pending) return pending.then(() => this.drainLater());
+      const pending = this.handleEnvelope(kind, body, sender);
+      if (pending) {
+        pending.then(this.afterAsyncHandler, this.crashFromAsyncHandler);
+        return;
+      }
     }
     this.drainLater();
   }
 
-  /** More is queued: yield to the event loop and continue on a fresh nact message. */
+  /** More is queued: yield, and continue on a fresh turn in the run queue. */
   private drainLater(): void {
     if (this.queue.isEmpty) {
-      this.drainQueued = false;
+      this.scheduled = false;
       return;
     }
     // Ended: nothing more is handled (what is left counts as dropped), and this path may soon be a successor's.
-    if (this.finishing || this.detached || this.killed) return;
-    sendTo(this.ref, DRAIN);
+    if (this.finishing || this.detached || this.killed || this.leaving) return;
+    runQueue.schedule(this);
   }
 
   private handleEnvelope(kind: EnvelopeKind, body: unknown, sender: unknown): void | Promise<void> {
@@ -339,10 +356,9 @@ export class Cell {
       case 'probe':
         this.throwIfCrashArmed();
         return;
-      case 'user': {
-        const pending = this.handleUser(body, sender);
-        return pending ? pending.then(() => this.afterMessage()) : this.afterMessage();
-      }
+      case 'user':
+      case 'raw':
+        return this.handleUser(body, sender);
       default: {
         const unknown: never = kind;
         throw new Error(`unknown envelope ${String(unknown)}`);
@@ -368,15 +384,21 @@ export class Cell {
     if (this.selfStop && !this.finishing) return this.endFromInside(this.selfStop);
   }
 
-  /** Returns a promise only when the behaviour's handler did. */
-  private handleUser(body: unknown, sender: unknown): Promise<void> | undefined {
+  /** Returns a promise only when the behaviour's handler did, or when the message ends the incarnation. */
+  private handleUser(body: unknown, sender: unknown): void | Promise<void> {
     this.throwIfCrashArmed();
-    this.entry.lastMessageAt = this.registry.clock();
+    this.entry.recordMessage(this.registry.clock());
     const next = this.hooks.handle(this.state, body, this.messageContext(sender));
-    if (isThenable(next)) return Promise.resolve(next).then((state) => this.keepState(state));
+    if (isThenable(next)) return Promise.resolve(next).then(this.afterAsyncUserMessage);
     this.keepState(next);
-    return undefined;
+    return this.afterMessage();
   }
+
+  /** One callback, allocated once: an async handler's message costs no closure of its own. */
+  private readonly afterAsyncUserMessage = (state: unknown): void | Promise<void> => {
+    this.keepState(state);
+    return this.afterMessage();
+  };
 
   private keepState(next: unknown): void {
     if (this.finishing) return;
@@ -399,20 +421,38 @@ export class Cell {
     this.resolveStarted();
   }
 
-  /**
-   * Ordered or self-requested end: terminate while still in the nact tree, then leave it.
-   * nact's `stop(ref)` resolves the ref by path, so it could hit a successor at the same path;
-   * throwing to nact's crash hook, answered with `ctx.stop`, stops exactly this actor.
-   */
+  /** Ordered or self-requested end: terminate while still in the nact tree, then leave it. */
   private async endFromInside(reason: ExitReason): Promise<void> {
     await this.runTerminate(reason, true);
-    throw LEAVE;
+    this.leaveTree();
+  }
+
+  /** A handler or init threw or rejected: record it and leave the tree (nact never sees the throw). */
+  private crash(error: unknown): void {
+    this.crashed(error);
+    this.leaveTree();
   }
 
   private crashed(error: unknown): void {
-    // nact also reports throws of zombie continuations after the end; those change nothing.
-    if (this.finishing || error === LEAVE) return;
+    // Throws of zombie continuations after the end change nothing.
+    if (this.finishing) return;
     this.crashError ??= describeError(error);
+  }
+
+  /**
+   * End this incarnation from inside: it handles nothing more, its nact actor is stopped, and
+   * nact's afterStop finishes it. nact's `stop(ref)` resolves the ref by path, so it is only used
+   * while the path is still this incarnation's (not killed, not ending, not detached): a successor
+   * may own it after that. Whenever nact cannot reach the actor (killed, detached, an ancestor
+   * already out of the tree), afterStop never comes, so finish is also scheduled here, as nact's
+   * own stop of the actor would have done; whichever comes first finishes it.
+   */
+  private leaveTree(): void {
+    if (this.finishing) return;
+    const ownsPath = !this.killed && !this.leaving && !this.detached;
+    this.leaving = true;
+    if (ownsPath) stopActor(this.ref);
+    setImmediate(() => void this.finish());
   }
 
   private exitReason(): ExitReason {

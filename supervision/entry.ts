@@ -37,7 +37,8 @@ export class RegistryEntry {
   lastError: (ErrorInfo & { at: number }) | null = null;
   startedAt: number | null = null;
   messagesHandled = 0;
-  lastMessageAt: number | null = null;
+  /** NaN until the first message. Never null: a number-only field is updated in place, with no heap number per message. */
+  private lastMessageAtMs = Number.NaN;
 
   constructor(
     readonly path: string,
@@ -45,6 +46,10 @@ export class RegistryEntry {
     windowMs: number,
   ) {
     this.windowMs = windowMs;
+  }
+
+  recordMessage(at: number): void {
+    this.lastMessageAtMs = at;
   }
 
   recordRestart(now: number): void {
@@ -62,7 +67,7 @@ export class RegistryEntry {
       startedAt: this.startedAt,
       messagesHandled: this.messagesHandled,
       mailboxDepth: this.cell?.mailboxDepth ?? 0,
-      lastMessageAt: this.lastMessageAt,
+      lastMessageAt: Number.isNaN(this.lastMessageAtMs) ? null : this.lastMessageAtMs,
     };
   }
 }

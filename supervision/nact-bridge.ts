@@ -6,13 +6,14 @@ import { dispatch, query, type Ref, spawn, start, stop } from 'nact';
 
 export type NactRef = Ref<unknown>;
 
+/**
+ * nact owns the tree (paths, spawn, stop, afterStop) and asks; supervision/'s run queue, not nact's
+ * mailbox, runs the messages. So nact sees little traffic: an ask's placeholder, or a raw dispatch.
+ */
 export interface ActorHooks {
-  /**
-   * One message, handled in order; a throw or rejection is a crash. `sender` is the asker's temporary
-   * ref, if any. Returns a promise only when the message is still being handled.
-   */
-  receive(message: unknown, sender: unknown): void | Promise<void>;
-  /** nact's crash hook: the supervisor (ours) decides what happens next, so nact is told to stop. */
+  /** A message nact delivered, in order. `sender` is the asker's temporary ref, if any. Must not throw. */
+  receive(message: unknown, sender: unknown): void;
+  /** nact's crash hook (receive threw after all): the supervisor (ours) decides what happens next, so nact is told to stop. */
   crashed(error: unknown): void;
   /** nact's afterStop: the actor is gone from the tree. Runs for crashes, our stops and external kills. */
   stopped(): void;
@@ -28,10 +29,11 @@ export function stopSystem(system: NactRef): void {
 
 /** `spawn`, never `spawnStateless`: the stateless variant ignores onCrash and resumes instead. */
 export function spawnActor(parent: NactRef, name: string, hooks: ActorHooks): NactRef {
-  // Not async: nact awaits whatever comes back, and a synchronous handler then costs no extra promise.
   // The value becomes nact's state, which nothing reads.
-  const receive = (_state: unknown, message: unknown, ctx: unknown): unknown =>
+  const receive = (_state: unknown, message: unknown, ctx: unknown): undefined => {
     hooks.receive(message, (ctx as { sender?: unknown }).sender);
+    return undefined;
+  };
   return spawn(parent, receive, name, {
     onCrash: (_message, error, ctx) => {
       hooks.crashed(error);
