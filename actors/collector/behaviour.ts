@@ -28,15 +28,27 @@ import type { CollectorMessage, CollectorView } from './messages.js';
  * alive (and be copied by every young-generation GC) until ThingWorx has the readings made from them.
  */
 type HeldSource =
-  | { kind: 'beats'; batch: Pick<BeatsBatch, 'ack' | 'reject' | 'pause' | 'resume'> }
-  | { kind: 'push'; delivery: Pick<PushDelivery, 'ack' | 'connectionId'> };
+  | ({ kind: 'beats' } & Pick<BeatsBatch, 'ack' | 'reject' | 'pause' | 'resume'>)
+  | ({ kind: 'push' } & Pick<PushDelivery, 'ack' | 'connectionId'>);
 
+/** One flat object per source: it lives until delivery, so it is kept as small as the controls it holds. */
 function heldWindow(batch: BeatsBatch): HeldSource {
-  return { kind: 'beats', batch: { ack: batch.ack, reject: batch.reject, pause: batch.pause, resume: batch.resume } };
+  return { kind: 'beats', ack: batch.ack, reject: batch.reject, pause: batch.pause, resume: batch.resume };
 }
 
 function heldMessage(delivery: PushDelivery): HeldSource {
-  return { kind: 'push', delivery: { ack: delivery.ack, connectionId: delivery.connectionId } };
+  return { kind: 'push', ack: delivery.ack, connectionId: delivery.connectionId };
+}
+
+/** A loop rather than readings.every(): no closure per batch. */
+function allFrom(readings: readonly Reading[], source: Reading['source']): boolean {
+  for (const reading of readings) if (reading.source !== source) return false;
+  return true;
+}
+
+function anyFrom(readings: readonly Reading[], source: Reading['source']): boolean {
+  for (const reading of readings) if (reading.source === source) return true;
+  return false;
 }
 
 interface CollectorState {
@@ -58,20 +70,19 @@ interface CollectorState {
 let incarnations = 0;
 
 function release(source: HeldSource): void {
-  if (source.kind === 'beats') source.batch.ack();
-  else source.delivery.ack();
+  source.ack();
 }
 
 function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
-  if (source.kind === 'beats') source.batch.pause();
-  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.delivery.connectionId, paused: true } satisfies IngressMessage);
+  if (source.kind === 'beats') source.pause();
+  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: true } satisfies IngressMessage);
   state.paused.push(source);
 }
 
 function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
   for (const source of state.paused.splice(0)) {
-    if (source.kind === 'beats') source.batch.resume();
-    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.delivery.connectionId, paused: false } satisfies IngressMessage);
+    if (source.kind === 'beats') source.resume();
+    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: false } satisfies IngressMessage);
   }
 }
 
@@ -110,7 +121,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     const source = readings[0]?.source;
     if (source === undefined) return;
     // The common case (a push message, a Filebeat window): one source, forwarded as it is.
-    if (readings.every((reading) => reading.source === source)) {
+    if (allFrom(readings, source)) {
       if (source !== 'health') ctx.registry.tell(healthPath(printer.id), { type: 'Observed', source, readings, at } satisfies HealthMessage);
       return;
     }
@@ -149,13 +160,13 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
         case 'WindowReceived': {
           state.view.windows++;
           const normalized = normalizeBeatsEvents(printer.id, state.catalog, msg.batch.events, msg.batch.receivedAt);
-          const metrics = normalized.readings.some((r) => r.source === 'metricbeat');
+          const metrics = anyFrom(normalized.readings, 'metricbeat');
           accept(state, ctx, heldWindow(msg.batch), metrics ? 'metricbeat' : 'filebeat', normalized);
           return state;
         }
         case 'PushReceived': {
           state.view.pushMessages++;
-          const normalized = normalizeReadings(state.catalog, pushReadings(msg.delivery, env.now()));
+          const normalized = normalizeReadings(state.catalog, pushReadings(msg.delivery, env.now(), state.catalog.items));
           accept(state, ctx, heldMessage(msg.delivery), 'push', normalized);
           return state;
         }
@@ -201,8 +212,8 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
       // rather than after its timeout.
       resumeAll(state, ctx);
       for (const source of state.outbound.takeAll()) {
-        if (source.kind === 'beats') source.batch.reject('collector stopped before delivery');
-        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.delivery.connectionId } satisfies IngressMessage);
+        if (source.kind === 'beats') source.reject('collector stopped before delivery');
+        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.connectionId } satisfies IngressMessage);
       }
     },
   };

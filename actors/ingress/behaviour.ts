@@ -6,9 +6,10 @@ import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
+import type { PushDelivery } from '../../protocols/push/connection.js';
 import { anyAuthenticator, type PushAuthenticator, subjectAuthenticator, tokenAuthenticator } from '../../protocols/push/auth.js';
 import { createPushServer, type PushServer } from '../../protocols/push/server.js';
-import type { Behaviour } from '../../supervision/index.js';
+import type { ActorContext, Behaviour } from '../../supervision/index.js';
 import type { CollectorMessage } from '../collector/messages.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';
@@ -99,6 +100,42 @@ function closeUnacknowledged(state: IngressState, printer: string): number {
 }
 
 /**
+ * A window goes from the listener straight to its printer's collector, not through this actor's
+ * mailbox: that hop only forwarded it, at the cost of a message per window and per push message.
+ * What it learns (unknown peers, which connection is which printer) is this actor's state all the same.
+ */
+function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<IngressMessage>): void {
+  const printer = identifyWindow(batch.peer, batch.events, state.identities);
+  if (printer === undefined) {
+    state.refusedUnknown++;
+    const peer = batch.peer.tlsSubject ?? batch.peer.remoteAddress;
+    if (!state.unknownPeers.has(peer) && state.unknownPeers.size < INGRESS_DEFAULTS.maxRememberedUnknownPeers) {
+      state.unknownPeers.add(peer);
+      ctx.log.warn({ peer: batch.peer, connectionId: batch.connectionId }, 'beats connection from an unknown printer refused');
+    }
+    batch.reject('unknown printer');
+    return;
+  }
+  state.printerByConnection.set(batch.connectionId, printer);
+  state.lastWindowByConnection.set(batch.connectionId, { reject: batch.reject });
+  const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
+  if (!delivered) {
+    // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
+    state.refusedNoCollector++;
+    batch.reject(`collector of ${printer} is not running`);
+  }
+}
+
+/** A push message goes straight to its printer's collector (see routeWindow). */
+function routePush(state: IngressState, delivery: PushDelivery, ctx: ActorContext<IngressMessage>): void {
+  const delivered = ctx.registry.tell(collectorPath(delivery.printerId), { type: 'PushReceived', delivery } satisfies CollectorMessage);
+  if (!delivered) {
+    state.refusedNoCollector++;
+    state.push?.disconnect(delivery.connectionId, 'collector restarting');
+  }
+}
+
+/**
  * Owns the printer-facing listeners (Beats, push) and routes each window or message to its
  * printer's collector. Nothing else in the adapter listens on the network.
  */
@@ -124,7 +161,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           ...(tls ? { tls } : {}),
           limits: { ...beats.limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
           logger: ctx.log.child({ listener: 'beats' }),
-          onWindow: (batch) => ctx.tellSelf({ type: 'WindowArrived', batch }),
+          onWindow: (batch) => routeWindow(state, batch, ctx),
         });
         state.beatsAddress = await state.beats.listen();
         ctx.log.info(state.beatsAddress, 'beats listener ready');
@@ -140,7 +177,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           maxMessagesPerSecond: push.maxMessagesPerSecond,
           authenticate: (request) => state.authenticate(request),
           logger: ctx.log.child({ listener: 'push' }),
-          onMessage: (delivery) => ctx.tellSelf({ type: 'PushArrived', delivery }),
+          onMessage: (delivery) => routePush(state, delivery, ctx),
         });
         const { port } = await state.push.listen();
         state.pushAddress = { host: push.host, port };
@@ -155,41 +192,6 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           state.identities = identitiesOf(env.config.printers);
           state.authenticate = await pushAuthenticator(env.config.printers);
           return state;
-        case 'WindowArrived': {
-          const { batch } = msg;
-          const printer = identifyWindow(batch.peer, batch.events, state.identities);
-          if (printer === undefined) {
-            state.refusedUnknown++;
-            const peer = batch.peer.tlsSubject ?? batch.peer.remoteAddress;
-            if (!state.unknownPeers.has(peer) && state.unknownPeers.size < INGRESS_DEFAULTS.maxRememberedUnknownPeers) {
-              state.unknownPeers.add(peer);
-              ctx.log.warn({ peer: batch.peer, connectionId: batch.connectionId }, 'beats connection from an unknown printer refused');
-            }
-            batch.reject('unknown printer');
-            return state;
-          }
-          state.printerByConnection.set(batch.connectionId, printer);
-          state.lastWindowByConnection.set(batch.connectionId, { reject: batch.reject });
-          const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
-          if (!delivered) {
-            // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
-            state.refusedNoCollector++;
-            batch.reject(`collector of ${printer} is not running`);
-          }
-          return state;
-        }
-        case 'PushArrived': {
-          const { delivery } = msg;
-          const delivered = ctx.registry.tell(collectorPath(delivery.printerId), {
-            type: 'PushReceived',
-            delivery,
-          } satisfies CollectorMessage);
-          if (!delivered) {
-            state.refusedNoCollector++;
-            state.push?.disconnect(delivery.connectionId, 'collector restarting');
-          }
-          return state;
-        }
         case 'PausePush':
           if (msg.paused) state.push?.pause(msg.connectionId);
           else state.push?.resume(msg.connectionId);

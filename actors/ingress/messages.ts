@@ -1,10 +1,8 @@
-import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
-import type { PushDelivery } from '../../protocols/push/connection.js';
-
-/** What the ingress actor handles. */
+/**
+ * What the ingress actor handles. Windows and push messages are not among them: the listeners hand
+ * them to the collectors directly.
+ */
 export type IngressMessage =
-  | { type: 'WindowArrived'; batch: BeatsBatch }
-  | { type: 'PushArrived'; delivery: PushDelivery }
   /** A collector asks to stop (or start again) reading a push connection: the uplink is busy. */
   | { type: 'PausePush'; connectionId: string; paused: boolean }
   /** A collector stopped with this connection's messages unacknowledged: close it so the printer re-sends. */

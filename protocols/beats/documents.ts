@@ -74,6 +74,13 @@ function decodeLogLine(doc: Fields, line: string, time: number): BeatsDocument {
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
     return unknownDocument(doc, 'Filebeat document without a valid log.offset');
   }
+  const hostName = textAt(doc, HOST_NAME);
+  const fieldsPrinterId = textAt(doc, FIELDS_PRINTER_ID);
+  // The usual line says both: one literal with every field, rather than two added to it afterwards
+  // (each addition is a hidden-class change, and the second grows a property store per line).
+  if (hostName !== undefined && fieldsPrinterId !== undefined) {
+    return { kind: 'log', time, line, file, offset, hostName, fieldsPrinterId };
+  }
   return withOrigin<FilebeatLine>({ kind: 'log', time, line, file, offset }, doc);
 }
 

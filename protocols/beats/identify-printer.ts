@@ -28,23 +28,26 @@ export function identifyPrinter(
   decoded: BeatsDocument,
   printers: readonly IdentifiablePrinter[],
 ): string | undefined {
-  const observed: BeatsPrinterIdentity = {
-    tlsSubject: peer.tlsSubject,
-    fieldsPrinterId: decoded.fieldsPrinterId,
-    hostName: decoded.hostName,
-    remoteAddress: normalizeAddress(peer.remoteAddress),
-  };
+  // Runs for every window: plain loops, and the address normalized only when it comes to that.
   for (const field of PRIORITY) {
-    const value = observed[field];
+    const value = field === 'remoteAddress' ? normalizeAddress(peer.remoteAddress) : observedValue(field, peer, decoded);
     if (value === undefined) continue;
-    const match = printers.find((printer) => {
+    for (const printer of printers) {
       const configured = printer.identity[field];
-      if (configured === undefined) return false;
-      return field === 'remoteAddress' ? normalizeAddress(configured) === value : configured === value;
-    });
-    if (match) return match.id;
+      if (configured === undefined) continue;
+      if (field === 'remoteAddress' ? normalizeAddress(configured) === value : configured === value) return printer.id;
+    }
   }
   return undefined;
+}
+
+function observedValue(
+  field: Exclude<(typeof PRIORITY)[number], 'remoteAddress'>,
+  peer: Pick<PeerIdentity, 'tlsSubject'>,
+  decoded: BeatsDocument,
+): string | undefined {
+  if (field === 'tlsSubject') return peer.tlsSubject;
+  return field === 'fieldsPrinterId' ? decoded.fieldsPrinterId : decoded.hostName;
 }
 
 /** A dual-stack listener reports IPv4 peers as "::ffff:10.0.0.5"; config says "10.0.0.5". */

@@ -7,13 +7,17 @@ import { decodeBeatsEvent, identifyPrinter, logEventId } from '../beats/index.js
 import { metricbeatReading } from '../beats/metricbeat-readings.js';
 import type { IdentifiablePrinter } from '../beats/identify-printer.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
-import { applyLogRules, createLogLineCounters, type LogLineContext, type LogLineCounters } from '../loglines/apply.js';
+import { appendLogReadings, createLogLineCounters, type LogLineContext, type LogLineCounters } from '../loglines/apply.js';
 import { type CompiledLogRules, compileLogRules, type LogRuleSpec } from '../loglines/rules.js';
 import type { Reading } from '../readings.js';
 
 export interface CatalogView {
-  /** Catalogued item names of the printer's family. */
-  items: ReadonlySet<string>;
+  /**
+   * Catalogued item names of the printer's family, each mapped to itself: readings made from parsed
+   * input can take this one copy instead of keeping the parser's (JSON.parse gives every longer name
+   * its own string, which would live as long as the reading waits for delivery).
+   */
+  items: ReadonlyMap<string, string>;
   rules: CompiledLogRules;
 }
 
@@ -74,8 +78,7 @@ export function normalizeBeatsEvents(
     }
     line.eventId = logEventId(printer, decoded.file, decoded.offset);
     line.fallbackTime = decoded.time;
-    const result = applyLogRules(catalog.rules, decoded.line, line);
-    if ('readings' in result) for (const reading of result.readings) readings.push(reading);
+    appendLogReadings(catalog.rules, decoded.line, line, readings);
   }
   const dropped = unknownDocuments + counters.no_match + counters.too_long + counters.conversion_failed;
   const drops = dropped === 0 ? undefined : emptyDropCounts();
@@ -140,5 +143,5 @@ export function catalogView(family: { items: Record<string, unknown>; logRules: 
   if (!compiled.ok) {
     throw new Error(`log rules do not compile: ${compiled.errors.map((e) => `[${e.index}] ${e.message}`).join('; ')}`);
   }
-  return { items: new Set(Object.keys(family.items)), rules: compiled.rules };
+  return { items: new Map(Object.keys(family.items).map((item) => [item, item])), rules: compiled.rules };
 }

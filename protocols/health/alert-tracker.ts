@@ -55,6 +55,22 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
   });
   // key: printer + rule index; a present entry means the alert is raised
   const raised = new Map<string, ActiveAlert>();
+  // The keys, built once per printer and rule rather than for every reading an alert rule watches.
+  const keysByPrinter = new Map<string, string[]>();
+
+  function keyOf(printer: string, index: number): string {
+    let keys = keysByPrinter.get(printer);
+    if (keys === undefined) {
+      keys = [];
+      keysByPrinter.set(printer, keys);
+    }
+    let key = keys[index];
+    if (key === undefined) {
+      key = `${printer}\u0000${index}`;
+      keys[index] = key;
+    }
+    return key;
+  }
 
   function observe(reading: Reading): readonly AlertTransition[] {
     if (reading.quality !== 'GOOD') return NO_TRANSITIONS;
@@ -64,7 +80,7 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
     for (const { rule, index } of forItem) {
       const holds = conditionHolds(rule, reading.value);
       if (holds === undefined) continue;
-      const key = `${reading.printer}\u0000${index}`;
+      const key = keyOf(reading.printer, index);
       const wasRaised = raised.has(key);
       if (holds === wasRaised) continue;
       const transition: AlertTransition = {

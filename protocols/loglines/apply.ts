@@ -1,5 +1,5 @@
 import type { Reading } from '../readings.js';
-import { convertCapture, parseIsoTimestamp } from './convert.js';
+import { captureValue, parseIsoTimestamp } from './convert.js';
 import type { CompiledLogRules } from './rules.js';
 
 /** What happened to lines, for the collector's stats; `conversion_failed` counts items, the rest lines. */
@@ -26,16 +26,29 @@ function count(ctx: LogLineContext, counter: LogLineCounter): void {
   if (ctx.counters) ctx.counters[counter] += 1;
 }
 
+/** What became of one line; the counters say the same (a matched line may still lose items to conversion). */
+export type LogLineOutcome = 'matched' | 'too_long' | 'no_match';
+
 /**
  * Turns one log line into readings with the first rule that matches it. Nothing of the raw line
  * survives except the typed values of configured items; unmatched lines yield nothing.
  * Never throws for any line.
  */
 export function applyLogRules(rules: CompiledLogRules, line: string, ctx: LogLineContext): LogLineResult {
+  const readings: Reading[] = [];
+  const outcome = appendLogReadings(rules, line, ctx, readings);
+  return outcome === 'matched' ? { readings } : { unmatched: true, reason: outcome };
+}
+
+/**
+ * applyLogRules for a caller that gathers many lines' readings in one array (a Beats window):
+ * appends to `into` instead of building an array and a result per line.
+ */
+export function appendLogReadings(rules: CompiledLogRules, line: string, ctx: LogLineContext, into: Reading[]): LogLineOutcome {
   // The cap comes before any regex: it bounds the work a pattern can do on one line.
   if (line.length > rules.limits.maxLineLength) {
     count(ctx, 'too_long');
-    return { unmatched: true, reason: 'too_long' };
+    return 'too_long';
   }
   for (const rule of rules.rules) {
     rule.pattern.lastIndex = 0;
@@ -48,18 +61,17 @@ export function applyLogRules(rules: CompiledLogRules, line: string, ctx: LogLin
       count(ctx, 'time_fallback');
       time = ctx.fallbackTime;
     }
-    const readings: Reading[] = [];
     for (const item of rule.items) {
-      const converted = convertCapture(item.type, groups[item.group], rules.limits.maxStringLength);
-      if (!converted.ok) {
+      const value = captureValue(item.type, groups[item.group], rules.limits.maxStringLength);
+      if (value === undefined) {
         count(ctx, 'conversion_failed');
         continue;
       }
       // `unit` always present (maybe undefined): one hidden class for every reading, no spread per reading.
-      readings.push({
+      into.push({
         printer: ctx.printer,
         item: item.item,
-        value: converted.value,
+        value,
         unit: item.unit,
         time,
         receivedAt: ctx.receivedAt,
@@ -68,8 +80,8 @@ export function applyLogRules(rules: CompiledLogRules, line: string, ctx: LogLin
         eventId: ctx.eventId,
       });
     }
-    return { readings };
+    return 'matched';
   }
   count(ctx, 'no_match');
-  return { unmatched: true, reason: 'no_match' };
+  return 'no_match';
 }

@@ -179,7 +179,7 @@ export class PushConnection {
       return;
     }
     const { seq } = decoded.message;
-    if (this.pending.has(seq) || this.held.some((message) => message.seq === seq)) {
+    if (this.pending.has(seq) || this.isHeld(seq)) {
       this.refuse('PUSH_DUPLICATE_SEQ', `seq ${seq} is already in flight on this connection`, PUSH_CLOSE_CODES.policy);
       return;
     }
@@ -189,6 +189,12 @@ export class PushConnection {
     }
     this.held.push(decoded.message);
     this.drain();
+  }
+
+  /** A loop, not held.some(): a closure per frame for a list that is almost always empty. */
+  private isHeld(seq: number): boolean {
+    for (const message of this.held) if (message.seq === seq) return true;
+    return false;
   }
 
   /** Hands held messages to the application while rate, pending acks and pause allow. */

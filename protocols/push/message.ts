@@ -131,9 +131,22 @@ function itemSeenBefore(readings: readonly unknown[], index: number, item: strin
   return false;
 }
 
+/**
+ * The limits to check against. A server passes every limit (see createPushServer), so for its
+ * messages this is the object itself, not a merged copy per message.
+ */
+function resolveLimits(overrides: Partial<PushMessageLimits>): PushMessageLimits {
+  if (overrides === NO_OVERRIDES) return PUSH_MESSAGE_LIMITS;
+  const { maxReadingsPerMessage, maxStringValueLength, maxUnitLength } = overrides;
+  if (maxReadingsPerMessage !== undefined && maxStringValueLength !== undefined && maxUnitLength !== undefined) {
+    return overrides as PushMessageLimits;
+  }
+  return { ...PUSH_MESSAGE_LIMITS, ...overrides };
+}
+
 /** Validates an already parsed value (the client checks what it is about to send with this). */
 export function validatePushMessage(value: unknown, overrides: Partial<PushMessageLimits> = NO_OVERRIDES): PushDecodeResult {
-  const limits: PushMessageLimits = overrides === NO_OVERRIDES ? PUSH_MESSAGE_LIMITS : { ...PUSH_MESSAGE_LIMITS, ...overrides };
+  const limits = resolveLimits(overrides);
   if (!isRecord(value)) return refuse('PUSH_NOT_AN_OBJECT', '', 'a message must be a JSON object');
   const unknown = unknownField(value, MESSAGE_FIELDS);
   if (unknown !== undefined) return refuse('PUSH_UNKNOWN_FIELD', unknown, 'unknown field');

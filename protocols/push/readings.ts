@@ -4,9 +4,13 @@ import type { PushDelivery } from './connection.js';
 /**
  * The readings of one push message in the internal representation. They share one event id (the message is one
  * event); it carries seq and time, which a re-sent message repeats, so the uplink can drop the duplicate after a
- * reconnect.
+ * reconnect. With `itemNames` (the catalog's), a known item name is that shared string rather than the parsed one.
  */
-export function pushReadings(delivery: Omit<PushDelivery, 'ack' | 'connectionId'>, receivedAt: number): Reading[] {
+export function pushReadings(
+  delivery: Omit<PushDelivery, 'ack' | 'connectionId'>,
+  receivedAt: number,
+  itemNames?: ReadonlyMap<string, string>,
+): Reading[] {
   const eventId = `${delivery.printerId}/push/${delivery.seq}@${delivery.time}`;
   const readings: Reading[] = [];
   for (const reading of delivery.readings) {
@@ -14,7 +18,7 @@ export function pushReadings(delivery: Omit<PushDelivery, 'ack' | 'connectionId'
     // one hidden class, which keeps the property reads downstream monomorphic.
     readings.push({
       printer: delivery.printerId,
-      item: reading.item,
+      item: itemNames?.get(reading.item) ?? reading.item,
       value: reading.value,
       unit: reading.unit,
       time: delivery.time,

@@ -22,8 +22,9 @@ export const PUSH_CLOSE_CODES = Object.freeze({
 /** A close reason must fit a control frame: 123 bytes of UTF-8. */
 const MAX_CLOSE_REASON_BYTES = 123;
 
+/** `seq` is a validated safe integer, which prints as JSON does: no object and no JSON.stringify per ack. */
 export function encodeAck(seq: number): string {
-  return JSON.stringify({ ack: seq });
+  return `{"ack":${seq}}`;
 }
 
 export function encodeError(code: string, message: string): string {

@@ -35,6 +35,14 @@ test('a Filebeat document becomes a log line with its file, offset, time and ori
   });
 });
 
+test('a Filebeat line carries exactly the origin fields its document says', (t) => {
+  const line = (origin: object) => ({ '@timestamp': '2026-11-27T10:15:00.000Z', message: 'x', log: { file: { path: '/p' }, offset: 7 }, ...origin });
+  const decoded = { kind: 'log', time: Date.parse('2026-11-27T10:15:00.000Z'), line: 'x', file: '/p', offset: 7 };
+  t.deepEqual(decodeBeatsEvent(line({ host: { name: 'h1' }, fields: { printer_id: 'p03' } })), { ...decoded, hostName: 'h1', fieldsPrinterId: 'p03' });
+  t.deepEqual(decodeBeatsEvent(line({ fields: { printer_id: 'p03' } })), { ...decoded, fieldsPrinterId: 'p03' });
+  t.deepEqual(decodeBeatsEvent(line({ host: { name: 7 } })), decoded);
+});
+
 test('the go-lumber captures decode as Filebeat lines', (t) => {
   const decoder = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS);
   decoder.push(readFileSync(new URL('golumber-sync-plain-w5.bin', FIXTURES)));

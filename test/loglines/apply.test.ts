@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Reading } from '../../protocols/readings.js';
-import { type LogLineContext, applyLogRules, createLogLineCounters } from '../../protocols/loglines/apply.js';
+import { type LogLineContext, appendLogReadings, applyLogRules, createLogLineCounters } from '../../protocols/loglines/apply.js';
 import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
 import { type CompiledLogRules, type LogRuleSpec, compileLogRules } from '../../protocols/loglines/rules.js';
 
@@ -151,4 +151,30 @@ test('adversarial lines at the cap go through every default rule quickly and wit
   const elapsed = performance.now() - started;
   // 350 worst-case lines; linear patterns need a few ms. Generous so a loaded box never fails it.
   t.true(elapsed < 5_000, `${Math.round(elapsed)} ms`);
+});
+
+test('appendLogReadings adds a window\'s readings to one array and says what became of each line', (t) => {
+  const ctx = context();
+  const into: Reading[] = [];
+  const lines = [
+    '2026-11-27T10:15:02.123Z THERMAL Chamber=24.5C Humidity=31%',
+    '2026-11-27T10:15:03.000Z JOBFILE name=secret_part.ctl',
+    `2026-11-27T10:15:04.000Z LASER power=${'9'.repeat(SLA.limits.maxLineLength)}W`,
+    '2026-11-27T10:15:05.000Z LASER power=1.5W',
+  ];
+  t.deepEqual(
+    lines.map((line) => appendLogReadings(SLA, line, ctx, into)),
+    ['matched', 'no_match', 'too_long', 'matched'],
+  );
+  t.deepEqual(
+    into.map((reading) => [reading.item, reading.value]),
+    [
+      ['ChamberTemperature', 24.5],
+      ['ChamberHumidity', 31],
+      ['LaserPower', 1.5],
+    ],
+  );
+  t.deepEqual(ctx.counters, { matched: 2, no_match: 1, too_long: 1, conversion_failed: 0, time_fallback: 0 });
+  // The same line through applyLogRules gives the same readings.
+  t.deepEqual(readingsOf(SLA, lines[0]!), into.slice(0, 2));
 });

@@ -107,3 +107,28 @@ test('ISO timestamps: zone required, calendar checked', (t) => {
     t.is(parseIsoTimestamp(text), undefined, text);
   }
 });
+
+test('ISO timestamps: the exact shape, nothing before or after it', (t) => {
+  t.is(parseIsoTimestamp('2026-11-27T10:15:02.1-2359'), Date.UTC(2026, 10, 27, 10, 15, 2, 100) + (23 * 60 + 59) * 60_000);
+  t.is(parseIsoTimestamp('2026-11-27T10:15:02.000000001+00:00'), Date.UTC(2026, 10, 27, 10, 15, 2));
+  for (const text of [
+    '2026-11-27T10:15:02.1234567890Z', // more than 9 fraction digits
+    '2026-11-27T10:15:02.Z', // a separator without digits
+    '2026-11-27T10:15:02Zx',
+    '2026-11-27T10:15:02Z\n',
+    ' 2026-11-27T10:15:02Z',
+    '2026-11-27t10:15:02Z',
+    '2026-11-27T10:15:02+01:0',
+    '2026-11-27T10:15:02+01:000',
+    '2026-11-27T10:15:02+24:00',
+    '2026-11-27T10:15:02+01:60',
+    '2026-11-27T10:15:02 +01:00',
+    '2026/11/27T10:15:02Z',
+    '2026-11-27T10-15-02Z',
+    '2026-1a-27T10:15:02Z',
+    '2026-11-27T10:15:0\u0663Z', // a digit, but not an ASCII one
+    '2026-11-27T10:15',
+  ]) {
+    t.is(parseIsoTimestamp(text), undefined, text);
+  }
+});

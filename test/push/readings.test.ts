@@ -25,3 +25,18 @@ test('push readings carry printer, device time, source and the message\'s one ev
   t.deepEqual(pushReadings(delivery, 1).map((r) => r.eventId), readings.map((r) => r.eventId));
   t.not(pushReadings({ ...delivery, seq: 42 }, 1)[0]?.eventId, readings[0]?.eventId, 'the next message is another event');
 });
+
+test('with the catalog\'s item names a reading takes the catalog\'s string; an unknown item keeps its own', (t) => {
+  const delivery = {
+    printerId: 'p03',
+    seq: 1,
+    time: 1_764_238_502_123,
+    readings: [{ item: 'OxygenPpm', value: 380 }, { item: 'NotCatalogued', value: 1 }],
+  };
+  // Mapped to a different spelling only to see which string is used; the catalog maps each name to itself.
+  const names = new Map([['OxygenPpm', 'OxygenPpm (catalog)']]);
+  t.deepEqual(
+    pushReadings(delivery, 1, names).map((reading) => reading.item),
+    ['OxygenPpm (catalog)', 'NotCatalogued'],
+  );
+});
