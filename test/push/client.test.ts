@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import test from 'ava';
+import { WebSocketServer } from 'ws';
 import { silentLogger } from '../../config/logging.js';
 import { createPushClient } from '../../protocols/push/client.js';
 import { isPushError } from '../../protocols/push/errors.js';
@@ -116,4 +118,24 @@ test('the client keeps retrying while the adapter refuses its token', async (t) 
   t.is(deliveries.all.length, 0);
   t.is(client.counters().unacked, 1);
   await client.close();
+});
+
+test('a burst sent in one turn arrives as one text frame per message, in seq order', async (t) => {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  t.teardown(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+  const frames: { text: string; isBinary: boolean }[] = [];
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => frames.push({ text: String(data), isBinary })));
+  const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/push/v1`;
+  const client = createPushClient({ url, token: TOKENS.p01, logger: silentLogger(), backoff: FAST_BACKOFF, firstSeq: 1 });
+  t.teardown(() => client.close());
+  await until(() => client.isConnected(), 'the connection');
+  const burst = 25;
+  for (let n = 0; n < burst; n++) client.send([{ item: 'Layer', value: n, unit: '°' }], 1_764_238_500_000 + n).catch(() => {});
+  await until(() => frames.length === burst, `${burst} frames`);
+  t.true(frames.every((frame) => !frame.isBinary));
+  t.deepEqual(
+    frames.map((frame) => JSON.parse(frame.text)),
+    Array.from({ length: burst }, (_, n) => ({ seq: n + 1, time: 1_764_238_500_000 + n, readings: [{ item: 'Layer', value: n, unit: '°' }] })),
+  );
 });
