@@ -69,6 +69,11 @@ export class DeliveryEngine {
   readonly #latest: LatestByProperty;
   readonly #things = new Map<string, ThingQueue>();
   readonly #refused = new Map<string, RefusedOffer>();
+  /**
+   * Batches of re-sent copies that arrived while their event was pending, acknowledged when it settles. Kept here,
+   * not on each EventTracker: copies are rare, and every pending event would pay for the field.
+   */
+  readonly #waiters = new Map<EventTracker, BatchTracker[]>();
   #queuedReadings = 0;
   #queuedBytes = 0;
   #inFlightCalls = 0;
@@ -235,12 +240,12 @@ export class DeliveryEngine {
         continue;
       }
       const { eventId } = reading;
-      let bytes = estimateRowBytes(reading.value);
+      let chargesEvent = false;
       if (eventId !== undefined) {
         if (eventId !== runEventId) {
           runEventId = eventId;
           runEvent = this.#eventToQueue(batch.thing, eventId, tracker);
-          if (runEvent !== undefined) bytes += estimateEventBytes(eventId);
+          chargesEvent = runEvent !== undefined;
         }
         if (runEvent === undefined) {
           this.#counters.duplicatesSuppressed += 1;
@@ -258,12 +263,12 @@ export class DeliveryEngine {
         batch.lane,
         tracker,
         eventId === undefined ? undefined : runEvent,
-        bytes,
+        chargesEvent,
       );
       tracker.remaining += 1;
       queue.enqueue(row, now);
       this.#queuedReadings += 1;
-      this.#queuedBytes += bytes;
+      this.#queuedBytes += row.bytes;
       if (batch.lane !== 'alert') this.#latest.remember(queue, row);
     }
     this.#readingDone(tracker);
@@ -278,11 +283,11 @@ export class DeliveryEngine {
     if (known === undefined) return this.#duplicates.track(thing, eventId, tracker);
     if (known === DELIVERED) return undefined;
     if (known.admittedBy === tracker) return known;
-    if (known.waiters?.at(-1) !== tracker) {
-      known.waiters ??= [];
-      known.waiters.push(tracker);
-      tracker.remaining += 1;
-    }
+    const waiters = this.#waiters.get(known);
+    if (waiters === undefined) this.#waiters.set(known, [tracker]);
+    else if (waiters.at(-1) !== tracker) waiters.push(tracker);
+    else return undefined;
+    tracker.remaining += 1;
     return undefined;
   }
 
@@ -298,13 +303,13 @@ export class DeliveryEngine {
       return true;
     }
     const superseded = latest.batch;
-    const bytes = estimateRowBytes(reading.value);
-    queue.bytes += bytes - latest.bytes;
-    this.#queuedBytes += bytes - latest.bytes;
+    // The row's bytes follow its value (it carries no event): charge the difference.
+    const change = estimateRowBytes(reading.value) - latest.bytes;
+    queue.bytes += change;
+    this.#queuedBytes += change;
     latest.value = reading.value;
     latest.time = reading.time;
     latest.quality = reading.quality;
-    latest.bytes = bytes;
     // The row is now this batch's to wait for, no longer the superseded one's.
     latest.batch = tracker;
     tracker.remaining += 1;
@@ -400,7 +405,7 @@ export class DeliveryEngine {
     queue.lastServedTurn = this.#turn;
     this.#inFlightCalls += 1;
     const { transport } = this.#options;
-    // The queued rows are the VtqRows: unchanged while in flight (only queued rows are conflated).
+    // The queued rows are the wire rows: unchanged while in flight (only queued rows are conflated).
     Promise.resolve()
       .then(() => transport.updatePropertyValues(queue.thing, call.rows))
       .then(
@@ -527,9 +532,12 @@ export class DeliveryEngine {
   /** Every row of the event is done; the batches of its re-sent copies are too. */
   #eventSettled(thing: string, event: EventTracker, now: number): void {
     this.#duplicates.settle(thing, event, now);
-    const { waiters } = event;
-    event.waiters = undefined;
-    if (waiters !== undefined) for (const waiter of waiters) this.#readingDone(waiter);
+    // Re-sent copies are rare: most events settle without a lookup.
+    if (this.#waiters.size === 0) return;
+    const waiters = this.#waiters.get(event);
+    if (waiters === undefined) return;
+    this.#waiters.delete(event);
+    for (const waiter of waiters) this.#readingDone(waiter);
   }
 
   #anyThingRetrying(): boolean {
@@ -547,7 +555,7 @@ export class DeliveryEngine {
   #batchDone(tracker: BatchTracker): void {
     this.#counters.deliveredBatches += 1;
     const { onDelivered } = this.#options;
-    this.#outbox.post(() => onDelivered(tracker.batchId, tracker.sender));
+    this.#outbox.post(onDelivered, tracker.batchId, tracker.sender);
   }
 
   /** Tells each refused sender once its refused batch would fit. */
@@ -564,13 +572,13 @@ export class DeliveryEngine {
       );
       if (verdict.kind !== 'fits') continue;
       this.#refused.delete(sender);
-      if (onSpaceAvailable !== undefined) this.#outbox.post(() => onSpaceAvailable(sender));
+      if (onSpaceAvailable !== undefined) this.#outbox.post(onSpaceAvailable, sender, undefined);
     }
   }
 
   #onSessionChange(state: SessionState, previous: SessionState): void {
     const { onStateChange } = this.#options;
-    if (onStateChange !== undefined) this.#outbox.post(() => onStateChange(state, previous));
+    if (onStateChange !== undefined) this.#outbox.post(onStateChange, state, previous);
     if (state === 'ready' && previous !== 'degraded') {
       // Back from connecting or unauthorized: rows that waited are due now.
       this.#guard(() => {
@@ -617,7 +625,8 @@ export class DeliveryEngine {
       for (const lane of [queue.alerts, queue.routine]) {
         for (const row of lane) {
           trackers.add(row.batch);
-          for (const waiter of row.event?.waiters ?? []) trackers.add(waiter);
+          const waiters = row.event === undefined ? undefined : this.#waiters.get(row.event);
+          for (const waiter of waiters ?? []) trackers.add(waiter);
         }
       }
     }

@@ -3,8 +3,8 @@ import { type BatchTracker, EventTracker } from './queued-row.js';
 /** What the filter holds for an event id: its tracker while pending, this marker once delivered. */
 export const DELIVERED = 'delivered';
 
-/** Dead slots tolerated at the front of the delivered FIFO before its arrays are copied down. */
-const COMPACT_AFTER_DEAD_SLOTS = 1024;
+/** Slots of a new delivered ring; it doubles when full (up to about the entries cap, which bounds it). */
+const MIN_CAPACITY = 16;
 
 /**
  * Suppresses re-sent events. Beats re-send whole windows after a reconnect (at-least-once), and a push printer
@@ -19,14 +19,16 @@ export class DuplicateFilter {
    */
   readonly #byThing = new Map<string, Map<string, EventTracker | typeof DELIVERED>>();
   /**
-   * Delivered events, oldest first, bounded in entries and age: parallel arrays from #head on (no object per
-   * event; numbers stay unboxed). Not an LRU: a delivered event is looked up, never refreshed, and events are
-   * delivered in time order, so forgetting the oldest is dropping the head of a FIFO.
+   * Delivered events, oldest first, bounded in entries and age: parallel rings from #head on, #count long (no object
+   * per event, times unboxed, and no array regrown or copied down as events come and go). Not an LRU: a delivered
+   * event is looked up, never refreshed, and events are delivered in time order, so forgetting the oldest is
+   * dropping the head of a FIFO.
    */
-  #things: string[] = [];
-  #eventIds: string[] = [];
-  #deliveredAt: number[] = [];
+  #things: (string | undefined)[] = [];
+  #eventIds: (string | undefined)[] = [];
+  #deliveredAt = new Float64Array(0);
   #head = 0;
+  #count = 0;
   readonly #maxDelivered: number;
   readonly #ttlMs: number;
 
@@ -37,7 +39,7 @@ export class DuplicateFilter {
 
   /** Delivered events remembered now. */
   get deliveredCount(): number {
-    return this.#eventIds.length - this.#head;
+    return this.#count;
   }
 
   /** The pending event with this id, DELIVERED, or undefined; call forgetExpired first. */
@@ -70,28 +72,32 @@ export class DuplicateFilter {
       return;
     }
     events.set(event.eventId, DELIVERED);
-    this.#things.push(thing);
-    this.#eventIds.push(event.eventId);
-    this.#deliveredAt.push(now);
+    if (this.#count === this.#eventIds.length) this.#grow();
+    const at = (this.#head + this.#count) & (this.#eventIds.length - 1);
+    this.#things[at] = thing;
+    this.#eventIds[at] = event.eventId;
+    this.#deliveredAt[at] = now;
+    this.#count += 1;
     this.forgetExpired(now);
   }
 
   /** Forgets delivered events beyond the entries cap or older than the TTL, oldest first. */
   forgetExpired(now: number): void {
-    const length = this.#eventIds.length;
-    let head = this.#head;
-    while (head < length) {
+    const mask = this.#eventIds.length - 1;
+    while (this.#count > 0) {
+      const head = this.#head;
       const expired = now - (this.#deliveredAt[head] ?? now) > this.#ttlMs;
-      if (!expired && length - head <= this.#maxDelivered) break;
+      if (!expired && this.#count <= this.#maxDelivered) break;
       // Only this entry removes a delivered id (a copy arriving meanwhile was suppressed, not tracked anew).
       const thing = this.#things[head] as string;
       const events = this.#byThing.get(thing);
       if (events !== undefined) this.#forget(events, thing, this.#eventIds[head] as string);
-      head += 1;
+      this.#things[head] = undefined;
+      this.#eventIds[head] = undefined;
+      this.#head = (head + 1) & mask;
+      this.#count -= 1;
     }
-    if (head === this.#head) return;
-    this.#head = head;
-    this.#compact();
+    if (this.#count === 0) this.#head = 0;
   }
 
   #forget(events: Map<string, EventTracker | typeof DELIVERED>, thing: string, eventId: string): void {
@@ -99,20 +105,26 @@ export class DuplicateFilter {
     if (events.size === 0) this.#byThing.delete(thing);
   }
 
-  #compact(): void {
-    const head = this.#head;
-    const length = this.#eventIds.length;
-    if (head === length) {
-      this.#things = [];
-      this.#eventIds = [];
-      this.#deliveredAt = [];
-      this.#head = 0;
-    } else if (head >= COMPACT_AFTER_DEAD_SLOTS && head * 2 >= length) {
-      // Amortised: copy only once the dead prefix is at least half the arrays.
-      this.#things = this.#things.slice(head);
-      this.#eventIds = this.#eventIds.slice(head);
-      this.#deliveredAt = this.#deliveredAt.slice(head);
-      this.#head = 0;
+  /** Doubles the rings (a power of two, so an index wraps with a mask), oldest entry first. */
+  #grow(): void {
+    const capacity = Math.max(MIN_CAPACITY, this.#eventIds.length * 2);
+    const mask = this.#eventIds.length - 1;
+    const things: (string | undefined)[] = [];
+    const eventIds: (string | undefined)[] = [];
+    const deliveredAt = new Float64Array(capacity);
+    for (let i = 0; i < this.#count; i++) {
+      const from = (this.#head + i) & mask;
+      things.push(this.#things[from]);
+      eventIds.push(this.#eventIds[from]);
+      deliveredAt[i] = this.#deliveredAt[from] ?? 0;
     }
+    while (eventIds.length < capacity) {
+      things.push(undefined);
+      eventIds.push(undefined);
+    }
+    this.#things = things;
+    this.#eventIds = eventIds;
+    this.#deliveredAt = deliveredAt;
+    this.#head = 0;
   }
 }

@@ -4,6 +4,7 @@ import type { OfferResult, UplinkBatch } from './batch.js';
 import { resolveUplinkLimits, type UplinkLimitOverrides } from './limits.js';
 import { laneCap, thingCap } from './queue-caps.js';
 import type { Lane } from './queued-row.js';
+import type { Reading } from '../../protocols/readings.js';
 
 export const OUTBOUND_DEFAULTS = {
   /** When a sender tries again without being told: the uplink is down, or a SpaceAvailable was lost with it. */
@@ -25,13 +26,13 @@ interface Entry<S> {
   state: EntryState;
   /** Offered on its own from now on: an offer that coalesced it was refused for good. */
   alone: boolean;
-  /** Its readings' event ids, once needed for coalescing. */
-  eventIds?: readonly string[];
 }
 
-/** What went to the uplink under one batch id: one entry, or several queued ones coalesced. */
+/**
+ * What went to the uplink under one batch id: one entry, or several queued ones coalesced. The offered batch itself
+ * is not kept: until Delivered the entries hold the readings, and a coalesced copy would only add to what survives.
+ */
 interface Offer<S> {
-  batch: UplinkBatch;
   entries: Entry<S>[];
 }
 
@@ -200,13 +201,14 @@ export class OutboundBatches<S> {
     if (this.#busy || this.#outstanding !== undefined) return;
     const group = this.#nextGroup();
     if (group.length === 0) return;
-    const offer: Offer<S> = { batch: coalesce(group), entries: group };
-    if (!this.#ports.offer(offer.batch)) {
+    const batch = coalesce(group);
+    if (!this.#ports.offer(batch)) {
       this.#retryAfter(OUTBOUND_DEFAULTS.uplinkDownRetryMs);
       return;
     }
     for (const entry of group) entry.state = 'offered';
-    this.#offers.set(offer.batch.batchId, offer);
+    const offer: Offer<S> = { entries: group };
+    this.#offers.set(batch.batchId, offer);
     this.#outstanding = offer;
   }
 
@@ -235,10 +237,12 @@ export class OutboundBatches<S> {
         entry.batch.lane === first.batch.lane &&
         readings + entry.batch.readings.length <= this.#limits.maxCoalescedReadings;
       if (!fits) break;
-      events ??= new Set(eventIdsOf(first));
-      const ids = eventIdsOf(entry);
-      if (ids.some((id) => events?.has(id))) break;
-      for (const id of ids) events.add(id);
+      if (events === undefined) {
+        events = new Set();
+        addEventIds(first.batch, events);
+      }
+      if (sharesAnEvent(entry.batch, events)) break;
+      addEventIds(entry.batch, events);
       group.push(entry);
       readings += entry.batch.readings.length;
     }
@@ -246,18 +250,24 @@ export class OutboundBatches<S> {
   }
 }
 
-/** The distinct event ids of an entry's readings (an event's readings come together, see the engine's #admit). */
-function eventIdsOf<S>(entry: Entry<S>): readonly string[] {
-  if (entry.eventIds !== undefined) return entry.eventIds;
-  const ids: string[] = [];
+/** Adds the batch's event ids to `events` (an event's readings come together, see the engine's #admit). */
+function addEventIds(batch: UplinkBatch, events: Set<string>): void {
   let previous: string | undefined;
-  for (const { eventId } of entry.batch.readings) {
+  for (const { eventId } of batch.readings) {
     if (eventId === undefined || eventId === previous) continue;
     previous = eventId;
-    ids.push(eventId);
+    events.add(eventId);
   }
-  entry.eventIds = ids;
-  return ids;
+}
+
+function sharesAnEvent(batch: UplinkBatch, events: ReadonlySet<string>): boolean {
+  let previous: string | undefined;
+  for (const { eventId } of batch.readings) {
+    if (eventId === undefined || eventId === previous) continue;
+    previous = eventId;
+    if (events.has(eventId)) return true;
+  }
+  return false;
 }
 
 /**
@@ -270,9 +280,13 @@ function coalesce<S>(group: readonly Entry<S>[]): UplinkBatch {
   const last = group[group.length - 1]?.batch;
   if (first === undefined || last === undefined) throw new Error('coalesce needs at least one batch');
   if (group.length === 1) return first;
-  const readings = [];
+  let count = 0;
+  for (const entry of group) count += entry.batch.readings.length;
+  // Sized once rather than grown by push: a group can hold hundreds of readings.
+  const readings = new Array<Reading>(count);
+  let at = 0;
   for (const entry of group) {
-    for (const reading of entry.batch.readings) readings.push(reading);
+    for (const reading of entry.batch.readings) readings[at++] = reading;
   }
   return { batchId: `${first.batchId}..${last.batchId}`, sender: first.sender, thing: first.thing, lane: first.lane, readings };
 }

@@ -14,22 +14,36 @@ export type RoomVerdict =
   /** The batch could never fit, so `busy` would stall its sender forever. */
   | { kind: 'too-large'; detail: string };
 
+/** A fraction of a limit, at least one. */
+function shareOf(limit: number, share: number): number {
+  return Math.max(1, Math.floor(limit * share));
+}
+
 /** What a lane may fill, all Things together: routine lanes leave the alert reserve free. */
 export function laneCap(limits: UplinkLimits, lane: Lane): QueueUsage {
-  const share = lane === 'alert' ? 1 : 1 - limits.alertReserve;
-  return {
-    readings: Math.max(1, Math.floor(limits.maxQueuedReadings * share)),
-    bytes: Math.max(1, Math.floor(limits.maxQueuedBytes * share)),
-  };
+  const share = laneShare(limits, lane);
+  return { readings: shareOf(limits.maxQueuedReadings, share), bytes: shareOf(limits.maxQueuedBytes, share) };
 }
 
 /** What one Thing may hold, so a Thing that cannot be delivered to leaves room for the others. */
 export function thingCap(limits: UplinkLimits): QueueUsage {
   return {
-    readings: Math.max(1, Math.floor(limits.maxQueuedReadings * limits.perThingShare)),
-    bytes: Math.max(1, Math.floor(limits.maxQueuedBytes * limits.perThingShare)),
+    readings: shareOf(limits.maxQueuedReadings, limits.perThingShare),
+    bytes: shareOf(limits.maxQueuedBytes, limits.perThingShare),
   };
 }
+
+function laneShare(limits: UplinkLimits, lane: Lane): number {
+  return lane === 'alert' ? 1 : 1 - limits.alertReserve;
+}
+
+// Checked on every offer: the common verdicts are shared, not built each time.
+const FITS: RoomVerdict = Object.freeze({ kind: 'fits' });
+const BUSY: Readonly<Record<Exclude<BusyReason, 'stopping'>, RoomVerdict>> = Object.freeze({
+  'queue-readings-full': Object.freeze({ kind: 'busy', reason: 'queue-readings-full' }),
+  'queue-bytes-full': Object.freeze({ kind: 'busy', reason: 'queue-bytes-full' }),
+  'thing-share-full': Object.freeze({ kind: 'busy', reason: 'thing-share-full' }),
+});
 
 /** All or nothing: does `need` fit beside what is queued in total and for its Thing? Pure. */
 export function checkRoom(
@@ -39,20 +53,23 @@ export function checkRoom(
   thing: QueueUsage,
   need: QueueUsage,
 ): RoomVerdict {
-  const lanes = laneCap(limits, lane);
-  const perThing = thingCap(limits);
-  const maxReadings = Math.min(lanes.readings, perThing.readings);
-  const maxBytes = Math.min(lanes.bytes, perThing.bytes);
+  const share = laneShare(limits, lane);
+  const laneReadings = shareOf(limits.maxQueuedReadings, share);
+  const laneBytes = shareOf(limits.maxQueuedBytes, share);
+  const thingReadings = shareOf(limits.maxQueuedReadings, limits.perThingShare);
+  const thingBytes = shareOf(limits.maxQueuedBytes, limits.perThingShare);
+  const maxReadings = Math.min(laneReadings, thingReadings);
+  const maxBytes = Math.min(laneBytes, thingBytes);
   if (need.readings > maxReadings) {
     return { kind: 'too-large', detail: `${need.readings} readings exceed the ${maxReadings} one Thing may queue` };
   }
   if (need.bytes > maxBytes) {
     return { kind: 'too-large', detail: `~${need.bytes} bytes exceed the ${maxBytes} one Thing may queue` };
   }
-  if (total.readings + need.readings > lanes.readings) return { kind: 'busy', reason: 'queue-readings-full' };
-  if (total.bytes + need.bytes > lanes.bytes) return { kind: 'busy', reason: 'queue-bytes-full' };
-  if (thing.readings + need.readings > perThing.readings || thing.bytes + need.bytes > perThing.bytes) {
-    return { kind: 'busy', reason: 'thing-share-full' };
+  if (total.readings + need.readings > laneReadings) return BUSY['queue-readings-full'];
+  if (total.bytes + need.bytes > laneBytes) return BUSY['queue-bytes-full'];
+  if (thing.readings + need.readings > thingReadings || thing.bytes + need.bytes > thingBytes) {
+    return BUSY['thing-share-full'];
   }
-  return { kind: 'fits' };
+  return FITS;
 }

@@ -75,9 +75,15 @@ export class ThingQueue {
 
   /** Takes the oldest rows (alerts first) into a call. */
   startCall(maxRows: number): InFlightCall {
-    const rows: QueuedRow[] = [];
-    const alertRows = this.alerts.copyFront(maxRows, rows);
-    const routineRows = this.routine.copyFront(maxRows - alertRows, rows);
+    const alertRows = Math.min(maxRows, this.alerts.length);
+    const routineRows = Math.min(maxRows - alertRows, this.routine.length);
+    // Sliced to size: the array is sent as it is, and usually one lane has all the rows.
+    const rows =
+      alertRows === 0
+        ? this.routine.peekFront(routineRows)
+        : routineRows === 0
+          ? this.alerts.peekFront(alertRows)
+          : this.alerts.peekFront(alertRows).concat(this.routine.peekFront(routineRows));
     let bytes = 0;
     for (const row of rows) {
       row.phase = 'in-flight';

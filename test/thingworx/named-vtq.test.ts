@@ -1,5 +1,11 @@
 import test from 'ava';
-import { encodeUpdatePropertyValuesBody, encodeVtqRow, VtqEncodingError } from '../../protocols/thingworx/named-vtq.js';
+import {
+  encodeUpdatePropertyValuesBody,
+  encodeVtqRow,
+  NAMED_VTQ_FIELD_DEFINITIONS,
+  NamedVtqRow,
+  VtqEncodingError,
+} from '../../protocols/thingworx/named-vtq.js';
 import type { VtqRow } from '../../protocols/thingworx/types.js';
 
 const T = 1764238502123;
@@ -65,4 +71,51 @@ test('the index of the bad row is reported for a whole batch', (t) => {
   const error = t.throws(() => encodeUpdatePropertyValuesBody(rows), { instanceOf: VtqEncodingError });
   t.is(error?.rowIndex, 1);
   t.is(error?.property, 'B');
+});
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('rows held in wire form are encoded byte for byte as their normalised copies are', (t) => {
+  const random = seededRandom(20261127);
+  const pick = <T>(choices: readonly T[]): T => choices[Math.floor(random() * choices.length)] as T;
+  const texts = ['', 'J-00042', 'quote " and backslash \\', 'line\nbreak\ttab', 'Grüße 温度 🖨️', '\u0001\u001f', 'x'.repeat(300)];
+  const value = (): VtqRow['value'] =>
+    pick([
+      () => random() * 200 - 100,
+      () => Math.floor(random() * 2 ** 40) - 2 ** 39,
+      () => -0,
+      () => 1e21 * random(),
+      () => random() < 0.5,
+      () => pick(texts),
+    ])();
+  const time = (): number => (random() < 0.98 ? T + Math.floor(random() * 1e6) : T + random() * 1e6);
+  for (let round = 0; round < 300; round++) {
+    const rows: VtqRow[] = [];
+    const count = 1 + Math.floor(random() * 40);
+    // Most rounds hold NamedVtqRows only (serialised as they are unless one needs normalising); others mix in plain rows.
+    const plainShare = random() < 0.7 ? 0 : 0.3;
+    for (let i = 0; i < count; i++) {
+      const quality = pick(['GOOD', 'BAD', 'UNKNOWN'] as const);
+      const name = pick(['VatTemperature', 'JobName', 'Layer', 'Ünicode-Näme']);
+      const row: VtqRow =
+        random() >= plainShare ? new NamedVtqRow(name, value(), time(), quality) : { quality, time: time(), value: value(), name };
+      if (random() < 0.01) row.baseType = 'STRING';
+      rows.push(row);
+    }
+    const reference = JSON.stringify({ values: { dataShape: { fieldDefinitions: NAMED_VTQ_FIELD_DEFINITIONS }, rows: rows.map(encodeVtqRow) } });
+    t.is(encodeUpdatePropertyValuesBody(rows), reference, `round ${round}`);
+  }
+});
+
+test('a NamedVtqRow serialises as exactly the wire fields, in wire order', (t) => {
+  t.is(JSON.stringify(new NamedVtqRow('Layer', 152, T, 'GOOD')), '{"name":"Layer","value":152,"time":1764238502123,"quality":"GOOD"}');
 });

@@ -1,0 +1,63 @@
+import test from 'ava';
+import { DuplicateFilter } from '../../actors/uplink/duplicate-filter.js';
+import { BatchTracker, EventTracker, estimateEventBytes, estimateRowBytes, QueuedRow } from '../../actors/uplink/queued-row.js';
+
+const T = 1_764_238_502_123;
+
+test('a queued row serialises as its NamedVTQ wire row only: the bookkeeping stays private', (t) => {
+  const batch = new BatchTracker('b1', 'collector/p01', 1);
+  const event = new EventTracker('p01/push/7', batch);
+  const row = new QueuedRow('JobName', 'J-7', T, 'GOOD', 'event', batch, event, true);
+  row.phase = 'in-flight';
+  t.is(JSON.stringify(row), '{"name":"JobName","value":"J-7","time":1764238502123,"quality":"GOOD"}');
+  t.deepEqual(Object.keys(row), ['name', 'value', 'time', 'quality']);
+});
+
+test('phase, lane and bytes are kept apart in the packed bookkeeping', (t) => {
+  const batch = new BatchTracker('b1', 'collector/p01', 1);
+  const event = new EventTracker('p01/push/7', batch);
+  for (const lane of ['alert', 'event', 'state'] as const) {
+    const charged = new QueuedRow('A', 'four', T, 'GOOD', lane, batch, event, true);
+    const uncharged = new QueuedRow('A', 1.5, T, 'GOOD', lane, batch, event, false);
+    for (const phase of ['in-flight', 'done', 'queued'] as const) {
+      charged.phase = phase;
+      t.is(charged.phase, phase);
+      t.is(charged.lane, lane);
+    }
+    t.is(charged.bytes, estimateRowBytes('four') + estimateEventBytes('p01/push/7'));
+    t.is(uncharged.bytes, estimateRowBytes(1.5));
+    // A conflated row's bytes follow its new value.
+    uncharged.value = 'longer text';
+    t.is(uncharged.bytes, estimateRowBytes('longer text'));
+  }
+});
+
+test('an event counts its rows and remembers a refusal independently', (t) => {
+  const event = new EventTracker('e', new BatchTracker('b', 's', 1));
+  t.true(event.allAccepted);
+  event.remaining += 3;
+  event.allAccepted = false;
+  event.remaining -= 1;
+  t.is(event.remaining, 2);
+  t.false(event.allAccepted);
+  event.allAccepted = true;
+  t.is(event.remaining, 2);
+  t.true(event.allAccepted);
+});
+
+test('the delivered ring forgets the oldest beyond the entries cap, across growth and wrap-around', (t) => {
+  const filter = new DuplicateFilter({ entries: 50, ttlMs: 1_000 });
+  const batch = new BatchTracker('b', 's', 1);
+  for (let i = 0; i < 500; i++) {
+    const event = filter.track('Thing', `e${i}`, batch);
+    filter.settle('Thing', event, i);
+    t.is(filter.deliveredCount, Math.min(i + 1, 50));
+  }
+  t.is(filter.find('Thing', 'e449'), undefined);
+  t.is(filter.find('Thing', 'e450'), 'delivered');
+  t.is(filter.find('Thing', 'e499'), 'delivered');
+  // And by age: everything is older than the TTL a second later.
+  filter.forgetExpired(499 + 1_001);
+  t.is(filter.deliveredCount, 0);
+  t.is(filter.find('Thing', 'e499'), undefined);
+});
