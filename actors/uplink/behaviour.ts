@@ -99,6 +99,25 @@ async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, c
   state.engine.offer({ batchId: `health-${now}`, sender: ctx.path, thing: env.config.adapter.thing, lane: 'state', readings });
 }
 
+async function offerHealthAndReschedule(state: UplinkState, env: AdapterEnvironment, ctx: ActorContext<UplinkMessage>): Promise<UplinkState> {
+  await offerAdapterHealth(state, env, ctx);
+  ctx.schedule({ type: 'HealthDue' }, env.config.thingworx.healthIntervalMs);
+  return state;
+}
+
+async function reloadAppKey(state: UplinkState, env: AdapterEnvironment, ctx: ActorContext<UplinkMessage>): Promise<UplinkState> {
+  try {
+    state.appKey.current = await resolveSecret(env.config.thingworx.appKey);
+  } catch (error) {
+    ctx.log.error({ err: error }, 'app key could not be read again; keeping the previous one');
+  }
+  // The operator may fix the key only after the 401: keep re-reading while refused, so a later check uses it.
+  state.cancelKeyReload?.();
+  state.cancelKeyReload =
+    state.engine.sessionState === 'unauthorized' ? ctx.schedule({ type: 'ReloadAppKey' }, state.engine.limits.unauthorizedRecheckMs) : undefined;
+  return state;
+}
+
 /** The only actor that talks to ThingWorx: a thin shell around the delivery engine. */
 export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState, UplinkMessage> {
   return {
@@ -128,7 +147,9 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
       return { engine, transport, appKey, startedAt: env.now(), cancelKeyReload: undefined };
     },
 
-    async handle(state, msg, ctx) {
+    // Not async: an Offer, the hot path, is handled synchronously, so the mailbox keeps draining its
+    // batch instead of ending it at every message (an async handler costs a promise and a loop turn).
+    handle(state, msg, ctx) {
       switch (msg.type) {
         case 'Offer': {
           const result = state.engine.offer(msg.batch);
@@ -139,22 +160,9 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
           ctx.reply(state.engine.status());
           return state;
         case 'HealthDue':
-          await offerAdapterHealth(state, env, ctx);
-          ctx.schedule({ type: 'HealthDue' }, env.config.thingworx.healthIntervalMs);
-          return state;
+          return offerHealthAndReschedule(state, env, ctx);
         case 'ReloadAppKey':
-          try {
-            state.appKey.current = await resolveSecret(env.config.thingworx.appKey);
-          } catch (error) {
-            ctx.log.error({ err: error }, 'app key could not be read again; keeping the previous one');
-          }
-          // The operator may fix the key only after the 401: keep re-reading while refused, so a later check uses it.
-          state.cancelKeyReload?.();
-          state.cancelKeyReload =
-            state.engine.sessionState === 'unauthorized'
-              ? ctx.schedule({ type: 'ReloadAppKey' }, state.engine.limits.unauthorizedRecheckMs)
-              : undefined;
-          return state;
+          return reloadAppKey(state, env, ctx);
         case 'EngineFaulted':
           throw msg.error instanceof Error ? msg.error : new Error(String(msg.error));
         default:
