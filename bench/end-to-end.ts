@@ -9,7 +9,9 @@
  *    produced it → stand-in accepted its last reading) p50/p99/max, the adapter's RSS, and zero loss
  *    by the printers' ledger once everything sent is acknowledged.
  * 2. Sustained throughput: the offered rate steps up ×1.5 until acknowledged/offered < 0.95 or the
- *    p99 latency passes 1 s; the last step that kept up is the figure.
+ *    p99 latency passes 1 s; then two geometric midpoints between the last step that kept up and the
+ *    first that did not. The highest step that kept up is the figure. A step that fell behind is
+ *    drained (printers idle until all they hold is acknowledged) before the next one starts.
  * 3. Baseline, same run, same simulators and steps: a bare receiver in its own process (this file
  *    with --baseline-receiver) that acknowledges every Beats window and push message on arrival.
  *
@@ -71,6 +73,12 @@ export const END_TO_END_BENCH = Object.freeze({
     maxP99Ms: 1_000,
     /** Windows a step may take to show it keeps up. */
     maxAttempts: 3,
+    /**
+     * After a step that fell behind, the printers stop producing until everything they hold is
+     * acknowledged (at most this long): a refinement step must not inherit the backlog of the step
+     * before, or its latency measures that backlog instead of its own rate.
+     */
+    drainAfterFallingBehindMs: 30_000,
   }),
   /** No step starts once this much time has passed since the benchmark began. */
   budgetMs: 120_000,
@@ -821,7 +829,12 @@ async function stepPhase(context: RigContext, receiver: Receiver, deadline: numb
   try {
     await sleep(END_TO_END_BENCH.steps.warmupMs);
     /** Runs one offered rate (more windows if it falls behind); undefined when time ran out or the child died. */
+    let behind = false;
     const runStep = async (offered: number): Promise<StepResult | undefined> => {
+      if (behind) {
+        rig.fleet.setRates(NO_EVENTS);
+        await rig.fleet.drained(settings.drainAfterFallingBehindMs).catch(() => undefined);
+      }
       if (Date.now() + settings.settleMs + settings.measureMs > deadline) {
         stoppedBy = 'time budget';
         return undefined;
@@ -842,6 +855,7 @@ async function stepPhase(context: RigContext, receiver: Receiver, deadline: numb
         `bench end-to-end: ${receiver}: ${offered} events/s offered, ${step.ackedEventsPerSecond} acknowledged${step.keptUp ? '' : ': fell behind'}\n`,
       );
       steps.push(step);
+      behind = !step.keptUp;
       return step;
     };
     let keptUpAt: number | undefined;
