@@ -175,7 +175,7 @@ const MEMORY_PROBE = `data:text/javascript,${encodeURIComponent(
   `setInterval(() => { const m = process.memoryUsage(); process.stderr.write(JSON.stringify({ memoryProbe: { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external } }) + "\\n"); }, ${MEMORY_PROBE_MS}).unref();`,
 )}`;
 /** The V8 heap flags deploy/3dconnect.service runs the adapter with: the bench measures it as deployed. */
-const DEPLOYED_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=4'];
+const DEPLOYED_NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=8'];
 /** Extra node flags for the adapter child only, e.g. `BENCH_ADAPTER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it. */
 const EXTRA_ADAPTER_FLAGS = (process.env.BENCH_ADAPTER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
 const PINO_WARN = 40;
