@@ -94,6 +94,8 @@ function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): 
 export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConfig): Behaviour<CollectorState, CollectorMessage> {
   const family = env.config.catalog.families[printer.family];
   if (!family) throw new Error(`printer ${printer.id}: family ${printer.family} is not in the catalog`);
+  // Built once: a path made per message is a new string the registry must hash for every tell.
+  const health = healthPath(printer.id);
 
   function accept(
     state: CollectorState,
@@ -122,7 +124,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     if (source === undefined) return;
     // The common case (a push message, a Filebeat window): one source, forwarded as it is.
     if (allFrom(readings, source)) {
-      if (source !== 'health') ctx.registry.tell(healthPath(printer.id), { type: 'Observed', source, readings, at } satisfies HealthMessage);
+      if (source !== 'health') ctx.registry.tell(health, { type: 'Observed', source, readings, at } satisfies HealthMessage);
       return;
     }
     const bySource = new Map<Reading['source'], Reading[]>();
@@ -133,7 +135,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     }
     for (const [source, list] of bySource) {
       if (source === 'health') continue;
-      ctx.registry.tell(healthPath(printer.id), { type: 'Observed', source, readings: list, at } satisfies HealthMessage);
+      ctx.registry.tell(health, { type: 'Observed', source, readings: list, at } satisfies HealthMessage);
     }
   }
 

@@ -100,8 +100,8 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
         case 'Observed': {
           // Created on the first transition: most batches raise and clear nothing.
           let transitions: AlertTransition[] | undefined;
+          state.liveness.observeAll(msg.readings);
           for (const reading of msg.readings) {
-            state.liveness.observe(reading);
             const changed = state.alerts.observe(reading);
             if (changed.length === 0) continue;
             transitions ??= [];

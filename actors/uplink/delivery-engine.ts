@@ -54,6 +54,24 @@ interface RefusedOffer {
 }
 
 /**
+ * At least what #roomNeeded answers, without asking the duplicate filter: every reading counted as a new row, and
+ * each run of an event's readings charged its event (dropping duplicates and unsendable readings only lowers both).
+ */
+function roomNeededAtMost(batch: UplinkBatch): QueueUsage {
+  let bytes = 0;
+  let runEventId: string | undefined;
+  for (const reading of batch.readings) {
+    const { eventId } = reading;
+    if (eventId !== undefined && eventId !== runEventId) {
+      runEventId = eventId;
+      bytes += estimateEventBytes(eventId);
+    }
+    bytes += estimateRowBytes(reading.value);
+  }
+  return { readings: batch.readings.length, bytes };
+}
+
+/**
  * The uplink's delivery engine: bounded queue, per-Thing batching, sessions, retries and acknowledgements,
  * without sockets or actors. Calls the transport; reports through callbacks.
  */
@@ -130,14 +148,16 @@ export class DeliveryEngine {
     // Before both passes below, so they agree on which events are still remembered as delivered.
     this.#duplicates.forgetExpired(now);
     const queue = this.#things.get(batch.thing);
-    const need = this.#roomNeeded(batch);
-    const verdict = checkRoom(
-      this.limits,
-      batch.lane,
-      { readings: this.#queuedReadings, bytes: this.#queuedBytes },
-      { readings: queue?.readings ?? 0, bytes: queue?.bytes ?? 0 },
-      need,
-    );
+    const total: QueueUsage = { readings: this.#queuedReadings, bytes: this.#queuedBytes };
+    const forThing: QueueUsage = { readings: queue?.readings ?? 0, bytes: queue?.bytes ?? 0 };
+    // Usually the batch fits even if none of its events were known: then the exact need (a duplicate lookup per
+    // event) is not needed, as the verdict only gets stricter with a larger need.
+    let need = roomNeededAtMost(batch);
+    let verdict = checkRoom(this.limits, batch.lane, total, forThing, need);
+    if (verdict.kind !== 'fits') {
+      need = this.#roomNeeded(batch);
+      verdict = checkRoom(this.limits, batch.lane, total, forThing, need);
+    }
     if (verdict.kind === 'too-large') return this.#reject('batch-exceeds-cap', `batch ${batch.batchId}: ${verdict.detail}`);
     if (verdict.kind === 'busy') return this.#busy(batch, verdict.reason, need);
     this.#refused.delete(batch.sender);

@@ -44,6 +44,8 @@ export interface LivenessTracker {
   failed(source: LivenessSource, at: number): void;
   /** seen() for a GOOD or UNKNOWN reading, failed() for a BAD poll reading, at its receivedAt. */
   observe(reading: Reading): void;
+  /** observe() for each reading in order (a batch comes from one source: its record is looked up once). */
+  observeAll(readings: readonly Reading[]): void;
   /** Pure over what was recorded: the same `now` gives the same answer. */
   printerState(now: number, thresholds?: LivenessThresholdOverrides): PrinterLiveness;
   sources(now: number, thresholds?: LivenessThresholdOverrides): SourceLiveness[];
@@ -70,25 +72,51 @@ export function createLivenessTracker(expected: readonly LivenessSource[]): Live
   }
   const records = new Map<LivenessSource, SourceRecord>(sources.map((source) => [source, { failing: false }]));
 
-  function seen(source: LivenessSource, at: number): void {
-    const record = records.get(source);
-    if (!record) return;
+  function markSeen(record: SourceRecord, at: number): void {
     record.lastSeenAt = Math.max(record.lastSeenAt ?? at, at);
     record.failing = false;
   }
 
-  function failed(source: LivenessSource, at: number): void {
-    const record = records.get(source);
-    if (!record) return;
+  function markFailed(record: SourceRecord, at: number): void {
     record.lastFailedAt = Math.max(record.lastFailedAt ?? at, at);
     record.failing = true;
   }
 
-  function observe(reading: Reading): void {
-    if (!isLivenessSource(reading.source)) return;
+  function seen(source: LivenessSource, at: number): void {
+    const record = records.get(source);
+    if (record) markSeen(record, at);
+  }
+
+  function failed(source: LivenessSource, at: number): void {
+    const record = records.get(source);
+    if (record) markFailed(record, at);
+  }
+
+  function recordOf(source: Reading['source']): SourceRecord | undefined {
+    return isLivenessSource(source) ? records.get(source) : undefined;
+  }
+
+  function observeInto(record: SourceRecord, reading: Reading): void {
     // only a poll turns its own failure into BAD readings; a BAD value from a Beat still proves the Beat is alive
-    if (reading.quality === 'BAD' && reading.source === 'poll') failed(reading.source, reading.receivedAt);
-    else seen(reading.source, reading.receivedAt);
+    if (reading.quality === 'BAD' && reading.source === 'poll') markFailed(record, reading.receivedAt);
+    else markSeen(record, reading.receivedAt);
+  }
+
+  function observe(reading: Reading): void {
+    const record = recordOf(reading.source);
+    if (record) observeInto(record, reading);
+  }
+
+  function observeAll(readings: readonly Reading[]): void {
+    let runSource: Reading['source'] | undefined;
+    let record: SourceRecord | undefined;
+    for (const reading of readings) {
+      if (reading.source !== runSource) {
+        runSource = reading.source;
+        record = recordOf(runSource);
+      }
+      if (record) observeInto(record, reading);
+    }
   }
 
   function staleAfter(source: LivenessSource, thresholds: LivenessThresholdOverrides): number {
@@ -122,5 +150,5 @@ export function createLivenessTracker(expected: readonly LivenessSource[]): Live
     return fresh === 0 ? 'offline' : 'degraded';
   }
 
-  return { seen, failed, observe, printerState, sources: describe };
+  return { seen, failed, observe, observeAll, printerState, sources: describe };
 }

@@ -84,6 +84,36 @@ test('readings feed the tracker: GOOD counts as seen, a BAD poll reading as a fa
   );
 });
 
+test('observeAll records a batch exactly as observe does reading by reading', (t) => {
+  const reading = (source: Reading['source'], quality: Reading['quality'], at: number): Reading => ({
+    printer: 'p01',
+    item: 'X',
+    value: 1,
+    time: at,
+    receivedAt: at,
+    quality,
+    source,
+  });
+  // Runs of one source and mixed ones, a BAD poll between GOOD ones, an older reading after a newer one, and
+  // sources that are not expected or have no liveness.
+  const batch = [
+    reading('poll', 'GOOD', T0 + 5_000),
+    reading('poll', 'BAD', T0 + 6_000),
+    reading('poll', 'GOOD', T0 + 4_000),
+    reading('metricbeat', 'BAD', T0 + 3_000),
+    reading('health', 'GOOD', T0 + 7_000),
+    reading('push', 'GOOD', T0 + 7_000),
+    reading('poll', 'BAD', T0 + 2_000),
+    reading('filebeat', 'UNKNOWN', T0 + 1_000),
+  ];
+  const byReading = createLivenessTracker(['filebeat', 'metricbeat', 'poll']);
+  for (const one of batch) byReading.observe(one);
+  const whole = createLivenessTracker(['filebeat', 'metricbeat', 'poll']);
+  whole.observeAll(batch);
+  t.deepEqual(whole.sources(T0 + 8_000, thresholds), byReading.sources(T0 + 8_000, thresholds));
+  t.like(whole.sources(T0 + 8_000, thresholds)[2], { source: 'poll', failing: true, lastSeenAt: T0 + 5_000, lastFailedAt: T0 + 6_000 });
+});
+
 test('sources left out of the thresholds keep their defaults', (t) => {
   const tracker = createLivenessTracker(['metricbeat']);
   tracker.seen('metricbeat', T0);

@@ -40,6 +40,19 @@ test('a full queue answers busy, all or nothing, and tells the sender when its b
   t.is(h.engine.status().counters.busyByReason['queue-readings-full'], 1);
 });
 
+test('readings that take no room (unsendable, re-sent copies) do not make a batch busy when the rest fits exactly', async (t) => {
+  const h = createHarness({ limits: { ...limits, maxQueuedReadings: 3 } });
+  h.transport.respond = () => undefined; // hold calls in flight
+  await settle();
+  const event = (offset: number) => ({ eventId: `p01/filebeat//var/log/printer.log@${offset}` });
+  t.deepEqual(h.engine.offer(batch('b1', 'T1', [reading('A', 1, event(0)), reading('A', 2, event(100))])), { kind: 'accepted' });
+  // One free reading: the new line fits; its copy of line 0 and the NaN (dropped as invalid) take nothing.
+  const mixed = [reading('A', 1, event(0)), reading('B', Number.NaN, event(200)), reading('A', 3, event(300))];
+  t.deepEqual(h.engine.offer(batch('b2', 'T1', mixed)), { kind: 'accepted' });
+  t.is(h.engine.status().queue.readings, 3);
+  t.like(h.engine.offer(batch('b3', 'T1', [reading('A', 4, event(400))])), { kind: 'busy', reason: 'queue-readings-full' });
+});
+
 test('a batch bigger than a Thing may ever queue is rejected with a reason, not busy forever', async (t) => {
   const h = createHarness({ limits: { ...limits, perThingShare: 0.5 } });
   await settle();
