@@ -59,17 +59,13 @@ test('an older sighting reported late does not move last-seen backwards', (t) =>
   t.is(tracker.printerState(T0 + 100_000, thresholds), 'online');
 });
 
+/** One reading of item X from p01, produced and received at `at`. */
+function reading(source: Reading['source'], quality: Reading['quality'], at: number): Reading {
+  return { printer: 'p01', item: 'X', value: 1, time: at, receivedAt: at, quality, source };
+}
+
 test('readings feed the tracker: GOOD counts as seen, a BAD poll reading as a failure', (t) => {
   const tracker = createLivenessTracker(['metricbeat', 'poll']);
-  const reading = (source: Reading['source'], quality: Reading['quality'], at: number): Reading => ({
-    printer: 'p01',
-    item: 'X',
-    value: 1,
-    time: at,
-    receivedAt: at,
-    quality,
-    source,
-  });
   tracker.observe(reading('metricbeat', 'BAD', T0));
   tracker.observe(reading('poll', 'GOOD', T0));
   t.is(tracker.printerState(T0, thresholds), 'online', 'a BAD Beat value still proves the Beat is alive');
@@ -85,15 +81,6 @@ test('readings feed the tracker: GOOD counts as seen, a BAD poll reading as a fa
 });
 
 test('observeAll records a batch exactly as observe does reading by reading', (t) => {
-  const reading = (source: Reading['source'], quality: Reading['quality'], at: number): Reading => ({
-    printer: 'p01',
-    item: 'X',
-    value: 1,
-    time: at,
-    receivedAt: at,
-    quality,
-    source,
-  });
   // Runs of one source and mixed ones, a BAD poll between GOOD ones, an older reading after a newer one, and
   // sources that are not expected or have no liveness.
   const batch = [
