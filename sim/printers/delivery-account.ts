@@ -18,7 +18,12 @@ export interface DeliveryAccount {
   acked: number;
   /** Acknowledged events whose every expected reading ThingWorx holds. */
   delivered: number;
-  /** Acknowledged events with at least one reading ThingWorx holds more than once. */
+  /**
+   * Acknowledged events with at least one reading ThingWorx holds more than once: the same value at the
+   * same Thing, property and time (a re-sent copy). Another reading that happens to share property and
+   * millisecond, such as a poll row stamped with the adapter's clock, is a different reading, not a copy;
+   * only when it also has the same value (a state item such as BuildState) is it still counted here.
+   */
   duplicates: number;
   /** Acknowledged events with at least one expected reading ThingWorx does not hold. Must be 0. */
   lost: number;
@@ -30,10 +35,13 @@ export interface DeliveryAccount {
  * reading (an event is its printer's Thing at its device time, which is unique per printer).
  */
 export function accountDeliveries(fleet: SimulatedFleet, records: readonly RecordedVtq[]): DeliveryAccount {
-  const recorded = new Map<string, number>();
+  // The values ThingWorx holds at each (Thing, property, time).
+  const recorded = new Map<string, RecordedVtq['value'][]>();
   for (const row of records) {
     const key = rowKey(row.thing, row.name, row.time);
-    recorded.set(key, (recorded.get(key) ?? 0) + 1);
+    const values = recorded.get(key);
+    if (values) values.push(row.value);
+    else recorded.set(key, [row.value]);
   }
   const events = new Map<string, ExpectedReading[]>();
   for (const reading of fleet.expectedAcked()) {
@@ -46,15 +54,16 @@ export function accountDeliveries(fleet: SimulatedFleet, records: readonly Recor
   let duplicates = 0;
   const lostExamples: string[] = [];
   for (const readings of events.values()) {
-    const counts = readings.map((r) => recorded.get(rowKey(r.thing, r.item, r.time)) ?? 0);
-    if (counts.some((count) => count === 0)) {
+    const held = readings.map((r) => recorded.get(rowKey(r.thing, r.item, r.time)) ?? []);
+    const missingAt = held.findIndex((values) => values.length === 0);
+    if (missingAt >= 0) {
       lost += 1;
-      const missing = readings.find((_, i) => counts[i] === 0)!;
+      const missing = readings[missingAt]!;
       if (lostExamples.length < DELIVERY_ACCOUNT_DEFAULTS.examples) {
         lostExamples.push(`${missing.printer} ${missing.source} ${missing.item}@${missing.time}`);
       }
     }
-    if (counts.some((count) => count > 1)) duplicates += 1;
+    if (readings.some((r, i) => held[i]!.filter((value) => value === r.value).length > 1)) duplicates += 1;
   }
   const { sent, acked } = eventTotals(fleet);
   return { sent, acked, delivered: acked - lost, duplicates, lost, lostExamples };
