@@ -94,7 +94,6 @@ function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): 
 export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConfig): Behaviour<CollectorState, CollectorMessage> {
   const family = env.config.catalog.families[printer.family];
   if (!family) throw new Error(`printer ${printer.id}: family ${printer.family} is not in the catalog`);
-  // Built once: a path made per message is a new string the registry must hash for every tell.
   const health = healthPath(printer.id);
 
   function accept(

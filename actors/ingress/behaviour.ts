@@ -37,18 +37,6 @@ interface IngressState {
   /** Who may connect; rebuilt when the printers change (SIGHUP reload) without closing anything. */
   identities: IdentifiablePrinter[];
   authenticate: PushAuthenticator;
-  /** Each printer's collector path, built once: a new string per window would be hashed again by every tell. */
-  collectorPaths: Map<string, string>;
-}
-
-/** Printers here are configured ones (identified or authenticated), so the map stays as small as the fleet. */
-function collectorOf(state: IngressState, printer: string): string {
-  let path = state.collectorPaths.get(printer);
-  if (path === undefined) {
-    path = collectorPath(printer);
-    state.collectorPaths.set(printer, path);
-  }
-  return path;
 }
 
 interface LoadedTls {
@@ -130,7 +118,7 @@ function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<I
   }
   state.printerByConnection.set(batch.connectionId, printer);
   state.lastWindowByConnection.set(batch.connectionId, { reject: batch.reject });
-  const delivered = ctx.registry.tell(collectorOf(state, printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
+  const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
   if (!delivered) {
     // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
     state.refusedNoCollector++;
@@ -140,7 +128,7 @@ function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<I
 
 /** A push message goes straight to its printer's collector (see routeWindow). */
 function routePush(state: IngressState, delivery: PushDelivery, ctx: ActorContext<IngressMessage>): void {
-  const delivered = ctx.registry.tell(collectorOf(state, delivery.printerId), { type: 'PushReceived', delivery } satisfies CollectorMessage);
+  const delivered = ctx.registry.tell(collectorPath(delivery.printerId), { type: 'PushReceived', delivery } satisfies CollectorMessage);
   if (!delivered) {
     state.refusedNoCollector++;
     state.push?.disconnect(delivery.connectionId, 'collector restarting');
@@ -163,7 +151,6 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         lastWindowByConnection: new Map(),
         identities: identitiesOf(config.printers),
         authenticate: await pushAuthenticator(config.printers),
-        collectorPaths: new Map(),
       };
       const { beats, push } = config.listeners;
       if (beats.enabled) {
