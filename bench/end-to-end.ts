@@ -15,14 +15,16 @@
  * 3. Baseline, same run, same simulators and steps: a bare receiver in its own process (this file
  *    with --baseline-receiver) that acknowledges every Beats window and push message on arrival.
  *
- * Only the adapter runs in the child, so its RSS is its own; the printers and the stand-in share this
- * process. The machine is small and shared: compare ratios and CPU cost per event, not absolute rates
- * across runs. CPU use of both processes and this process's event-loop delay are reported per phase
- * so that a reader can tell which side was the limit.
+ * Only the adapter runs in its child, so its RSS is its own. The printers run in this process and the
+ * stand-in in a third (bench/stand-in-process.ts): sharing one thread, they capped what this bench could
+ * offer near 20,000 events/s, whatever the adapter could take. The machine is small and shared:
+ * compare ratios and CPU cost per event, not absolute rates across runs. The CPU use of all three
+ * processes and this process's event-loop delay are reported per window, so that a reader can tell
+ * which side was the limit.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -41,7 +43,18 @@ import {
   type SimulatedFleet,
   startSimulatedFleet,
 } from '../sim/printers/index.js';
-import { type RecordedVtq, startThingworxStandIn, type ThingworxStandIn } from '../sim/thingworx/stand-in.js';
+import {
+  type BenchClock,
+  createBenchClock,
+  cpuSecondsOf,
+  median,
+  type Percentiles,
+  percentiles,
+  round,
+  rssMbOf,
+  runQueueWaitSecondsOf,
+} from './measures.js';
+import { type StandInProcess, type StandInRows, startStandInProcess } from './stand-in-process.js';
 
 export const END_TO_END_BENCH = Object.freeze({
   printers: 20,
@@ -81,7 +94,7 @@ export const END_TO_END_BENCH = Object.freeze({
     drainAfterFallingBehindMs: 30_000,
   }),
   /** No step starts once this much time has passed since the benchmark began. */
-  budgetMs: 120_000,
+  budgetMs: 180_000,
   rssSampleMs: 250,
   /**
    * A simulated printer's device clock steps at least 1 ms per event (device times are unique per
@@ -115,28 +128,6 @@ function buildForProduction(): void {
 const SELF = fileURLToPath(import.meta.url);
 const APP_KEY_ENV = 'BENCH_3DCONNECT_TWX_APP_KEY';
 const SOURCES: readonly LedgerSource[] = ['filebeat', 'metricbeat', 'push'];
-
-// ---------------------------------------------------------------------------------------------
-// Device time ↔ wall time
-
-interface BenchClock {
-  /** What the simulated printers read as their wall clock. */
-  now(): number;
-  /** When (wall clock) a device time was produced. */
-  wallTimeOf(deviceTime: number): number;
-  /** A simulated event's device time, as opposed to an adapter-stamped poll row. */
-  isDeviceTime(time: number): boolean;
-}
-
-function createBenchClock(speedup: number, leadMs: number): BenchClock {
-  const origin = Date.now();
-  const base = origin + leadMs;
-  return {
-    now: () => base + (Date.now() - origin) * speedup,
-    wallTimeOf: (deviceTime) => origin + (deviceTime - base) / speedup,
-    isDeviceTime: (time) => time >= base,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The process under test: the adapter, or the bare baseline receiver
@@ -280,44 +271,6 @@ function parseMemoryProbe(line: string): MemorySample | undefined {
   return { heapTotalMb: heapTotal / MiB, heapUsedMb: heapUsed / MiB, externalMb: external / MiB };
 }
 
-function rssMbOf(pid: number): number {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (match?.[1]) return Number(match[1]) / 1024;
-  } catch {
-    // No /proc (macOS): ask ps.
-  }
-  try {
-    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name start with the 3rd (state); utime is the 14th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/**
- * Seconds the process's main thread has spent runnable but waiting for a CPU (/proc/<pid>/schedstat,
- * second field, ns): how much a busy machine held it back.
- */
-function runQueueWaitSecondsOf(pid: number | 'self'): number {
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The adapter's own view of its uplink, over its control socket
 
@@ -377,7 +330,7 @@ type Receiver = 'adapter' | 'baseline';
 
 interface RigContext {
   pki: TestPki;
-  standIn: ThingworxStandIn;
+  standIn: StandInProcess;
   appKey: string;
   clock: BenchClock;
 }
@@ -500,34 +453,22 @@ function tally(fleet: SimulatedFleet): FleetTally {
 // ---------------------------------------------------------------------------------------------
 // Measuring a window of time
 
-interface Percentiles {
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function percentiles(values: readonly number[]): Percentiles {
-  if (values.length === 0) return { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { count: sorted.length, p50: round(at(0.5), 1), p99: round(at(0.99), 1), max: round(sorted[sorted.length - 1]!, 1) };
-}
-
 /** CPU, event-loop delay and counters at the start of a measured window. */
 interface Window {
   startedAt: number;
   tally: FleetTally;
   benchCpuSeconds: number;
   childCpuSeconds: number;
+  standInCpuSeconds: number;
   benchWaitSeconds: number;
   childWaitSeconds: number;
+  standInWaitSeconds: number;
   uplink: UplinkSnapshot | undefined;
   uplinkSampler: { stop(): UplinkSnapshot[] } | undefined;
   loopDelay: ReturnType<typeof monitorEventLoopDelay>;
 }
 
-async function openWindow(rig: Rig): Promise<Window> {
+async function openWindow(context: RigContext, rig: Rig): Promise<Window> {
   const uplink = rig.controlSocket === undefined ? undefined : await uplinkSnapshot(rig.controlSocket);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -537,8 +478,10 @@ async function openWindow(rig: Rig): Promise<Window> {
     tally: tally(rig.fleet),
     benchCpuSeconds: (cpu.user + cpu.system) / 1e6,
     childCpuSeconds: rig.child.cpuSeconds(),
+    standInCpuSeconds: context.standIn.cpuSeconds(),
     benchWaitSeconds: runQueueWaitSecondsOf('self'),
     childWaitSeconds: rig.child.runQueueWaitSeconds(),
+    standInWaitSeconds: context.standIn.runQueueWaitSeconds(),
     uplink,
     uplinkSampler: rig.controlSocket === undefined ? undefined : sampleUplink(rig.controlSocket),
     loopDelay,
@@ -556,26 +499,29 @@ interface WindowFigures {
   /** Handed over and not yet acknowledged: waiting in the clients, the sockets, the adapter or the uplink. */
   unacknowledgedAtEnd: number;
   cpu: {
-    /** Cores busy in the child (adapter or baseline receiver) and in this process (printers, stand-in). */
+    /** Cores busy in the child (adapter or baseline receiver), in this process (the printers) and in the stand-in's. */
     childCores: number;
     benchCores: number;
+    standInCores: number;
     /** Child CPU per acknowledged event: the cost of the path, little affected by a busy machine. */
     childMsPerEvent: number;
     /** Share of the window each main thread was ready to run but had no CPU: other load on the machine. */
     childWaitingForCpu: number;
     benchWaitingForCpu: number;
+    standInWaitingForCpu: number;
   };
-  /** Event-loop delay of this process (printers and stand-in): high values mean the simulators were the limit. */
+  /** Event-loop delay of this process (the printers): high values mean the simulators were the limit. */
   benchLoopDelayP99Ms: number;
   /** The adapter's uplink as its control socket tells it; saturatedShare: samples with every call slot taken and readings queued. */
   uplink?: { callsPerSecond: number; rowsPerCall: number; maxInFlight: number; saturatedShare: number; queuedReadingsMedian: number };
 }
 
-async function closeWindow(rig: Rig, window: Window): Promise<WindowFigures> {
+async function closeWindow(context: RigContext, rig: Rig, window: Window): Promise<WindowFigures> {
   const endedAt = Date.now();
   const cpu = process.cpuUsage();
   const after = tally(rig.fleet);
   const childCpu = rig.child.cpuSeconds();
+  const standInCpu = context.standIn.cpuSeconds();
   window.loopDelay.disable();
   const uplinkSamples = window.uplinkSampler?.stop() ?? [];
   const uplink = rig.controlSocket === undefined ? undefined : await uplinkSnapshot(rig.controlSocket);
@@ -598,9 +544,11 @@ async function closeWindow(rig: Rig, window: Window): Promise<WindowFigures> {
     cpu: {
       childCores: round(childSeconds / seconds, 2),
       benchCores: round(((cpu.user + cpu.system) / 1e6 - window.benchCpuSeconds) / seconds, 2),
+      standInCores: round((standInCpu - window.standInCpuSeconds) / seconds, 2),
       childMsPerEvent: round(acked > 0 ? (childSeconds * 1000) / acked : Number.NaN, 4),
       childWaitingForCpu: round((rig.child.runQueueWaitSeconds() - window.childWaitSeconds) / seconds, 2),
       benchWaitingForCpu: round((runQueueWaitSecondsOf('self') - window.benchWaitSeconds) / seconds, 2),
+      standInWaitingForCpu: round((context.standIn.runQueueWaitSeconds() - window.standInWaitSeconds) / seconds, 2),
     },
     benchLoopDelayP99Ms: round(window.loopDelay.percentile(99) / 1e6, 1),
     ...(uplink === undefined
@@ -633,13 +581,14 @@ interface DeliveryCheck {
   duplicates: number;
 }
 
-function checkDelivery(expected: readonly ExpectedReading[], records: readonly RecordedVtq[], clock: BenchClock, window: [number, number]): DeliveryCheck {
+function checkDelivery(expected: readonly ExpectedReading[], rows: StandInRows, clock: BenchClock, window: [number, number]): DeliveryCheck {
   const firstArrival = new Map<string, number>();
   const copies = new Map<string, number>();
-  for (const row of records) {
-    const key = rowKey(row.thing, row.name, row.time);
+  for (let index = 0; index < rows.time.length; index++) {
+    const key = rowKey(rows.things[rows.thingIndex[index]!], rows.names[rows.nameIndex[index]!]!, rows.time[index]!);
+    const arrivedAt = rows.arrivedAt[index]!;
     const seen = firstArrival.get(key);
-    if (seen === undefined || row.arrivedAt < seen) firstArrival.set(key, row.arrivedAt);
+    if (seen === undefined || arrivedAt < seen) firstArrival.set(key, arrivedAt);
     copies.set(key, (copies.get(key) ?? 0) + 1);
   }
   /** Per event: when it was produced, and the arrival of its last reading after that. */
@@ -670,15 +619,6 @@ function checkDelivery(expected: readonly ExpectedReading[], records: readonly R
     lost,
     duplicates,
   };
-}
-
-/** Latency of every simulated-event row that arrived in [from, to): arrival − production. */
-function rowLatencies(records: readonly RecordedVtq[], clock: BenchClock, from: number, to: number): number[] {
-  const latencies: number[] = [];
-  for (const row of records) {
-    if (row.arrivedAt >= from && row.arrivedAt < to && clock.isDeviceTime(row.time)) latencies.push(row.arrivedAt - clock.wallTimeOf(row.time));
-  }
-  return latencies;
 }
 
 function trackRss(child: ChildUnderTest): { samples: number[]; stop(): void } {
@@ -726,9 +666,9 @@ async function nominalPhase(context: RigContext): Promise<NominalResult> {
     const rss = trackRss(rig.child);
     await sleep(settings.warmupMs);
     const warmSamples = rss.samples.length;
-    const window = await openWindow(rig);
+    const window = await openWindow(context, rig);
     await sleep(settings.nominalMs);
-    const { endedAt, ...figures } = await closeWindow(rig, window);
+    const { endedAt, ...figures } = await closeWindow(context, rig, window);
     rss.stop();
     const steady = rss.samples.slice(warmSamples);
     const heap = rig.child.memory().slice(0, Math.floor(settings.nominalMs / MEMORY_PROBE_MS));
@@ -739,7 +679,7 @@ async function nominalPhase(context: RigContext): Promise<NominalResult> {
       () => false,
     );
     const drainMs = Date.now() - drainStart;
-    const check = checkDelivery(rig.fleet.expectedAcked(), context.standIn.records, context.clock, [window.startedAt, endedAt]);
+    const check = checkDelivery(rig.fleet.expectedAcked(), await context.standIn.rows(), context.clock, [window.startedAt, endedAt]);
     const final = tally(rig.fleet);
     // Counted before the stop: the pollers' complaints about printers going away then are expected.
     const adapterWarnings = rig.child.warnings();
@@ -778,7 +718,7 @@ async function nominalPhase(context: RigContext): Promise<NominalResult> {
     };
   } finally {
     await rig.stop();
-    context.standIn.clearRecords();
+    await context.standIn.clearRecords();
   }
 }
 
@@ -794,11 +734,11 @@ interface StepResult extends Omit<WindowFigures, 'endedAt'> {
 
 async function measureStep(context: RigContext, rig: Rig, receiver: Receiver, offered: number, attempt: number): Promise<StepResult> {
   const settings = END_TO_END_BENCH.steps;
-  context.standIn.clearRecords();
-  const window = await openWindow(rig);
+  await context.standIn.clearRecords();
+  const window = await openWindow(context, rig);
   await sleep(settings.measureMs);
-  const { endedAt, ...figures } = await closeWindow(rig, window);
-  const latency = receiver === 'adapter' ? percentiles(rowLatencies(context.standIn.records, context.clock, window.startedAt, endedAt)) : undefined;
+  const { endedAt, ...figures } = await closeWindow(context, rig, window);
+  const latency = receiver === 'adapter' ? await context.standIn.rowLatencies(window.startedAt, endedAt) : undefined;
   const ackedRatio = figures.ackedEventsPerSecond / offered;
   return {
     offeredEventsPerSecond: offered,
@@ -882,7 +822,7 @@ async function stepPhase(context: RigContext, receiver: Receiver, deadline: numb
     childExitCode = await rig.stop();
   } finally {
     await rig.stop();
-    context.standIn.clearRecords();
+    await context.standIn.clearRecords();
   }
   // The highest rate kept up: with refinement steps that is not necessarily the last one run.
   const sustained = steps.filter((step) => step.keptUp).reduce<StepResult | undefined>(
@@ -898,8 +838,21 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
   const loadAtStart = loadavg().map((load) => round(load, 1));
   const pki = createTestPki('bench-end-to-end');
   const appKey = randomBytes(16).toString('hex');
-  const standIn = await startThingworxStandIn({ appKey, things: 'any', tls: { cert: pki.serverCert, key: pki.serverKey } });
-  const context: RigContext = { pki, standIn, appKey, clock: createBenchClock(settings.deviceClockSpeedup, settings.deviceClockLeadMs) };
+  const clock = createBenchClock({ origin: Date.now(), speedup: settings.deviceClockSpeedup, leadMs: settings.deviceClockLeadMs });
+  let standIn: StandInProcess;
+  try {
+    standIn = await startStandInProcess({
+      appKey,
+      certFile: pki.serverCertFile,
+      keyFile: pki.serverKeyFile,
+      clock: clock.parameters,
+      timeoutMs: settings.childStartTimeoutMs,
+    });
+  } catch (error) {
+    pki.cleanup();
+    throw error;
+  }
+  const context: RigContext = { pki, standIn, appKey, clock };
   try {
     process.stderr.write('bench end-to-end: building dist/ (the adapter runs compiled, as deployed)…\n');
     buildForProduction();
@@ -932,8 +885,8 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
   const fullCost = median(pairs.map((pair) => pair.full));
   const baselineCost = median(pairs.map((pair) => pair.baseline));
   const costRatio = median(pairs.map((pair) => pair.full / pair.baseline));
-  // Where the full path fell behind, how much of the machine both processes used: near all of it means
-  // the rig (printers and stand-in share the machine with the adapter) was the limit, not only the adapter.
+  // Where the full path fell behind, how much of the machine the three processes used: near all of it
+  // means the rig (printers and stand-in share the machine with the adapter) was the limit, not only the adapter.
   const limitStep = full.steps.filter((step) => !step.keptUp).reduce<StepResult | undefined>(
     (lowest, step) => (lowest === undefined || step.offeredEventsPerSecond < lowest.offeredEventsPerSecond ? step : lowest),
     undefined,
@@ -983,9 +936,10 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
       cores,
       offeredEventsPerSecond: limitStep?.offeredEventsPerSecond ?? null,
       adapterCores: limitStep?.cpu.childCores ?? null,
-      printersAndStandInCores: limitStep?.cpu.benchCores ?? null,
+      printersCores: limitStep?.cpu.benchCores ?? null,
+      standInCores: limitStep?.cpu.standInCores ?? null,
       /** (adapter + printers + stand-in) ÷ cores at that step. */
-      busyShare: limitStep === undefined ? null : round((limitStep.cpu.childCores + limitStep.cpu.benchCores) / cores, 2),
+      busyShare: limitStep === undefined ? null : round((limitStep.cpu.childCores + limitStep.cpu.benchCores + limitStep.cpu.standInCores) / cores, 2),
     },
     targets,
     met: {
@@ -996,16 +950,6 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
     },
     seconds: Math.round((Date.now() - startedAt) / 1000),
   };
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { LumberjackDecoder, drainWindows } from '../protocols/lumberjack/decoder
 import { encodeWindow } from '../protocols/lumberjack/frame-writer.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { createBeatsServer } from '../protocols/lumberjack/server.js';
+import { median, round } from './measures.js';
 
 export const LUMBERJACK_BENCH = Object.freeze({
   windowSize: 2048,
@@ -259,15 +260,6 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
       decodeCostRatio: decode.costRatio <= settings.targets.decodeCostRatio,
     },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
 }
 
 const role = isMainThread ? undefined : (workerData as { role?: unknown; port?: unknown } | null);

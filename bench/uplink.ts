@@ -37,6 +37,7 @@ import { createRestTransport } from '../protocols/thingworx/rest-transport.js';
 import { createTestPki, type TestPki } from '../sim/pki.js';
 import { startThingworxStandIn } from '../sim/thingworx/stand-in.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../supervision/index.js';
+import { round } from './measures.js';
 
 export const UPLINK_BENCH = Object.freeze({
   things: 8,
@@ -556,10 +557,6 @@ function best<T extends Throughput>(rounds: readonly T[]): T {
   const first = rounds[0];
   if (first === undefined) throw new Error('bench: no rounds');
   return rounds.reduce((a, b) => (b.readingsPerSecond > a.readingsPerSecond ? b : a), first);
-}
-
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
