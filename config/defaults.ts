@@ -7,6 +7,7 @@ import { DEFAULT_UPLINK_LIMITS } from '../actors/uplink/limits.js';
 import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
 import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
+import { PUSH_SERVER_DEFAULTS } from '../protocols/push/server.js';
 import { REST_TRANSPORT_DEFAULTS } from '../protocols/thingworx/rest-transport.js';
 import { DEFAULT_FAMILIES } from './default-catalog.js';
 import type { Catalog } from './types.js';
@@ -70,6 +71,7 @@ export const DEFAULTS = {
       path: '/push/v1',
       maxMessageBytes: 256 * KiB,
       maxMessagesPerSecond: 200,
+      maxPendingAcks: PUSH_SERVER_DEFAULTS.maxPendingAcks,
     },
   },
   control: { socket: '/run/3dconnect/control.sock' },

@@ -96,6 +96,8 @@ export interface PushListener {
   tls?: ListenerTls;
   maxMessageBytes: number;
   maxMessagesPerSecond: number;
+  /** Messages of one connection delivered and not yet acknowledged before the listener stops reading it. */
+  maxPendingAcks: number;
 }
 
 export interface ListenerSettings {

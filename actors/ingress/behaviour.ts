@@ -175,6 +175,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           ...(tls ? { tls } : {}),
           maxMessageBytes: push.maxMessageBytes,
           maxMessagesPerSecond: push.maxMessagesPerSecond,
+          maxPendingAcks: push.maxPendingAcks,
           authenticate: (request) => state.authenticate(request),
           logger: ctx.log.child({ listener: 'push' }),
           onMessage: (delivery) => routePush(state, delivery, ctx),

@@ -152,6 +152,8 @@ const pushSchema = closedObject({
   tls: listenerTlsSchema,
   maxMessageBytes: count().default(DEFAULTS.listeners.push.maxMessageBytes),
   maxMessagesPerSecond: count().default(DEFAULTS.listeners.push.maxMessagesPerSecond),
+  // Each pending message is held until ThingWorx has its readings; the uplink's caps bound them too.
+  maxPendingAcks: integer(1, 4096).default(DEFAULTS.listeners.push.maxPendingAcks),
 }).default(() => ({ enabled: false }));
 
 export const listenersSchema = closedObject({ beats: beatsSchema, push: pushSchema }).test({

@@ -34,6 +34,17 @@ test('the defaults come from the modules that own them', async (t) => {
   t.is(config.uplink.maxQueuedBytes, DEFAULT_UPLINK_LIMITS.maxQueuedBytes);
   t.is(config.listeners.beats.limits.maxWindowEvents, DEFAULT_LUMBERJACK_LIMITS.maxWindowEvents);
   t.is(config.listeners.beats.limits.keepAliveMs, DEFAULT_LUMBERJACK_LIMITS.keepAliveMs);
+  const { PUSH_SERVER_DEFAULTS } = await import('../../protocols/push/server.js');
+  t.is(accepted({ ...sampleConfig(), listeners: { push: {} } }).listeners.push.maxPendingAcks, PUSH_SERVER_DEFAULTS.maxPendingAcks);
+});
+
+test("a push connection's window of unacknowledged messages is set within bounds", (t) => {
+  t.is(accepted({ ...sampleConfig(), listeners: { push: { maxPendingAcks: 512 } } }).listeners.push.maxPendingAcks, 512);
+  for (const maxPendingAcks of [0, 4097, 1.5]) {
+    const result = validateConfig({ ...sampleConfig(), listeners: { push: { maxPendingAcks } } });
+    t.false(result.ok, String(maxPendingAcks));
+    if (!result.ok) t.true(result.errors.some((error) => error.includes('listeners.push.maxPendingAcks')), result.errors.join('\n'));
+  }
 });
 
 test('a listener section that is absent is off; one that is present is on with its defaults', (t) => {
