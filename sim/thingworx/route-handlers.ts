@@ -1,6 +1,7 @@
-import { decodePropertyWrite, decodeUpdatePropertyValues } from './infotable-decoder.js';
+import { DecodedRows, decodePropertyWrite, decodeUpdatePropertyValues } from './infotable-decoder.js';
 import type { Route } from './routes.js';
 import type { ThingStore } from './thing-store.js';
+import { scanUpdatePropertyValues } from './update-body-scanner.js';
 
 /**
  * What the stand-in does for a request that passed the checks in routes.ts: Thing GET, property
@@ -16,6 +17,11 @@ export interface Reply {
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 const TEXT_TYPE = 'text/plain;charset=UTF-8';
+/** An accepted write: ThingWorx answers 200 with an empty body. */
+const OK: Reply = Object.freeze({ status: 200, body: '', contentType: JSON_TYPE });
+
+/** One request's rows on their way to the store; handling is synchronous, so one serves every request. */
+const decodedRows = new DecodedRows();
 
 /** Every Thing has these; `name` is what the adapter's session check reads. */
 const BUILT_IN_PROPERTIES = new Set(['name', 'description', 'thingTemplate']);
@@ -67,18 +73,24 @@ export function handleRoute(route: Route, method: string, body: Buffer | undefin
       const write = decodePropertyWrite(parsed.value, route.property);
       if (!write.ok) return text(500, `Unable to write ${route.property} : ${write.reason}`);
       const { value, baseType } = write.value;
-      store.add(route.thing, [{ name: route.property, value, baseType, time: arrivedAt, quality: 'GOOD', thing: route.thing, arrivedAt, via: 'PUT' }]);
-      return { status: 200, body: '', contentType: JSON_TYPE };
+      decodedRows.reset();
+      decodedRows.push(route.property, value, baseType, arrivedAt, 'GOOD');
+      store.add(route.thing, arrivedAt, 'PUT', decodedRows);
+      return OK;
     }
     case 'service': {
       if (route.service !== 'UpdatePropertyValues') return text(404, `Service [${route.service}] not found on [${route.thing}]`);
-      const failure = `Unable to Invoke Service UpdatePropertyValues on ${route.thing} : `;
-      const parsed = parseJson(body ?? Buffer.alloc(0));
-      if (!parsed.ok) return text(500, `${failure}the parameters are not valid JSON`);
-      const rows = decodeUpdatePropertyValues(parsed.value, { thing: route.thing, arrivedAt, via: 'UpdatePropertyValues' });
-      if (!rows.ok) return text(500, failure + rows.reason);
-      store.add(route.thing, rows.value);
-      return { status: 200, body: '', contentType: JSON_TYPE };
+      const bytes = body ?? Buffer.alloc(0);
+      // The adapter's exact form is read straight from the bytes; anything else takes the general path.
+      if (!scanUpdatePropertyValues(bytes, decodedRows)) {
+        const failure = `Unable to Invoke Service UpdatePropertyValues on ${route.thing} : `;
+        const parsed = parseJson(bytes);
+        if (!parsed.ok) return text(500, `${failure}the parameters are not valid JSON`);
+        const rows = decodeUpdatePropertyValues(parsed.value, decodedRows);
+        if (!rows.ok) return text(500, failure + rows.reason);
+      }
+      store.add(route.thing, arrivedAt, 'UpdatePropertyValues', decodedRows);
+      return OK;
     }
   }
 }

@@ -7,10 +7,10 @@ import { type Logger, silentLogger } from '../../config/logging.js';
 import { FaultPlan, type OutageMode, type StandInFaults } from './faults.js';
 import { handleRoute, type Reply, routeTakesBody, text } from './route-handlers.js';
 import { decideRoute } from './routes.js';
-import { type RecordedVtq, ThingStore } from './thing-store.js';
+import { type RecordColumns, type RecordedVtq, ThingStore } from './thing-store.js';
 
 export type { OutageMode, ResetPoint, StandInFaults } from './faults.js';
-export type { RecordedVtq } from './thing-store.js';
+export type { RecordColumns, RecordedVtq } from './thing-store.js';
 
 export const STAND_IN_DEFAULTS = {
   host: '127.0.0.1',
@@ -57,8 +57,10 @@ export interface ThingworxStandIn {
   /** Origin to give the client, e.g. `https://127.0.0.1:40123`. */
   url: string;
   port: number;
-  /** Every accepted VTQ in arrival order (capped at maxRecords). */
+  /** Every accepted VTQ in arrival order (capped at maxRecords); made when read, so a reader of every row may prefer recordColumns. */
   records: readonly RecordedVtq[];
+  /** Thing, property, time and arrival of every held row, column by column, without a record object per row. */
+  recordColumns(): RecordColumns;
   counters: Readonly<StandInCounters>;
   faults: StandInFaults;
   addThing(name: string): void;
@@ -105,7 +107,8 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<ReadBody> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => finish({ ok: true, body: Buffer.concat(chunks, size) }));
+    // A body in one chunk (the usual case) is used as it is: nothing holds it past the request.
+    req.on('end', () => finish({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) }));
     req.on('error', () => finish({ ok: false, reason: 'aborted' }));
     req.on('close', () => finish({ ok: false, reason: 'aborted' }));
   });
@@ -207,9 +210,9 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       }
       body = read.body;
     }
-    const before = store.records.length + store.evicted;
+    const before = store.length + store.evicted;
     const reply = handleRoute(decision.route, method, body, store, arrivedAt);
-    counters.rowsAccepted += store.records.length + store.evicted - before;
+    counters.rowsAccepted += store.length + store.evicted - before;
     if (fault.resetAfter) return reset(req.socket);
     return send(res, reply);
   };
@@ -262,7 +265,11 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
   return {
     url,
     port: address.port,
-    records: store.records,
+    // Made from the store's columns when read.
+    get records() {
+      return store.records;
+    },
+    recordColumns: () => store.columns(),
     counters,
     faults: plan.controls,
     addThing: (name) => things?.add(name),
