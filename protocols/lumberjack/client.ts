@@ -3,7 +3,7 @@ import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
 import { AckReader } from './ack-reader.js';
 import { LumberjackError, type LumberjackErrorCode, type LumberjackErrorContext } from './errors.js';
-import { encodeJsonWindow, serializeEvent } from './frame-writer.js';
+import { encodeJsonTextWindow, serializeEventText } from './frame-writer.js';
 
 export type BeatsClientTlsOptions = Pick<
   ConnectionOptions,
@@ -62,6 +62,8 @@ export interface BeatsClientCounters {
 export interface BeatsClient {
   /** Resolves once every one of these events is acknowledged; at-least-once across reconnects. */
   publish(events: readonly object[]): Promise<void>;
+  /** `publish` for events already serialized: each text is one event's JSON, sent as given. */
+  publishJson(events: readonly string[]): Promise<void>;
   counters(): BeatsClientCounters;
   /** Closes the connection; publishes not yet acknowledged reject with LJ_ERR_CLIENT_CLOSED. */
   close(): Promise<void>;
@@ -74,7 +76,8 @@ interface Ticket {
 }
 
 interface OutgoingWindow {
-  payloads: readonly Buffer[];
+  /** Each event's JSON text, kept for re-sends. */
+  payloads: readonly string[];
   /** Events the server has acknowledged. */
   acked: number;
   /** First event of the current transmission: a re-send carries only what was not acknowledged. */
@@ -136,12 +139,22 @@ class LumberjackClient implements BeatsClient {
   publish(events: readonly object[]): Promise<void> {
     if (this.closed) return Promise.reject(new LumberjackError('LJ_ERR_CLIENT_CLOSED', 'client is closed'));
     if (events.length === 0) return Promise.resolve();
-    let payloads: Buffer[];
+    let payloads: string[];
     try {
-      payloads = events.map((event, index) => serializeEvent(event, index));
+      payloads = events.map((event, index) => serializeEventText(event, index));
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.enqueue(payloads);
+  }
+
+  publishJson(events: readonly string[]): Promise<void> {
+    if (this.closed) return Promise.reject(new LumberjackError('LJ_ERR_CLIENT_CLOSED', 'client is closed'));
+    if (events.length === 0) return Promise.resolve();
+    return this.enqueue(events);
+  }
+
+  private enqueue(payloads: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       const size = this.settings.windowSize;
       const ticket: Ticket = { windowsLeft: Math.ceil(payloads.length / size), resolve, reject };
@@ -222,7 +235,7 @@ class LumberjackClient implements BeatsClient {
     window.everSent = total;
     window.sentFrom = window.acked;
     const payloads = window.acked === 0 ? window.payloads : window.payloads.slice(window.acked);
-    socket.write(encodeJsonWindow(payloads, { compressionLevel: this.settings.compressionLevel }));
+    socket.write(encodeJsonTextWindow(payloads, { compressionLevel: this.settings.compressionLevel }));
   }
 
   private onData(socket: Socket, chunk: Buffer): void {

@@ -39,6 +39,11 @@ export function encodeWindow(events: readonly unknown[], encoding: WindowEncodin
 
 /** An event as the UTF-8 JSON a `J` frame carries; throws LJ_ERR_BAD_EVENT when JSON cannot represent it. */
 export function serializeEvent(event: unknown, index = 0): Buffer {
+  return Buffer.from(serializeEventText(event, index), 'utf8');
+}
+
+/** `serializeEvent` as JSON text, before its UTF-8 encoding. */
+export function serializeEventText(event: unknown, index = 0): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(event);
@@ -48,7 +53,7 @@ export function serializeEvent(event: unknown, index = 0): Buffer {
   if (json === undefined) {
     throw new LumberjackError('LJ_ERR_BAD_EVENT', `event ${index} has no JSON representation`, { index });
   }
-  return Buffer.from(json, 'utf8');
+  return json;
 }
 
 /** `encodeWindow` for events already serialized (a client re-sending keeps its bytes). */
@@ -64,6 +69,45 @@ export function encodeJsonWindow(payloads: readonly Buffer[], encoding: WindowEn
     offset += payload.copy(frames, offset);
   });
   return wrapWindow(2, payloads.length, frames, encoding);
+}
+
+/**
+ * `encodeJsonWindow` for events kept as JSON text: each is encoded straight into the window's
+ * frames, without a Buffer per event (a simulated fleet sends tens of thousands a second).
+ */
+export function encodeJsonTextWindow(texts: readonly string[], encoding: WindowEncoding): Buffer {
+  if (texts.length > U32_MAX) throw new LumberjackError('LJ_ERR_BAD_EVENT', 'too many events for one window', { count: texts.length });
+  let size = 0;
+  for (const text of texts) size += JSON_FRAME_HEADER_BYTES + Buffer.byteLength(text, 'utf8');
+  const compressed = encoding.compressionLevel > 0;
+  // Bare frames go straight after the window header; frames to compress go to a reused buffer
+  // that deflate only reads (no window-sized allocation per window).
+  const target = compressed ? scratchOf(size) : Buffer.allocUnsafe(WINDOW_HEADER_BYTES + size);
+  let offset = compressed ? 0 : writeWindowHeader(target, 0, 2, texts.length);
+  for (let index = 0; index < texts.length; index++) {
+    offset = writeHeader(target, offset, 2, FRAME_JSON);
+    offset = target.writeUInt32BE(index + 1, offset);
+    const length = target.write(texts[index]!, offset + 4, 'utf8');
+    offset = target.writeUInt32BE(length, offset) + length;
+  }
+  return compressed ? wrapWindow(2, texts.length, target.subarray(0, size), encoding) : target;
+}
+
+/** `<version> W <count>` */
+const WINDOW_HEADER_BYTES = 6;
+/** Windows beyond this size get a buffer of their own rather than growing the shared one for good. */
+const MAX_SCRATCH_BYTES = 8 * 1024 * 1024;
+let scratch = Buffer.allocUnsafe(0);
+
+/** A buffer of at least `size` bytes, valid until the next call (callers use it synchronously). */
+function scratchOf(size: number): Buffer {
+  if (size > MAX_SCRATCH_BYTES) return Buffer.allocUnsafe(size);
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, Math.min(MAX_SCRATCH_BYTES, scratch.length * 2)));
+  return scratch;
+}
+
+function writeWindowHeader(target: Buffer, offset: number, version: ProtocolVersion, count: number): number {
+  return target.writeUInt32BE(count, writeHeader(target, offset, version, FRAME_WINDOW));
 }
 
 /** A v1 window: `1W n`, then n `1D` key/value frames (seq 1..n), bare or in one `1C`. */
@@ -86,8 +130,8 @@ export function encodeKeyValueWindow(
 
 function wrapWindow(version: ProtocolVersion, count: number, frames: Buffer, encoding: WindowEncoding): Buffer {
   if (count > U32_MAX) throw new LumberjackError('LJ_ERR_BAD_EVENT', 'too many events for one window', { count });
-  const window = Buffer.allocUnsafe(6);
-  window.writeUInt32BE(count, writeHeader(window, 0, version, FRAME_WINDOW));
+  const window = Buffer.allocUnsafe(WINDOW_HEADER_BYTES);
+  writeWindowHeader(window, 0, version, count);
   if (encoding.compressionLevel <= 0) return Buffer.concat([window, frames]);
   const compressed = deflateSync(frames, { level: encoding.compressionLevel });
   const header = Buffer.allocUnsafe(6);

@@ -22,7 +22,7 @@ export interface BeatProcessOptions extends BeatShipperOptions {
   perSecond: number;
   tickMs?: number;
   events: BeatEventSource;
-  /** Makes the next event (document, device time, expected readings). */
+  /** Makes the next event (document JSON, device time, expected readings). */
   nextEvent(): ShippableEvent;
 }
 

@@ -30,7 +30,8 @@ export interface SimBeatsTarget {
 }
 
 export interface ShippableEvent {
-  document: object;
+  /** The Beats document as the JSON text of its `J` frame. */
+  json: string;
   /** Device time of the event. */
   time: number;
   items: readonly ExpectedItem[];
@@ -101,7 +102,7 @@ export function createBeatShipper(options: BeatShipperOptions): BeatShipper {
     inFlight.push(...batch);
     options.ledger.recordSent(options.source, batch.length);
     const publishedBy = client;
-    publishedBy.publish(batch.map((event) => event.document)).then(
+    publishedBy.publishJson(batch.map((event) => event.json)).then(
       () => progressed(publishedBy),
       (error: unknown) => {
         if (error instanceof LumberjackError && error.code === 'LJ_ERR_CLIENT_CLOSED') return;

@@ -136,9 +136,9 @@ export function createPrinterModel(options: PrinterModelOptions): PrinterModel {
   const profile = FAMILY_PROFILES[options.family];
   const random = createSeededRandom(options.seed);
   const serial = options.serial ?? `SIM-${options.family.toUpperCase()}-${String(options.seed % 100000).padStart(5, '0')}`;
-  const current = new Map<string, number>(
-    [...profile.sensors, ...profile.consumables].map((value) => [value.item, value.start]),
-  );
+  // Unrounded values, sensors then consumables, in a typed array: a Map boxed a number per step.
+  const sensorCount = profile.sensors.length;
+  const current = Float64Array.from([...profile.sensors, ...profile.consumables], (value) => value.start);
   let jobNumber = 1 + Math.floor(random() * 90000);
   let job: Job | undefined = startJob();
   let pollsInPhase = 0;
@@ -158,13 +158,12 @@ export function createPrinterModel(options: PrinterModelOptions): PrinterModel {
     };
   }
 
-  function drift(value: DriftingValue): number {
-    const previous = current.get(value.item) ?? value.start;
-    let next = previous + (random() * 2 - 1) * value.noise + (value.trend ?? 0);
+  function drift(value: DriftingValue, slot: number): number {
+    let next = current[slot]! + (random() * 2 - 1) * value.noise + (value.trend ?? 0);
     if (next < value.min || next > value.max) {
       next = value.reset ?? Math.min(value.max, Math.max(value.min, next));
     }
-    current.set(value.item, next);
+    current[slot] = next;
     return round(next, value.decimals);
   }
 
@@ -196,12 +195,16 @@ export function createPrinterModel(options: PrinterModelOptions): PrinterModel {
     },
     sensors: () => {
       const result: JsonObject = { ...profile.textSensors };
-      for (const value of profile.sensors) result[value.item] = drift(value);
+      profile.sensors.forEach((value, index) => {
+        result[value.item] = drift(value, index);
+      });
       return result;
     },
     consumables: () => {
       const result: JsonObject = {};
-      for (const value of profile.consumables) result[value.item] = drift(value);
+      profile.consumables.forEach((value, index) => {
+        result[value.item] = drift(value, sensorCount + index);
+      });
       return result;
     },
   };

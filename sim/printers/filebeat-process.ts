@@ -1,7 +1,7 @@
 import type { Logger } from '../../config/logging.js';
 import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
 import { createBeatProcess } from './beat-process.js';
-import { type BeatIdentity, filebeatDocument } from './beats-documents.js';
+import { type BeatIdentity, filebeatDocumentWriter } from './beats-documents.js';
 import type { DeviceClock } from './device-clock.js';
 import type { PrinterLedger } from './ledger.js';
 import type { PrinterProcess } from './printer-process.js';
@@ -31,6 +31,7 @@ export interface FilebeatProcessOptions {
 
 export function createFilebeatProcess(options: FilebeatProcessOptions): PrinterProcess {
   const lines = createSlaLineGenerator({ family: options.family, seed: options.seed, printer: options.printer, now: options.now });
+  const documentJson = filebeatDocumentWriter(options.identity, options.logPath);
   let offset = 0;
   options.ledger.forbid(options.logPath);
   return createBeatProcess({
@@ -44,12 +45,12 @@ export function createFilebeatProcess(options: FilebeatProcessOptions): PrinterP
     nextEvent: () => {
       const time = options.clock.stamp();
       const generated = lines.next(time);
-      const document = filebeatDocument(options.identity, { time, message: generated.line, path: options.logPath, offset });
+      const json = documentJson(time, generated.line, offset);
       // The next line starts after this one and its newline.
       offset += Buffer.byteLength(generated.line, 'utf8') + 1;
       for (const secret of generated.secrets) options.ledger.forbid(secret);
       options.ledger.offerRawLine(generated.line);
-      return { document, time, items: generated.items };
+      return { json, time, items: generated.items };
     },
   });
 }

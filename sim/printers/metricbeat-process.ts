@@ -1,5 +1,6 @@
 import type { Logger } from '../../config/logging.js';
 import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
+import { serializeEventText } from '../../protocols/lumberjack/frame-writer.js';
 import { createBeatProcess } from './beat-process.js';
 import { type BeatIdentity, metricbeatDocument } from './beats-documents.js';
 import type { DeviceClock } from './device-clock.js';
@@ -37,7 +38,7 @@ export function createMetricbeatProcess(options: MetricbeatProcessOptions): Prin
     nextEvent: () => {
       const time = options.clock.stamp();
       const generated = samples.next();
-      return { document: metricbeatDocument(options.identity, time, generated.sample), time, items: generated.items };
+      return { json: serializeEventText(metricbeatDocument(options.identity, time, generated.sample)), time, items: generated.items };
     },
   });
 }

@@ -45,8 +45,8 @@ export const PUSH_ITEMS: Readonly<Record<PushFamily, Readonly<Record<string, Pus
 
 export interface GeneratedPushMessage {
   readings: PushReading[];
-  /** What the adapter must make of it: every reading, at the message's time. */
-  items: ExpectedItem[];
+  /** What the adapter must make of it: every reading, at the message's time (the readings themselves). */
+  items: readonly ExpectedItem[];
 }
 
 export interface PushMessageGenerator {
@@ -73,39 +73,47 @@ export function createPushMessageGenerator(options: {
   const model = createPrinterModel({ family: options.family, seed: options.seed, now: options.now ?? Date.now });
   const forced = new Map<string, ReadingValue>();
 
-  function observed(): Map<string, ReadingValue> {
-    const values = new Map<string, ReadingValue>();
-    // Sensors then consumables, as one object spread would order them, without building it.
+  function reading(item: string, value: ReadingValue): PushReading {
+    const unit = specs[item]?.unit;
+    return unit === undefined ? { item, value } : { item, value, unit };
+  }
+
+  /** The model's values, sensors then consumables then the job, each item once (built without a Map per message). */
+  function observed(): PushReading[] {
+    const readings: PushReading[] = [];
     for (const group of [model.sensors(), model.consumables()]) {
       for (const item in group) {
         const value = group[item];
-        if (specs[item] && typeof value === 'number' && Number.isFinite(value)) values.set(item, value);
+        if (specs[item] && typeof value === 'number' && Number.isFinite(value)) readings.push(reading(item, value));
       }
     }
     const status = model.status();
     const job = jobOf(status);
-    values.set('BuildState', typeof status.state === 'string' ? status.state : 'idle');
+    readings.push(reading('BuildState', typeof status.state === 'string' ? status.state : 'idle'));
     if (job) {
-      if (typeof job.id === 'string') values.set('JobId', job.id);
-      if (typeof job.layer === 'number') values.set('Layer', job.layer);
-      if (typeof job.layers === 'number') values.set('LayerCount', job.layers);
+      if (typeof job.id === 'string') readings.push(reading('JobId', job.id));
+      if (typeof job.layer === 'number') readings.push(reading('Layer', job.layer));
+      if (typeof job.layers === 'number') readings.push(reading('LayerCount', job.layers));
     }
-    return values;
+    return readings;
+  }
+
+  /** A forced value takes the item's place, or comes last when the model did not report the item. */
+  function applyForced(readings: PushReading[]): void {
+    for (const [item, value] of forced) {
+      const index = readings.findIndex((candidate) => candidate.item === item);
+      if (index < 0) readings.push(reading(item, value));
+      else readings[index] = reading(item, value);
+    }
   }
 
   return {
     items: Object.freeze(Object.keys(specs)),
     next: () => {
-      const values = observed();
-      for (const [item, value] of forced) values.set(item, value);
-      const readings: PushReading[] = [];
-      const items: ExpectedItem[] = [];
-      for (const [item, value] of values) {
-        const unit = specs[item]?.unit;
-        readings.push(unit === undefined ? { item, value } : { item, value, unit });
-        items.push({ item, value });
-      }
-      return { readings, items };
+      const readings = observed();
+      if (forced.size > 0) applyForced(readings);
+      // A reading is an expected item (item and value; the unit is not part of what the ledger checks).
+      return { readings, items: readings };
     },
     forceValue: (item, value) => {
       const spec = specs[item];

@@ -1,4 +1,5 @@
 import type { ReadingValue } from '../../protocols/readings.js';
+import { isoTime } from './device-clock.js';
 import { SimPrinterError } from './errors.js';
 import { createPrinterModel, createSeededRandom, type JsonObject } from './families.js';
 import { BUILD_STATES, checkForcedValue, formatValue, type ItemFormat } from './item-formats.js';
@@ -29,7 +30,7 @@ export interface GeneratedLine {
   /** Readings the adapter must make of it (none for JOBFILE). */
   items: ExpectedItem[];
   /** Parts of the line that must never leave the adapter (job file name, an error's free text). */
-  secrets: string[];
+  secrets: readonly string[];
 }
 
 export interface SlaLineGenerator {
@@ -71,6 +72,8 @@ const FAULTS: readonly (readonly [code: string, text: string])[] = [
   ['E4410', 'Platform sensor timeout'],
 ];
 const FORCED_FAULT_TEXT = 'Fault injected by the simulator';
+/** Most lines hide nothing; they share one empty list. */
+const NO_SECRETS: readonly string[] = Object.freeze([]);
 const PART_NAMES = ['bracket', 'manifold', 'housing', 'impeller', 'dental_arch', 'turbine_blade', 'hinge', 'nozzle'];
 
 function numberIn(values: JsonObject, key: string, fallback: number): number {
@@ -145,14 +148,14 @@ export function createSlaLineGenerator(options: { family: SlaFamily; seed: numbe
     return { text: String(current), value: current };
   }
 
-  function render(kind: SlaLineKind): { body: string; items: ExpectedItem[]; secrets: string[] } {
+  function render(kind: SlaLineKind): { body: string; items: ExpectedItem[]; secrets: readonly string[] } {
     switch (kind) {
       case 'thermal-vat': {
         const vat = value('VatTemperature');
         return {
           body: `THERMAL VatTemp=${vat.text}C Setpoint=${SLA_LOG_DEFAULTS.vatSetpointC.toFixed(1)}C`,
           items: [{ item: 'VatTemperature', value: vat.value }],
-          secrets: [],
+          secrets: NO_SECRETS,
         };
       }
       case 'thermal-chamber': {
@@ -164,7 +167,7 @@ export function createSlaLineGenerator(options: { family: SlaFamily; seed: numbe
             { item: 'ChamberTemperature', value: chamber.value },
             { item: 'ChamberHumidity', value: humidity.value },
           ],
-          secrets: [],
+          secrets: NO_SECRETS,
         };
       }
       case 'build': {
@@ -180,16 +183,16 @@ export function createSlaLineGenerator(options: { family: SlaFamily; seed: numbe
             { item: 'LayerCount', value: layers.value },
             { item: 'BuildState', value: state.value },
           ],
-          secrets: [],
+          secrets: NO_SECRETS,
         };
       }
       case 'laser': {
         const power = value('LaserPower');
-        return { body: `LASER power=${power.text}W`, items: [{ item: 'LaserPower', value: power.value }], secrets: [] };
+        return { body: `LASER power=${power.text}W`, items: [{ item: 'LaserPower', value: power.value }], secrets: NO_SECRETS };
       }
       case 'resin': {
         const level = value('ResinLevel');
-        return { body: `RESIN level=${level.text}%`, items: [{ item: 'ResinLevel', value: level.value }], secrets: [] };
+        return { body: `RESIN level=${level.text}%`, items: [{ item: 'ResinLevel', value: level.value }], secrets: NO_SECRETS };
       }
       case 'error': {
         const forcedCode = forced.get('ErrorCode');
@@ -210,7 +213,7 @@ export function createSlaLineGenerator(options: { family: SlaFamily; seed: numbe
       if (pending.length === 0) refill();
       const kind = pending.shift()!;
       const { body, items, secrets } = render(kind);
-      return { kind, time, line: `${new Date(time).toISOString()} ${body}`, items, secrets };
+      return { kind, time, line: `${isoTime(time)} ${body}`, items, secrets };
     },
     forceValue: (item, forcedValue) => {
       const spec = SLA_ITEMS[item];

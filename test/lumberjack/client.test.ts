@@ -145,6 +145,31 @@ test('partial ACKs count: only the unacknowledged rest of a window is re-sent', 
   t.like(beats.counters(), { sent: 5, acked: 5, resent: 2, reconnects: 1 });
 });
 
+test('publishJson: events already serialized arrive as the same events, in windows, with partial ACKs honoured', async (t) => {
+  const batches: BeatsBatch[] = [];
+  const { port } = await beatsServer(t, (batch) => {
+    batches.push(batch);
+    if (batches.length === 1) {
+      batch.ack(2);
+      batch.reject('test: drop after a partial ACK');
+    } else {
+      batch.ack();
+    }
+  });
+  const events = filebeatEvents(7).map((event, i) => ({ ...event, message: `${String(event.message)} "quoted" é ${i}` }));
+  const beats = client(t, port, { windowSize: 4, pipelining: 1, compressionLevel: 0 });
+  await beats.publishJson(events.map((event) => JSON.stringify(event)));
+  t.deepEqual(
+    batches.map((b) => seqsOf([b])),
+    [range(4), [2, 3], [4, 5, 6]],
+  );
+  t.deepEqual(
+    batches.slice(1).flatMap((b) => b.events),
+    events.slice(2),
+  );
+  t.like(beats.counters(), { sent: 7, acked: 7, resent: 2, reconnects: 1 });
+});
+
 test('no ACK within timeoutMs: the client drops the connection and re-sends on a new one', async (t) => {
   const decoder = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS);
   let windowsSeen = 0;

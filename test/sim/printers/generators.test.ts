@@ -6,9 +6,9 @@ import { applyLogRules } from '../../../protocols/loglines/apply.js';
 import { DEFAULT_SLA_LOG_RULES } from '../../../protocols/loglines/default-sla-rules.js';
 import { compileLogRules } from '../../../protocols/loglines/rules.js';
 import { validatePushMessage } from '../../../protocols/push/message.js';
-import { beatIdentity, filebeatDocument, metricbeatDocument } from '../../../sim/printers/beats-documents.js';
+import { beatIdentity, filebeatDocument, filebeatDocumentWriter, metricbeatDocument } from '../../../sim/printers/beats-documents.js';
 import { SimPrinterError } from '../../../sim/printers/errors.js';
-import { createDeviceClock } from '../../../sim/printers/device-clock.js';
+import { createDeviceClock, isoTime } from '../../../sim/printers/device-clock.js';
 import { createLedger } from '../../../sim/printers/ledger.js';
 import { createMetricSampleGenerator, DEFAULT_SIM_MOUNTS } from '../../../sim/printers/metricbeat-samples.js';
 import { createPushMessageGenerator, PUSH_ITEMS } from '../../../sim/printers/push-messages.js';
@@ -133,6 +133,26 @@ test('device time is strictly increasing even when the wall clock stands still o
   t.is(stamps[0], FIXED_EPOCH);
 });
 
+test('isoTime is toISOString, at second and millisecond edges and for times it does not cache', (t) => {
+  const times = [0, 1, 999, 1000, FIXED_EPOCH, FIXED_EPOCH + 999, FIXED_EPOCH + 1000, FIXED_EPOCH + 1, FIXED_EPOCH, 253_402_300_799_999];
+  for (const time of [...times, 253_402_300_800_000, -1, 1.5, -62_198_755_200_000]) {
+    t.is(isoTime(time), new Date(time).toISOString(), String(time));
+  }
+});
+
+test('a Filebeat document written as text is exactly JSON.stringify of the document', (t) => {
+  const identity = beatIdentity({ type: 'filebeat', hostName: 'printer-"p01"\u2028', printerId: 'p\\01', seed: 3 });
+  const path = '/var/log/"odd"/é\n.log';
+  const write = filebeatDocumentWriter(identity, path);
+  const messages = ['plain', 'quote " backslash \\ control \u0001 lone \ud800 é 😀', ''];
+  for (let i = 0; i < 300; i += 1) {
+    const time = FIXED_EPOCH + i * 377;
+    const message = messages[i % messages.length]!;
+    t.is(write(time, message, i * 61), JSON.stringify(filebeatDocument(identity, { time, message, path, offset: i * 61 })));
+  }
+  t.throws(() => write(FIXED_EPOCH, 'x', 1.5), { instanceOf: RangeError });
+});
+
 test('Metricbeat samples cycle cpu, memory and every mount, fractions 0..1, mount items as the adapter names them', (t) => {
   const generator = createMetricSampleGenerator({ seed: 9 });
   const samples = Array.from({ length: 400 }, () => generator.next());
@@ -165,8 +185,9 @@ test('push messages carry the family items with units, pass the protocol validat
       const message = generator.next();
       t.true(validatePushMessage({ seq: i, time: FIXED_EPOCH + i, readings: message.readings }).ok);
       for (const reading of message.readings) t.truthy(PUSH_ITEMS[family][reading.item], reading.item);
+      // Every reading is expected, with its value (the unit is not part of what the ledger checks).
       t.deepEqual(
-        message.items,
+        message.items.map(({ item, value }) => ({ item, value })),
         message.readings.map(({ item, value }) => ({ item, value })),
       );
     }
