@@ -2,8 +2,8 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../config/logging.js';
 import type { PushErrorCode } from './errors.js';
-import { type PushMessage, type PushMessageLimits, type PushReading, decodePushMessage } from './message.js';
-import { PUSH_CLOSE_CODES, closeReason, encodeAck, encodeError } from './replies.js';
+import { type PushMessage, type PushMessageLimits, type PushReading, decodePushFrame } from './message.js';
+import { PUSH_CLOSE_CODES, closeReason, encodeAck, encodeAckFrames, encodeError } from './replies.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** One message handed to the application; ack() once every reading of it is delivered. */
@@ -54,19 +54,20 @@ export interface PushConnectionOptions {
   remoteAddress: string;
   socket: WebSocket;
   /**
-   * The TCP or TLS socket under `socket`. When given, the acks sent within one event-loop turn
-   * leave in one write (one syscall) instead of one write each; every ack is still its own frame.
+   * The TCP or TLS socket under `socket`. When given, the acks of one event-loop turn are written
+   * to it as one buffer of frames (one write, one syscall) instead of one ws send each; every ack
+   * is still its own frame.
    */
-  transport?: Pick<Duplex, 'cork' | 'uncork'>;
+  transport?: Pick<Duplex, 'write'>;
   limits: PushConnectionLimits;
   logger: Logger;
   onMessage(delivery: PushDelivery): void;
   onClosed(connection: PushConnection): void;
 }
 
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+function bytesOf(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
 }
 
 /**
@@ -91,7 +92,10 @@ export class PushConnection {
   private rateTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private answeredPing = true;
-  private acksCorked = false;
+  /** The last message decoded: the next one usually repeats its strings (see decodePushFrame). */
+  private lastMessage: PushMessage | undefined;
+  /** Acks waiting for the end of this loop turn (see queueAck). */
+  private readonly acksDue: number[] = [];
   private markClosed: () => void = () => {};
   /** Settles once the socket has closed (handshake done or terminated). */
   readonly closed = new Promise<void>((resolve) => {
@@ -146,6 +150,7 @@ export class PushConnection {
   /** Ends the connection gracefully (close handshake); ws enforces its own close timeout. */
   end(code: number, reason: string): void {
     if (this.ending) return;
+    this.flushAcks(); // acks given before the close must reach the printer before the close frame
     this.ending = true;
     this.held.length = 0;
     this.socket.close(code, closeReason(reason));
@@ -155,6 +160,7 @@ export class PushConnection {
 
   terminate(): void {
     this.ending = true;
+    this.acksDue.length = 0;
     this.socket.terminate();
   }
 
@@ -173,7 +179,7 @@ export class PushConnection {
       this.refuse('PUSH_BINARY_REFUSED', 'binary frames are not accepted; send JSON text', PUSH_CLOSE_CODES.unsupportedData);
       return;
     }
-    const decoded = decodePushMessage(rawText(data), this.limits.messageLimits);
+    const decoded = decodePushFrame(bytesOf(data), this.limits.messageLimits, this.lastMessage);
     if (!decoded.ok) {
       this.refuse(decoded.problem.code, decoded.problem.message, PUSH_CLOSE_CODES.policy);
       return;
@@ -187,6 +193,7 @@ export class PushConnection {
       this.refuse('PUSH_OVERFLOW', `more than ${this.limits.maxHeldMessages} messages held back`, PUSH_CLOSE_CODES.policy);
       return;
     }
+    this.lastMessage = decoded.message;
     this.held.push(decoded.message);
     this.drain();
   }
@@ -245,29 +252,33 @@ export class PushConnection {
   private ack(seq: number): void {
     if (this.ending || !this.pending.delete(seq)) return;
     this.counts.acked++;
-    this.corkForThisIteration();
-    this.socket.send(encodeAck(seq));
+    if (this.options.transport === undefined) this.socket.send(encodeAck(seq));
+    else this.queueAck(seq);
     this.drain();
   }
 
   /**
-   * ws writes each frame with its own cork/uncork, so a burst of acks (Delivered notices releasing
-   * many messages) would cost one syscall each. Corking is nested, so ws's own uncork leaves the
-   * frames buffered until ours. Ours comes with setImmediate, not nextTick: the actor runtime handles
-   * each message in its own immediate, and the Delivered notices already queued in this loop
-   * iteration then release their acks into the same write (one iteration of delay at most). An
-   * error or close frame sent meanwhile follows the acks in the same write; terminate() drops them
-   * with anything unsent.
+   * A burst of acks (Delivered notices releasing many messages) would cost a ws send each: a string,
+   * a frame header, write requests and a syscall. Instead the acks of this loop iteration leave
+   * together in one buffer, written under ws (its frames are written whole and synchronously, so
+   * ours never split one). The flush comes with setImmediate, not nextTick: the actor runtime
+   * handles each message in its own immediate, and the Delivered notices already queued in this
+   * iteration then release their acks into the same write (one iteration of delay at most).
    */
-  private corkForThisIteration(): void {
+  private queueAck(seq: number): void {
+    if (this.acksDue.length === 0) setImmediate(() => this.flushAcks());
+    this.acksDue.push(seq);
+  }
+
+  /**
+   * Writes the due acks; called before an error or close frame too, so that those follow them.
+   * Once ws is closing they are dropped, as ws.send drops them: the printer re-sends those messages.
+   */
+  private flushAcks(): void {
     const { transport } = this.options;
-    if (transport === undefined || this.acksCorked) return;
-    this.acksCorked = true;
-    transport.cork();
-    setImmediate(() => {
-      this.acksCorked = false;
-      transport.uncork();
-    });
+    if (transport === undefined || this.acksDue.length === 0) return;
+    if (this.socket.readyState === this.socket.OPEN) transport.write(encodeAckFrames(this.acksDue));
+    this.acksDue.length = 0;
   }
 
   /** Reading stops whenever something is held back, so at most one socket chunk is ever held. */
@@ -280,6 +291,7 @@ export class PushConnection {
 
   private refuse(code: PushErrorCode, message: string, closeCode: number): void {
     this.log.warn({ code, closeCode, reason: message }, 'push connection refused a message');
+    this.flushAcks();
     this.socket.send(encodeError(code, message));
     this.end(closeCode, `${code}: ${message}`);
   }

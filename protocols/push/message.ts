@@ -187,6 +187,222 @@ export function decodePushMessage(text: string, overrides: Partial<PushMessageLi
   return validatePushMessage(parsed, overrides);
 }
 
+const ASCII = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const MESSAGE_START = ASCII('{"seq":');
+const TIME_KEY = ASCII(',"time":');
+const READINGS_KEY = ASCII(',"readings":[');
+const READING_START = ASCII('{"item":');
+const VALUE_KEY = ASCII(',"value":');
+const UNIT_KEY = ASCII(',"unit":');
+const TRUE = ASCII('true');
+const FALSE = ASCII('false');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const DIGIT_ZERO = 0x30;
+const DIGIT_NINE = 0x39;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const FIRST_NON_ASCII = 0x80;
+const DELETE = 0x7f;
+const EXPONENT = 0x65;
+const EXPONENT_UPPER = 0x45;
+/** A longer integer may be beyond 2^53 (or 8.64e15), which the strict path refuses. */
+const MAX_INTEGER_DIGITS = 16;
+/** m / 10^k is correctly rounded, as JSON.parse reads the decimal, while m < 2^53 and 10^k is exact (k ≤ 22). */
+const MAX_DECIMAL_DIGITS = 15;
+const EXACT_POWERS_OF_TEN = Array.from({ length: MAX_DECIMAL_DIGITS + 1 }, (_, k) => 10 ** k);
+const MAX_ITEM_NAME_LENGTH = 64;
+
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= DIGIT_ZERO && byte <= DIGIT_NINE;
+}
+
+/** PUSH_ITEM_NAME, byte by byte: a letter first, then letters, digits and `_`. */
+function isItemNameByte(byte: number, first: boolean): boolean {
+  const letter = (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+  return first ? letter : letter || isDigit(byte) || byte === 0x5f;
+}
+
+/**
+ * Reads a message written as printers and JSON.stringify write it (the keys in order, no
+ * whitespace, no escapes, plain numbers) straight from the frame's bytes: no text of the whole
+ * frame, no parsed objects to check and drop. It only ever accepts what validatePushMessage
+ * accepts, with the same values; at anything else `read` gives up (undefined), and the frame takes
+ * the strict path, which decides every refusal. Strings equal to the previous message's at the
+ * same place are that string again: a printer repeats its items, units and states message after message.
+ */
+class CanonicalMessageReader {
+  private at = 0;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly limits: PushMessageLimits,
+    private readonly previous: PushMessage | undefined,
+  ) {}
+
+  read(): PushMessage | undefined {
+    if (!this.skip(MESSAGE_START)) return undefined;
+    const seq = this.integer();
+    if (!Number.isSafeInteger(seq) || !this.skip(TIME_KEY)) return undefined;
+    const time = this.integer();
+    if (!(time <= MAX_TIME_MS) || !this.skip(READINGS_KEY)) return undefined;
+    const readings: PushReading[] = [];
+    if (this.bytes[this.at] === CLOSE_BRACKET) this.at++;
+    else {
+      for (;;) {
+        // Long messages: the strict path's Set finds duplicate items; the scan below is for a few dozen.
+        if (readings.length >= Math.min(this.limits.maxReadingsPerMessage, DUPLICATE_SCAN_MAX_READINGS)) return undefined;
+        const reading = this.reading(readings.length);
+        if (reading === undefined || itemSeenBefore(readings, readings.length, reading.item)) return undefined;
+        readings.push(reading);
+        const next = this.bytes[this.at++];
+        if (next === CLOSE_BRACKET) break;
+        if (next !== COMMA) return undefined;
+      }
+    }
+    if (this.bytes[this.at++] !== CLOSE_BRACE || this.at !== this.bytes.length) return undefined;
+    return { seq, time, readings };
+  }
+
+  private reading(index: number): PushReading | undefined {
+    const known = this.previous?.readings[index];
+    if (!this.skip(READING_START)) return undefined;
+    const item = this.itemName(known?.item);
+    if (item === undefined || !this.skip(VALUE_KEY)) return undefined;
+    const value = this.value(typeof known?.value === 'string' ? known.value : undefined);
+    if (value === undefined) return undefined;
+    if (this.bytes[this.at] === CLOSE_BRACE) {
+      this.at++;
+      return { item, value };
+    }
+    if (!this.skip(UNIT_KEY)) return undefined;
+    const unit = this.string(known?.unit, this.limits.maxUnitLength);
+    if (unit === undefined || unit.length === 0 || this.bytes[this.at++] !== CLOSE_BRACE) return undefined;
+    return { item, value, unit };
+  }
+
+  private itemName(known: string | undefined): string | undefined {
+    const start = this.at + 1;
+    const item = this.string(known, MAX_ITEM_NAME_LENGTH);
+    if (item === undefined || item.length === 0) return undefined;
+    for (let index = 0; index < item.length; index++) {
+      if (!isItemNameByte(this.bytes[start + index] as number, index === 0)) return undefined;
+    }
+    return item;
+  }
+
+  private value(known: string | undefined): ReadingValue | undefined {
+    const first = this.bytes[this.at];
+    if (first === QUOTE) return this.string(known, this.limits.maxStringValueLength);
+    if (first === MINUS || isDigit(first)) return this.number();
+    if (this.skip(TRUE)) return true;
+    if (this.skip(FALSE)) return false;
+    return undefined;
+  }
+
+  /** Consumes `literal` if the bytes continue with it. */
+  private skip(literal: Uint8Array): boolean {
+    const { bytes, at } = this;
+    if (at + literal.length > bytes.length) return false;
+    for (let index = 0; index < literal.length; index++) {
+      if (bytes[at + index] !== literal[index]) return false;
+    }
+    this.at = at + literal.length;
+    return true;
+  }
+
+  /** Digits only, no leading zero; NaN for anything else (a sign, a fraction, an exponent, too long). */
+  private integer(): number {
+    const { bytes } = this;
+    const start = this.at;
+    let value = 0;
+    while (isDigit(bytes[this.at])) value = value * 10 + ((bytes[this.at++] as number) - DIGIT_ZERO);
+    const digits = this.at - start;
+    if (digits === 0 || digits > MAX_INTEGER_DIGITS || (digits > 1 && bytes[start] === DIGIT_ZERO)) return Number.NaN;
+    const next = bytes[this.at];
+    return next === DOT || next === EXPONENT || next === EXPONENT_UPPER ? Number.NaN : value;
+  }
+
+  /** -?int(.frac)? with at most 15 digits, as JSON.parse reads it; undefined for any other form. */
+  private number(): number | undefined {
+    const { bytes } = this;
+    const negative = bytes[this.at] === MINUS;
+    if (negative) this.at++;
+    const start = this.at;
+    let mantissa = 0;
+    while (isDigit(bytes[this.at])) mantissa = mantissa * 10 + ((bytes[this.at++] as number) - DIGIT_ZERO);
+    const integerDigits = this.at - start;
+    if (integerDigits === 0 || (integerDigits > 1 && bytes[start] === DIGIT_ZERO)) return undefined;
+    let decimals = 0;
+    if (bytes[this.at] === DOT) {
+      this.at++;
+      while (isDigit(bytes[this.at])) {
+        mantissa = mantissa * 10 + ((bytes[this.at++] as number) - DIGIT_ZERO);
+        decimals++;
+      }
+      if (decimals === 0) return undefined;
+    }
+    const next = bytes[this.at];
+    if (integerDigits + decimals > MAX_DECIMAL_DIGITS || next === EXPONENT || next === EXPONENT_UPPER) return undefined;
+    const magnitude = mantissa / (EXACT_POWERS_OF_TEN[decimals] as number);
+    return negative ? -magnitude : magnitude;
+  }
+
+  /**
+   * A string without escapes or control characters, at most `maxLength` characters; undefined
+   * otherwise. UTF-8 is decoded as the strict path decodes the whole frame (a quote byte never
+   * splits a character, so the pieces decode alike).
+   */
+  private string(known: string | undefined, maxLength: number): string | undefined {
+    const { bytes } = this;
+    if (bytes[this.at] !== QUOTE) return undefined;
+    const start = this.at + 1;
+    let end = start;
+    let ascii = true;
+    for (;;) {
+      const byte = bytes[end];
+      if (byte === undefined || byte < 0x20 || byte === BACKSLASH || byte === DELETE) return undefined;
+      if (byte === QUOTE) break;
+      if (byte >= FIRST_NON_ASCII) ascii = false;
+      end++;
+    }
+    this.at = end + 1;
+    if (ascii) {
+      if (end - start > maxLength) return undefined;
+      if (known !== undefined && sameAscii(bytes, start, end, known)) return known;
+      return bytes.toString('latin1', start, end);
+    }
+    const text = bytes.toString('utf8', start, end);
+    if (text.length > maxLength || CONTROL_CHARACTER.test(text)) return undefined;
+    return text === known ? known : text;
+  }
+}
+
+function sameAscii(bytes: Buffer, start: number, end: number, text: string): boolean {
+  if (text.length !== end - start) return false;
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) !== bytes[start + index]) return false;
+  }
+  return true;
+}
+
+/**
+ * decodePushMessage for a frame's bytes (UTF-8). `previous`, the last message decoded on the same
+ * connection, only saves work: the result is what decodePushMessage gives for the same text.
+ */
+export function decodePushFrame(
+  bytes: Buffer,
+  overrides: Partial<PushMessageLimits> = NO_OVERRIDES,
+  previous?: PushMessage,
+): PushDecodeResult {
+  const message = new CanonicalMessageReader(bytes, resolveLimits(overrides), previous).read();
+  if (message !== undefined) return { ok: true, message };
+  return decodePushMessage(bytes.toString('utf8'), overrides);
+}
+
 export function encodePushMessage(message: PushMessage): string {
   return JSON.stringify({ seq: message.seq, time: message.time, readings: message.readings });
 }

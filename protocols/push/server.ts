@@ -104,7 +104,8 @@ export function createPushServer(options: PushServerOptions): PushServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: settings.maxMessageBytes,
-    perMessageDeflate: false, // no inflating attacker-chosen bytes
+    // No inflating attacker-chosen bytes; also, PushConnection writes acks under ws, which needs every ws frame written whole at once (compression queues them).
+    perMessageDeflate: false,
     clientTracking: false,
   });
 

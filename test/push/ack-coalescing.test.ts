@@ -78,3 +78,15 @@ test.serial('acks of different turns each go out; an ack right before a close st
   t.deepEqual(JSON.parse(await client.frames.next('ack 3')), { ack: 3 });
   t.deepEqual(await client.closed, { code: 1000, reason: 'done' });
 });
+
+test.serial('an ack given just before a refused frame reaches the printer before the error and the close', async (t) => {
+  const { server, url } = await startServer({ onMessage: (delivery) => delivery.ack() });
+  t.teardown(() => server.close());
+  const client = await rawClient(url, TOKENS.p01);
+  // Usually read in one chunk: the ack is still waiting for the end of the turn when the bad frame is refused.
+  client.ws.send(message(7));
+  client.ws.send('{"seq":8,');
+  t.deepEqual(JSON.parse(await client.frames.next('ack')), { ack: 7 });
+  t.is(JSON.parse(await client.frames.next('error')).error.code, 'PUSH_BAD_JSON');
+  t.is((await client.closed).code, 1008);
+});

@@ -1,12 +1,17 @@
 import test from 'ava';
+import { isDeepStrictEqual } from 'node:util';
 import {
   PUSH_ITEM_NAME,
   PUSH_MESSAGE_LIMITS,
+  type PushDecodeResult,
+  type PushMessage,
   type PushMessageErrorCode,
+  type PushMessageLimits,
+  decodePushFrame,
   decodePushMessage,
   encodePushMessage,
 } from '../../protocols/push/message.js';
-import { closeReason, decodeAdapterFrame, encodeAck, encodeError } from '../../protocols/push/replies.js';
+import { closeReason, decodeAdapterFrame, encodeAck, encodeAckFrames, encodeError } from '../../protocols/push/replies.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 
 function codeOf(text: string): string {
@@ -118,6 +123,115 @@ test('adapter frames: ack and error encode, decode, and anything else is invalid
   t.true(Buffer.byteLength(closeReason('é'.repeat(200))) <= 123);
 });
 
+test('acks decode alike whether written as encodeAck writes them or otherwise', (t) => {
+  for (const seq of [0, 5, 1_764_238_502_123, Number.MAX_SAFE_INTEGER]) t.deepEqual(decodeAdapterFrame(encodeAck(seq)), { kind: 'ack', seq });
+  t.deepEqual(decodeAdapterFrame(' {"ack":5}'), { kind: 'ack', seq: 5 });
+  t.deepEqual(decodeAdapterFrame('{"ack":5.0}'), { kind: 'ack', seq: 5 });
+  for (const text of ['{"ack":01}', '{"ack":9007199254740992}', '{"ack":99999999999999999}', '{"ack":}', '{"ack":1x}', '{"ack":"1"}', '{"ack":1']) {
+    t.is(decodeAdapterFrame(text).kind, 'invalid', text);
+  }
+});
+
+test('ack frames: one unmasked, unfragmented text frame per seq, back to back', (t) => {
+  const seqs = [0, 7, 10, 99, 1_764_238_502_123, Number.MAX_SAFE_INTEGER];
+  const expected = Buffer.concat(
+    seqs.map((seq) => {
+      const payload = Buffer.from(encodeAck(seq));
+      return Buffer.concat([Buffer.from([0x81, payload.length]), payload]);
+    }),
+  );
+  t.deepEqual(encodeAckFrames(seqs), expected);
+  t.is(encodeAckFrames([]).length, 0);
+});
+
+/**
+ * The frame decoder must give exactly what the text decoder gives for the frame's text: same values
+ * (-0 included), same refusals. (A lone surrogate in `text` is U+FFFD in the frame.)
+ */
+function checkFrameDecoder(t: { fail(message: string): void }, text: string, limits: Partial<PushMessageLimits>, previous?: PushMessage): boolean {
+  const frame = Buffer.from(text, 'utf8');
+  const expected = decodePushMessage(frame.toString('utf8'), limits);
+  for (const known of [undefined, previous]) {
+    const actual = decodePushFrame(frame, limits, known);
+    if (!isDeepStrictEqual(actual, expected)) {
+      t.fail(`frame and text decoders differ on ${JSON.stringify(text.slice(0, 300))}: ${JSON.stringify(actual).slice(0, 300)}`);
+      return false;
+    }
+  }
+  return true;
+}
+
+test('the frame decoder reads a printer’s usual messages without JSON.parse, and as the text decoder does', (t) => {
+  const text =
+    '{"seq":1764238502000,"time":1764238502123,"readings":[{"item":"PrintHeadTemperature","value":65.5,"unit":"°C"},{"item":"BuildState","value":"building"},{"item":"Layer","value":-0},{"item":"Door","value":false}]}';
+  const next = text.replace('65.5', '65.25').replace('"Layer","value":-0', '"Layer","value":3');
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = (...args: Parameters<typeof JSON.parse>) => {
+    parsed++;
+    return parse(...args);
+  };
+  let first: PushDecodeResult;
+  let second: PushDecodeResult;
+  try {
+    first = decodePushFrame(Buffer.from(text));
+    second = decodePushFrame(Buffer.from(next), undefined, first.ok ? first.message : undefined);
+  } finally {
+    JSON.parse = parse;
+  }
+  t.is(parsed, 0);
+  t.true(isDeepStrictEqual(first, decodePushMessage(text)));
+  t.true(isDeepStrictEqual(second, decodePushMessage(next)));
+  t.true(first.ok && Object.is(first.message.readings[2]?.value, -0));
+});
+
+test('fuzz: the frame decoder agrees with the text decoder on 20,000 near-canonical messages', (t) => {
+  const random = seededRandom(0xf4a3e);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const integers = ['0', '1', '01', '-1', '1.0', '1e3', '9007199254740991', '9007199254740992', '9007199254740993', '8640000000000000',
+    '8640000000000001', '12345678901234567', '1764238502123', ' 1', '1 ', '"1"', 'null', ''];
+  const numbers = ['0', '-0', '-0.0', '0.1', '1.5', '65.25', '1200.01', '-40.125', '123456789012345', '1234567890123456',
+    '0.000000000000001', '0.0000000000000001', '99999999999999.9', '1e2', '1E2', '1.', '.5', '-', '--1', '00', '01.5', '1.5.5',
+    '12345678901234567890', '1e400', '3.141592653589793', 'NaN'];
+  const strings = ['"building"', '""', '"x"', '"°C"', '"é"', '"\\u0041"', '"a\\nb"', '"\\""', '"\u0085"', '"\u007f"', '"\u0001"', '"\t"',
+    `"${'x'.repeat(16)}"`, `"${'x'.repeat(17)}"`, `"${'y'.repeat(256)}"`, `"${'y'.repeat(257)}"`, `"${'é'.repeat(256)}"`, `"${'é'.repeat(257)}"`,
+    '"\ud83d\ude00"', '"unterminated'];
+  const itemNames = ['"Layer"', '"A"', '"x_1"', '"1abc"', '"a-b"', '""', '"Ä"', '"AÄ"', `"A${'b'.repeat(63)}"`, `"A${'b'.repeat(64)}"`, '"La\\u0079er"', '5'];
+  const values = [...numbers, ...strings, 'true', 'false', 'tru', 'null', '[]', '{}'];
+  const units = [undefined, '"°C"', '"%"', '""', `"${'u'.repeat(16)}"`, `"${'u'.repeat(17)}"`, '"\u0001"', '5'];
+  // Decimals of every length: each must come out as the very double JSON.parse makes of it.
+  const randomValue = () =>
+    random() < 0.5 ? pick(values) : `${random() < 0.3 ? '-' : ''}${(random() * 10 ** Math.floor(random() * 16)).toFixed(Math.floor(random() * 16))}`;
+  const oddReading = () => {
+    const unit = pick(units);
+    return `{"item":${pick(itemNames)},"value":${pick(values)}${unit === undefined ? '' : `,"unit":${unit}`}}`;
+  };
+  const limitChoices: Partial<PushMessageLimits>[] = [{}, PUSH_MESSAGE_LIMITS, { maxReadingsPerMessage: 3, maxStringValueLength: 8, maxUnitLength: 2 }];
+  let previous: PushMessage | undefined;
+  const verdicts = new Map<string, number>();
+  for (let run = 0; run < 20_000; run++) {
+    const count = pick([0, 1, 2, 3, 4, 9, 32, 33]);
+    const readings = Array.from({ length: count }, (_, i) =>
+      random() < 0.85 ? `{"item":"Item${random() < 0.03 ? 0 : i}","value":${randomValue()}${random() < 0.5 ? ',"unit":"°C"' : ''}}` : oddReading(),
+    );
+    const seq = random() < 0.8 ? String(run) : pick(integers);
+    const time = random() < 0.8 ? '1764238502123' : pick(integers);
+    let text = `{"seq":${seq},"time":${time},"readings":[${readings.join(',')}]}`;
+    if (random() < 0.05) text = text.replace('"time"', '"extra":1,"time"');
+    if (random() < 0.05) text = `${text} `;
+    if (random() < 0.05) text = text.slice(0, Math.floor(random() * text.length));
+    const limits = pick(limitChoices);
+    if (!checkFrameDecoder(t, text, limits, previous)) return;
+    const result = decodePushMessage(text, limits);
+    if (result.ok && random() < 0.7) previous = result.message;
+    const verdict = result.ok ? 'ok' : result.problem.code;
+    verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+  }
+  t.log(Object.fromEntries([...verdicts.entries()].sort()));
+  t.true((verdicts.get('ok') ?? 0) >= 2000);
+  t.true(verdicts.size >= 10, 'the cases reach most of the checks');
+});
+
 const KNOWN_CODES = new Set<PushMessageErrorCode>([
   'PUSH_BAD_JSON', 'PUSH_NOT_AN_OBJECT', 'PUSH_UNKNOWN_FIELD', 'PUSH_BAD_SEQ', 'PUSH_BAD_TIME', 'PUSH_BAD_READINGS',
   'PUSH_TOO_MANY_READINGS', 'PUSH_BAD_ITEM', 'PUSH_DUPLICATE_ITEM', 'PUSH_BAD_VALUE', 'PUSH_BAD_UNIT',
@@ -190,6 +304,7 @@ test('fuzz: 20,000 random and mutated messages never throw and always get a clea
       t.fail(`threw on ${JSON.stringify(text.slice(0, 200))}: ${(error as Error).message}`);
       return;
     }
+    if (!checkFrameDecoder(t, text, {})) return;
     const verdict = result.ok ? 'ok' : result.problem.code;
     seen.set(verdict, (seen.get(verdict) ?? 0) + 1);
     if (kind === 0 && !result.ok) {
