@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolveSecret } from '../../config/secrets.js';
 import type { ListenerTls, PrinterConfig } from '../../config/types.js';
+import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
 import { identifyWindow } from '../../protocols/catalog/normalizer.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
@@ -160,6 +161,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           port: beats.port,
           ...(tls ? { tls } : {}),
           limits: { ...beats.limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
+          eventFields: BEATS_DOCUMENT_FIELDS,
           logger: ctx.log.child({ listener: 'beats' }),
           onWindow: (batch) => routeWindow(state, batch, ctx),
         });

@@ -2,6 +2,8 @@
  * Beats documents (the JSON inside a Lumberjack `J` frame) decoded into what the adapter uses
  * (PROTOCOLS.md §1 "Beats documents"). Hand decoders: the input is untrusted and never throws.
  */
+import { parseIsoTimestamp } from '../loglines/convert.js';
+import type { JsonFieldSelection } from '../lumberjack/json-select.js';
 
 /** What a document says about who sent it; used to identify the printer. */
 export interface BeatsOrigin {
@@ -41,41 +43,49 @@ export type BeatsDocument = FilebeatLine | MetricbeatSample | UnknownBeatsDocume
 
 type Fields = Record<string, unknown>;
 
-// Paths as constants: a rest parameter per lookup was an array per field of every document.
-const HOST_NAME = ['host', 'name'];
-const FIELDS_PRINTER_ID = ['fields', 'printer_id'];
-const METRICSET_NAME = ['metricset', 'name'];
-const LOG_FILE_PATH = ['log', 'file', 'path'];
-const LOG_OFFSET = ['log', 'offset'];
-const EVENT_MODULE = ['event', 'module'];
-const CPU_TOTAL_NORM_PCT = ['system', 'cpu', 'total', 'norm', 'pct'];
-const MEMORY_ACTUAL_USED_PCT = ['system', 'memory', 'actual', 'used', 'pct'];
-const FILESYSTEM_MOUNT_POINT = ['system', 'filesystem', 'mount_point'];
-const FILESYSTEM_USED_PCT = ['system', 'filesystem', 'used', 'pct'];
+/**
+ * Every field decodeBeatsEvent reads: a Beats listener given this (`eventFields`) builds only these
+ * of each document, and decodes them to the same result as the whole document.
+ */
+export const BEATS_DOCUMENT_FIELDS: JsonFieldSelection = {
+  '@timestamp': true,
+  message: true,
+  log: { file: { path: true }, offset: true },
+  host: { name: true },
+  fields: { printer_id: true },
+  metricset: { name: true },
+  event: { module: true },
+  system: {
+    cpu: { total: { norm: { pct: true } } },
+    memory: { actual: { used: { pct: true } } },
+    filesystem: { mount_point: true, used: { pct: true } },
+  },
+};
 
-/** Decodes one Beats document; never throws. */
+/** Decodes one Beats document; never throws. Reads no field BEATS_DOCUMENT_FIELDS leaves out. */
 export function decodeBeatsEvent(doc: unknown): BeatsDocument {
   if (!isFields(doc)) return { kind: 'unknown', reason: 'document is not a JSON object' };
   const timestamp = doc['@timestamp'];
   if (typeof timestamp !== 'string') return unknownDocument(doc, 'missing @timestamp');
-  const time = Date.parse(timestamp);
+  const time = parseBeatsTimestamp(timestamp);
   if (!Number.isFinite(time)) return unknownDocument(doc, 'unreadable @timestamp');
 
-  const metricset = textAt(doc, METRICSET_NAME);
+  const metricset = text(field(own(doc, 'metricset'), 'name'));
   if (metricset !== undefined) return decodeMetrics(doc, metricset, time);
   if (typeof doc.message === 'string') return decodeLogLine(doc, doc.message, time);
   return unknownDocument(doc, 'neither a Filebeat line nor a Metricbeat sample');
 }
 
 function decodeLogLine(doc: Fields, line: string, time: number): BeatsDocument {
-  const file = textAt(doc, LOG_FILE_PATH);
+  const log = own(doc, 'log');
+  const file = text(field(field(log, 'file'), 'path'));
   if (file === undefined) return unknownDocument(doc, 'Filebeat document without log.file.path');
-  const offset = valueAt(doc, LOG_OFFSET);
+  const offset = field(log, 'offset');
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
     return unknownDocument(doc, 'Filebeat document without a valid log.offset');
   }
-  const hostName = textAt(doc, HOST_NAME);
-  const fieldsPrinterId = textAt(doc, FIELDS_PRINTER_ID);
+  const hostName = hostNameOf(doc);
+  const fieldsPrinterId = fieldsPrinterIdOf(doc);
   // The usual line says both: one literal with every field, rather than two added to it afterwards
   // (each addition is a hidden-class change, and the second grows a property store per line).
   if (hostName !== undefined && fieldsPrinterId !== undefined) {
@@ -85,22 +95,24 @@ function decodeLogLine(doc: Fields, line: string, time: number): BeatsDocument {
 }
 
 function decodeMetrics(doc: Fields, metricset: string, time: number): BeatsDocument {
-  const module = textAt(doc, EVENT_MODULE);
+  const module = text(field(own(doc, 'event'), 'module'));
   if (module !== 'system') return unknownDocument(doc, `unsupported Metricbeat module ${String(module)}`);
+  const system = own(doc, 'system');
   switch (metricset) {
     case 'cpu': {
-      const value = numberAt(doc, CPU_TOTAL_NORM_PCT);
+      const value = finite(field(field(field(field(system, 'cpu'), 'total'), 'norm'), 'pct'));
       if (value === undefined) return unknownDocument(doc, 'cpu sample without system.cpu.total.norm.pct');
       return withOrigin<MetricbeatSample>({ kind: 'metrics', time, metricset, cpuTotalNormPct: value }, doc);
     }
     case 'memory': {
-      const value = numberAt(doc, MEMORY_ACTUAL_USED_PCT);
+      const value = finite(field(field(field(field(system, 'memory'), 'actual'), 'used'), 'pct'));
       if (value === undefined) return unknownDocument(doc, 'memory sample without system.memory.actual.used.pct');
       return withOrigin<MetricbeatSample>({ kind: 'metrics', time, metricset, memoryActualUsedPct: value }, doc);
     }
     case 'filesystem': {
-      const mountPoint = textAt(doc, FILESYSTEM_MOUNT_POINT);
-      const value = numberAt(doc, FILESYSTEM_USED_PCT);
+      const filesystem = field(system, 'filesystem');
+      const mountPoint = text(field(filesystem, 'mount_point'));
+      const value = finite(field(field(filesystem, 'used'), 'pct'));
       if (mountPoint === undefined || value === undefined) {
         return unknownDocument(doc, 'filesystem sample without system.filesystem.mount_point and used.pct');
       }
@@ -117,9 +129,9 @@ function unknownDocument(doc: Fields, reason: string): UnknownBeatsDocument {
 
 /** Adds what the document says about its sender, leaving out what it does not say (no spread per document). */
 function withOrigin<T extends BeatsOrigin>(decoded: T, doc: Fields): T {
-  const hostName = textAt(doc, HOST_NAME);
+  const hostName = hostNameOf(doc);
   if (hostName !== undefined) decoded.hostName = hostName;
-  const fieldsPrinterId = textAt(doc, FIELDS_PRINTER_ID);
+  const fieldsPrinterId = fieldsPrinterIdOf(doc);
   if (fieldsPrinterId !== undefined) decoded.fieldsPrinterId = fieldsPrinterId;
   return decoded;
 }
@@ -128,22 +140,46 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The value at a nested path of own properties, if every step is an object. */
-function valueAt(doc: Fields, path: readonly string[]): unknown {
-  let current: unknown = doc;
-  for (const key of path) {
-    if (!isFields(current) || !Object.hasOwn(current, key)) return undefined;
-    current = current[key];
-  }
-  return current;
+// Fields are read one own property at a time with constant keys (a generic path walk per field was
+// the largest part of decoding a document); never through the prototype of a hostile document.
+
+/** `key` of an object, if it is its own property. */
+function own(doc: Fields, key: string): unknown {
+  return Object.hasOwn(doc, key) ? doc[key] : undefined;
 }
 
-function textAt(doc: Fields, path: readonly string[]): string | undefined {
-  const value = valueAt(doc, path);
+/** `key` of `value` when `value` is an object that has it as its own property. */
+function field(value: unknown, key: string): unknown {
+  return isFields(value) ? own(value, key) : undefined;
+}
+
+function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function numberAt(doc: Fields, path: readonly string[]): number | undefined {
-  const value = valueAt(doc, path);
+function finite(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function hostNameOf(doc: Fields): string | undefined {
+  return text(field(own(doc, 'host'), 'name'));
+}
+
+function fieldsPrinterIdOf(doc: Fields): string | undefined {
+  return text(field(own(doc, 'fields'), 'printer_id'));
+}
+
+/** Beats' own shape, e.g. 2026-11-27T10:15:00.123Z: these positions, 24 characters. */
+function isCanonicalTimestamp(timestamp: string): boolean {
+  return timestamp.length === 24 && timestamp[10] === 'T' && timestamp[19] === '.' && timestamp[23] === 'Z';
+}
+
+/**
+ * `@timestamp` as Date.parse reads it. Every Beat writes the canonical UTC form, which the
+ * character-code parser reads to the same ms without Date.parse's general grammar (a quarter of a
+ * microsecond per document); anything else, or a date it refuses, goes to Date.parse unchanged.
+ */
+function parseBeatsTimestamp(timestamp: string): number {
+  const time = isCanonicalTimestamp(timestamp) ? parseIsoTimestamp(timestamp) : undefined;
+  return time ?? Date.parse(timestamp);
 }

@@ -5,7 +5,12 @@
 
 /** A Filebeat line: printer, file and byte offset, e.g. "p01/filebeat//var/log/printer.log@1234". */
 export function logEventId(printerId: string, file: string, offset: number): string {
-  return `${printerId}/filebeat/${file}@${offset}`;
+  return logEventIdPrefix(printerId, file) + offset;
+}
+
+/** What the ids of one file's lines share: a window's lines (one file) build it once, not per line. */
+export function logEventIdPrefix(printerId: string, file: string): string {
+  return `${printerId}/filebeat/${file}@`;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Beats documents → log lines and readings (pure). */
 export {
+  BEATS_DOCUMENT_FIELDS,
   type BeatsDocument,
   type BeatsOrigin,
   decodeBeatsEvent,
@@ -7,6 +8,6 @@ export {
   type MetricbeatSample,
   type UnknownBeatsDocument,
 } from './documents.js';
-export { logEventId, metricEventId } from './event-ids.js';
+export { logEventId, logEventIdPrefix, metricEventId } from './event-ids.js';
 export { type BeatsPrinterIdentity, type IdentifiablePrinter, identifyPrinter } from './identify-printer.js';
 export { filesystemUsageItem, metricbeatReadings } from './metricbeat-readings.js';

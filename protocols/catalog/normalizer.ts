@@ -3,7 +3,7 @@
  * and push readings become readings, and only catalogued items survive (ARCHITECTURE.md §4: raw
  * lines, file names and anything off the catalog never leave). Pure: counts say what was dropped.
  */
-import { decodeBeatsEvent, identifyPrinter, logEventId } from '../beats/index.js';
+import { decodeBeatsEvent, identifyPrinter, logEventIdPrefix } from '../beats/index.js';
 import { metricbeatReading } from '../beats/metricbeat-readings.js';
 import type { IdentifiablePrinter } from '../beats/identify-printer.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
@@ -66,6 +66,8 @@ export function normalizeBeatsEvents(
   const readings: Reading[] = [];
   // One context object for the window, updated per line, instead of one per line.
   const line: LogLineContext = { printer, eventId: '', receivedAt, fallbackTime: 0, counters };
+  let idFile: string | undefined;
+  let idPrefix = '';
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
     if (decoded.kind === 'unknown') {
@@ -76,7 +78,11 @@ export function normalizeBeatsEvents(
       readings.push(metricbeatReading(printer, decoded, receivedAt));
       continue;
     }
-    line.eventId = logEventId(printer, decoded.file, decoded.offset);
+    if (decoded.file !== idFile) {
+      idFile = decoded.file;
+      idPrefix = logEventIdPrefix(printer, idFile);
+    }
+    line.eventId = idPrefix + decoded.offset; // logEventId(printer, file, offset)
     line.fallbackTime = decoded.time;
     appendLogReadings(catalog.rules, decoded.line, line, readings);
   }

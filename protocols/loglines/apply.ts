@@ -51,6 +51,7 @@ export function appendLogReadings(rules: CompiledLogRules, line: string, ctx: Lo
     return 'too_long';
   }
   for (const rule of rules.rules) {
+    if (rule.requiredText !== undefined && !line.includes(rule.requiredText)) continue;
     rule.pattern.lastIndex = 0;
     const groups = rule.pattern.exec(line);
     if (!groups) continue;

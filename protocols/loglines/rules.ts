@@ -1,5 +1,7 @@
 import type { ValueType } from '../readings.js';
+import type { CharSet } from './char-set.js';
 import { findPatternProblem } from './pattern-safety.js';
+import { parseRegexTree } from './regex-tree.js';
 
 /** How one captured group becomes one item (DATA-ITEMS.md). */
 export interface LogItemSpec {
@@ -44,6 +46,11 @@ export interface CompiledLogRule {
   name?: string;
   /** Sticky: it only matches at lastIndex, which the matcher sets to 0 — the anchor. */
   pattern: RegExp;
+  /**
+   * Text every match contains (the longest run of plain characters outside groups and
+   * alternatives), if any: a line without it cannot match, so the pattern need not run.
+   */
+  requiredText?: string;
   timeGroup: number;
   items: readonly CompiledLogItem[];
 }
@@ -232,7 +239,39 @@ function compileOne(spec: unknown, index: number, limits: LogRuleLimits): Compil
   const timeGroup = checker.timeGroup(spec.time, compiled.groups);
   const items = checker.items(spec.items, compiled.groups);
   if (checker.errors.length > 0 || timeGroup === undefined) return checker.errors;
-  return { index, ...(name === undefined ? {} : { name }), pattern: compiled.pattern, timeGroup, items };
+  // requiredText always present (maybe undefined): one hidden class for the matcher's loop.
+  const requiredText = requiredTextOf(spec.match as string);
+  return { index, ...(name === undefined ? {} : { name }), pattern: compiled.pattern, requiredText, timeGroup, items };
+}
+
+/** The one ASCII character a set holds, or undefined when it holds none or more. */
+function singleCharacter(set: CharSet): string | undefined {
+  if (set.wideSpace || set.wideOther) return undefined;
+  let found: number | undefined;
+  for (let code = 0; code < 128; code++) {
+    if ((set.ascii[code >> 5]! & (1 << (code & 31))) === 0) continue;
+    if (found !== undefined) return undefined;
+    found = code;
+  }
+  return found === undefined ? undefined : String.fromCharCode(found);
+}
+
+/**
+ * The longest run of atoms that each match exactly one character exactly once, in a pattern of a
+ * single top-level branch (matched without flags other than sticky, so case counts): every match
+ * contains that run. Undefined when there is no such run of two characters or more.
+ */
+function requiredTextOf(source: string): string | undefined {
+  const branches = parseRegexTree(source);
+  if (branches.length !== 1) return undefined;
+  let longest = '';
+  let run = '';
+  for (const node of branches[0]!) {
+    const char = node.kind === 'atom' && node.min === 1 && node.max === 1 ? singleCharacter(node.set) : undefined;
+    run = char === undefined ? '' : run + char;
+    if (run.length > longest.length) longest = run;
+  }
+  return longest.length >= 2 ? longest : undefined;
 }
 
 /**

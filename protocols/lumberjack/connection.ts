@@ -5,6 +5,7 @@ import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { type DecodeStep, LumberjackDecoder, type LumberjackWindow } from './decoder.js';
 import { LumberjackError, type LumberjackErrorCode } from './errors.js';
 import { encodeAck } from './frame-writer.js';
+import type { JsonFieldSelection } from './json-select.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
 
@@ -53,8 +54,9 @@ export class BeatsConnection {
     private readonly limits: LumberjackLimits,
     private readonly logger: Logger,
     private readonly hooks: ConnectionHooks,
+    eventFields?: JsonFieldSelection,
   ) {
-    this.decoder = new LumberjackDecoder(limits);
+    this.decoder = new LumberjackDecoder(limits, eventFields);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, limits.tcpKeepAliveMs);
     if (limits.idleTimeoutMs > 0) {

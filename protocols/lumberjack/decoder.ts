@@ -1,13 +1,17 @@
 import { LumberjackError, limitExceeded } from './errors.js';
 import { type Frame, FrameReader } from './frame-reader.js';
 import { inflateCapped } from './inflate.js';
+import { type JsonFieldSelection, parseSelectedJson } from './json-select.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
 
 /** One complete window: what the server hands the application as a batch. */
 export interface LumberjackWindow {
   version: ProtocolVersion;
-  /** Parsed JSON documents (v2 `J`) or key/value maps with a null prototype (v1 `D`). */
+  /**
+   * Parsed JSON documents (v2 `J`), pruned to the decoder's field selection when it has one (see
+   * json-select.ts), or key/value maps with a null prototype (v1 `D`).
+   */
   events: unknown[];
   /** Each event's seq as sent; an ACK for the first n events carries sequences[n - 1]. */
   sequences: number[];
@@ -42,7 +46,14 @@ export class LumberjackDecoder {
   private expected = 0;
   private failure: LumberjackError | undefined;
 
-  constructor(private readonly limits: DecoderLimits) {
+  /**
+   * `eventFields`: the fields of each JSON event the application reads; the rest is validated and
+   * not built (a window's documents cost their selected fields, not every field they carry).
+   */
+  constructor(
+    private readonly limits: DecoderLimits,
+    private readonly eventFields?: JsonFieldSelection,
+  ) {
     this.reader = new FrameReader(limits);
   }
 
@@ -134,16 +145,17 @@ export class LumberjackDecoder {
     if (window.bytes > this.limits.maxBytesInFlight) {
       throw limitExceeded('LJ_ERR_IN_FLIGHT_LIMIT', 'maxBytesInFlight', window.bytes, this.limits.maxBytesInFlight);
     }
-    window.events.push(frame.type === 'json' ? parseJson(frame.json, frame.seq, frame.bytes) : frame.fields);
+    window.events.push(frame.type === 'json' ? this.parseJson(frame.payload, frame.seq) : frame.fields);
     window.sequences.push(frame.seq);
   }
-}
 
-function parseJson(json: string, seq: number, bytes: number): unknown {
-  try {
-    return JSON.parse(json);
-  } catch {
-    throw new LumberjackError('LJ_ERR_BAD_JSON', `event seq ${seq} is not valid JSON`, { seq, bytes });
+  private parseJson(payload: Buffer, seq: number): unknown {
+    try {
+      if (this.eventFields === undefined) return JSON.parse(payload.toString('utf8'));
+      return parseSelectedJson(payload, 0, payload.length, this.eventFields);
+    } catch {
+      throw new LumberjackError('LJ_ERR_BAD_JSON', `event seq ${seq} is not valid JSON`, { seq, bytes: payload.length });
+    }
   }
 }
 

@@ -14,7 +14,8 @@ import {
 /** One frame as it stands on the wire; what a window means is the decoder's business. */
 export type Frame =
   | { type: 'window'; version: ProtocolVersion; count: number }
-  | { type: 'json'; version: ProtocolVersion; seq: number; json: string; bytes: number }
+  /** `payload` is the event's UTF-8 JSON, a view into the received bytes where it can be. */
+  | { type: 'json'; version: ProtocolVersion; seq: number; payload: Buffer; bytes: number }
   | { type: 'data'; version: ProtocolVersion; seq: number; fields: Record<string, string>; bytes: number }
   | { type: 'compressed'; version: ProtocolVersion; payload: Buffer };
 
@@ -112,7 +113,7 @@ export class FrameReader {
       }
       case GET_JSON_PAYLOAD: {
         const bytes = this.needed;
-        return this.frameDone({ type: 'json', version: this.version, seq: this.seq, json: q.consumeText(bytes), bytes });
+        return this.frameDone({ type: 'json', version: this.version, seq: this.seq, payload: q.consume(bytes), bytes });
       }
       case GET_DATA_HEADER: {
         this.seq = q.consumeUInt32();

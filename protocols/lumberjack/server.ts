@@ -4,6 +4,7 @@ import type { Logger } from '../../config/logging.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { BeatsConnection } from './connection.js';
 import { LumberjackError } from './errors.js';
+import type { JsonFieldSelection } from './json-select.js';
 import { type LumberjackLimits, resolveLimits } from './limits.js';
 import {
   type BeatsServerTlsOptions,
@@ -20,6 +21,8 @@ export interface BeatsServerOptions {
   port?: number;
   tls?: BeatsServerTlsOptions;
   limits?: Partial<LumberjackLimits>;
+  /** Build only these fields of each JSON event (all are still validated); default: the whole document. */
+  eventFields?: JsonFieldSelection;
   logger: Logger;
   /** Called once per complete window; the batch is acknowledged (or rejected) through its handle. */
   onWindow(batch: BeatsBatch): void;
@@ -50,10 +53,8 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       ...(tlsSubject === undefined ? {} : { tlsSubject }),
     };
     const id = `lj-${nextId++}`;
-    const connection = new BeatsConnection(id, peer, socket, limits, logger, {
-      onWindow: options.onWindow,
-      onClosed: (closed) => live.delete(closed.id),
-    });
+    const hooks = { onWindow: options.onWindow, onClosed: (closed: BeatsConnection) => live.delete(closed.id) };
+    const connection = new BeatsConnection(id, peer, socket, limits, logger, hooks, options.eventFields);
     live.set(id, connection);
     logger.debug({ connectionId: id, ...peer }, 'beats connection opened');
   };

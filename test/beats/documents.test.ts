@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { filesystemUsageItem as catalogFilesystemItem } from '../../config/default-catalog.js';
-import { decodeBeatsEvent } from '../../protocols/beats/documents.js';
+import { BEATS_DOCUMENT_FIELDS, decodeBeatsEvent } from '../../protocols/beats/documents.js';
 import { logEventId } from '../../protocols/beats/event-ids.js';
 import { identifyPrinter } from '../../protocols/beats/identify-printer.js';
 import { filesystemUsageItem, metricbeatReadings } from '../../protocols/beats/metricbeat-readings.js';
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
+import { parseSelectedJson } from '../../protocols/lumberjack/json-select.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
+import { seededRandom } from '../../sim/seeded-random.js';
 
 const FIXTURES = new URL('../fixtures/beats/', import.meta.url);
 const [filebeat, metricbeatCpu, metricbeatMemory] = readFileSync(new URL('events.ndjson', FIXTURES), 'utf8')
@@ -49,6 +51,13 @@ test('the go-lumber captures decode as Filebeat lines', (t) => {
   const lines = drainWindows(decoder).flatMap((w) => w.events.map(decodeBeatsEvent));
   t.is(lines.length, 12);
   t.like(lines[3], { kind: 'log', line: 'line 3', file: '/var/log/printer.log', hostName: 'printer-01' });
+  // Built only to the fields the decoder reads (as the adapter's listener does), they decode the same.
+  const selecting = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS, BEATS_DOCUMENT_FIELDS);
+  selecting.push(readFileSync(new URL('golumber-sync-plain-w5.bin', FIXTURES)));
+  t.deepEqual(
+    drainWindows(selecting).flatMap((w) => w.events.map(decodeBeatsEvent)),
+    lines,
+  );
 });
 
 test('Metricbeat cpu, memory and filesystem samples become readings per DATA-ITEMS.md', (t) => {
@@ -178,4 +187,78 @@ test('random documents built from Beats field names never make the decoder throw
     metricbeatReadings('p01', decoded, 0);
   }
   t.true(kinds.has('unknown'));
+});
+
+test('@timestamp reads as Date.parse reads it, valid or not', (t) => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamps = ['2024-02-29T23:59:59.999Z', '2025-02-29T00:00:00.000Z', '2025-04-31T00:00:00.000Z', '2025-01-01T24:00:00.000Z'];
+  stamps.push('2025-01-01T00:60:00.000Z', '2025-01-01T00:00:60.000Z', '1969-12-31T23:59:59.999Z', '0099-01-01T00:00:00.000Z');
+  stamps.push('2025-01-01T00:00:00.00Z', '2025-01-01T00:00:00,000Z', '2025-01-01 00:00:00.000Z', '2025-01-01T00:00:00.000+01:00');
+  stamps.push('2025-1-01T00:00:00.000Z', '+02025-01-01T00:00:00.000Z', '2025-01-01T00:00:00Z', 'Tue, 01 Jan 2030 00:00:00 GMT');
+  for (let i = 0; i < 300; i++) {
+    const year = 1960 + ((i * 7) % 80);
+    const [month, day, hour, minute, second] = [1 + (i % 13), 1 + ((i * 5) % 31), (i * 3) % 25, (i * 11) % 61, (i * 13) % 61];
+    stamps.push(`${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${String((i * 37) % 1000).padStart(3, '0')}Z`);
+  }
+  for (const stamp of stamps) {
+    const decoded = decodeBeatsEvent({ '@timestamp': stamp, message: 'm', log: { file: { path: '/l' }, offset: 0 } });
+    const expected = Date.parse(stamp);
+    if (Number.isFinite(expected)) t.like(decoded, { kind: 'log', time: expected }, stamp);
+    else t.like(decoded, { kind: 'unknown', reason: 'unreadable @timestamp' }, stamp);
+  }
+});
+
+test('fields are read only where the document has them as its own, and of the right type', (t) => {
+  const base = { '@timestamp': '2025-01-01T00:00:00.000Z', message: 'm', log: { file: { path: '/l' }, offset: 3 } };
+  const inherited = Object.create({ name: 'inherited' }) as object;
+  t.like(decodeBeatsEvent({ ...base, host: inherited, fields: [] }), { kind: 'log', hostName: undefined, fieldsPrinterId: undefined });
+  t.like(decodeBeatsEvent({ ...base, log: { file: ['/l'], offset: 3 } }), { kind: 'unknown' });
+  t.like(decodeBeatsEvent({ ...base, log: { file: { path: '/l' }, offset: '3' } }), { kind: 'unknown' });
+  t.like(decodeBeatsEvent({ ...base, metricset: { name: 'cpu' }, event: { module: 'system' }, system: { cpu: { total: { norm: { pct: 'x' } } } } }), {
+    kind: 'unknown',
+    reason: 'cpu sample without system.cpu.total.norm.pct',
+  });
+});
+
+test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones', (t) => {
+  const random = seededRandom(0xbea75);
+  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5)].map((doc) => JSON.stringify(doc));
+  const paths = [
+    ['@timestamp'],
+    ['message'],
+    ['log'],
+    ['log', 'file'],
+    ['log', 'file', 'path'],
+    ['log', 'offset'],
+    ['host', 'name'],
+    ['fields', 'printer_id'],
+    ['metricset', 'name'],
+    ['event', 'module'],
+    ['system', 'cpu', 'total', 'norm', 'pct'],
+    ['system', 'memory', 'actual', 'used', 'pct'],
+    ['system', 'filesystem', 'mount_point'],
+    ['system', 'filesystem', 'used', 'pct'],
+    ['system', 'filesystem'],
+    ['agent', 'name'],
+  ];
+  const leaves = [null, true, 0, 7, -1, 0.25, 1e300, '', 'x', 'cpu', 'memory', 'filesystem', 'system', '/var', '2025-01-01T00:00:00.000Z', [], ['x'], {}, { name: 'n' }];
+  const kinds = new Set<string>();
+  for (let i = 0; i < 5000; i++) {
+    const doc = JSON.parse(bases[i % bases.length]!) as Record<string, unknown>;
+    for (let edits = Math.floor(random() * 4); edits > 0; edits--) {
+      const path = paths[Math.floor(random() * paths.length)]!;
+      let at: Record<string, unknown> = doc;
+      for (const key of path.slice(0, -1)) {
+        if (typeof at[key] !== 'object' || at[key] === null) at[key] = {};
+        at = at[key] as Record<string, unknown>;
+      }
+      if (random() < 0.2) delete at[path.at(-1)!];
+      else at[path.at(-1)!] = structuredClone(leaves[Math.floor(random() * leaves.length)]);
+    }
+    const bytes = Buffer.from(JSON.stringify(doc));
+    const whole = decodeBeatsEvent(JSON.parse(bytes.toString('utf8')));
+    kinds.add(whole.kind);
+    t.deepEqual(decodeBeatsEvent(parseSelectedJson(bytes, 0, bytes.length, BEATS_DOCUMENT_FIELDS)), whole, bytes.toString());
+  }
+  t.deepEqual([...kinds].sort(), ['log', 'metrics', 'unknown']);
 });

@@ -62,3 +62,18 @@ test('a Beats window: readings of matched lines, one per Metricbeat sample, and 
   t.is(normalized.linesMatched, 1);
   t.like(normalized.drops, { unknown_document: 1, log_no_match: 1, log_too_long: 1, off_catalog: 0 });
 });
+
+test('each log line of a window carries its own file and offset in its event id', (t) => {
+  const at = '2026-11-27T10:15:02.123Z';
+  const line = (path: string, offset: number) => ({
+    '@timestamp': at,
+    message: `${at} RESIN level=${offset}%`,
+    log: { file: { path }, offset },
+  });
+  const events = [line('/var/log/a.log', 0), line('/var/log/a.log', 40), line('/var/log/b.log', 40), line('/var/log/a.log', 80)];
+  const normalized = normalizeBeatsEvents('p01', catalogView(sla), events, 5);
+  t.deepEqual(
+    normalized.readings.map((r) => r.eventId),
+    ['p01/filebeat//var/log/a.log@0', 'p01/filebeat//var/log/a.log@40', 'p01/filebeat//var/log/b.log@40', 'p01/filebeat//var/log/a.log@80'],
+  );
+});

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { applyLogRules } from '../../protocols/loglines/apply.js';
 import { parseIsoTimestamp } from '../../protocols/loglines/convert.js';
 import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
 import { findPatternProblem } from '../../protocols/loglines/pattern-safety.js';
@@ -130,5 +131,58 @@ test('ISO timestamps: the exact shape, nothing before or after it', (t) => {
     '2026-11-27T10:15',
   ]) {
     t.is(parseIsoTimestamp(text), undefined, text);
+  }
+});
+
+test('a rule knows the text every match contains, and only text that really is required', (t) => {
+  const required = (match: string) => {
+    const result = compileLogRules([{ match: `(\\S+)${match}`, time: 1, items: { Item: { group: 1, type: 'STRING' } } }]);
+    if (!result.ok) throw new Error(result.errors[0]?.message);
+    return result.rules.rules[0]?.requiredText;
+  };
+  const defaults = compileLogRules(DEFAULT_SLA_LOG_RULES);
+  t.deepEqual(defaults.ok ? defaults.rules.rules.map((rule) => rule.requiredText) : [], [
+    ' THERMAL VatTemp=',
+    ' THERMAL Chamber=',
+    ' BUILD job=',
+    ' LASER power=',
+    ' RESIN level=',
+    ' ERROR code=',
+  ]);
+  t.is(required(' OK \\x41\\x42 [x][y]'), ' OK AB xy');
+  t.is(required(' ab{1}c{1,1} '), ' abc ');
+  // Optional, repeated, grouped, alternative or wide characters are not required.
+  t.is(required('|AB CD'), undefined);
+  t.is(required(' a?b*c+d{0,1}'), undefined);
+  t.is(required('(?:ab)(?:cd|ef)'), undefined);
+  t.is(required('x[ab]y.z\\dq'), undefined);
+  t.is(required('é€'), undefined);
+  t.is(required(' OK'), ' OK');
+});
+
+test('a line without the required text is refused before the pattern runs, with the same outcome', (t) => {
+  const compiled = compileLogRules(DEFAULT_SLA_LOG_RULES);
+  if (!compiled.ok) throw new Error('default rules');
+  const lines = [
+    '2026-11-27T10:15:00.000Z THERMAL VatTemp=30.1C Setpoint=30.0C',
+    '2026-11-27T10:15:00.000Z THERMAL Chamber=28.5C Humidity=41%',
+    '2026-11-27T10:15:00.000Z BUILD job=J-00042 layer=12/400 state=building',
+    '2026-11-27T10:15:00.000Z LASER power=1.25W',
+    '2026-11-27T10:15:00.000Z RESIN level=80.5%',
+    '2026-11-27T10:15:00.000Z ERROR code=E1203 Recoater stall detected',
+    '2026-11-27T10:15:00.000Z JOBFILE name=part.ctl',
+    'THERMAL VatTemp=30.1C',
+    '2026-11-27T10:15:00.000Z thermal vattemp=30.1C',
+    '',
+  ];
+  for (const line of lines) {
+    const expected = compiled.rules.rules.findIndex((rule) => {
+      rule.pattern.lastIndex = 0;
+      return rule.pattern.test(line);
+    });
+    // Only rules that cannot match are skipped: the first rule whose pattern matches still makes the readings.
+    const result = applyLogRules(compiled.rules, line, { printer: 'p01', eventId: 'e', receivedAt: 0, fallbackTime: 0 });
+    const items = 'readings' in result ? result.readings.map((reading) => reading.item) : [];
+    t.deepEqual(items, expected < 0 ? [] : compiled.rules.rules[expected]?.items.map((item) => item.item), line);
   }
 });

@@ -178,3 +178,22 @@ test('a large event dribbled a byte at a time decodes intact', (t) => {
   const windows = decode(bytewise(encodeWindow([big], { compressionLevel: 0 })));
   t.deepEqual(windows[0]?.events, [big]);
 });
+
+test('with an event field selection, events are their selected fields; invalid JSON is still refused', (t) => {
+  const decoder = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS, { message: true, log: { offset: true } });
+  const events = [
+    { message: 'one', log: { offset: 1, file: { path: '/l' } }, agent: { id: 'a' } },
+    { message: ['not', 'a', 'string'], other: 1 },
+  ];
+  decoder.push(encodeWindow(events, { compressionLevel: 3 }));
+  decoder.push(encodeWindow(events, { compressionLevel: 0 }));
+  const windows = drainWindows(decoder);
+  const selected = [{ message: 'one', log: { offset: 1 } }, { message: null }];
+  t.deepEqual(
+    windows.map((w) => w.events),
+    [selected, selected],
+  );
+  const strict = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS, { message: true });
+  strict.push(Buffer.concat([windowHeader(1), jsonFrame(1, '{"message":"x",}')]));
+  t.is(codeOf(() => drainWindows(strict)), 'LJ_ERR_BAD_JSON');
+});
