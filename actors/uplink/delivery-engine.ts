@@ -289,7 +289,9 @@ export class DeliveryEngine {
       queue.enqueue(row, now);
       this.#queuedReadings += 1;
       this.#queuedBytes += row.bytes;
-      if (batch.lane !== 'alert') this.#latest.remember(queue, row);
+      // Only a state row may be replaced later; any other routine row of its item stops that.
+      if (batch.lane === 'state' && eventId === undefined) this.#latest.remember(queue, row);
+      else if (batch.lane !== 'alert') this.#latest.supersede(queue, row.name);
     }
     this.#readingDone(tracker);
   }
@@ -538,7 +540,7 @@ export class DeliveryEngine {
     this.#queuedBytes -= call.bytes;
     for (const row of call.rows) {
       row.phase = 'done';
-      if (row.lane !== 'alert') this.#latest.forget(queue, row);
+      if (row.lane === 'state') this.#latest.forget(queue, row);
       this.#readingDone(row.batch);
       const { event } = row;
       if (event === undefined) continue;

@@ -4,6 +4,7 @@ import type { OfferResult, UplinkBatch } from './batch.js';
 import { resolveUplinkLimits, type UplinkLimitOverrides } from './limits.js';
 import { laneCap, thingCap } from './queue-caps.js';
 import type { Lane } from './queued-row.js';
+import { RowQueue } from './row-queue.js';
 import type { Reading } from '../../protocols/readings.js';
 
 export const OUTBOUND_DEFAULTS = {
@@ -18,7 +19,8 @@ export interface OutboundLimits {
   maxCoalescedReadings: number;
 }
 
-type EntryState = 'queued' | 'offered' | 'accepted';
+/** released: delivered, or handed back; it leaves the queue once every entry before it has too. */
+type EntryState = 'queued' | 'offered' | 'accepted' | 'released';
 
 interface Entry<S> {
   batch: UplinkBatch;
@@ -67,8 +69,15 @@ export function coalescingLimitFor(uplink: UplinkLimitOverrides, lane: Lane): nu
  * `S` is whatever the caller must release on delivery (a Beats window, a push message).
  */
 export class OutboundBatches<S> {
-  /** By the sender's own batch id, in arrival order. */
-  readonly #entries = new Map<string, Entry<S>>();
+  /**
+   * Held entries in arrival order (a ring: one push per batch, no map entry to add and delete). Mostly released in
+   * order; one released out of order is marked and leaves once the entries before it have.
+   */
+  readonly #entries = new RowQueue<Entry<S>>();
+  /** Entries not yet released. */
+  #held = 0;
+  /** No entry before this index (from the front) is queued: where the search for the next group starts. */
+  #scanFrom = 0;
   /** Offers the uplink has not reported Delivered for, by the id they were offered under. */
   readonly #offers = new Map<string, Offer<S>>();
   readonly #ports: OutboundPorts;
@@ -84,7 +93,7 @@ export class OutboundBatches<S> {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#held;
   }
 
   /** True while the uplink said Busy and has not said SpaceAvailable: the sender should hold its sources. */
@@ -93,7 +102,8 @@ export class OutboundBatches<S> {
   }
 
   add(batch: UplinkBatch, source: S): void {
-    this.#entries.set(batch.batchId, { batch, source, state: 'queued', alone: false });
+    this.#entries.push({ batch, source, state: 'queued', alone: false });
+    this.#held += 1;
     this.pump();
   }
 
@@ -107,12 +117,13 @@ export class OutboundBatches<S> {
     this.#outstanding = undefined;
     switch (result.kind) {
       case 'accepted':
-        for (const entry of offer.entries) entry.state = 'accepted';
+        // An entry may have been released meanwhile by a late Delivered under its own id.
+        for (const entry of offer.entries) if (entry.state === 'offered') entry.state = 'accepted';
         this.pump();
         return undefined;
       case 'busy':
         this.#offers.delete(batchId);
-        for (const entry of offer.entries) entry.state = 'queued';
+        this.#requeue(offer.entries, false);
         this.#busy = true;
         this.#retryAfter(OUTBOUND_DEFAULTS.busyRecheckMs);
         return undefined;
@@ -120,14 +131,11 @@ export class OutboundBatches<S> {
         this.#offers.delete(batchId);
         const [only] = offer.entries;
         if (offer.entries.length === 1 && only !== undefined) {
-          const removed = this.#remove(only);
+          const removed = this.#release(only);
           this.pump();
           return removed ? { batch: only.batch, source: only.source, detail: `${result.reason}: ${result.detail}` } : undefined;
         }
-        for (const entry of offer.entries) {
-          entry.state = 'queued';
-          entry.alone = true;
-        }
+        this.#requeue(offer.entries, true);
         this.pump();
         return undefined;
       }
@@ -142,12 +150,12 @@ export class OutboundBatches<S> {
       this.#offers.delete(batchId);
       if (this.#outstanding === offer) this.#outstanding = undefined;
       for (const entry of offer.entries) {
-        if (this.#remove(entry)) released.push(entry.source);
+        if (this.#release(entry)) released.push(entry.source);
       }
     } else {
       // A batch offered alone before the uplink restarted, delivered late: it is in ThingWorx all the same.
-      const entry = this.#entries.get(batchId);
-      if (entry !== undefined && this.#remove(entry)) released.push(entry.source);
+      const entry = this.#heldEntry(batchId);
+      if (entry !== undefined && this.#release(entry)) released.push(entry.source);
     }
     this.pump();
     return released;
@@ -160,7 +168,8 @@ export class OutboundBatches<S> {
 
   /** A new uplink has an empty queue: everything not yet delivered is offered again, in order. */
   uplinkRestarted(): void {
-    for (const entry of this.#entries.values()) entry.state = 'queued';
+    for (const entry of this.#entries) if (entry.state !== 'released') entry.state = 'queued';
+    this.#scanFrom = 0;
     this.#offers.clear();
     this.#outstanding = undefined;
     this.#busy = false;
@@ -176,8 +185,11 @@ export class OutboundBatches<S> {
 
   /** Everything still held (for a sender that stops: it must give its sources back unacknowledged). */
   takeAll(): S[] {
-    const sources = [...this.#entries.values()].map((entry) => entry.source);
-    this.#entries.clear();
+    const sources: S[] = [];
+    for (const entry of this.#entries) if (entry.state !== 'released') sources.push(entry.source);
+    this.#entries.discardFront(this.#entries.length);
+    this.#held = 0;
+    this.#scanFrom = 0;
     this.#offers.clear();
     this.#outstanding = undefined;
     return sources;
@@ -190,17 +202,42 @@ export class OutboundBatches<S> {
     this.#ports.retryAfter(delayMs);
   }
 
+  /** The entries of an offer that was not taken are queued again (and searched from the front). */
+  #requeue(entries: readonly Entry<S>[], alone: boolean): void {
+    for (const entry of entries) {
+      if (entry.state === 'released') continue;
+      entry.state = 'queued';
+      if (alone) entry.alone = true;
+    }
+    this.#scanFrom = 0;
+  }
+
+  /** The held entry offered under this id on its own; a linear search, for the rare late Delivered. */
+  #heldEntry(batchId: string): Entry<S> | undefined {
+    for (const entry of this.#entries) {
+      if (entry.state !== 'released' && entry.batch.batchId === batchId) return entry;
+    }
+    return undefined;
+  }
+
   /** False when the entry was already released (a late Delivered under another id). */
-  #remove(entry: Entry<S>): boolean {
-    if (this.#entries.get(entry.batch.batchId) !== entry) return false;
-    this.#entries.delete(entry.batch.batchId);
+  #release(entry: Entry<S>): boolean {
+    if (entry.state === 'released') return false;
+    entry.state = 'released';
+    this.#held -= 1;
+    let front = 0;
+    while (this.#entries.at(front)?.state === 'released') front += 1;
+    if (front > 0) {
+      this.#entries.discardFront(front);
+      this.#scanFrom = Math.max(0, this.#scanFrom - front);
+    }
     return true;
   }
 
   private pump(): void {
     if (this.#busy || this.#outstanding !== undefined) return;
     const group = this.#nextGroup();
-    if (group.length === 0) return;
+    if (group === undefined) return;
     const batch = coalesce(group);
     if (!this.#ports.offer(batch)) {
       this.#retryAfter(OUTBOUND_DEFAULTS.uplinkDownRetryMs);
@@ -217,19 +254,20 @@ export class OutboundBatches<S> {
    * already in the group ends it: the uplink takes a repeated event in another batch as a re-sent
    * copy (suppressed), but within one batch as more of the same event's readings (sent twice).
    */
-  #nextGroup(): Entry<S>[] {
-    const group: Entry<S>[] = [];
-    let readings = 0;
+  #nextGroup(): Entry<S>[] | undefined {
+    const entries = this.#entries;
+    let index = this.#scanFrom;
+    while (index < entries.length && entries.at(index)?.state !== 'queued') index += 1;
+    this.#scanFrom = index;
+    const first = entries.at(index);
+    if (first === undefined) return undefined;
+    const group: Entry<S>[] = [first];
+    if (first.alone) return group;
+    let readings = first.batch.readings.length;
     let events: Set<string> | undefined;
-    for (const entry of this.#entries.values()) {
-      const first = group[0];
-      if (first === undefined) {
-        if (entry.state !== 'queued') continue;
-        group.push(entry);
-        readings = entry.batch.readings.length;
-        if (entry.alone) break;
-        continue;
-      }
+    for (index += 1; index < entries.length; index++) {
+      const entry = entries.at(index) as Entry<S>;
+      if (entry.state === 'released') continue;
       const fits =
         entry.state === 'queued' &&
         !entry.alone &&

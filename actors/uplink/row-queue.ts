@@ -1,7 +1,8 @@
 /**
- * FIFO of rows for one Thing and lane. Rows leave from the front only after ThingWorx answered, so the
- * in-flight call is always a prefix. A ring over one array, kept between fills: rows come and go all the time,
- * and an array rebuilt from empty (or copied down) would be reallocated again and again as it grows.
+ * FIFO of rows for one Thing and lane (and of a sender's outbound batches). Rows leave from the front only after
+ * ThingWorx answered, so the in-flight call is always a prefix. A ring over one array, kept between fills: rows
+ * come and go all the time, and an array rebuilt from empty (or copied down) would be reallocated again and again
+ * as it grows.
  */
 /** Slots of a new ring; it grows by half when full (as V8 grows an array), plus this. */
 const MIN_CAPACITY = 16;

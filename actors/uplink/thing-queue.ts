@@ -27,7 +27,7 @@ export class ThingQueue {
   readonly alerts = new RowQueue<QueuedRow>();
   /** Event and state rows, in arrival order. */
   readonly routine = new RowQueue<QueuedRow>();
-  /** The newest routine row of each item, for conflation (bounded and kept by LatestByProperty). */
+  /** The queued state row of each item a newer state reading may replace (bounded and kept by LatestByProperty). */
   readonly latestByItem = new Map<string, QueuedRow>();
   readings = 0;
   bytes = 0;

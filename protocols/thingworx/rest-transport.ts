@@ -144,7 +144,7 @@ export function createRestTransport(options: RestTransportOptions): ThingworxTra
     async updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome> {
       let body: Buffer;
       try {
-        body = Buffer.from(encodeUpdatePropertyValuesBody(rows), 'utf8');
+        body = encodeUpdatePropertyValuesBody(rows);
       } catch (error) {
         // Not sent: status 0 marks a batch refused before it reached the wire.
         const code = error instanceof VtqEncodingError ? error.code : 'TWX_ENCODING_FAILED';

@@ -208,3 +208,41 @@ test('the coalescing limit never exceeds what the uplink may queue for one Thing
   t.is(coalescingLimitFor({ maxQueuedReadings: 1_000, perThingShare: 1, alertReserve: 0.5 }, 'event'), 500);
   t.is(coalescingLimitFor({ maxQueuedReadings: 1_000, perThingShare: 1, alertReserve: 0.5 }, 'alert'), 1_000);
 });
+
+test('a batch released by a late Delivered while in a refused offer is not offered again, nor released twice', (t) => {
+  const { outbound, offers, last } = sender();
+  outbound.add(batch('a'), 'A');
+  outbound.answered('a', { kind: 'accepted' });
+  outbound.uplinkRestarted();
+  outbound.add(batch('b'), 'B');
+  const reoffered = last();
+  t.is(reoffered.batchId, 'a', 'b is queued behind the outstanding re-offer of a');
+  // The old uplink's Delivered for a arrives while the new one holds its re-offer.
+  t.deepEqual(outbound.delivered('a'), ['A']);
+  t.is(outbound.size, 1);
+  outbound.answered(reoffered.batchId, { kind: 'busy', reason: 'queue-readings-full' });
+  outbound.spaceAvailable();
+  t.deepEqual(eventsOf(last()), ['b'], 'only b is offered again');
+  outbound.answered(last().batchId, { kind: 'accepted' });
+  t.deepEqual(outbound.delivered(last().batchId), ['B']);
+  t.deepEqual(outbound.delivered('a'), [], 'a was released once');
+  t.is(outbound.size, 0);
+  t.is(offers.length, 3);
+});
+
+test('many batches held and released out of order: each released once, the rest offered in arrival order', (t) => {
+  const { outbound, last } = sender({ maxCoalescedReadings: 4 });
+  const ids = Array.from({ length: 60 }, (_, i) => `m${i}`);
+  for (const id of ids) outbound.add(batch(id), id.toUpperCase());
+  const offered: UplinkBatch[] = [];
+  // Accept every offer; deliver them newest first, so releases come out of arrival order.
+  for (let guard = 0; offered.length === 0 || last() !== offered.at(-1); guard++) {
+    if (guard > 100) throw new Error('stalled');
+    offered.push(last());
+    outbound.answered(last().batchId, { kind: 'accepted' });
+  }
+  t.deepEqual(offered.flatMap(eventsOf), ids, 'every batch offered once, in arrival order');
+  const released = offered.reverse().flatMap((offer) => outbound.delivered(offer.batchId));
+  t.deepEqual([...released].sort(), ids.map((id) => id.toUpperCase()).sort());
+  t.is(outbound.size, 0);
+});

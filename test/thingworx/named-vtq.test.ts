@@ -13,7 +13,7 @@ const T = 1764238502123;
 test('the body is a NamedVTQ InfoTable exactly as PROTOCOLS.md §2 shows it', (t) => {
   const body = encodeUpdatePropertyValuesBody([{ name: 'VatTemperature', value: 30.1, time: T, quality: 'GOOD' }]);
   t.is(
-    body,
+    body.toString('utf8'),
     '{"values":{"dataShape":{"fieldDefinitions":{"name":{"name":"name","baseType":"STRING"},"value":{"name":"value","baseType":"VARIANT"},' +
       '"time":{"name":"time","baseType":"DATETIME"},"quality":{"name":"quality","baseType":"STRING"}}},' +
       '"rows":[{"name":"VatTemperature","value":30.1,"time":1764238502123,"quality":"GOOD"}]}}',
@@ -29,7 +29,7 @@ test('rows keep their order and every base type is normalised for the wire', (t)
     { name: 'BuildStartedAt', value: '2026-11-27T10:15:02.123Z', time: T + 4.4, quality: 'GOOD', baseType: 'DATETIME' },
     { name: 'BuildEstimatedEndAt', value: 1795781702123.6, time: T, quality: 'GOOD', baseType: 'DATETIME' },
   ];
-  const parsed = JSON.parse(encodeUpdatePropertyValuesBody(rows)) as { values: { rows: unknown[] } };
+  const parsed = JSON.parse(encodeUpdatePropertyValuesBody(rows).toString('utf8')) as { values: { rows: unknown[] } };
   t.deepEqual(parsed.values.rows, [
     { name: 'Layer', value: 152, time: T, quality: 'GOOD' },
     { name: 'JobId', value: 'J-00042', time: T + 1, quality: 'GOOD' },
@@ -112,10 +112,35 @@ test('rows held in wire form are encoded byte for byte as their normalised copie
       rows.push(row);
     }
     const reference = JSON.stringify({ values: { dataShape: { fieldDefinitions: NAMED_VTQ_FIELD_DEFINITIONS }, rows: rows.map(encodeVtqRow) } });
-    t.is(encodeUpdatePropertyValuesBody(rows), reference, `round ${round}`);
+    const body = encodeUpdatePropertyValuesBody(rows);
+    t.is(body.toString('utf8'), reference, `round ${round}`);
+    t.true(body.equals(Buffer.from(reference, 'utf8')), `round ${round}: the same bytes`);
   }
 });
 
 test('a NamedVtqRow serialises as exactly the wire fields, in wire order', (t) => {
   t.is(JSON.stringify(new NamedVtqRow('Layer', 152, T, 'GOOD')), '{"name":"Layer","value":152,"time":1764238502123,"quality":"GOOD"}');
+});
+
+test('numbers and texts at the edges of the byte writer come out as JSON.stringify writes them', (t) => {
+  const numbers = [
+    0, -0, 7, -7, 9, 10, 99_999_999, 100_000_000, 100_000_001, -100_000_000, 2 ** 31 - 1, 2 ** 31, -(2 ** 31),
+    1_764_238_502_123, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53, 1e21, -1e21, 1.5, -0.25, 0.1 + 0.2,
+    5e-324, 1.7976931348623157e308, 123_456_789.125,
+  ];
+  const texts = ['', 'plain', '"', '\\', '\u0000', '\u001f', '\u007f', 'é', '温度', '🖨️', '\ud800', 'a\udc00b', '</script>', '~ ~'];
+  const rows: VtqRow[] = [
+    ...numbers.map((value, i) => new NamedVtqRow(`N${i}`, value, T + i, 'GOOD')),
+    ...numbers.map((time, i) => new NamedVtqRow('Time', i, time, 'BAD')),
+    ...texts.map((value, i) => new NamedVtqRow(texts[(i + 1) % texts.length] || 'name', value, T, 'UNKNOWN')),
+    new NamedVtqRow('Flag', true, T, 'GOOD'),
+    new NamedVtqRow('Flag', false, T, 'GOOD'),
+  ];
+  const reference = JSON.stringify({ values: { dataShape: { fieldDefinitions: NAMED_VTQ_FIELD_DEFINITIONS }, rows: rows.map(encodeVtqRow) } });
+  t.true(encodeUpdatePropertyValuesBody(rows).equals(Buffer.from(reference, 'utf8')));
+  // A body far larger than the writer's first buffer, then a small one: neither carries bytes of the other.
+  const large = Array.from({ length: 3_000 }, (_, i) => new NamedVtqRow('LongText', 'x'.repeat(100 + (i % 7)), T + i, 'GOOD'));
+  const largeReference = JSON.stringify({ values: { dataShape: { fieldDefinitions: NAMED_VTQ_FIELD_DEFINITIONS }, rows: large } });
+  t.true(encodeUpdatePropertyValuesBody(large).equals(Buffer.from(largeReference, 'utf8')));
+  t.is(encodeUpdatePropertyValuesBody(rows.slice(0, 1)).toString('utf8'), JSON.stringify({ values: { dataShape: { fieldDefinitions: NAMED_VTQ_FIELD_DEFINITIONS }, rows: rows.slice(0, 1) } }));
 });

@@ -108,3 +108,31 @@ test('conflation is bounded in (Thing, item) pairs: when full, a new pair does n
   t.deepEqual(h.transport.calls.at(-1)?.rows.map((row) => `${row.name}${row.value}`), ['C4']);
   t.is(h.engine.status().counters.conflated, 2);
 });
+
+test('event rows take no conflation pair: with the bound at one, a state item still conflates behind many event rows', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100, conflationEntries: 1 } });
+  await settle();
+  for (const item of ['A', 'B', 'C']) h.engine.offer(batch(`e${item}`, 'T1', [reading(item, 1)], 'event'));
+  h.engine.offer(state('s1', 1));
+  h.engine.offer(state('s2', 2));
+  await h.clock.advance(100);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => `${row.name}${row.value}`),
+    ['A1', 'B1', 'C1', 'VatTemperature2'],
+  );
+  t.is(h.engine.status().counters.conflated, 1);
+});
+
+test('an event row between two state readings of its item keeps both, and the next state reading conflates again', async (t) => {
+  const h = createHarness({ limits: { flushIntervalMs: 100 } });
+  await settle();
+  h.engine.offer(state('s1', 1));
+  h.engine.offer(batch('e2', 'T1', [reading('VatTemperature', 2)], 'event'));
+  h.engine.offer(state('s3', 3));
+  h.engine.offer(state('s4', 4));
+  h.engine.offer(state('s5', 5));
+  await h.clock.advance(100);
+  t.deepEqual(h.transport.deliveredRows('T1').map((row) => row.value), [1, 2, 5]);
+  t.is(h.engine.status().counters.conflated, 2);
+  t.deepEqual(h.delivered, ['s3', 's4', 's1', 'e2', 's5']);
+});
