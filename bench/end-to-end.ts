@@ -109,6 +109,12 @@ export const END_TO_END_BENCH = Object.freeze({
   pollIntervalMs: 2_000,
   /** The push listener's per-printer rate limit, raised so that it never paces the offered load. */
   pushMessagesPerSecond: 100_000,
+  /**
+   * Its window of unacknowledged messages per printer, raised for the same reason: with ACK after
+   * delivery a printer sends at most this many per delivery time, and the default 64 held each push
+   * printer near 1,000 messages/s (~64 ms per delivery), below the rates the steps offer.
+   */
+  pushMaxPendingAcks: 512,
   childStartTimeoutMs: 20_000,
   childStopTimeoutMs: 15_000,
   controlTimeoutMs: 2_000,
@@ -403,7 +409,7 @@ function adapterConfig(context: RigContext, fleet: SimulatedFleet, tag: string, 
     },
     listeners: {
       beats: { enabled: true, host: '127.0.0.1', port: 0 },
-      push: { enabled: true, host: '127.0.0.1', port: 0, path: '/push/v1', maxMessagesPerSecond: settings.pushMessagesPerSecond },
+      push: { enabled: true, host: '127.0.0.1', port: 0, path: '/push/v1', maxMessagesPerSecond: settings.pushMessagesPerSecond, maxPendingAcks: settings.pushMaxPendingAcks },
     },
     control: { socket: controlSocket },
     uplink: { flushIntervalMs: settings.uplinkFlushIntervalMs },
@@ -901,6 +907,7 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
       steps: END_TO_END_BENCH.steps,
       uplinkFlushIntervalMs: END_TO_END_BENCH.uplinkFlushIntervalMs,
       pushMessagesPerSecond: END_TO_END_BENCH.pushMessagesPerSecond,
+      pushMaxPendingAcks: END_TO_END_BENCH.pushMaxPendingAcks,
     },
     loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => round(load, 1)) },
     nominal,
@@ -963,8 +970,10 @@ async function runBaselineReceiver(): Promise<void> {
     port: 0,
     path: '/push/v1',
     maxMessagesPerSecond: END_TO_END_BENCH.pushMessagesPerSecond,
-    // Any bearer token: the baseline measures ingest, not authentication.
-    authenticate: () => 'baseline',
+    maxPendingAcks: END_TO_END_BENCH.pushMaxPendingAcks,
+    // Any bearer token, each its own printer: the baseline measures ingest, not authentication. (One
+    // id for all made every push printer's connection replace the one before: close 4000, re-sends.)
+    authenticate: ({ token }) => token,
     logger,
     onMessage: (delivery) => delivery.ack(),
   });

@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startThingworxStandIn } from '../sim/thingworx/stand-in.js';
+import type { RecordColumns } from '../sim/thingworx/thing-store.js';
 import {
   type BenchClockParameters,
   createBenchClock,
@@ -35,15 +36,8 @@ type Question = { op: 'clear' } | { op: 'latencies'; from: number; to: number } 
 type Request = Question & { id: number };
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
-/** Every accepted row, column by column (structured clone carries typed arrays whole). */
-export interface StandInRows {
-  things: string[];
-  names: string[];
-  thingIndex: Uint32Array;
-  nameIndex: Uint32Array;
-  time: Float64Array;
-  arrivedAt: Float64Array;
-}
+/** Every accepted row, column by column (structured clone carries the typed arrays whole). */
+export type StandInRows = RecordColumns;
 
 export interface StandInProcess {
   /** Origin for the adapter, e.g. `https://127.0.0.1:40123`. */
@@ -144,43 +138,16 @@ async function runStandInChild(settings: ChildSettings): Promise<void> {
     tls: { cert: readFileSync(settings.certFile), key: readFileSync(settings.keyFile) },
   });
 
+  // Columns, not standIn.records: that would build a record object for each of hundreds of thousands of rows.
   const latencies = (from: number, to: number): Percentiles => {
+    const { time, arrivedAt } = standIn.recordColumns();
     const values: number[] = [];
-    for (const row of standIn.records) {
-      if (row.arrivedAt >= from && row.arrivedAt < to && clock.isDeviceTime(row.time)) values.push(row.arrivedAt - clock.wallTimeOf(row.time));
+    for (let index = 0; index < time.length; index++) {
+      const arrived = arrivedAt[index]!;
+      const produced = time[index]!;
+      if (arrived >= from && arrived < to && clock.isDeviceTime(produced)) values.push(arrived - clock.wallTimeOf(produced));
     }
     return percentiles(values);
-  };
-
-  const rows = (): StandInRows => {
-    const records = standIn.records;
-    const things: string[] = [];
-    const names: string[] = [];
-    const thingIds = new Map<string, number>();
-    const nameIds = new Map<string, number>();
-    const idOf = (value: string, ids: Map<string, number>, list: string[]): number => {
-      let id = ids.get(value);
-      if (id === undefined) {
-        id = list.push(value) - 1;
-        ids.set(value, id);
-      }
-      return id;
-    };
-    const result: StandInRows = {
-      things,
-      names,
-      thingIndex: new Uint32Array(records.length),
-      nameIndex: new Uint32Array(records.length),
-      time: new Float64Array(records.length),
-      arrivedAt: new Float64Array(records.length),
-    };
-    records.forEach((row, index) => {
-      result.thingIndex[index] = idOf(row.thing ?? '', thingIds, things);
-      result.nameIndex[index] = idOf(row.name, nameIds, names);
-      result.time[index] = row.time;
-      result.arrivedAt[index] = row.arrivedAt;
-    });
-    return result;
   };
 
   const answer = (request: Request): unknown => {
@@ -191,7 +158,7 @@ async function runStandInChild(settings: ChildSettings): Promise<void> {
       case 'latencies':
         return latencies(request.from, request.to);
       case 'rows':
-        return rows();
+        return standIn.recordColumns();
     }
   };
 
