@@ -1,3 +1,5 @@
+import { asciiBytes, BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, DIGIT_0, DIGIT_9, DOT, LOWER_E, MINUS, OPEN_ARRAY, OPEN_OBJECT, PLUS, QUOTE, UPPER_E } from '../json-grammar.js';
+
 /**
  * A strict JSON parser over UTF-8 bytes (it accepts exactly what JSON.parse accepts) that builds
  * only the fields an application selected. A Filebeat document is ~0.5 KB of which the adapter
@@ -68,22 +70,6 @@ function compile(selection: JsonFieldSelection): CompiledSelection {
   return compiled;
 }
 
-// Bytes of the JSON grammar.
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
 const LOWER_U = 0x75;
 
 /** The escapes besides `\u`: the letter after the backslash and the character it stands for. */
@@ -99,9 +85,9 @@ const SIMPLE_ESCAPES: ReadonlyMap<number, string> = new Map([
 ]);
 
 const LITERALS: ReadonlyMap<number, { text: Uint8Array; value: boolean | null }> = new Map([
-  [0x74, { text: new Uint8Array(Buffer.from('true')), value: true }],
-  [0x66, { text: new Uint8Array(Buffer.from('false')), value: false }],
-  [0x6e, { text: new Uint8Array(Buffer.from('null')), value: null }],
+  [0x74, { text: asciiBytes('true'), value: true }],
+  [0x66, { text: asciiBytes('false'), value: false }],
+  [0x6e, { text: asciiBytes('null'), value: null }],
 ]);
 
 /** 1 for the bytes a string holds as they are in the common case: printable ASCII but `"` and `\`. */

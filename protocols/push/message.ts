@@ -1,3 +1,19 @@
+import {
+  asciiBytes,
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COMMA,
+  DIGIT_0,
+  DOT,
+  EXACT_DECIMAL_DIGITS,
+  EXACT_POWERS_OF_TEN,
+  isDigitByte,
+  LOWER_E,
+  MINUS,
+  QUOTE,
+  UPPER_E,
+} from '../json-grammar.js';
 import type { ReadingValue } from '../readings.js';
 
 /**
@@ -187,43 +203,24 @@ export function decodePushMessage(text: string, overrides: Partial<PushMessageLi
   return validatePushMessage(parsed, overrides);
 }
 
-const ASCII = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
-const MESSAGE_START = ASCII('{"seq":');
-const TIME_KEY = ASCII(',"time":');
-const READINGS_KEY = ASCII(',"readings":[');
-const READING_START = ASCII('{"item":');
-const VALUE_KEY = ASCII(',"value":');
-const UNIT_KEY = ASCII(',"unit":');
-const TRUE = ASCII('true');
-const FALSE = ASCII('false');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const DIGIT_ZERO = 0x30;
-const DIGIT_NINE = 0x39;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
+const MESSAGE_START = asciiBytes('{"seq":');
+const TIME_KEY = asciiBytes(',"time":');
+const READINGS_KEY = asciiBytes(',"readings":[');
+const READING_START = asciiBytes('{"item":');
+const VALUE_KEY = asciiBytes(',"value":');
+const UNIT_KEY = asciiBytes(',"unit":');
+const TRUE = asciiBytes('true');
+const FALSE = asciiBytes('false');
 const FIRST_NON_ASCII = 0x80;
 const DELETE = 0x7f;
-const EXPONENT = 0x65;
-const EXPONENT_UPPER = 0x45;
 /** A longer integer may be beyond 2^53 (or 8.64e15), which the strict path refuses. */
 const MAX_INTEGER_DIGITS = 16;
-/** m / 10^k is correctly rounded, as JSON.parse reads the decimal, while m < 2^53 and 10^k is exact (k ≤ 22). */
-const MAX_DECIMAL_DIGITS = 15;
-const EXACT_POWERS_OF_TEN = Array.from({ length: MAX_DECIMAL_DIGITS + 1 }, (_, k) => 10 ** k);
 const MAX_ITEM_NAME_LENGTH = 64;
-
-function isDigit(byte: number | undefined): boolean {
-  return byte !== undefined && byte >= DIGIT_ZERO && byte <= DIGIT_NINE;
-}
 
 /** PUSH_ITEM_NAME, byte by byte: a letter first, then letters, digits and `_`. */
 function isItemNameByte(byte: number, first: boolean): boolean {
   const letter = (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
-  return first ? letter : letter || isDigit(byte) || byte === 0x5f;
+  return first ? letter : letter || isDigitByte(byte) || byte === 0x5f;
 }
 
 /**
@@ -250,7 +247,7 @@ class CanonicalMessageReader {
     const time = this.integer();
     if (!(time <= MAX_TIME_MS) || !this.skip(READINGS_KEY)) return undefined;
     const readings: PushReading[] = [];
-    if (this.bytes[this.at] === CLOSE_BRACKET) this.at++;
+    if (this.bytes[this.at] === CLOSE_ARRAY) this.at++;
     else {
       for (;;) {
         // Long messages: the strict path's Set finds duplicate items; the scan below is for a few dozen.
@@ -259,11 +256,11 @@ class CanonicalMessageReader {
         if (reading === undefined || itemSeenBefore(readings, readings.length, reading.item)) return undefined;
         readings.push(reading);
         const next = this.bytes[this.at++];
-        if (next === CLOSE_BRACKET) break;
+        if (next === CLOSE_ARRAY) break;
         if (next !== COMMA) return undefined;
       }
     }
-    if (this.bytes[this.at++] !== CLOSE_BRACE || this.at !== this.bytes.length) return undefined;
+    if (this.bytes[this.at++] !== CLOSE_OBJECT || this.at !== this.bytes.length) return undefined;
     return { seq, time, readings };
   }
 
@@ -274,13 +271,13 @@ class CanonicalMessageReader {
     if (item === undefined || !this.skip(VALUE_KEY)) return undefined;
     const value = this.value(typeof known?.value === 'string' ? known.value : undefined);
     if (value === undefined) return undefined;
-    if (this.bytes[this.at] === CLOSE_BRACE) {
+    if (this.bytes[this.at] === CLOSE_OBJECT) {
       this.at++;
       return { item, value };
     }
     if (!this.skip(UNIT_KEY)) return undefined;
     const unit = this.string(known?.unit, this.limits.maxUnitLength);
-    if (unit === undefined || unit.length === 0 || this.bytes[this.at++] !== CLOSE_BRACE) return undefined;
+    if (unit === undefined || unit.length === 0 || this.bytes[this.at++] !== CLOSE_OBJECT) return undefined;
     return { item, value, unit };
   }
 
@@ -297,7 +294,7 @@ class CanonicalMessageReader {
   private value(known: string | undefined): ReadingValue | undefined {
     const first = this.bytes[this.at];
     if (first === QUOTE) return this.string(known, this.limits.maxStringValueLength);
-    if (first === MINUS || isDigit(first)) return this.number();
+    if (first === MINUS || isDigitByte(first)) return this.number();
     if (this.skip(TRUE)) return true;
     if (this.skip(FALSE)) return false;
     return undefined;
@@ -319,11 +316,11 @@ class CanonicalMessageReader {
     const { bytes } = this;
     const start = this.at;
     let value = 0;
-    while (isDigit(bytes[this.at])) value = value * 10 + ((bytes[this.at++] as number) - DIGIT_ZERO);
+    while (isDigitByte(bytes[this.at])) value = value * 10 + ((bytes[this.at++] as number) - DIGIT_0);
     const digits = this.at - start;
-    if (digits === 0 || digits > MAX_INTEGER_DIGITS || (digits > 1 && bytes[start] === DIGIT_ZERO)) return Number.NaN;
+    if (digits === 0 || digits > MAX_INTEGER_DIGITS || (digits > 1 && bytes[start] === DIGIT_0)) return Number.NaN;
     const next = bytes[this.at];
-    return next === DOT || next === EXPONENT || next === EXPONENT_UPPER ? Number.NaN : value;
+    return next === DOT || next === LOWER_E || next === UPPER_E ? Number.NaN : value;
   }
 
   /** -?int(.frac)? with at most 15 digits, as JSON.parse reads it; undefined for any other form. */
@@ -333,20 +330,20 @@ class CanonicalMessageReader {
     if (negative) this.at++;
     const start = this.at;
     let mantissa = 0;
-    while (isDigit(bytes[this.at])) mantissa = mantissa * 10 + ((bytes[this.at++] as number) - DIGIT_ZERO);
+    while (isDigitByte(bytes[this.at])) mantissa = mantissa * 10 + ((bytes[this.at++] as number) - DIGIT_0);
     const integerDigits = this.at - start;
-    if (integerDigits === 0 || (integerDigits > 1 && bytes[start] === DIGIT_ZERO)) return undefined;
+    if (integerDigits === 0 || (integerDigits > 1 && bytes[start] === DIGIT_0)) return undefined;
     let decimals = 0;
     if (bytes[this.at] === DOT) {
       this.at++;
-      while (isDigit(bytes[this.at])) {
-        mantissa = mantissa * 10 + ((bytes[this.at++] as number) - DIGIT_ZERO);
+      while (isDigitByte(bytes[this.at])) {
+        mantissa = mantissa * 10 + ((bytes[this.at++] as number) - DIGIT_0);
         decimals++;
       }
       if (decimals === 0) return undefined;
     }
     const next = bytes[this.at];
-    if (integerDigits + decimals > MAX_DECIMAL_DIGITS || next === EXPONENT || next === EXPONENT_UPPER) return undefined;
+    if (integerDigits + decimals > EXACT_DECIMAL_DIGITS || next === LOWER_E || next === UPPER_E) return undefined;
     const magnitude = mantissa / (EXACT_POWERS_OF_TEN[decimals] as number);
     return negative ? -magnitude : magnitude;
   }

@@ -1,3 +1,5 @@
+import { BACKSLASH, DIGIT_0, MINUS, QUOTE } from '../json-grammar.js';
+
 /**
  * JSON text written straight into bytes, exactly as `Buffer.from(JSON.stringify(x), 'utf8')` would give it for the
  * primitives it takes. Why not JSON.stringify: for a body of a few hundred rows V8 builds the text in parts joined as
@@ -5,10 +7,6 @@
  * JS heap; here the only per-call allocation is the body itself, off the heap. Pure: values in, bytes out.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
-const ZERO = 0x30;
 /** Printable ASCII is copied as it is; anything else a string holds goes through JSON.stringify. */
 const FIRST_PLAIN = 0x20;
 const LAST_PLAIN = 0x7e;
@@ -102,7 +100,7 @@ export class JsonBytesWriter {
     const end = this.#at + count;
     for (let at = end - 1; at >= this.#at; at--) {
       const next = (rest / 10) | 0;
-      buffer[at] = ZERO + rest - next * 10;
+      buffer[at] = DIGIT_0 + rest - next * 10;
       rest = next;
     }
     this.#at = end;

@@ -1,3 +1,4 @@
+import { asciiBytes } from '../json-grammar.js';
 import type { Quality, ReadingValue, ValueType } from '../readings.js';
 import { JsonBytesWriter } from './json-bytes.js';
 import type { VtqRow } from './types.js';
@@ -151,16 +152,15 @@ export function encodeVtqRow(row: VtqRow, rowIndex: number): WireVtqRow {
   return { name: row.name, value, time: Math.round(row.time), quality: row.quality };
 }
 
-const latin1 = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 /** The body around the rows, and each row's keys: `{"values":{"dataShape":…,"rows":[` row,row… `]}}`. */
-const BODY_HEAD = latin1(`{"values":{"dataShape":${JSON.stringify(NAMED_VTQ_DATA_SHAPE)},"rows":[`);
-const BODY_TAIL = latin1(']}}');
-const FIRST_ROW_NAME = latin1('{"name":');
-const NEXT_ROW_NAME = latin1(',{"name":');
-const ROW_VALUE = latin1(',"value":');
-const ROW_TIME = latin1(',"time":');
-const ROW_QUALITY = latin1(',"quality":');
-const ROW_END = latin1('}');
+const BODY_HEAD = asciiBytes(`{"values":{"dataShape":${JSON.stringify(NAMED_VTQ_DATA_SHAPE)},"rows":[`);
+const BODY_TAIL = asciiBytes(']}}');
+const FIRST_ROW_NAME = asciiBytes('{"name":');
+const NEXT_ROW_NAME = asciiBytes(',{"name":');
+const ROW_VALUE = asciiBytes(',"value":');
+const ROW_TIME = asciiBytes(',"time":');
+const ROW_QUALITY = asciiBytes(',"quality":');
+const ROW_END = asciiBytes('}');
 
 /** Encoding is synchronous and take() copies the body out, so one writer serves every call. */
 const body = new JsonBytesWriter();

@@ -1,3 +1,4 @@
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, DIGIT_0, DIGIT_9, DOT, EXACT_DECIMAL_DIGITS, EXACT_POWERS_OF_TEN, LOWER_E, MINUS, PLUS, QUOTE, UPPER_E } from '../../protocols/json-grammar.js';
 import type { Quality, ValueType } from '../../protocols/readings.js';
 import { type DecodedRows, EXPECTED_FIELDS, type VtqValue } from './infotable-decoder.js';
 
@@ -18,22 +19,7 @@ const VALUE_KEY = Buffer.from(',"value":', 'latin1');
 const TIME_KEY = Buffer.from(',"time":', 'latin1');
 const QUALITY_KEY = Buffer.from(',"quality":"', 'latin1');
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-const PLUS = 0x2b;
 
-/** Decimal digits a double holds exactly: up to this many, digits / 10^k is the correctly rounded value. */
-const EXACT_DIGITS = 15;
-const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const QUALITY_NAMES: readonly Quality[] = ['GOOD', 'BAD', 'UNKNOWN'];
 const QUALITY_BYTES = QUALITY_NAMES.map((quality) => Buffer.from(quality, 'latin1'));
 
@@ -114,13 +100,13 @@ class Cursor {
     const negative = bytes[index] === MINUS;
     if (negative) index++;
     const first = bytes[index];
-    if (first === undefined || first < ZERO || first > NINE) return false;
+    if (first === undefined || first < DIGIT_0 || first > DIGIT_9) return false;
     let digits = 0;
     let mantissa = 0;
-    if (first === ZERO) index++;
+    if (first === DIGIT_0) index++;
     else {
-      while (index < bytes.length && (bytes[index] as number) >= ZERO && (bytes[index] as number) <= NINE) {
-        mantissa = mantissa * 10 + ((bytes[index] as number) - ZERO);
+      while (index < bytes.length && (bytes[index] as number) >= DIGIT_0 && (bytes[index] as number) <= DIGIT_9) {
+        mantissa = mantissa * 10 + ((bytes[index] as number) - DIGIT_0);
         digits++;
         index++;
       }
@@ -129,8 +115,8 @@ class Cursor {
     if (bytes[index] === DOT) {
       index++;
       const fractionStart = index;
-      while (index < bytes.length && (bytes[index] as number) >= ZERO && (bytes[index] as number) <= NINE) {
-        mantissa = mantissa * 10 + ((bytes[index] as number) - ZERO);
+      while (index < bytes.length && (bytes[index] as number) >= DIGIT_0 && (bytes[index] as number) <= DIGIT_9) {
+        mantissa = mantissa * 10 + ((bytes[index] as number) - DIGIT_0);
         index++;
       }
       decimals = index - fractionStart;
@@ -144,13 +130,13 @@ class Cursor {
       index++;
       if (bytes[index] === PLUS || bytes[index] === MINUS) index++;
       const exponentStart = index;
-      while (index < bytes.length && (bytes[index] as number) >= ZERO && (bytes[index] as number) <= NINE) index++;
+      while (index < bytes.length && (bytes[index] as number) >= DIGIT_0 && (bytes[index] as number) <= DIGIT_9) index++;
       if (index === exponentStart) return false;
     }
     this.at = index;
-    if (!exponent && digits <= EXACT_DIGITS && decimals <= EXACT_DIGITS) {
+    if (!exponent && digits <= EXACT_DECIMAL_DIGITS && decimals <= EXACT_DECIMAL_DIGITS) {
       // Both operands exact, so IEEE division rounds once, exactly as the decimal conversion does.
-      const magnitude = decimals === 0 ? mantissa : mantissa / (POWERS_OF_TEN[decimals] as number);
+      const magnitude = decimals === 0 ? mantissa : mantissa / (EXACT_POWERS_OF_TEN[decimals] as number);
       this.number = negative ? -magnitude : magnitude;
     } else {
       this.number = Number(bytes.toString('latin1', start, index));
@@ -208,7 +194,7 @@ export function scanUpdatePropertyValues(body: Buffer, rows: DecodedRows): boole
   rows.reset();
   const cursor = new Cursor(body);
   if (!cursor.literal(PREFIX)) return false;
-  if (body[cursor.at] !== CLOSE_BRACKET) {
+  if (body[cursor.at] !== CLOSE_ARRAY) {
     for (;;) {
       if (!cursor.literal(NAME_KEY) || !cursor.string() || cursor.text.length === 0) return false;
       const name = cursor.text;
@@ -220,7 +206,7 @@ export function scanUpdatePropertyValues(body: Buffer, rows: DecodedRows): boole
       if (!(time >= 0) || !Number.isFinite(time)) return false;
       if (!cursor.literal(QUALITY_KEY)) return false;
       const quality = cursor.quality();
-      if (quality === undefined || body[cursor.at] !== CLOSE_BRACE) return false;
+      if (quality === undefined || body[cursor.at] !== CLOSE_OBJECT) return false;
       cursor.at++;
       rows.push(name, value, baseType, time, quality);
       if (body[cursor.at] !== COMMA) break;
@@ -229,5 +215,5 @@ export function scanUpdatePropertyValues(body: Buffer, rows: DecodedRows): boole
   }
   // `]}}` and nothing after it.
   const at = cursor.at;
-  return body.length === at + 3 && body[at] === CLOSE_BRACKET && body[at + 1] === CLOSE_BRACE && body[at + 2] === CLOSE_BRACE;
+  return body.length === at + 3 && body[at] === CLOSE_ARRAY && body[at + 1] === CLOSE_OBJECT && body[at + 2] === CLOSE_OBJECT;
 }
