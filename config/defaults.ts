@@ -7,7 +7,7 @@ import { DEFAULT_UPLINK_LIMITS } from '../actors/uplink/limits.js';
 import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
 import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
-import { PUSH_SERVER_DEFAULTS } from '../protocols/push/server.js';
+import { PUSH_SERVER_DEFAULTS } from '../protocols/push/defaults.js';
 import { REST_TRANSPORT_DEFAULTS } from '../protocols/thingworx/rest-transport.js';
 import { DEFAULT_FAMILIES } from './default-catalog.js';
 import type { Catalog } from './types.js';

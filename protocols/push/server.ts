@@ -7,27 +7,10 @@ import type { Logger } from '../../config/logging.js';
 import { type PushAuthenticator, parseBearerToken, verifiedSubject } from './auth.js';
 import { PushConnection, type PushConnectionInfo, type PushDelivery } from './connection.js';
 import { PUSH_MESSAGE_LIMITS, type PushMessageLimits } from './message.js';
+import { PUSH_SERVER_DEFAULTS } from './defaults.js';
 import { PUSH_CLOSE_CODES } from './replies.js';
 
-export const PUSH_SERVER_DEFAULTS = Object.freeze({
-  path: '/push/v1',
-  /** ws refuses a longer frame from its length header, before reading the payload (close 1009). */
-  maxMessageBytes: 64 * 1024,
-  /** Sustained messages per second per printer; above it the server stops reading (it holds, not closes). */
-  maxMessagesPerSecond: 20,
-  /** Messages a printer may send at once, e.g. re-sending its unacknowledged ones after a reconnect. */
-  burstMessages: 64,
-  /** Delivered but unacknowledged messages per connection before reading stops. */
-  maxPendingAcks: 64,
-  /** Messages already read while reading is stopped; beyond it the connection is closed (1008). */
-  maxHeldMessages: 1024,
-  /** Ping period; a connection that did not answer the previous ping is terminated. 0 turns it off. */
-  pingIntervalMs: 30_000,
-  /** TLS handshake and HTTP upgrade headers must complete within this. */
-  handshakeTimeoutMs: 10_000,
-  /** close() waits this long for close handshakes, then terminates. */
-  closeTimeoutMs: 5_000,
-});
+export { PUSH_SERVER_DEFAULTS } from './defaults.js';
 
 export type PushClientAuth = 'none' | 'optional' | 'required';
 

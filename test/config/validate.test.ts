@@ -34,7 +34,7 @@ test('the defaults come from the modules that own them', async (t) => {
   t.is(config.uplink.maxQueuedBytes, DEFAULT_UPLINK_LIMITS.maxQueuedBytes);
   t.is(config.listeners.beats.limits.maxWindowEvents, DEFAULT_LUMBERJACK_LIMITS.maxWindowEvents);
   t.is(config.listeners.beats.limits.keepAliveMs, DEFAULT_LUMBERJACK_LIMITS.keepAliveMs);
-  const { PUSH_SERVER_DEFAULTS } = await import('../../protocols/push/server.js');
+  const { PUSH_SERVER_DEFAULTS } = await import('../../protocols/push/defaults.js');
   t.is(accepted({ ...sampleConfig(), listeners: { push: {} } }).listeners.push.maxPendingAcks, PUSH_SERVER_DEFAULTS.maxPendingAcks);
 });
 
