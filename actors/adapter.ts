@@ -3,6 +3,7 @@ import type { Logger } from '../config/logging.js';
 import { type ChildSpec, startTree, supervisorSpec, type Tree, type TreeEscalation, workerSpec } from '../supervision/index.js';
 import { collectorBehaviour } from './collector/behaviour.js';
 import { controlBehaviour } from './control/behaviour.js';
+import { DropLedger } from './drop-ledger.js';
 import type { AdapterEnvironment } from './environment.js';
 import { healthBehaviour } from './health/behaviour.js';
 import { ingressBehaviour } from './ingress/behaviour.js';
@@ -75,7 +76,7 @@ export interface StartAdapterOptions {
 }
 
 export function adapterEnvironment(config: AdapterConfig, overrides: Partial<AdapterEnvironment> = {}): AdapterEnvironment {
-  return { config, now: Date.now, ...overrides };
+  return { config, now: Date.now, drops: new DropLedger(), ...overrides };
 }
 
 export async function startAdapter(env: AdapterEnvironment, options: StartAdapterOptions): Promise<Tree> {

@@ -1,14 +1,5 @@
 import type { PrinterConfig } from '../../config/types.js';
-import {
-  addDropCounts,
-  type CatalogView,
-  catalogView,
-  type DropCounts,
-  emptyDropCounts,
-  type Normalized,
-  normalizeBeatsEvents,
-  normalizeReadings,
-} from '../../protocols/catalog/normalizer.js';
+import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import type { PushDelivery } from '../../protocols/push/connection.js';
 import { pushReadings } from '../../protocols/push/readings.js';
@@ -51,6 +42,16 @@ function anyFrom(readings: readonly Reading[], source: Reading['source']): boole
   return false;
 }
 
+type LiveSource = keyof CollectorView['lastSeen'];
+
+/** Which Beat a window came from: Metricbeat when it gave a sample, Filebeat when it held any log line, even one no rule matched. */
+function windowSource(normalized: Normalized): LiveSource | undefined {
+  if (anyFrom(normalized.readings, 'metricbeat')) return 'metricbeat';
+  const { drops } = normalized;
+  const lines = normalized.linesMatched + drops.log_no_match + drops.log_too_long + drops.log_conversion_failed;
+  return lines > 0 || anyFrom(normalized.readings, 'filebeat') ? 'filebeat' : undefined;
+}
+
 interface CollectorState {
   catalog: CatalogView;
   outbound: OutboundBatches<HeldSource>;
@@ -59,7 +60,7 @@ interface CollectorState {
   /** Unique to this incarnation, so batch ids never repeat across restarts (see `incarnations`). */
   batchPrefix: string;
   nextBatch: number;
-  view: Omit<CollectorView, 'pendingBatches' | 'waitingForSpace' | 'dropped'> & { dropped: DropCounts };
+  view: Omit<CollectorView, 'pendingBatches' | 'waitingForSpace' | 'dropped'>;
 }
 
 /**
@@ -96,22 +97,27 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
   if (!family) throw new Error(`printer ${printer.id}: family ${printer.family} is not in the catalog`);
   const health = healthPath(printer.id);
 
+  /**
+   * `sourceName` is the source the input proves alive, even when none of it may leave the adapter
+   * (lines no rule matches): undefined only for a window that held no line and no sample it knows.
+   */
   function accept(
     state: CollectorState,
     ctx: ActorContext<CollectorMessage>,
     source: HeldSource,
-    sourceName: 'filebeat' | 'metricbeat' | 'push',
+    sourceName: LiveSource | undefined,
     normalized: Normalized,
   ): void {
     const now = env.now();
-    addDropCounts(state.view.dropped, normalized.drops);
-    forwardToHealth(ctx, normalized.readings, now);
+    env.drops.add(printer.id, normalized.drops);
+    if (sourceName !== undefined) state.view.lastSeen[sourceName] = now;
     if (normalized.readings.length === 0) {
+      if (sourceName !== undefined) ctx.registry.tell(health, { type: 'Observed', source: sourceName, readings: [], at: now } satisfies HealthMessage);
       // Nothing in it may leave the adapter (unknown lines, JOBFILE, off-catalog): it is handled.
       release(source);
       return;
     }
-    state.view.lastSeen[sourceName] = now;
+    forwardToHealth(ctx, normalized.readings, now);
     state.view.readingsForwarded += normalized.readings.length;
     const batchId = `${state.batchPrefix}${state.nextBatch++}`;
     state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
@@ -152,7 +158,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
         paused: [],
         batchPrefix: `${ctx.path}#${++incarnations}.`,
         nextBatch: 1,
-        view: { windows: 0, pushMessages: 0, readingsForwarded: 0, dropped: emptyDropCounts(), lastSeen: {} },
+        view: { windows: 0, pushMessages: 0, readingsForwarded: 0, lastSeen: {} },
       };
     },
 
@@ -161,8 +167,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
         case 'WindowReceived': {
           state.view.windows++;
           const normalized = normalizeBeatsEvents(printer.id, state.catalog, msg.batch.events, msg.batch.receivedAt);
-          const metrics = anyFrom(normalized.readings, 'metricbeat');
-          accept(state, ctx, heldWindow(msg.batch), metrics ? 'metricbeat' : 'filebeat', normalized);
+          accept(state, ctx, heldWindow(msg.batch), windowSource(normalized), normalized);
           return state;
         }
         case 'PushReceived': {
@@ -175,7 +180,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
           const refused = state.outbound.answered(msg.batchId, msg.result);
           if (refused) {
             // Too big ever to fit: keeping it would stall this printer for good. Counted and logged.
-            state.view.dropped.not_sendable += refused.batch.readings.length;
+            env.drops.count(printer.id, 'not_sendable', refused.batch.readings.length);
             ctx.log.error({ batchId: msg.batchId, detail: refused.detail }, 'uplink refused a batch for good; dropped');
             release(refused.source);
           }
@@ -199,6 +204,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
         case 'Describe':
           ctx.reply({
             ...state.view,
+            dropped: env.drops.ofPrinter(printer.id),
             pendingBatches: state.outbound.size,
             waitingForSpace: state.outbound.busy,
           } satisfies CollectorView);

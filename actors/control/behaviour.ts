@@ -10,7 +10,7 @@ import type { HealthView } from '../health/behaviour.js';
 import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js';
 import type { UplinkStatus } from '../uplink/status.js';
 import { ADAPTER_VERSION } from './adapter-version.js';
-import { metricFamilies, type PrinterFacts, printerEntry } from './views.js';
+import { metricFamilies, type PrinterFacts, printerEntry, refusalEntries } from './views.js';
 
 /** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
 export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
@@ -63,6 +63,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
           ...(collector ? { collector } : {}),
           ...(health ? { health } : {}),
           readingsPerSecond,
+          dropped: env.drops.ofPrinter(printer.id),
         };
       }),
     );
@@ -90,7 +91,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
         };
       }
       case 'printers':
-        return { at, printers: (await printerFacts(registry)).map(printerEntry) };
+        return { at, printers: (await printerFacts(registry)).map(printerEntry), refused: refusalEntries(env.drops.refusals()) };
       case 'uplink': {
         const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
         if (!uplink) throw new ControlError('CONTROL_UNAVAILABLE', 'the uplink is restarting; try again');
@@ -98,7 +99,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
       }
       case 'metrics': {
         const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
-        return metricsResult(metricFamilies(registry.snapshot(), uplink, await printerFacts(registry)));
+        return metricsResult(metricFamilies(registry.snapshot(), uplink, await printerFacts(registry), env.drops.refusals()));
       }
       case 'config':
         return redactConfig(config);

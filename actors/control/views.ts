@@ -5,6 +5,7 @@
 import type { MetricFamily } from '../../protocols/control/metric-family.js';
 import type { ActorSnapshot } from '../../supervision/index.js';
 import type { CollectorView } from '../collector/messages.js';
+import type { PrinterDropCounts, Refusal } from '../drop-ledger.js';
 import type { HealthView } from '../health/behaviour.js';
 import type { UplinkStatus } from '../uplink/status.js';
 
@@ -16,6 +17,20 @@ export interface PrinterFacts {
   collector?: CollectorView;
   health?: HealthView;
   readingsPerSecond: number;
+  /** Since the adapter started (from its drop ledger, so a busy or restarting collector still shows them). */
+  dropped: PrinterDropCounts;
+}
+
+/** A printer's drops as the views show them: the total, and the reasons that have any. */
+export function droppedEntry(dropped: Readonly<PrinterDropCounts>): { total: number; byReason: Record<string, number> } {
+  const byReason: Record<string, number> = {};
+  let total = 0;
+  for (const [reason, count] of Object.entries(dropped)) {
+    if (count === 0) continue;
+    byReason[reason] = count;
+    total += count;
+  }
+  return { total, byReason };
 }
 
 export function printerEntry(facts: PrinterFacts) {
@@ -29,13 +44,23 @@ export function printerEntry(facts: PrinterFacts) {
     state,
     sources: (health?.sources ?? []).map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt ?? null })),
     readingsPerSecond: facts.readingsPerSecond,
+    dropped: droppedEntry(facts.dropped),
     alerts: (health?.activeAlerts ?? []).map((a) => ({ name: a.alert, item: a.item, since: a.raisedAt })),
   };
 }
 
 const STATUSES = ['running', 'restarting', 'backoff', 'stopped', 'failed'] as const;
 
-export function metricFamilies(actors: readonly ActorSnapshot[], uplink: UplinkStatus | undefined, printers: readonly PrinterFacts[]): MetricFamily[] {
+export function refusalEntries(refusals: readonly Refusal[]): Array<{ reason: string; peer: string; count: number }> {
+  return refusals.map(({ reason, peer, count }) => ({ reason, peer, count }));
+}
+
+export function metricFamilies(
+  actors: readonly ActorSnapshot[],
+  uplink: UplinkStatus | undefined,
+  printers: readonly PrinterFacts[],
+  refusals: readonly Refusal[],
+): MetricFamily[] {
   const families: MetricFamily[] = [
     {
       name: 'threedconnect_actors',
@@ -60,6 +85,18 @@ export function metricFamilies(actors: readonly ActorSnapshot[], uplink: UplinkS
       help: 'Catalogued readings each printer collector handed to the uplink.',
       type: 'counter',
       samples: printers.map((p) => ({ labels: { printer: p.id }, value: p.collector?.readingsForwarded ?? 0 })),
+    },
+    {
+      name: 'threedconnect_printer_dropped',
+      help: 'Printer inputs dropped without a reading, by reason; identity_mismatch counts connections whose documents claimed another printer than their certificate.',
+      type: 'counter',
+      samples: printers.flatMap((p) => Object.entries(p.dropped).map(([reason, value]) => ({ labels: { printer: p.id, reason }, value }))),
+    },
+    {
+      name: 'threedconnect_ingress_refused',
+      help: 'Beats windows refused before reaching a printer, by reason and peer (certificate subject or address); peers past the bound count as "other".',
+      type: 'counter',
+      samples: refusals.map((r) => ({ labels: { reason: r.reason, peer: r.peer }, value: r.count })),
     },
     {
       name: 'threedconnect_printer_alerts_active',

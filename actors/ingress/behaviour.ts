@@ -12,24 +12,22 @@ import { anyAuthenticator, type PushAuthenticator, subjectAuthenticator, tokenAu
 import { createPushServer, type PushServer } from '../../protocols/push/server.js';
 import type { ActorContext, Behaviour } from '../../supervision/index.js';
 import type { CollectorMessage } from '../collector/messages.js';
+import type { DropLedger } from '../drop-ledger.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';
 import { collectorPath } from '../paths.js';
 import type { IngressMessage, IngressView } from './messages.js';
-
-/** Unknown peers remembered for "log once per peer" and for the status view. */
-export const INGRESS_DEFAULTS = { maxRememberedUnknownPeers: 100 } as const;
 
 interface IngressState {
   beats?: BeatsServer;
   beatsAddress?: { host: string; port: number };
   push?: PushServer;
   pushAddress?: { host: string; port: number };
-  refusedUnknown: number;
   refusedNoCollector: number;
-  unknownPeers: Set<string>;
   /** Which printer each Beats connection turned out to be (learnt from its windows). */
   printerByConnection: Map<string, string>;
+  /** Connections whose certificate and documents named different printers, already logged and counted. */
+  mismatchReported: Set<string>;
   /**
    * How to reject the newest window of each such connection, which closes it (see CollectorStarted).
    * Only its reject control is kept, not the window, so its documents are not kept alive here.
@@ -75,6 +73,7 @@ function identitiesOf(printers: readonly PrinterConfig[]): IdentifiablePrinter[]
 function forget(state: IngressState, connectionId: string): void {
   state.printerByConnection.delete(connectionId);
   state.lastWindowByConnection.delete(connectionId);
+  state.mismatchReported.delete(connectionId);
 }
 
 /**
@@ -105,17 +104,22 @@ function closeUnacknowledged(state: IngressState, printer: string): number {
  * mailbox: that hop only forwarded it, at the cost of a message per window and per push message.
  * What it learns (unknown peers, which connection is which printer) is this actor's state all the same.
  */
-function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<IngressMessage>): void {
-  const printer = identifyWindow(batch.peer, batch.events, state.identities);
+function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<IngressMessage>, drops: DropLedger): void {
+  const { printer, mismatch } = identifyWindow(batch.peer, batch.events, state.identities);
   if (printer === undefined) {
-    state.refusedUnknown++;
-    const peer = batch.peer.tlsSubject ?? batch.peer.remoteAddress;
-    if (!state.unknownPeers.has(peer) && state.unknownPeers.size < INGRESS_DEFAULTS.maxRememberedUnknownPeers) {
-      state.unknownPeers.add(peer);
+    if (drops.refused('unknown_printer', batch.peer.tlsSubject ?? batch.peer.remoteAddress)) {
       ctx.log.warn({ peer: batch.peer, connectionId: batch.connectionId }, 'beats connection from an unknown printer refused');
     }
     batch.reject('unknown printer');
     return;
+  }
+  if (mismatch !== undefined && !state.mismatchReported.has(batch.connectionId)) {
+    state.mismatchReported.add(batch.connectionId);
+    drops.count(printer, 'identity_mismatch');
+    ctx.log.warn(
+      { peer: batch.peer, connectionId: batch.connectionId, printer, claimedByDocuments: mismatch.documents },
+      'beats client certificate and documents name different printers; the certificate wins',
+    );
   }
   state.printerByConnection.set(batch.connectionId, printer);
   state.lastWindowByConnection.set(batch.connectionId, { reject: batch.reject });
@@ -145,10 +149,9 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
     async init(ctx) {
       const { config } = env;
       const state: IngressState = {
-        refusedUnknown: 0,
         refusedNoCollector: 0,
-        unknownPeers: new Set(),
         printerByConnection: new Map(),
+        mismatchReported: new Set(),
         lastWindowByConnection: new Map(),
         identities: identitiesOf(config.printers),
         authenticate: await pushAuthenticator(config.printers),
@@ -163,7 +166,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           limits: { ...beats.limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
           eventFields: BEATS_DOCUMENT_FIELDS,
           logger: ctx.log.child({ listener: 'beats' }),
-          onWindow: (batch) => routeWindow(state, batch, ctx),
+          onWindow: (batch) => routeWindow(state, batch, ctx, env.drops),
         });
         state.beatsAddress = await state.beats.listen();
         ctx.log.info(state.beatsAddress, 'beats listener ready');
@@ -217,13 +220,14 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
             if (live.has(connectionId)) connected.add(printer);
             else forget(state, connectionId);
           }
+          const unknown = env.drops.refusals().filter((refusal) => refusal.reason === 'unknown_printer');
           const view: IngressView = {
             ...(state.beatsAddress ? { beats: { ...state.beatsAddress, connections: beatsConnections.length } } : {}),
             ...(state.pushAddress ? { push: { ...state.pushAddress, connections: pushConnections.length } } : {}),
             printersConnected: connected.size,
-            refusedUnknown: state.refusedUnknown,
+            refusedUnknown: unknown.reduce((sum, refusal) => sum + refusal.count, 0),
             refusedNoCollector: state.refusedNoCollector,
-            unknownPeers: [...state.unknownPeers],
+            unknownPeers: unknown.map((refusal) => refusal.peer),
           };
           ctx.reply(view);
           return state;

@@ -60,6 +60,13 @@ function notify(ctx: ActorContext<UplinkMessage>, to: string, notice: UplinkNoti
   ctx.registry.tell(to, notice);
 }
 
+/** The uplink's own drops and what the collectors and ingress dropped or refused, by reason. */
+function mergeCounts(...sources: Readonly<Record<string, number>>[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const counts of sources) for (const [reason, count] of Object.entries(counts)) merged[reason] = (merged[reason] ?? 0) + count;
+  return merged;
+}
+
 async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, ctx: ActorContext<UplinkMessage>) {
   const status = state.engine.status();
   let printersConnected = 0;
@@ -82,7 +89,7 @@ async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, c
       queueReadings: status.queue.readings,
       queueBytes: status.queue.bytes,
       delivered: status.counters.deliveredReadings,
-      droppedByReason: status.counters.droppedByReason,
+      droppedByReason: mergeCounts(status.counters.droppedByReason, env.drops.totalsByReason()),
     },
     now,
   );

@@ -15,9 +15,11 @@ import type {
   ActorEntry,
   ActorError,
   PrinterAlertEntry,
+  PrinterDropsEntry,
   PrinterEntry,
   PrinterSourceEntry,
   PrintersSnapshot,
+  RefusalEntry,
   RestartResult,
   StatusSnapshot,
   UplinkSnapshot,
@@ -99,6 +101,22 @@ function printerAlert(value: unknown, field: string): PrinterAlertEntry {
   };
 }
 
+/** Absent from a daemon older than the drop counters: nothing counted. */
+function printerDrops(value: unknown, field: string): PrinterDropsEntry {
+  if (value === undefined) return { total: 0, byReason: {} };
+  const dropped = objectAt(value, field);
+  return { total: countAt(dropped.total, `${field}.total`), byReason: countsAt(dropped.byReason, `${field}.byReason`) };
+}
+
+function refusal(value: unknown, field: string): RefusalEntry {
+  const entry = objectAt(value, field);
+  return {
+    reason: stringAt(entry.reason, `${field}.reason`),
+    peer: stringAt(entry.peer, `${field}.peer`),
+    count: countAt(entry.count, `${field}.count`),
+  };
+}
+
 function printerEntry(value: unknown, field: string): PrinterEntry {
   const printer = objectAt(value, field);
   return {
@@ -108,13 +126,18 @@ function printerEntry(value: unknown, field: string): PrinterEntry {
     state: stringAt(printer.state, `${field}.state`),
     sources: arrayAt(printer.sources, `${field}.sources`, printerSource),
     readingsPerSecond: numberAt(printer.readingsPerSecond, `${field}.readingsPerSecond`),
+    dropped: printerDrops(printer.dropped, `${field}.dropped`),
     alerts: arrayAt(printer.alerts, `${field}.alerts`, printerAlert),
   };
 }
 
 export function decodePrinters(value: unknown): PrintersSnapshot {
   const root = objectAt(value, '');
-  return { at: numberAt(root.at, 'at'), printers: arrayAt(root.printers, 'printers', printerEntry) };
+  return {
+    at: numberAt(root.at, 'at'),
+    printers: arrayAt(root.printers, 'printers', printerEntry),
+    refused: root.refused === undefined ? [] : arrayAt(root.refused, 'refused', refusal),
+  };
 }
 
 export function decodeUplink(value: unknown): UplinkSnapshot {

@@ -64,13 +64,30 @@ export interface PrinterEntry {
   state: string;
   sources: PrinterSourceEntry[];
   readingsPerSecond: number;
+  /** Inputs dropped since the adapter started; `byReason` names only the reasons that have any. */
+  dropped: PrinterDropsEntry;
   alerts: PrinterAlertEntry[];
+}
+
+export interface PrinterDropsEntry {
+  total: number;
+  /** log_no_match, unknown_document, off_catalog, identity_mismatch … */
+  byReason: Record<string, number>;
+}
+
+/** Windows refused before any printer could be named for them (unknown_printer), by peer. */
+export interface RefusalEntry {
+  reason: string;
+  /** Certificate subject or remote address; "other" for every peer past the adapter's bound. */
+  peer: string;
+  count: number;
 }
 
 /** Result of `printers`. */
 export interface PrintersSnapshot {
   at: number;
   printers: PrinterEntry[];
+  refused: RefusalEntry[];
 }
 
 /** Result of `uplink`: a subset of the uplink's status() plus its transport, so it can be passed through. */

@@ -5,6 +5,7 @@
  */
 import { decodeBeatsEvent, identifyPrinter, logEventIdPrefix } from '../beats/index.js';
 import { metricbeatReading } from '../beats/metricbeat-readings.js';
+import type { BeatsOrigin } from '../beats/documents.js';
 import type { IdentifiablePrinter } from '../beats/identify-printer.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
 import { appendLogReadings, createLogLineCounters, type LogLineContext, type LogLineCounters } from '../loglines/apply.js';
@@ -125,6 +126,16 @@ export function addDropCounts(into: DropCounts, from: Readonly<DropCounts>): voi
   for (const key of Object.keys(from) as DropReason[]) into[key] += from[key];
 }
 
+/** Which printer a window is from, and whether its documents claimed another one. */
+export interface WindowIdentity {
+  printer: string | undefined;
+  /**
+   * Set when the client certificate names one configured printer and the documents
+   * (`fields.printer_id`, `host.name`) another: the certificate wins, the caller reports it.
+   */
+  mismatch?: { certificate: string; documents: string };
+}
+
 /**
  * Which configured printer a Beats window belongs to: the peer's certificate and address, and what
  * the first decodable document says about its host (one Beat ships one printer's files).
@@ -133,14 +144,30 @@ export function identifyWindow(
   peer: Pick<PeerIdentity, 'remoteAddress' | 'tlsSubject'>,
   events: readonly unknown[],
   printers: readonly IdentifiablePrinter[],
-): string | undefined {
+): WindowIdentity {
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
     if (decoded.kind !== 'unknown' || decoded.hostName !== undefined || decoded.fieldsPrinterId !== undefined) {
-      return identifyPrinter(peer, decoded, printers);
+      const printer = identifyPrinter(peer, decoded, printers);
+      // Only a certificate outranks the documents' own claim; without one the claim decided.
+      if (peer.tlsSubject === undefined || printer === undefined) return { printer };
+      const claimed = claimedPrinter(decoded, printers);
+      return claimed === undefined || claimed === printer ? { printer } : { printer, mismatch: { certificate: printer, documents: claimed } };
     }
   }
-  return identifyPrinter(peer, { kind: 'unknown', reason: 'empty window' }, printers);
+  return { printer: identifyPrinter(peer, { kind: 'unknown', reason: 'empty window' }, printers) };
+}
+
+/** The configured printer a document names itself as, by the same fields and priority as identifyPrinter. */
+function claimedPrinter(decoded: BeatsOrigin, printers: readonly IdentifiablePrinter[]): string | undefined {
+  const { fieldsPrinterId, hostName } = decoded;
+  if (fieldsPrinterId !== undefined) {
+    for (const printer of printers) if (printer.identity.fieldsPrinterId === fieldsPrinterId) return printer.id;
+  }
+  if (hostName !== undefined) {
+    for (const printer of printers) if (printer.identity.hostName === hostName) return printer.id;
+  }
+  return undefined;
 }
 
 /** The view a collector needs of its family's catalog; throws when the family's rules do not compile. */

@@ -13,7 +13,10 @@ export interface AdapterHealth {
   queueBytes: number;
   /** Readings ThingWorx accepted since start. */
   delivered: number;
-  /** Readings dropped by policy since start, by reason. */
+  /**
+   * Everything dropped or refused since start, by reason: the uplink's policy drops, the printers'
+   * inputs that made no reading (log_no_match, unknown_document, …) and refused windows (unknown_printer).
+   */
   droppedByReason: Readonly<Record<string, number>>;
 }
 

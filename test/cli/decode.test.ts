@@ -36,3 +36,18 @@ test('metric families travel through JSON with their non-finite values intact', 
   t.is(decoded[1]?.samples[0]?.value, 3);
   t.is(t.throws(() => decodeMetrics({ families: [{ ...families[1], type: 'histogram' }] }), { instanceOf: SnapshotError })?.field, 'families[0].type');
 });
+
+test('printers: drop counts and refusals are checked; a daemon without them reads as nothing counted', (t) => {
+  const refused = [{ reason: 'unknown_printer', peer: 'CN=stranger', count: 3 }];
+  t.deepEqual(decodePrinters(viaJson({ ...PRINTERS, refused })).refused, refused);
+  const old = viaJson(PRINTERS) as { refused?: unknown; printers: Array<Record<string, unknown>> };
+  delete old.refused;
+  delete old.printers[0]!.dropped;
+  const decoded = decodePrinters(old);
+  t.deepEqual(decoded.refused, []);
+  t.deepEqual(decoded.printers[0]?.dropped, { total: 0, byReason: {} });
+  const negative = viaJson(PRINTERS) as { printers: Array<{ dropped: { byReason: Record<string, number> } }> };
+  negative.printers[0]!.dropped.byReason.log_no_match = -1;
+  t.is(t.throws(() => decodePrinters(negative), { instanceOf: SnapshotError })?.field, 'printers[0].dropped.byReason.log_no_match');
+  t.is(t.throws(() => decodePrinters({ ...PRINTERS, refused: [{ reason: 'unknown_printer', peer: 7, count: 1 }] }), { instanceOf: SnapshotError })?.field, 'refused[0].peer');
+});

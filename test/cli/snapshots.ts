@@ -97,6 +97,7 @@ export const PRINTERS: PrintersSnapshot = {
         { source: 'poll', lastSeenAt: NOW - 2 * SECOND },
       ],
       readingsPerSecond: 12.34,
+      dropped: { total: 1234, byReason: { log_no_match: 1200, unknown_document: 30, identity_mismatch: 4 } },
       alerts: [{ name: 'VatTemperatureHigh', item: 'VatTemperature', since: NOW - 5 * MINUTE }],
     },
     {
@@ -109,9 +110,11 @@ export const PRINTERS: PrintersSnapshot = {
         { source: 'push', lastSeenAt: null },
       ],
       readingsPerSecond: 0,
+      dropped: { total: 0, byReason: {} },
       alerts: [],
     },
   ],
+  refused: [],
 };
 
 export const UPLINK: UplinkSnapshot = {

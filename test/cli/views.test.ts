@@ -130,23 +130,40 @@ test('text from the daemon cannot drive the terminal', (t) => {
   t.true(text.includes('evil?[2J?]0;title?'));
 });
 
-test('printers: thing, family, state, sources with ages, readings/s, alerts', (t) => {
+test('printers: thing, family, state, sources with ages, readings/s, dropped, alerts', (t) => {
   const text = renderPrinters(PRINTERS, PLAIN_STYLE);
   t.false(text.includes(ESC));
   const [summary, , header, p01, p02] = text.split('\n');
   t.is(summary, '2 printers · 12.3 readings/s · 1 active alert');
   t.is(
     header,
-    'PRINTER  THING           FAMILY     STATE     SOURCES (last seen)                   READINGS/S  ALERTS',
+    'PRINTER  THING           FAMILY     STATE     SOURCES (last seen)                   READINGS/S  DROPPED  ALERTS',
   );
   t.is(
     p01,
-    'p01      Printer_SLA_01  projet-6k  printing  filebeat 3s, metricbeat 10s, poll 2s        12.3  1: VatTemperatureHigh(VatTemperature)',
+    'p01      Printer_SLA_01  projet-6k  printing  filebeat 3s, metricbeat 10s, poll 2s        12.3    1,234  1: VatTemperatureHigh(VatTemperature)',
   );
-  t.is(p02, 'p02      Printer_SLA_02  projet-7k  offline   poll 3h, push -                              0.0  -');
+  t.is(p02, 'p02      Printer_SLA_02  projet-7k  offline   poll 3h, push -                              0.0        0  -');
   const coloured = renderPrinters(PRINTERS, createStyle(true));
   t.true(coloured.includes(`${ESC}[31moffline`));
+  t.true(coloured.includes(`${ESC}[33m  1,234`), 'a printer that dropped something shows it in colour');
   t.is(stripAnsi(coloured), text);
+});
+
+test('printers: windows refused from unknown peers are said in the summary, "other" as at least one more peer', (t) => {
+  const one = renderPrinters({ ...PRINTERS, refused: [{ reason: 'unknown_printer', peer: '10.0.0.9', count: 1 }] }, PLAIN_STYLE);
+  t.is(one.split('\n')[0], '2 printers · 12.3 readings/s · 1 active alert · 1 window refused from 1 unknown peer');
+  const many = renderPrinters(
+    {
+      ...PRINTERS,
+      refused: [
+        { reason: 'unknown_printer', peer: 'CN=stranger', count: 1200 },
+        { reason: 'unknown_printer', peer: 'other', count: 5 },
+      ],
+    },
+    PLAIN_STYLE,
+  );
+  t.is(many.split('\n')[0], '2 printers · 12.3 readings/s · 1 active alert · 1,205 windows refused from 2+ unknown peers');
 });
 
 test('uplink: transport, session, endpoint, queue against caps, in flight, counters, responses by status', (t) => {
@@ -168,5 +185,5 @@ test('uplink: transport, session, endpoint, queue against caps, in flight, count
 });
 
 test('no printers is said in words', (t) => {
-  t.is(renderPrinters({ at: NOW, printers: [] }, PLAIN_STYLE), 'no printers configured');
+  t.is(renderPrinters({ at: NOW, printers: [], refused: [] }, PLAIN_STYLE), 'no printers configured');
 });
