@@ -49,7 +49,7 @@ export interface ChaosRunOptions {
 
 export interface ChaosOutcome {
   seed: number;
-  /** `chaos seed=… faults=… restarts=… sent=… delivered=… duplicates=… lost=… max_rss_mb=…` */
+  /** `chaos seed=… faults=… restarts=… sent=… delivered=… duplicates=… lost=… corrupted=… max_rss_mb=…` */
   summaryLine: string;
   /** Every broken invariant, each ending with the replay hint. Empty: the run passed. */
   violations: string[];
@@ -92,8 +92,12 @@ interface Measured {
 function violationsOf(m: Measured, system: ChaosSystem, seed: number): string[] {
   const hint = replayHint(seed);
   const found: string[] = [];
-  if (m.account.lost > 0) {
-    found.push(`zero loss: ${m.account.lost} acknowledged events are not (completely) in ThingWorx, e.g. ${m.account.lostExamples.join('; ')}`);
+  const missing = m.account.lost - m.account.corrupted;
+  if (missing > 0) {
+    found.push(`zero loss: ${missing} acknowledged events are not (completely) in ThingWorx, e.g. ${m.account.lostExamples.filter((text) => !m.account.corruptedExamples.includes(text)).join('; ')}`);
+  }
+  if (m.account.corrupted > 0) {
+    found.push(`zero loss: ${m.account.corrupted} acknowledged events reached ThingWorx with another value, e.g. ${m.account.corruptedExamples.join('; ')}`);
   }
   if (!m.convergence.converged) {
     found.push(`convergence: not all running ${m.boundMs} ms after the faults stopped: ${m.convergence.notRunning.slice(0, 10).join(', ')}`);
@@ -190,7 +194,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosOutcome> 
     const { account } = measured;
     const summaryLine =
       `chaos seed=${seed} faults=${faultList(monkeyReport.injected)} restarts=${measured.restarts} sent=${account.sent} ` +
-      `delivered=${account.delivered} duplicates=${account.duplicates} lost=${account.lost} max_rss_mb=${Math.round(memory.maxRssMb)}`;
+      `delivered=${account.delivered} duplicates=${account.duplicates} lost=${account.lost} corrupted=${account.corrupted} max_rss_mb=${Math.round(memory.maxRssMb)}`;
     const details =
       `converged_ms=${convergence.tookMs} bound_ms=${Math.round(boundMs)} drain_ms=${drainMs} acked=${account.acked} ` +
       `max_queue_readings=${memory.maxQueueReadings} max_queue_bytes=${memory.maxQueueBytes} max_mailbox=${memory.maxMailboxDepth}@${memory.maxMailboxPath} ` +
