@@ -89,16 +89,23 @@ interface Measured {
   boundMs: number;
 }
 
+/** The zero-loss invariant: events missing from ThingWorx, and events that reached it with another value. */
+export function deliveryViolations(account: DeliveryAccount): string[] {
+  const found: string[] = [];
+  const missing = account.lost - account.corrupted;
+  if (missing > 0) {
+    const examples = account.lostExamples.filter((text) => !account.corruptedExamples.includes(text));
+    found.push(`zero loss: ${missing} acknowledged events are not (completely) in ThingWorx, e.g. ${examples.join('; ')}`);
+  }
+  if (account.corrupted > 0) {
+    found.push(`zero loss: ${account.corrupted} acknowledged events reached ThingWorx with another value, e.g. ${account.corruptedExamples.join('; ')}`);
+  }
+  return found;
+}
+
 function violationsOf(m: Measured, system: ChaosSystem, seed: number): string[] {
   const hint = replayHint(seed);
-  const found: string[] = [];
-  const missing = m.account.lost - m.account.corrupted;
-  if (missing > 0) {
-    found.push(`zero loss: ${missing} acknowledged events are not (completely) in ThingWorx, e.g. ${m.account.lostExamples.filter((text) => !m.account.corruptedExamples.includes(text)).join('; ')}`);
-  }
-  if (m.account.corrupted > 0) {
-    found.push(`zero loss: ${m.account.corrupted} acknowledged events reached ThingWorx with another value, e.g. ${m.account.corruptedExamples.join('; ')}`);
-  }
+  const found = deliveryViolations(m.account);
   if (!m.convergence.converged) {
     found.push(`convergence: not all running ${m.boundMs} ms after the faults stopped: ${m.convergence.notRunning.slice(0, 10).join(', ')}`);
   }
