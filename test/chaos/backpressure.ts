@@ -194,7 +194,7 @@ function spyOnPauses(registry: Registry): { counts: { beats: number; push: numbe
   };
 }
 
-function backpressureViolations(evidence: BackpressureEvidence): string[] {
+export function backpressureViolations(evidence: BackpressureEvidence): string[] {
   const found: string[] = [];
   const atCap = Math.floor(evidence.laneCapReadings * BACKPRESSURE_PHASE_DEFAULTS.atCapShare);
   if (evidence.uplinkSamples === 0) found.push('backpressure: the uplink never answered a status sample');
