@@ -54,6 +54,8 @@ export const BACKPRESSURE_PHASE_DEFAULTS = {
   /** The outage, with actor kills all along. Long enough to fill the queue twice over. */
   outageMs: 20_000,
   sampleEveryMs: 250,
+  /** Between two resets of every Beats connection while no Beat has been held back yet. */
+  beatsResetGapMs: 3_000,
   /** Reached the cap: the queue held at least this share of what the routine lanes may hold… */
   atCapShare: 0.9,
   drainTimeoutMs: 45_000,
@@ -104,7 +106,7 @@ const sumOf = (counts: Record<string, number>): number => Object.values(counts).
 function startBackpressureSampler(
   system: Awaited<ReturnType<typeof startChaosSystem>>,
   laneCapReadings: number,
-): { maxQueueReadings(): number; stop(): BackpressureEvidence } {
+): { latestQueueReadings(): number; stop(): BackpressureEvidence } {
   const { registry } = system;
   const printers = system.config.printers.map((printer) => printer.id);
   const evidence: BackpressureEvidence = {
@@ -122,6 +124,7 @@ function startBackpressureSampler(
   // Counters start at 0 in every uplink incarnation: what the last one reached is banked when they drop.
   let banked = { full: 0, any: 0 };
   let last = { full: 0, any: 0 };
+  let latest = 0;
   let sampling = false;
   const sample = async () => {
     if (sampling) return;
@@ -136,7 +139,8 @@ function startBackpressureSampler(
       });
       if (!status) return;
       evidence.uplinkSamples += 1;
-      evidence.maxQueueReadings = Math.max(evidence.maxQueueReadings, status.queue.readings);
+      latest = status.queue.readings;
+      evidence.maxQueueReadings = Math.max(evidence.maxQueueReadings, latest);
       evidence.maxWaitingSenders = Math.max(evidence.maxWaitingSenders, status.queue.waitingSenders);
       const busy = status.counters.busyByReason;
       const now = { full: (busy['queue-readings-full'] ?? 0) + (busy['queue-bytes-full'] ?? 0), any: sumOf(busy) };
@@ -148,7 +152,7 @@ function startBackpressureSampler(
   };
   const timer = setInterval(() => void sample(), BACKPRESSURE_PHASE_DEFAULTS.sampleEveryMs);
   return {
-    maxQueueReadings: () => evidence.maxQueueReadings,
+    latestQueueReadings: () => latest,
     stop() {
       clearInterval(timer);
       return {
@@ -258,14 +262,21 @@ export async function runBackpressurePhase(options: { seed: number; progress?: (
     stops.push(() => monkey.stop());
     progress(`backpressure ${hint}: ${outageMode} outage of ${defaults.outageMs} ms, ${monkey.schedule.length} actor faults, queue cap ${laneCapReadings}`);
     standIn.faults.setOutage(true, outageMode);
-    // Once the queue is full, every Beat loses its connection and re-sends into it: held Beats, whatever the
-    // schedule. (A Beat otherwise just waits on its 2 pipelined windows, which were queued before it filled.)
+    // While the queue is full, every Beat loses its connection and re-sends into it, until a collector holds a
+    // Beat back: held Beats, whatever the schedule. (A Beat otherwise just waits on its 2 pipelined windows, which
+    // were queued before the queue filled; a reset that meets a just-restarted, empty uplink is tried again.)
     let beatsResets = 0;
     const atCap = Math.floor(laneCapReadings * defaults.atCapShare);
     const resetBeatsAtCap = (async () => {
-      const until = Date.now() + defaults.outageMs / 2;
-      while (Date.now() < until && sampler.maxQueueReadings() < atCap) await new Promise((resolve) => setTimeout(resolve, 100));
-      if (sampler.maxQueueReadings() >= atCap) beatsResets = system.links.beats.reset(1, seededRandom(seed));
+      const until = Date.now() + defaults.outageMs - defaults.beatsResetGapMs;
+      while (Date.now() < until && pauses.counts.beats === 0) {
+        if (sampler.latestQueueReadings() >= atCap) {
+          beatsResets += system.links.beats.reset(1, seededRandom(seed + beatsResets));
+          await new Promise((resolve) => setTimeout(resolve, defaults.beatsResetGapMs));
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     })();
     let monkeyReport: MonkeyReport;
     try {
