@@ -1,4 +1,5 @@
 import { seededRandom } from '../seeded-random.js';
+import type { DecodedRows } from './infotable-decoder.js';
 
 /**
  * Run-time fault controls of the stand-in and the per-request decision they lead to. No I/O:
@@ -29,6 +30,12 @@ export interface StandInFaults {
   setOutage(on: boolean, mode?: OutageMode): void;
   /** From now on only this key is accepted. */
   rotateAppKey(newKey: string): void;
+  /**
+   * Silent corruption: from now on every NUMBER or INTEGER value written to `property` (to any property when
+   * absent) is stored with `delta` added, and the write is answered 200 as usual. The adapter cannot tell; only a
+   * check of values against what the printers sent can. `null` ends it.
+   */
+  setValueCorruption(delta: number | null, property?: string): void;
 }
 
 export type FaultDecision =
@@ -40,7 +47,12 @@ export type FaultDecision =
 export interface FaultState {
   latencyMs: number;
   outage: OutageMode | undefined;
+  corruption: { delta: number; property: string | undefined } | undefined;
 }
+
+/** Base-type codes of DecodedRows (infotable-decoder rowCode) whose value is a number that can be shifted. */
+const NUMBER_CODE = 0;
+const INTEGER_CODE = 1;
 
 function rate(name: string, value: number): number {
   if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be within 0..1, got ${value}`);
@@ -48,7 +60,7 @@ function rate(name: string, value: number): number {
 }
 
 export class FaultPlan {
-  readonly state: FaultState = { latencyMs: 0, outage: undefined };
+  readonly state: FaultState = { latencyMs: 0, outage: undefined, corruption: undefined };
   private readonly random: () => number;
   private errorRate = 0;
   private errorStatus = 500;
@@ -86,7 +98,26 @@ export class FaultPlan {
       this.onOutage(this.state.outage);
     },
     rotateAppKey: (newKey) => this.onRotate(newKey),
+    setValueCorruption: (delta, property) => {
+      if (delta !== null && !Number.isFinite(delta)) throw new RangeError(`corruption delta must be finite, got ${delta}`);
+      this.state.corruption = delta === null ? undefined : { delta, property };
+    },
   };
+
+  /** Applies the value corruption in effect to rows about to be stored; how many were changed. */
+  corrupt(rows: DecodedRows): number {
+    const corruption = this.state.corruption;
+    if (!corruption) return 0;
+    let changed = 0;
+    for (let row = 0; row < rows.count; row++) {
+      const baseType = (rows.codes[row] as number) & 7;
+      if (baseType !== NUMBER_CODE && baseType !== INTEGER_CODE) continue;
+      if (corruption.property !== undefined && rows.names[row] !== corruption.property) continue;
+      rows.numbers[row] = (rows.numbers[row] as number) + corruption.delta;
+      changed++;
+    }
+    return changed;
+  }
 
   decide(): FaultDecision {
     const resetDraw = this.random();

@@ -54,7 +54,18 @@ function propertyTable(property: string, baseType: string, value: unknown): Repl
   return { status: 200, body: JSON.stringify(table), contentType: JSON_TYPE };
 }
 
-export function handleRoute(route: Route, method: string, body: Buffer | undefined, store: ThingStore, arrivedAt: number): Reply {
+/**
+ * `beforeStore` sees the decoded rows of a write just before they are stored (the stand-in's value-corruption
+ * fault changes them there).
+ */
+export function handleRoute(
+  route: Route,
+  method: string,
+  body: Buffer | undefined,
+  store: ThingStore,
+  arrivedAt: number,
+  beforeStore?: (rows: DecodedRows) => void,
+): Reply {
   switch (route.kind) {
     case 'thing': {
       const thing = { name: route.thing, description: '', thingTemplate: 'GenericThing', isEnabled: true, isRunning: true };
@@ -75,6 +86,7 @@ export function handleRoute(route: Route, method: string, body: Buffer | undefin
       const { value, baseType } = write.value;
       decodedRows.reset();
       decodedRows.push(route.property, value, baseType, arrivedAt, 'GOOD');
+      beforeStore?.(decodedRows);
       store.add(route.thing, arrivedAt, 'PUT', decodedRows);
       return OK;
     }
@@ -89,6 +101,7 @@ export function handleRoute(route: Route, method: string, body: Buffer | undefin
         const rows = decodeUpdatePropertyValues(parsed.value, decodedRows);
         if (!rows.ok) return text(500, failure + rows.reason);
       }
+      beforeStore?.(decodedRows);
       store.add(route.thing, arrivedAt, 'UpdatePropertyValues', decodedRows);
       return OK;
     }

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { type Logger, silentLogger } from '../../config/logging.js';
 import { FaultPlan, type OutageMode, type StandInFaults } from './faults.js';
+import type { DecodedRows } from './infotable-decoder.js';
 import { handleRoute, type Reply, routeTakesBody, text } from './route-handlers.js';
 import { decideRoute } from './routes.js';
 import { type RecordColumns, type RecordedVtq, ThingStore } from './thing-store.js';
@@ -51,6 +52,8 @@ export interface StandInCounters {
   connections: number;
   /** VTQs recorded. */
   rowsAccepted: number;
+  /** VTQs stored with another value than they were sent with (the value-corruption fault). */
+  rowsCorrupted: number;
 }
 
 export interface ThingworxStandIn {
@@ -126,7 +129,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
   const store = new ThingStore(options.maxRecords ?? STAND_IN_DEFAULTS.maxRecords);
   const things = options.things === 'any' ? undefined : new Set(options.things);
   let appKeyDigest = digest(options.appKey);
-  const counters: StandInCounters = { requests: 0, byStatus: {}, resets: 0, connections: 0, rowsAccepted: 0 };
+  const counters: StandInCounters = { requests: 0, byStatus: {}, resets: 0, connections: 0, rowsAccepted: 0, rowsCorrupted: 0 };
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
@@ -149,6 +152,10 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       appKeyDigest = digest(newKey);
     },
   );
+
+  const corruptRows = (rows: DecodedRows): void => {
+    counters.rowsCorrupted += plan.corrupt(rows);
+  };
 
   const wait = (ms: number): Promise<void> =>
     ms <= 0
@@ -211,7 +218,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       body = read.body;
     }
     const before = store.length + store.evicted;
-    const reply = handleRoute(decision.route, method, body, store, arrivedAt);
+    const reply = handleRoute(decision.route, method, body, store, arrivedAt, corruptRows);
     counters.rowsAccepted += store.length + store.evicted - before;
     if (fault.resetAfter) return reset(req.socket);
     return send(res, reply);

@@ -49,7 +49,7 @@ export interface ChaosRunOptions {
 
 export interface ChaosOutcome {
   seed: number;
-  /** `chaos seed=… faults=… restarts=… sent=… delivered=… duplicates=… lost=… max_rss_mb=…` */
+  /** `chaos seed=… faults=… restarts=… sent=… delivered=… duplicates=… lost=… corrupted=… max_rss_mb=…` */
   summaryLine: string;
   /** Every broken invariant, each ending with the replay hint. Empty: the run passed. */
   violations: string[];
@@ -89,12 +89,23 @@ interface Measured {
   boundMs: number;
 }
 
+/** The zero-loss invariant: events missing from ThingWorx, and events that reached it with another value. */
+export function deliveryViolations(account: DeliveryAccount): string[] {
+  const found: string[] = [];
+  const missing = account.lost - account.corrupted;
+  if (missing > 0) {
+    const examples = account.lostExamples.filter((text) => !account.corruptedExamples.includes(text));
+    found.push(`zero loss: ${missing} acknowledged events are not (completely) in ThingWorx, e.g. ${examples.join('; ')}`);
+  }
+  if (account.corrupted > 0) {
+    found.push(`zero loss: ${account.corrupted} acknowledged events reached ThingWorx with another value, e.g. ${account.corruptedExamples.join('; ')}`);
+  }
+  return found;
+}
+
 function violationsOf(m: Measured, system: ChaosSystem, seed: number): string[] {
   const hint = replayHint(seed);
-  const found: string[] = [];
-  if (m.account.lost > 0) {
-    found.push(`zero loss: ${m.account.lost} acknowledged events are not (completely) in ThingWorx, e.g. ${m.account.lostExamples.join('; ')}`);
-  }
+  const found = deliveryViolations(m.account);
   if (!m.convergence.converged) {
     found.push(`convergence: not all running ${m.boundMs} ms after the faults stopped: ${m.convergence.notRunning.slice(0, 10).join(', ')}`);
   }
@@ -190,7 +201,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosOutcome> 
     const { account } = measured;
     const summaryLine =
       `chaos seed=${seed} faults=${faultList(monkeyReport.injected)} restarts=${measured.restarts} sent=${account.sent} ` +
-      `delivered=${account.delivered} duplicates=${account.duplicates} lost=${account.lost} max_rss_mb=${Math.round(memory.maxRssMb)}`;
+      `delivered=${account.delivered} duplicates=${account.duplicates} lost=${account.lost} corrupted=${account.corrupted} max_rss_mb=${Math.round(memory.maxRssMb)}`;
     const details =
       `converged_ms=${convergence.tookMs} bound_ms=${Math.round(boundMs)} drain_ms=${drainMs} acked=${account.acked} ` +
       `max_queue_readings=${memory.maxQueueReadings} max_queue_bytes=${memory.maxQueueBytes} max_mailbox=${memory.maxMailboxDepth}@${memory.maxMailboxPath} ` +

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { buildSchedule, FAULT_KINDS, type FaultStep, injectionsByKind, SCHEDULE_DEFAULTS } from './schedule.js';
+import { ACTOR_FAULT_KINDS, buildSchedule, FAULT_KINDS, type FaultKind, type FaultStep, injectionsByKind, SCHEDULE_DEFAULTS } from './schedule.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 
 const PRINTERS = Array.from({ length: 20 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
@@ -72,4 +72,17 @@ test('mulberry32 is the published sequence, so a seed replays on any Node versio
     Array.from({ length: 3 }, () => Math.round(random() * 4_294_967_296)),
     [2_693_262_067, 11_749_833, 2_265_367_787],
   );
+});
+
+test('a schedule limited to some kinds holds only those, each of them, and nothing durational when none is allowed', (t) => {
+  const kinds = ACTOR_FAULT_KINDS;
+  for (let seed = 1; seed <= 20; seed += 1) {
+    const steps = buildSchedule(seed, { durationMs: 20_000, printers: PRINTERS.slice(0, 8), kinds });
+    const counts = injectionsByKind(steps);
+    t.deepEqual(Object.keys(counts).filter((kind) => !kinds.includes(kind as FaultKind)), [], `seed ${seed}`);
+    t.deepEqual(kinds.filter((kind) => !counts[kind]), [], `seed ${seed} leaves actor kinds out`);
+    t.true(steps.every((step) => step.phase === 'inject'), 'actor faults are instant: no clear steps');
+  }
+  t.deepEqual(buildSchedule(7, SHAPE), buildSchedule(7, { ...SHAPE, kinds: FAULT_KINDS }), 'all kinds is the default schedule');
+  t.throws(() => buildSchedule(7, { ...SHAPE, kinds: [] }), { instanceOf: RangeError });
 });

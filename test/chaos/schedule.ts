@@ -26,10 +26,10 @@ export const SURROUNDING_FAULTS = [
 
 export type FaultKind = `kill-${ActorRole}` | `crash-${ActorRole}` | (typeof SURROUNDING_FAULTS)[number];
 
-export const FAULT_KINDS: readonly FaultKind[] = [
-  ...ACTOR_ROLES.flatMap((role) => [`kill-${role}`, `crash-${role}`] as const),
-  ...SURROUNDING_FAULTS,
-];
+/** Kills and crashes of every kind of actor: the faults inside the adapter. */
+export const ACTOR_FAULT_KINDS: readonly FaultKind[] = ACTOR_ROLES.flatMap((role) => [`kill-${role}`, `crash-${role}`] as const);
+
+export const FAULT_KINDS: readonly FaultKind[] = [...ACTOR_FAULT_KINDS, ...SURROUNDING_FAULTS];
 
 /** What to do at one moment. A durational fault has an inject step and a later clear step. */
 export type FaultAction =
@@ -58,6 +58,8 @@ export interface ScheduleShape {
   /** Printer ids the printer-scoped faults choose from. */
   printers: readonly string[];
   meanGapMs?: number;
+  /** Only these kinds (all of FAULT_KINDS when absent), e.g. only actor kills while a phase owns ThingWorx's faults. */
+  kinds?: readonly FaultKind[];
 }
 
 export const SCHEDULE_DEFAULTS = {
@@ -127,14 +129,14 @@ function isDurational(kind: FaultKind): kind is DurationalKind {
   return kind in SCHEDULE_DEFAULTS.durationsMs;
 }
 
-function weightedKind(random: Random): FaultKind {
-  const total = FAULT_KINDS.reduce((sum, kind) => sum + FAULT_WEIGHTS[kind], 0);
+function weightedKind(random: Random, kinds: readonly FaultKind[]): FaultKind {
+  const total = kinds.reduce((sum, kind) => sum + FAULT_WEIGHTS[kind], 0);
   let left = random() * total;
-  for (const kind of FAULT_KINDS) {
+  for (const kind of kinds) {
     left -= FAULT_WEIGHTS[kind];
     if (left < 0) return kind;
   }
-  return FAULT_KINDS[FAULT_KINDS.length - 1]!;
+  return kinds[kinds.length - 1]!;
 }
 
 /** Fault times: exponential gaps, so faults sometimes bunch up and sometimes leave the system alone. */
@@ -149,13 +151,13 @@ function faultTimes(random: Random, durationMs: number, meanGapMs: number): numb
 }
 
 /** Every kind at least once, at random places in the leading share of the run (when there is room). */
-function withEveryKind(random: Random, times: readonly number[], kinds: FaultKind[], durationMs: number): void {
+function withEveryKind(random: Random, times: readonly number[], kinds: FaultKind[], durationMs: number, every: readonly FaultKind[]): void {
   const eligible = times.flatMap((at, index) => (at < durationMs * SCHEDULE_DEFAULTS.coverageShare ? [index] : []));
   for (let i = eligible.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [eligible[i], eligible[j]] = [eligible[j]!, eligible[i]!];
   }
-  FAULT_KINDS.forEach((kind, n) => {
+  every.forEach((kind, n) => {
     const index = eligible[n];
     if (index !== undefined) kinds[index] = kind;
   });
@@ -236,10 +238,12 @@ function instantFault(kind: Exclude<FaultKind, DurationalKind>, random: Random, 
  */
 export function buildSchedule(seed: number, shape: ScheduleShape): FaultStep[] {
   if (shape.printers.length === 0) throw new RangeError('a chaos schedule needs at least one printer');
+  const allowed = shape.kinds ?? FAULT_KINDS;
+  if (allowed.length === 0) throw new RangeError('a chaos schedule needs at least one fault kind');
   const random = seededRandom(seed);
   const times = faultTimes(random, shape.durationMs, shape.meanGapMs ?? SCHEDULE_DEFAULTS.meanGapMs);
-  const kinds = times.map(() => weightedKind(random));
-  withEveryKind(random, times, kinds, shape.durationMs);
+  const kinds = times.map(() => weightedKind(random, allowed));
+  withEveryKind(random, times, kinds, shape.durationMs, allowed);
 
   const steps: FaultStep[] = [];
   const busyUntil = new Map<string, number>();

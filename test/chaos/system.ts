@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { startDaemon, type Daemon } from '../../cli/daemon.js';
 import { createLogger, type LogLevel, isLogLevel } from '../../config/logging.js';
 import type { AdapterConfig } from '../../config/types.js';
+import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
 import { validateConfig } from '../../config/validate.js';
 import { DEMO_DEFAULTS } from '../../sim/demo.js';
 import { printerConfigFor, type SimRates, type SimulatedFleet, startSimulatedFleet } from '../../sim/printers/index.js';
@@ -54,6 +55,8 @@ export interface ChaosSystemOptions {
   rates?: SimRates;
   /** Raw config sections merged over the chaos defaults (a test tightens supervision, say). */
   configOverrides?: Record<string, unknown>;
+  /** The simulated Beats' client settings over the chaos defaults (a smaller window, say). */
+  beatsClient?: Partial<BeatsClientSettings>;
 }
 
 export interface ChaosSystem {
@@ -117,7 +120,7 @@ export async function startChaosSystem(options: ChaosSystemOptions): Promise<Cha
       count: options.printers ?? defaults.printers,
       seed: options.seed,
       rates: options.rates ?? defaults.rates,
-      beatsClient: { ...defaults.beatsClient },
+      beatsClient: { ...defaults.beatsClient, ...options.beatsClient },
       pushClient: { ...defaults.pushClient },
     });
     cleanups.push(() => fleet.stop());

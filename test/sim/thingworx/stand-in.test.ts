@@ -232,6 +232,37 @@ test('fault: resets before handling lose nothing; resets after handling record t
   });
 });
 
+test('fault: value corruption stores NUMBER and INTEGER values of one property shifted, answers 200, and counts them', async (t) => {
+  await withStandIn({}, async (standIn) => {
+    const rows = [
+      GOOD_ROW,
+      { name: 'VatTemperature', value: { value: 31, baseType: 'INTEGER' }, time: T + 1, quality: 'GOOD' },
+      { name: 'LaserPower', value: 1.02, time: T, quality: 'GOOD' },
+      { name: 'JobId', value: 'J-00042', time: T, quality: 'GOOD' },
+    ];
+    standIn.faults.setValueCorruption(1000, 'VatTemperature');
+    t.is(statusOf(await post(standIn, table(rows))), 200, 'the writer cannot tell');
+    standIn.faults.setValueCorruption(-1);
+    t.is(statusOf(await post(standIn, table([{ name: 'LaserPower', value: 1.02, time: T + 2, quality: 'GOOD' }, rows[3]]))), 200);
+    standIn.faults.setValueCorruption(null);
+    t.is(statusOf(await post(standIn, table([GOOD_ROW]))), 200);
+    t.deepEqual(
+      standIn.records.map(({ name, value }) => [name, value]),
+      [
+        ['VatTemperature', 30.1 + 1000],
+        ['VatTemperature', 1031],
+        ['LaserPower', 1.02],
+        ['JobId', 'J-00042'],
+        ['LaserPower', 1.02 - 1],
+        ['JobId', 'J-00042'],
+        ['VatTemperature', 30.1],
+      ],
+    );
+    t.is(standIn.counters.rowsCorrupted, 3);
+    t.throws(() => standIn.faults.setValueCorruption(Number.NaN), { instanceOf: RangeError });
+  });
+});
+
 test('fault: latency delays every response', async (t) => {
   await withStandIn({}, async (standIn) => {
     standIn.faults.setLatency(300);
