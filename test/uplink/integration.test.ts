@@ -575,7 +575,7 @@ test.serial('a 404 Thing is held alone: the others keep being delivered, and add
 
   const held = await rig.status();
   const heldThing = held.things.find((thing) => thing.thing === unknown);
-  t.true(heldThing?.heldNotFound, 'the unknown Thing is marked held');
+  t.true(heldThing?.hold?.reason === 'not-found', 'the unknown Thing is marked held');
   t.true((heldThing?.queuedReadings ?? 0) > 0);
   t.true(rig.sender.acceptedBatches(unknown).length > 0);
   t.true(rig.sender.acceptedBatches(unknown).every((b) => b.delivered === 0), 'nothing of the unknown Thing reported delivered');
@@ -602,6 +602,6 @@ test.serial('a 404 Thing is held alone: the others keep being delivered, and add
   t.is(rig.sender.batches.get(refused.batchId)?.answer, 'accepted');
   assertDeliveredInOrder(t, rig, [...known, unknown]);
   const after = await rig.status();
-  t.false(after.things.find((thing) => thing.thing === unknown)?.heldNotFound);
+  t.false(after.things.find((thing) => thing.thing === unknown)?.hold?.reason === 'not-found');
   t.is(after.queue.waitingSenders, 0);
 });
