@@ -29,6 +29,12 @@ export interface StandInFaults {
   setOutage(on: boolean, mode?: OutageMode): void;
   /** From now on only this key is accepted. */
   rotateAppKey(newKey: string): void;
+  /**
+   * The key's user loses (true) or regains (false) its permissions on this Thing: every request for it is answered
+   * 403, as ThingWorx answers a user without PropertyRead/ServiceInvoke on an entity, while other Things and the key
+   * itself still work.
+   */
+  setForbidden(thing: string, forbidden: boolean): void;
 }
 
 export type FaultDecision =
@@ -55,6 +61,7 @@ export class FaultPlan {
   private resetRate = 0;
   private resetPoint: ResetPoint = 'before';
   private retryAfter: { seconds: number; remaining: number; status: number } | undefined;
+  private readonly forbidden = new Set<string>();
 
   constructor(
     seed: number,
@@ -86,7 +93,16 @@ export class FaultPlan {
       this.onOutage(this.state.outage);
     },
     rotateAppKey: (newKey) => this.onRotate(newKey),
+    setForbidden: (thing, forbidden) => {
+      if (forbidden) this.forbidden.add(thing);
+      else this.forbidden.delete(thing);
+    },
   };
+
+  /** The key's user may not touch this Thing (setForbidden). */
+  isForbidden(thing: string): boolean {
+    return this.forbidden.has(thing);
+  }
 
   decide(): FaultDecision {
     const resetDraw = this.random();
