@@ -16,6 +16,8 @@ export interface PrinterFacts {
   collector?: CollectorView;
   health?: HealthView;
   readingsPerSecond: number;
+  /** The uplink holds the printer's Thing alone (404, 403), when it does. */
+  uplinkHold?: { reason: string; status: number };
 }
 
 export function printerEntry(facts: PrinterFacts) {
@@ -30,6 +32,7 @@ export function printerEntry(facts: PrinterFacts) {
     sources: (health?.sources ?? []).map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt ?? null })),
     readingsPerSecond: facts.readingsPerSecond,
     alerts: (health?.activeAlerts ?? []).map((a) => ({ name: a.alert, item: a.item, since: a.raisedAt })),
+    held: facts.uplinkHold ?? null,
   };
 }
 

@@ -211,9 +211,10 @@ export class DeliveryEngine {
             : {
                 reason: queue.hold.reason,
                 status: queue.hold.status,
-                heldForMs: Math.max(0, now - queue.hold.since),
+                // Whole ms: the clock is monotonic and fractional, the CLI reads counts.
+                heldForMs: Math.max(0, Math.round(now - queue.hold.since)),
                 // A Thing waiting for the session's verdict has no retry time of its own.
-                retryInMs: queue.hold.reason === 'verifying' ? null : Math.max(0, queue.notBefore - now),
+                retryInMs: queue.hold.reason === 'verifying' ? null : Math.max(0, Math.ceil(queue.notBefore - now)),
               },
         retryAttempts: queue.retryAttempts,
         lastFailure: queue.retryAttempts > 0 ? (queue.lastFailure ?? null) : null,

@@ -670,6 +670,7 @@ test.serial('403 for one Thing: the four others keep their delivery rate (within
   t.false(watch.seen.sessions.has('unauthorized'), 'the session was never unauthorized');
   const held = heldStatus.things.find((thing) => thing.thing === locked);
   t.like(held?.hold, { reason: 'forbidden', status: 403 });
+  t.true(Number.isInteger(held?.hold?.retryInMs) && (held?.hold?.retryInMs ?? -1) >= 0, 'with its next retry time');
   t.true((held?.queuedReadings ?? 0) > 0, 'its readings wait in the queue');
   t.true(rig.sender.acceptedBatches(locked).length > 0);
   // Every reading of the held Thing that was accepted arrives, in order, once the 403 is lifted.
