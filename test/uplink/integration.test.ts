@@ -665,7 +665,7 @@ test.serial('403 for one Thing: the four others keep their delivery rate (within
       `${refused.rows} / ${refused.offered} (${refusedRate.toFixed(3)}); sessions seen ${[...watch.seen.sessions].join(', ')}; ` +
       `403 answers ${rig.standIn.counters.byStatus[403] ?? 0}, session checks ${heldStatus.sessionChecks}`,
   );
-  t.true(baseline.rows > 1_000, `the baseline delivered only ${baseline.rows} rows`);
+  t.true(baseline.rows > 500, `the baseline delivered only ${baseline.rows} rows`);
   t.true(refusedRate >= 0.9 * baselineRate, `rate with one Thing refused ${refusedRate.toFixed(3)} vs baseline ${baselineRate.toFixed(3)}`);
   t.false(watch.seen.sessions.has('unauthorized'), 'the session was never unauthorized');
   const held = heldStatus.things.find((thing) => thing.thing === locked);
