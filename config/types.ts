@@ -131,6 +131,12 @@ export interface UplinkSettings {
   alertReserve: number;
   /** A Thing ThingWorx does not know (404) is tried again after this. */
   notFoundRetryMs: number;
+  /** A Thing refused (403) while the app key still works is held alone, retried on a backoff from this up to the max. */
+  forbiddenRetryMs: number;
+  forbiddenRetryMaxMs: number;
+  /** While ThingWorx does not answer, the session check probes it this often, plus up to probeJitterRatio at random. */
+  probeIntervalMs: number;
+  probeJitterRatio: number;
   /** While the app key is refused, the session is re-checked on a backoff from this up to the max. */
   unauthorizedRecheckMs: number;
   unauthorizedRecheckMaxMs: number;

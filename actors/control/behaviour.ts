@@ -90,8 +90,18 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
           actors,
         };
       }
-      case 'printers':
-        return { at, printers: (await printerFacts(registry)).map(printerEntry), refused: refusalEntries(env.drops.refusals()) };
+      case 'printers': {
+        const [facts, uplink] = await Promise.all([printerFacts(registry), askOrUndefined<UplinkStatus>(registry, UPLINK_PATH)]);
+        const holds = new Map((uplink?.things ?? []).flatMap((thing) => (thing.hold ? [[thing.thing, thing.hold] as const] : [])));
+        return {
+          at,
+          printers: facts.map((printer) => {
+            const hold = holds.get(printer.thing);
+            return printerEntry(hold ? { ...printer, uplinkHold: { reason: hold.reason, status: hold.status } } : printer);
+          }),
+          refused: refusalEntries(env.drops.refusals()),
+        };
+      }
       case 'uplink': {
         const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
         if (!uplink) throw new ControlError('CONTROL_UNAVAILABLE', 'the uplink is restarting; try again');

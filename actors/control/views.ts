@@ -17,6 +17,8 @@ export interface PrinterFacts {
   collector?: CollectorView;
   health?: HealthView;
   readingsPerSecond: number;
+  /** The uplink holds the printer's Thing alone (404, 403), when it does. */
+  uplinkHold?: { reason: string; status: number };
   /** Since the adapter started (from its drop ledger, so a busy or restarting collector still shows them). */
   dropped: PrinterDropCounts;
 }
@@ -46,6 +48,7 @@ export function printerEntry(facts: PrinterFacts) {
     readingsPerSecond: facts.readingsPerSecond,
     dropped: droppedEntry(facts.dropped),
     alerts: (health?.activeAlerts ?? []).map((a) => ({ name: a.alert, item: a.item, since: a.raisedAt })),
+    held: facts.uplinkHold ?? null,
   };
 }
 

@@ -3,7 +3,10 @@ import type { DeliveryOutcome } from '../../protocols/thingworx/types.js';
 /** Cumulative counters since the engine started; plain data for the CLI and the adapter's health Thing. */
 export interface UplinkCounterSnapshot {
   deliveredReadings: number;
+  /** Batches acknowledged with at least one reading in an accepted call. */
   deliveredBatches: number;
+  /** Batches acknowledged without any reading sent: all superseded (state conflated), duplicates, or dropped. */
+  settledUnsentBatches: number;
   deliveredCalls: number;
   /** Calls answered with `retry` (5xx, 429, timeout, reset). */
   retries: number;
@@ -21,6 +24,7 @@ export interface UplinkCounterSnapshot {
 export class UplinkCounters {
   deliveredReadings = 0;
   deliveredBatches = 0;
+  settledUnsentBatches = 0;
   deliveredCalls = 0;
   retries = 0;
   duplicatesSuppressed = 0;
@@ -54,6 +58,7 @@ export class UplinkCounters {
     return {
       deliveredReadings: this.deliveredReadings,
       deliveredBatches: this.deliveredBatches,
+      settledUnsentBatches: this.settledUnsentBatches,
       deliveredCalls: this.deliveredCalls,
       retries: this.retries,
       duplicatesSuppressed: this.duplicatesSuppressed,

@@ -18,9 +18,17 @@ import {
   type Lane,
   QueuedRow,
 } from './queued-row.js';
-import { type SessionState, UplinkSession } from './session.js';
+import { type CheckVerdict, type SessionState, UplinkSession } from './session.js';
 import type { StopReport, ThingStatus, UplinkStatus } from './status.js';
 import { type InFlightCall, ThingQueue } from './thing-queue.js';
+
+/** Gateway answers that mean ThingWorx behind it does not answer: like a reset, they start a session check. */
+const NO_ANSWER_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** A retried call that says nothing about one Thing: no response at all, or a gateway standing in for ThingWorx. */
+function isNoAnswer(outcome: { status?: number }): boolean {
+  return outcome.status === undefined || NO_ANSWER_STATUSES.has(outcome.status);
+}
 
 export type { OfferResult, RejectReason, UplinkBatch } from './batch.js';
 export type { StopReport, UplinkStatus } from './status.js';
@@ -98,6 +106,8 @@ export class DeliveryEngine {
   #turn = 0;
   /** A server's Retry-After holds every Thing, not only the one that was told. */
   #pausedUntil = 0;
+  /** The last retried call's detail, the reason given for degraded. */
+  #lastCallFailure: string | undefined;
   #wakeTimer: unknown;
   #wakeAt = Number.POSITIVE_INFINITY;
   #started = false;
@@ -125,6 +135,7 @@ export class DeliveryEngine {
       random: this.#random,
       logger: options.logger,
       onChange: (state, previous) => this.#onSessionChange(state, previous),
+      onVerdict: (verdict) => this.#guard(() => this.#onVerdict(verdict)),
     });
   }
 
@@ -194,14 +205,25 @@ export class DeliveryEngine {
         queuedBytes: queue.bytes,
         alertReadings: queue.alerts.length,
         inFlightRows: queue.inFlight?.rows.length ?? 0,
-        heldNotFound: queue.heldNotFound,
+        hold:
+          queue.hold === undefined
+            ? null
+            : {
+                reason: queue.hold.reason,
+                status: queue.hold.status,
+                // Whole ms: the clock is monotonic and fractional, the CLI reads counts.
+                heldForMs: Math.max(0, Math.round(now - queue.hold.since)),
+                // A Thing waiting for the session's verdict has no retry time of its own.
+                retryInMs: queue.hold.reason === 'verifying' ? null : Math.max(0, Math.ceil(queue.notBefore - now)),
+              },
         retryAttempts: queue.retryAttempts,
+        lastFailure: queue.retryAttempts > 0 ? (queue.lastFailure ?? null) : null,
         waitMs: Math.max(0, Math.max(queue.notBefore, this.#pausedUntil) - now),
       });
     }
     return {
       session: this.#session.state,
-      sessionDetail: this.#session.lastFailure ?? null,
+      sessionDetail: this.#session.lastFailure ?? this.#degradedReason() ?? null,
       endpointHost: this.#options.endpointHost ?? null,
       stopping: this.#stopping,
       queue: {
@@ -451,9 +473,10 @@ export class DeliveryEngine {
       case 'delivered':
         this.#finishCall(queue, call, true, now);
         queue.retryAttempts = 0;
-        if (queue.heldNotFound) {
-          queue.heldNotFound = false;
-          this.#logger.info({ thing }, 'uplink Thing found again; delivering');
+        queue.lastFailure = undefined;
+        if (queue.hold !== undefined) {
+          this.#logger.info({ thing, was: queue.hold.reason, heldMs: now - queue.hold.since }, 'uplink Thing accepted again; delivering');
+          queue.hold = undefined;
         }
         this.#isolationProgress(queue, call.rows.length);
         // A rejection episode (and its one log line) lasts until the isolated rows are all settled.
@@ -467,20 +490,33 @@ export class DeliveryEngine {
         queue.returnCall(call);
         queue.retryAttempts = 0;
         queue.notBefore = now + this.limits.notFoundRetryMs;
-        if (!queue.heldNotFound) {
-          queue.heldNotFound = true;
+        if (queue.hold?.reason !== 'not-found') {
           this.#logger.warn(
             { thing, status: outcome.status, retryInMs: this.limits.notFoundRetryMs },
             'uplink Thing unknown to ThingWorx; holding it, others go on',
           );
         }
+        queue.hold = { reason: 'not-found', status: outcome.status, since: queue.hold?.since ?? now, refusals: 0 };
         break;
       case 'unauthorized':
         queue.returnCall(call);
-        this.#session.noteUnauthorized(outcome.status);
+        queue.retryAttempts = 0;
+        // Sending: the key or only this Thing was refused; the session check tells which (#onVerdict). Not sending:
+        // the session already knows, and the rows go when it sends again.
+        if (this.#session.canSend) {
+          queue.hold = {
+            reason: 'verifying',
+            status: outcome.status,
+            since: queue.hold?.since ?? now,
+            refusals: queue.hold?.refusals ?? 0,
+          };
+          this.#session.checkNow();
+        }
         break;
       case 'retry': {
         queue.returnCall(call);
+        queue.lastFailure = outcome.detail;
+        this.#lastCallFailure = outcome.detail;
         let delayMs = backoffDelayMs(queue.retryAttempts, this.limits.backoff, this.#random());
         queue.retryAttempts += 1;
         if (outcome.retryAfterMs !== undefined) {
@@ -492,6 +528,8 @@ export class DeliveryEngine {
         const fields = { thing, status: outcome.status, detail: outcome.detail, attempt: queue.retryAttempts, delayMs };
         if (queue.retryAttempts === 1) this.#logger.warn(fields, 'uplink call failed; retrying with backoff');
         else this.#logger.debug(fields, 'uplink call failed again');
+        // No answer at all: is ThingWorx down? The session check says, and probes until it answers if so.
+        if (isNoAnswer(outcome)) this.#session.checkNow();
         break;
       }
       default: {
@@ -541,6 +579,7 @@ export class DeliveryEngine {
     for (const row of call.rows) {
       row.phase = 'done';
       if (row.lane === 'state') this.#latest.forget(queue, row);
+      if (delivered) row.batch.sent = true;
       this.#readingDone(row.batch);
       const { event } = row;
       if (event === undefined) continue;
@@ -567,6 +606,44 @@ export class DeliveryEngine {
     return false;
   }
 
+  /** Why the session is degraded, for status(): how many Things are retrying and the last failure. */
+  #degradedReason(): string | undefined {
+    if (this.#session.state !== 'degraded') return undefined;
+    let retrying = 0;
+    for (const queue of this.#things.values()) if (queue.retryAttempts > 0) retrying += 1;
+    const things = `${retrying} Thing${retrying === 1 ? '' : 's'}`;
+    return this.#lastCallFailure === undefined ? `retrying ${things}` : `retrying ${things}; last: ${this.#lastCallFailure}`;
+  }
+
+  /**
+   * A session check settled. The Things waiting on it learn whether it was their own refusal (the key works: hold
+   * them alone, on the forbidden backoff) or the key's (release them: they go with everything else once the session
+   * sends again).
+   */
+  #onVerdict(verdict: CheckVerdict): void {
+    const now = this.#clock.now();
+    const { forbiddenRetryMs, forbiddenRetryMaxMs, backoff } = this.limits;
+    const policy = { minMs: forbiddenRetryMs, maxMs: forbiddenRetryMaxMs, jitterRatio: backoff.jitterRatio };
+    for (const queue of this.#things.values()) {
+      const hold = queue.hold;
+      if (hold?.reason !== 'verifying') continue;
+      if (verdict !== 'key-accepted') {
+        queue.hold = undefined;
+        continue;
+      }
+      const retryInMs = backoffDelayMs(hold.refusals, policy, this.#random());
+      queue.notBefore = now + retryInMs;
+      if (hold.refusals === 0) {
+        this.#logger.warn(
+          { thing: queue.thing, status: hold.status, retryInMs },
+          'uplink Thing refused while the app key works (no permission on it?); holding it, others go on',
+        );
+      }
+      queue.hold = { reason: 'forbidden', status: hold.status, since: hold.since, refusals: hold.refusals + 1 };
+    }
+    this.#pump();
+  }
+
   // ── acknowledgements and notifications ───────────────────────────────────
 
   #readingDone(tracker: BatchTracker): void {
@@ -575,7 +652,8 @@ export class DeliveryEngine {
   }
 
   #batchDone(tracker: BatchTracker): void {
-    this.#counters.deliveredBatches += 1;
+    if (tracker.sent) this.#counters.deliveredBatches += 1;
+    else this.#counters.settledUnsentBatches += 1;
     const { onDelivered } = this.#options;
     this.#outbox.post(onDelivered, tracker.batchId, tracker.sender);
   }
@@ -602,8 +680,19 @@ export class DeliveryEngine {
     const { onStateChange } = this.#options;
     if (onStateChange !== undefined) this.#outbox.post(onStateChange, state, previous);
     if (state === 'ready' && previous !== 'degraded') {
-      // Back from connecting or unauthorized: rows that waited are due now.
+      // Back from connecting, unreachable or unauthorized: every Thing that backed off while ThingWorx was away goes
+      // now (held Things keep their own 404/403 schedule), and rows that waited are due.
       this.#guard(() => {
+        let released = 0;
+        for (const queue of this.#things.values()) {
+          if (queue.retryAttempts === 0) continue;
+          queue.retryAttempts = 0;
+          queue.lastFailure = undefined;
+          queue.notBefore = 0;
+          released += 1;
+        }
+        if (released > 0) this.#logger.info({ released, previous }, 'uplink session back; released every Thing that was backing off');
+        this.#lastCallFailure = undefined;
         this.#session.setDegraded(this.#anyThingRetrying());
         this.#pump();
       });

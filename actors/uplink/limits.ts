@@ -26,6 +26,17 @@ export interface UplinkLimits {
   backoff: BackoffPolicy;
   /** A Thing ThingWorx does not know (404) is retried this long after. */
   notFoundRetryMs: number;
+  /**
+   * A Thing refused (401/403) while the session check shows the key still works: the key's user may not write it.
+   * Held alone and retried on a backoff from this…
+   */
+  forbiddenRetryMs: number;
+  /** …up to this. */
+  forbiddenRetryMaxMs: number;
+  /** While ThingWorx does not answer, the session check probes it this often… */
+  probeIntervalMs: number;
+  /** …plus up to this fraction at random, so adapters that lost the same server do not probe in step. */
+  probeJitterRatio: number;
   /** While unauthorized (401/403), the session is re-checked on a backoff from this… */
   unauthorizedRecheckMs: number;
   /** …up to this. */
@@ -55,6 +66,10 @@ export const DEFAULT_UPLINK_LIMITS: Readonly<UplinkLimits> = Object.freeze({
   conflationEntries: 10_000,
   backoff: Object.freeze({ minMs: 500, maxMs: 60_000, jitterRatio: 0.2 }),
   notFoundRetryMs: 60_000,
+  forbiddenRetryMs: 5_000,
+  forbiddenRetryMaxMs: 120_000,
+  probeIntervalMs: 1_000,
+  probeJitterRatio: 0.2,
   unauthorizedRecheckMs: 5_000,
   unauthorizedRecheckMaxMs: 120_000,
   maxRetryAfterMs: 5 * 60_000,
@@ -95,6 +110,9 @@ export function resolveUplinkLimits(overrides: UplinkLimitOverrides = {}): Uplin
     'flushIntervalMs',
     'dedupeTtlMs',
     'notFoundRetryMs',
+    'forbiddenRetryMs',
+    'forbiddenRetryMaxMs',
+    'probeIntervalMs',
     'unauthorizedRecheckMs',
     'unauthorizedRecheckMaxMs',
     'maxRetryAfterMs',
@@ -108,6 +126,9 @@ export function resolveUplinkLimits(overrides: UplinkLimitOverrides = {}): Uplin
   }
   if (!(limits.alertReserve >= 0 && limits.alertReserve < 1)) {
     throw new UplinkLimitError('alertReserve', limits.alertReserve, 'in [0, 1)');
+  }
+  if (!(limits.probeJitterRatio >= 0 && limits.probeJitterRatio <= 1)) {
+    throw new UplinkLimitError('probeJitterRatio', limits.probeJitterRatio, 'in [0, 1]');
   }
   if (!(limits.backoff.jitterRatio >= 0 && limits.backoff.jitterRatio <= 1)) {
     throw new UplinkLimitError('backoff.jitterRatio', limits.backoff.jitterRatio, 'in [0, 1]');

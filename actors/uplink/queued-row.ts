@@ -12,6 +12,9 @@ export class BatchTracker {
     /** Rows of the batch not yet done, plus events of others it waits for, plus one while it is being admitted. */
     public remaining: number,
   ) {}
+
+  /** Some reading of it went to ThingWorx in an accepted call (not all superseded, suppressed or dropped). */
+  sent = false;
 }
 
 /**

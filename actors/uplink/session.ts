@@ -6,9 +6,13 @@ import type { UplinkLimits } from './limits.js';
 
 /**
  * connecting: no check has succeeded yet · ready: sending · degraded: sending, but some calls are being retried ·
+ * unreachable: a call and the session check after it got no answer; only the check runs, on the probe interval ·
  * unauthorized: ThingWorx refused the app key; nothing is sent until a session check succeeds.
  */
-export type SessionState = 'connecting' | 'ready' | 'degraded' | 'unauthorized';
+export type SessionState = 'connecting' | 'ready' | 'degraded' | 'unreachable' | 'unauthorized';
+
+/** What a session check proved: the key works (ThingWorx answered, and not 401/403), it is refused, or no answer. */
+export type CheckVerdict = 'key-accepted' | 'key-refused' | 'unreachable';
 
 export interface UplinkSessionOptions {
   transport: ThingworxTransport;
@@ -19,11 +23,14 @@ export interface UplinkSessionOptions {
   random: () => number;
   logger: Logger;
   onChange(state: SessionState, previous: SessionState): void;
+  /** Every settled check, after the state it leads to is set. */
+  onVerdict?(verdict: CheckVerdict): void;
 }
 
 /**
- * The session state machine. Only session checks leave `connecting` and `unauthorized`, and only one check runs at a
- * time on a backoff, so a revoked key costs a bounded number of requests however much data waits.
+ * The session state machine. Only session checks leave `connecting`, `unreachable` and `unauthorized`, and only one
+ * check runs at a time (on the probe interval while unanswered, on a backoff while the key is refused), so an outage
+ * or a revoked key costs a bounded number of requests however much data waits.
  */
 export class UplinkSession {
   #state: SessionState = 'connecting';
@@ -67,13 +74,20 @@ export class UplinkSession {
     this.#checkTimer = undefined;
   }
 
-  /** A delivery call was refused for authentication: stop sending and start re-checking (once per episode). */
-  noteUnauthorized(status: number): void {
-    if (this.#state === 'unauthorized' || this.#stopped) return;
-    this.#checkAttempts = 0;
-    this.#lastFailure = refusedKeyDetail(status);
-    this.#transition('unauthorized', { status });
-    this.#scheduleCheck(this.#unauthorizedDelay());
+  /** True while a session check is in flight. */
+  get checking(): boolean {
+    return this.#checking;
+  }
+
+  /**
+   * A delivery call was refused (401/403) or got no answer: check the session now, unless a check is already out.
+   * ThingWorx answers 403 for one Thing the key's user may not write, so a refusal alone proves nothing about the key;
+   * and one reset proves nothing about the server. The verdict goes to onVerdict: a refused key makes the session
+   * unauthorized, no answer makes it unreachable (probing on the short interval), an answer leaves it sending.
+   */
+  checkNow(): void {
+    if (!this.canSend) return;
+    this.#runCheck();
   }
 
   /** The engine's view of the calls in flight: some are being retried (degraded) or none are (ready). */
@@ -114,25 +128,29 @@ export class UplinkSession {
         }
         this.#checkAttempts = 0;
         this.#lastFailure = undefined;
-        this.#transition('ready', { status: outcome.status });
+        // A check while sending (a refused or unanswered call) leaves ready or degraded as it is.
+        if (!this.canSend) this.#transition('ready', { status: outcome.status });
+        this.#options.onVerdict?.('key-accepted');
         return;
       case 'unauthorized':
+        if (this.#state !== 'unauthorized') this.#checkAttempts = 0;
         this.#lastFailure = refusedKeyDetail(outcome.status);
         this.#transition('unauthorized', { status: outcome.status });
         this.#scheduleCheck(this.#unauthorizedDelay());
+        this.#options.onVerdict?.('key-refused');
         return;
       case 'retry': {
-        const { backoff, maxRetryAfterMs } = this.#options.limits;
-        const delay = backoffDelayMs(this.#checkAttempts, backoff, this.#options.random());
-        const serverAsked = Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs);
-        const delayMs = Math.max(delay, serverAsked);
+        const serverAsked = Math.min(outcome.retryAfterMs ?? 0, this.#options.limits.maxRetryAfterMs);
+        const delayMs = Math.max(this.#probeDelay(), serverAsked);
         // A wrong CA or an unreachable host shows only here: say why once per episode, keep it for status().
         const fields = { thing: this.#options.checkThing, status: outcome.status, detail: outcome.detail, delayMs };
-        if (this.#lastFailure !== outcome.detail) this.#options.logger.warn(fields, 'uplink session check failed; retrying with backoff');
-        else this.#options.logger.debug(fields, 'uplink session check failed again');
+        if (this.#lastFailure !== outcome.detail) this.#options.logger.warn(fields, 'uplink session check got no answer; probing');
+        else this.#options.logger.debug(fields, 'uplink session check got no answer again');
         this.#lastFailure = outcome.detail;
-        this.#checkAttempts += 1;
+        // At start-up the session stays connecting; once it had sent, it is unreachable until a probe succeeds.
+        if (this.#state !== 'connecting') this.#transition('unreachable', { status: outcome.status });
         this.#scheduleCheck(delayMs);
+        this.#options.onVerdict?.('unreachable');
         return;
       }
       default: {
@@ -140,6 +158,13 @@ export class UplinkSession {
         throw new Error(`unhandled outcome ${JSON.stringify(unknown)}`);
       }
     }
+  }
+
+  /** The probe interval with jitter: short and flat, as one request a second is cheap and recovery should be quick. */
+  #probeDelay(): number {
+    const { probeIntervalMs, probeJitterRatio } = this.#options.limits;
+    const policy = { minMs: probeIntervalMs, maxMs: probeIntervalMs, jitterRatio: probeJitterRatio };
+    return backoffDelayMs(0, policy, this.#options.random());
   }
 
   #unauthorizedDelay(): number {
@@ -166,6 +191,7 @@ export class UplinkSession {
     const fields = { state: next, previous, ...context };
     if (next === 'unauthorized') logger.warn(fields, 'uplink session unauthorized: ThingWorx refused the app key');
     else if (next === 'degraded') logger.warn(fields, 'uplink session degraded: calls are being retried');
+    else if (next === 'unreachable') logger.warn(fields, 'uplink session unreachable: ThingWorx does not answer; probing');
     else logger.info(fields, `uplink session ${next}`);
     this.#options.onChange(next, previous);
   }

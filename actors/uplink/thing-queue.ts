@@ -20,6 +20,23 @@ export interface RejectIsolation {
 }
 
 /**
+ * Why a Thing's rows wait while the others go on. not-found: ThingWorx answered 404 · forbidden: it refused the
+ * Thing (403, or 401) while the session check showed the key works · verifying: refused, and the session check that
+ * tells a refused key from a refused Thing is under way (nothing is sent for the Thing meanwhile).
+ */
+export type HoldReason = 'not-found' | 'forbidden' | 'verifying';
+
+export interface ThingHold {
+  reason: HoldReason;
+  /** The HTTP status that started it. */
+  status: number;
+  /** When the Thing was first held in this episode. */
+  since: number;
+  /** Refusals of the Thing in a row while the key worked: the forbidden backoff's attempt number. */
+  refusals: number;
+}
+
+/**
  * Everything the engine keeps for one Thing. At most one call is in flight, and it always holds the oldest rows
  * of each lane, so a retry re-sends exactly those rows before anything newer (order per Thing).
  */
@@ -36,9 +53,12 @@ export class ThingQueue {
   inFlight: InFlightCall | undefined = undefined;
   /** Consecutive calls answered with `retry`. */
   retryAttempts = 0;
-  /** No call before this (retry backoff, 404 hold). */
+  /** No call before this (retry backoff, 404 or 403 hold). */
   notBefore = 0;
-  heldNotFound = false;
+  /** Held alone (404, 403); undefined while the Thing may be sent. */
+  hold: ThingHold | undefined = undefined;
+  /** The last retried call's detail (`HTTP 503: …`, `TWX_CONNECTION_RESET: …`), while retryAttempts > 0. */
+  lastFailure: string | undefined = undefined;
   /** Set once a rejection was logged; cleared by a delivered call, so a rejecting Thing logs once per episode. */
   rejecting = false;
   isolation: RejectIsolation | undefined = undefined;
@@ -67,7 +87,7 @@ export class ThingQueue {
    * Alerts and full calls go as soon as allowed; routine rows wait for the flush interval to gather a batch.
    */
   dueAt(flushIntervalMs: number, maxRowsPerCall: number, flushNow: boolean): number | undefined {
-    if (this.inFlight !== undefined || !this.hasRows) return undefined;
+    if (this.inFlight !== undefined || !this.hasRows || this.hold?.reason === 'verifying') return undefined;
     if (flushNow || this.alerts.length > 0 || this.routine.length >= maxRowsPerCall) return this.notBefore;
     const gatheredAt = (this.routineSince ?? 0) + flushIntervalMs;
     return Math.max(this.notBefore, gatheredAt);

@@ -8,9 +8,10 @@ import { viewCommand } from './view-command.js';
 export const SUMMARY = 'the ThingWorx uplink: session, queue against caps, deliveries, retries';
 export const USAGE = 'usage: 3dconnect uplink [--json] [--socket PATH]';
 export const HELP = helpText(USAGE.slice('usage: '.length), [
-  'The transport and session state, the endpoint host, the queue (readings and bytes against their',
-  'caps), calls in flight, readings delivered, retries, duplicates suppressed, and ThingWorx',
-  'responses by HTTP status.',
+  'The transport and session state (with why it is not ready), the endpoint host, the queue',
+  '(readings and bytes against their caps), calls in flight, readings and batches delivered, batches',
+  'acknowledged without a call, each Thing held alone (404 not found, 403 forbidden) with its next',
+  'try, retries, duplicates suppressed, and ThingWorx responses by HTTP status.',
 ]);
 
 const command = viewCommand({

@@ -23,6 +23,8 @@ import type {
   RestartResult,
   StatusSnapshot,
   UplinkSnapshot,
+  UplinkThingEntry,
+  UplinkThingHold,
 } from './types.js';
 
 export { SnapshotError } from './json-fields.js';
@@ -128,7 +130,13 @@ function printerEntry(value: unknown, field: string): PrinterEntry {
     readingsPerSecond: numberAt(printer.readingsPerSecond, `${field}.readingsPerSecond`),
     dropped: printerDrops(printer.dropped, `${field}.dropped`),
     alerts: arrayAt(printer.alerts, `${field}.alerts`, printerAlert),
+    ...(printer.held === undefined ? {} : { held: optional(printer.held, `${field}.held`, printerHeld) ?? null }),
   };
+}
+
+function printerHeld(value: unknown, field: string): { reason: string; status: number } {
+  const held = objectAt(value, field);
+  return { reason: stringAt(held.reason, `${field}.reason`), status: countAt(held.status, `${field}.status`) };
 }
 
 export function decodePrinters(value: unknown): PrintersSnapshot {
@@ -140,10 +148,30 @@ export function decodePrinters(value: unknown): PrintersSnapshot {
   };
 }
 
+function uplinkThingHold(value: unknown, field: string): UplinkThingHold {
+  const hold = objectAt(value, field);
+  return {
+    reason: stringAt(hold.reason, `${field}.reason`),
+    status: countAt(hold.status, `${field}.status`),
+    heldForMs: countAt(hold.heldForMs, `${field}.heldForMs`),
+    retryInMs: optional(hold.retryInMs, `${field}.retryInMs`, countAt) ?? null,
+  };
+}
+
+function uplinkThing(value: unknown, field: string): UplinkThingEntry {
+  const thing = objectAt(value, field);
+  return {
+    thing: stringAt(thing.thing, `${field}.thing`),
+    queuedReadings: countAt(thing.queuedReadings, `${field}.queuedReadings`),
+    hold: optional(thing.hold, `${field}.hold`, uplinkThingHold) ?? null,
+  };
+}
+
 export function decodeUplink(value: unknown): UplinkSnapshot {
   const root = objectAt(value, '');
   const queue = objectAt(root.queue, 'queue');
   const counters = objectAt(root.counters, 'counters');
+  const settledUnsentBatches = optional(counters.settledUnsentBatches, 'counters.settledUnsentBatches', countAt);
   return {
     at: numberAt(root.at, 'at'),
     transport: stringAt(root.transport, 'transport'),
@@ -158,9 +186,11 @@ export function decodeUplink(value: unknown): UplinkSnapshot {
     },
     inFlightCalls: countAt(root.inFlightCalls, 'inFlightCalls'),
     maxInFlight: countAt(root.maxInFlight, 'maxInFlight'),
+    ...(root.things === undefined ? {} : { things: arrayAt(root.things, 'things', uplinkThing) }),
     counters: {
       deliveredReadings: countAt(counters.deliveredReadings, 'counters.deliveredReadings'),
       deliveredBatches: countAt(counters.deliveredBatches, 'counters.deliveredBatches'),
+      ...(settledUnsentBatches === undefined ? {} : { settledUnsentBatches }),
       retries: countAt(counters.retries, 'counters.retries'),
       duplicatesSuppressed: countAt(counters.duplicatesSuppressed, 'counters.duplicatesSuppressed'),
       responsesByStatus: countsAt(counters.responsesByStatus, 'counters.responsesByStatus'),

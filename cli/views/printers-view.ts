@@ -46,7 +46,8 @@ export function printerRows(snapshot: PrintersSnapshot): CellInput[][] {
     printer.id,
     printer.thing,
     printer.family,
-    { text: printer.state, tone: stateTone(printer.state) },
+    // A held Thing outranks the printer's own state: whatever it does, its data is not reaching ThingWorx.
+    printer.held ? { text: `held (${printer.held.status})`, tone: 'warn' } : { text: printer.state, tone: stateTone(printer.state) },
     sourcesCell(printer, snapshot.at),
     formatRate(printer.readingsPerSecond),
     droppedCell(printer),

@@ -67,6 +67,8 @@ export interface PrinterEntry {
   /** Inputs dropped since the adapter started; `byReason` names only the reasons that have any. */
   dropped: PrinterDropsEntry;
   alerts: PrinterAlertEntry[];
+  /** The uplink holds this printer's Thing alone (404, 403): its data waits, the state column says so. */
+  held?: { reason: string; status: number } | null;
 }
 
 export interface PrinterDropsEntry {
@@ -90,21 +92,42 @@ export interface PrintersSnapshot {
   refused: RefusalEntry[];
 }
 
+/** A Thing the uplink holds alone (its printer's data waits, the others go on): why, and when it is tried again. */
+export interface UplinkThingHold {
+  /** not-found (404), forbidden (401/403 while the key works), verifying (the session check deciding is under way). */
+  reason: string;
+  status: number;
+  heldForMs: number;
+  /** null while verifying. */
+  retryInMs: number | null;
+}
+
+export interface UplinkThingEntry {
+  thing: string;
+  queuedReadings: number;
+  hold: UplinkThingHold | null;
+}
+
 /** Result of `uplink`: a subset of the uplink's status() plus its transport, so it can be passed through. */
 export interface UplinkSnapshot {
   at: number;
   /** rest (AlwaysOn planned). */
   transport: string;
   session: string;
-  /** Why the session is not ready (the last failed check, e.g. TWX_TLS_UNTRUSTED), when it is not. */
+  /** Why the session is not ready (the last failed check, e.g. TWX_TLS_UNTRUSTED, or why degraded), when it is not. */
   sessionDetail?: string | null;
   endpointHost: string | null;
   queue: { readings: number; bytes: number; maxReadings: number; maxBytes: number };
   inFlightCalls: number;
   maxInFlight: number;
+  /** The Things the uplink queues for; absent from daemons that predate it. */
+  things?: UplinkThingEntry[];
   counters: {
     deliveredReadings: number;
+    /** Batches with a reading in an accepted call. */
     deliveredBatches: number;
+    /** Batches acknowledged without a call: superseded state, duplicates, dropped. */
+    settledUnsentBatches?: number;
     retries: number;
     duplicatesSuppressed: number;
     /** Delivery calls by HTTP status; "none" for no response. */

@@ -1,9 +1,9 @@
 /** `3dconnect uplink`: the one connection to ThingWorx, as label/value lines. */
-import { formatBytes, formatCount } from './quantities.js';
+import { formatAge, formatBytes, formatCount } from './quantities.js';
 import type { Style } from './style.js';
 import { type CellInput, type Column, renderTable } from './table.js';
 import { stateTone } from './tones.js';
-import type { UplinkSnapshot } from './types.js';
+import type { UplinkSnapshot, UplinkThingEntry, UplinkThingHold } from './types.js';
 
 const COLUMNS: readonly Column[] = [{ header: 'FIELD' }, { header: 'VALUE' }];
 
@@ -25,6 +25,33 @@ function responsesText(byStatus: Record<string, number>): string {
     return left - right;
   });
   return entries.length === 0 ? '-' : entries.map(([status, count]) => `${status}: ${formatCount(count)}`).join(', ');
+}
+
+/** What a hold means, in words: `404 not found`, `403 forbidden`, `403 refused, checking the key`. */
+export function holdReasonText(hold: Pick<UplinkThingHold, 'reason' | 'status'>): string {
+  switch (hold.reason) {
+    case 'not-found':
+      return `${hold.status} not found`;
+    case 'forbidden':
+      return `${hold.status} forbidden`;
+    case 'verifying':
+      return `${hold.status} refused, checking the key`;
+    default:
+      return `${hold.status} ${hold.reason}`;
+  }
+}
+
+function heldText(entry: UplinkThingEntry & { hold: UplinkThingHold }): string {
+  const { hold } = entry;
+  const next = hold.retryInMs === null ? 'next try after the check' : `next try in ${formatAge(hold.retryInMs)}`;
+  return `${entry.thing}: ${holdReasonText(hold)} · ${formatCount(entry.queuedReadings)} readings waiting · held ${formatAge(hold.heldForMs)} · ${next}`;
+}
+
+/** One row per held Thing, labelled once; a dash when none is held. */
+function heldRows(snapshot: UplinkSnapshot): CellInput[][] {
+  const held = (snapshot.things ?? []).filter((entry): entry is UplinkThingEntry & { hold: UplinkThingHold } => entry.hold !== null);
+  if (held.length === 0) return [['held Things', '-']];
+  return held.map((entry, index) => [index === 0 ? 'held Things' : '', { text: heldText(entry), tone: 'warn' }]);
 }
 
 export function uplinkRows(snapshot: UplinkSnapshot): CellInput[][] {
@@ -55,6 +82,11 @@ export function uplinkRows(snapshot: UplinkSnapshot): CellInput[][] {
       'delivered',
       `${formatCount(counters.deliveredReadings)} readings in ${formatCount(counters.deliveredBatches)} batches`,
     ],
+    // Acknowledged without reaching ThingWorx: counted apart, so "delivered" only counts what ThingWorx took.
+    ...(counters.settledUnsentBatches === undefined
+      ? []
+      : [['not sent', `${formatCount(counters.settledUnsentBatches)} batches superseded, duplicate or dropped`]]),
+    ...heldRows(snapshot),
     ['retries', { text: formatCount(counters.retries), tone: counters.retries > 0 ? 'warn' : 'plain' }],
     ['duplicates suppressed', formatCount(counters.duplicatesSuppressed)],
     ['responses by status', responsesText(counters.responsesByStatus)],

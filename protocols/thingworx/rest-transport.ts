@@ -21,6 +21,11 @@ export const REST_TRANSPORT_DEFAULTS = {
   maxDetailChars: OUTCOME_DEFAULTS.maxDetailChars,
   /** Every Thing has this property, and reading it is cheap: the session check. */
   sessionCheckProperty: 'name',
+  /**
+   * The session check is a small GET and, while ThingWorx is away, the probe: a blackholed network must not hold it
+   * for the whole request deadline, or recovery waits for it.
+   */
+  sessionCheckTimeoutMs: 5_000,
 } as const;
 
 export interface RestTransportOptions {
@@ -32,6 +37,8 @@ export interface RestTransportOptions {
   /** Plain http:// is refused unless this is true (tests, a local stand-in). */
   allowInsecureHttp?: boolean;
   requestTimeoutMs?: number;
+  /** Deadline of the session check (capped by requestTimeoutMs). */
+  sessionCheckTimeoutMs?: number;
   maxSockets?: number;
   idleSocketTimeoutMs?: number;
   maxResponseBytes?: number;
@@ -79,6 +86,13 @@ export function createRestTransport(options: RestTransportOptions): ThingworxTra
   const limits = {
     timeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs ?? REST_TRANSPORT_DEFAULTS.requestTimeoutMs),
     maxResponseBytes: positive('maxResponseBytes', options.maxResponseBytes ?? REST_TRANSPORT_DEFAULTS.maxResponseBytes),
+  };
+  const checkLimits = {
+    ...limits,
+    timeoutMs: Math.min(
+      limits.timeoutMs,
+      positive('sessionCheckTimeoutMs', options.sessionCheckTimeoutMs ?? REST_TRANSPORT_DEFAULTS.sessionCheckTimeoutMs),
+    ),
   };
   const agent = createThingworxAgent(
     url,
@@ -135,7 +149,7 @@ export function createRestTransport(options: RestTransportOptions): ThingworxTra
     // Without a usable key nothing can succeed: the uplink treats this as a refused key and re-checks later.
     if (appKey === undefined) return { kind: 'unauthorized', status: 0 };
     const started = now();
-    const outcome = outcomeOf(await exchange(build(appKey), agent, limits, inFlight), appKey);
+    const outcome = outcomeOf(await exchange(build(appKey), agent, operation === 'check' ? checkLimits : limits, inFlight), appKey);
     logger.debug({ operation, thing, rows, outcome: outcome.kind, status: 'status' in outcome ? outcome.status : undefined, ms: now() - started }, 'thingworx request');
     return outcome;
   };

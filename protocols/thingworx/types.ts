@@ -14,7 +14,8 @@ export interface VtqRow {
 /**
  * What one call to ThingWorx came to, as the uplink needs to act on it.
  * - delivered: 200, every row accepted.
- * - unauthorized: 401/403 — the app key is wrong or the CSRF filter refused; stop sending, re-check on a backoff.
+ * - unauthorized: 401/403 — the app key was refused, or only this Thing (403: the key's user lacks permission on it,
+ *   or ThingWorx said 403 for a 404); the session check tells which. The CSRF filter's 403 is ours to avoid.
  * - not-found: 404 — this Thing (or a property/service) is unknown; hold that Thing only.
  * - rejected: 400/405/406/413 or another 4xx that a retry cannot fix; the batch is bad as sent.
  * - retry: 5xx, 429, timeout, reset, refused — try again later; retryAfterMs when the server said.
@@ -33,7 +34,10 @@ export interface ThingworxTransport {
    * The rows are the caller's (the uplink's queued rows): read them before the promise settles, do not keep them.
    */
   updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome>;
-  /** A cheap authenticated request used at start-up and while unauthorized to see if the key works. */
+  /**
+   * A cheap authenticated GET of the adapter's own Thing: at start-up, after a refused or unanswered call, and while
+   * unauthorized or unreachable (the probe). Any answer but 401/403 proves the key works and ThingWorx answers.
+   */
   checkSession(thing: string): Promise<DeliveryOutcome>;
   /** Close keep-alive sockets. */
   close(): Promise<void>;

@@ -36,6 +36,12 @@ export interface StandInFaults {
    * check of values against what the printers sent can. `null` ends it.
    */
   setValueCorruption(delta: number | null, property?: string): void;
+  /**
+   * The key's user loses (true) or regains (false) its permissions on this Thing: every request for it is answered
+   * 403, as ThingWorx answers a user without PropertyRead/ServiceInvoke on an entity, while other Things and the key
+   * itself still work.
+   */
+  setForbidden(thing: string, forbidden: boolean): void;
 }
 
 export type FaultDecision =
@@ -67,6 +73,7 @@ export class FaultPlan {
   private resetRate = 0;
   private resetPoint: ResetPoint = 'before';
   private retryAfter: { seconds: number; remaining: number; status: number } | undefined;
+  private readonly forbidden = new Set<string>();
 
   constructor(
     seed: number,
@@ -102,7 +109,16 @@ export class FaultPlan {
       if (delta !== null && !Number.isFinite(delta)) throw new RangeError(`corruption delta must be finite, got ${delta}`);
       this.state.corruption = delta === null ? undefined : { delta, property };
     },
+    setForbidden: (thing, forbidden) => {
+      if (forbidden) this.forbidden.add(thing);
+      else this.forbidden.delete(thing);
+    },
   };
+
+  /** The key's user may not touch this Thing (setForbidden). */
+  isForbidden(thing: string): boolean {
+    return this.forbidden.has(thing);
+  }
 
   /** Applies the value corruption in effect to rows about to be stored; how many were changed. */
   corrupt(rows: DecodedRows): number {

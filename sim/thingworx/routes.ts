@@ -1,6 +1,6 @@
 /**
  * The stand-in's request checks, in ThingWorx's order: authentication (401), the CSRF filter (403),
- * the entity (404), the verb (405), the Accept header (406). Pure: request facts in, a route or a
+ * the entity (404), the user's permission on it (403), the verb (405), the Accept header (406). Pure: request facts in, a route or a
  * refusal out. Only the REST surface the adapter uses is modelled.
  */
 
@@ -23,6 +23,20 @@ export interface RouteContext {
   /** Compares in constant time. */
   appKeyMatches(candidate: string): boolean;
   thingExists(thing: string): boolean;
+  /** The key's user lacks permissions on this Thing. */
+  thingForbidden?(thing: string): boolean;
+}
+
+/** ThingWorx names the permission it refused: `Not authorized for ServiceInvoke on UpdatePropertyValues in <Thing>`. */
+function notAuthorized(route: Route, method: string): string {
+  switch (route.kind) {
+    case 'thing':
+      return `Not authorized for Read on ${route.thing}`;
+    case 'property':
+      return `Not authorized for ${method === 'GET' ? 'PropertyRead' : 'PropertyWrite'} on ${route.property} in ${route.thing}`;
+    case 'service':
+      return `Not authorized for ServiceInvoke on ${route.service} in ${route.thing}`;
+  }
 }
 
 const PREFIX = '/Thingworx/Things/';
@@ -83,6 +97,7 @@ export function decideRoute(facts: RequestFacts, context: RouteContext): RouteDe
   const route = parsePath(url.pathname);
   if (!route) return { ok: false, status: 404, message: 'Not found' };
   if (!context.thingExists(route.thing)) return { ok: false, status: 404, message: `Thing [${route.thing}] not found` };
+  if (context.thingForbidden?.(route.thing)) return { ok: false, status: 403, message: notAuthorized(route, facts.method) };
   if (!ALLOWED_METHODS[route.kind].includes(facts.method)) return { ok: false, status: 405, message: 'Method not allowed' };
   if (!acceptsJson(header(facts, 'accept'))) return { ok: false, status: 406, message: 'Not acceptable: the stand-in answers JSON' };
   return { ok: true, route };

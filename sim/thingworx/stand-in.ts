@@ -203,6 +203,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       {
         appKeyMatches: (candidate) => timingSafeEqual(digest(candidate), appKeyDigest),
         thingExists: (thing) => things === undefined || things.has(thing),
+        thingForbidden: (thing) => plan.isForbidden(thing),
       },
     );
     if (!decision.ok) return send(res, text(decision.status, decision.message));

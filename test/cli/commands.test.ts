@@ -122,7 +122,8 @@ test('printers and uplink render their tables', async (t) => {
   t.true(printers.stdout().includes('filebeat 3s, metricbeat 10s, poll 2s'));
   const uplink = capture();
   t.is(await uplinkCommand.run(['--socket', socketPath], uplink.io), 0);
-  t.true(uplink.stdout().includes('responses by status    200: 320, 503: 3, none: 1\n'));
+  t.true(uplink.stdout().includes('responses by status    200: 320, 403: 4, 404: 9, 503: 3, none: 1\n'));
+  t.true(uplink.stdout().includes('held Things            Printer_SLA_02: 403 forbidden'));
 });
 
 test('metrics prints OpenMetrics by default and the prometheus format on request', async (t) => {
@@ -293,6 +294,6 @@ test('asCliCommand fits a command to the line-based CliIo of cli/command.ts', as
   t.is(uplink.name, 'uplink');
   t.is(await uplink.run(['--socket', socketPath], { out: (line) => out.push(line), err: (line) => err.push(line), env: {} }), 0);
   t.is(out[0], 'transport              rest');
-  t.is(out.length, 10);
+  t.is(out.length, 13);
   t.deepEqual(err, []);
 });

@@ -21,6 +21,9 @@ test('a bad field is named in the error', (t) => {
   t.is(error?.field, 'actors[2].status');
   t.is(t.throws(() => decodeUplink({ ...UPLINK, queue: { ...UPLINK.queue, bytes: -1 } }), { instanceOf: SnapshotError })?.field, 'queue.bytes');
   t.is(t.throws(() => decodePrinters(null), { instanceOf: SnapshotError })?.field, '');
+  const badHold = viaJson(UPLINK) as { things: Array<{ hold: Record<string, unknown> | null }> };
+  badHold.things[1]!.hold!.retryInMs = -5;
+  t.is(t.throws(() => decodeUplink(badHold), { instanceOf: SnapshotError })?.field, 'things[1].hold.retryInMs');
   t.is(t.throws(() => decodeRestart({ path: 'x' }), { instanceOf: SnapshotError })?.field, 'accepted');
 });
 

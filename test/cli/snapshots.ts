@@ -121,16 +121,44 @@ export const UPLINK: UplinkSnapshot = {
   at: NOW,
   transport: 'rest',
   session: 'degraded',
+  sessionDetail: 'retrying 1 Thing; last: HTTP 503: Service Unavailable',
   endpointHost: 'twx.example.com',
   queue: { readings: 1234, bytes: 1_572_864, maxReadings: 100_000, maxBytes: 64 * 1024 * 1024 },
   inFlightCalls: 2,
   maxInFlight: 4,
+  things: [
+    { thing: 'Printer_SLA_01', queuedReadings: 1000, hold: null },
+    { thing: 'Printer_SLA_02', queuedReadings: 120, hold: { reason: 'forbidden', status: 403, heldForMs: 2 * MINUTE, retryInMs: 12 * SECOND } },
+    { thing: 'Printer_SLA_03', queuedReadings: 114, hold: { reason: 'not-found', status: 404, heldForMs: 3 * HOUR, retryInMs: 45 * SECOND } },
+  ],
   counters: {
     deliveredReadings: 1_234_567,
     deliveredBatches: 321,
+    settledUnsentBatches: 17,
     retries: 3,
     duplicatesSuppressed: 5,
-    responsesByStatus: { none: 1, '503': 3, '200': 320 },
+    responsesByStatus: { none: 1, '503': 3, '200': 320, '403': 4, '404': 9 },
+  },
+};
+
+/** The key refused: nothing went to ThingWorx, though state batches were superseded and acknowledged meanwhile. */
+export const UPLINK_KEY_REFUSED: UplinkSnapshot = {
+  at: NOW,
+  transport: 'rest',
+  session: 'unauthorized',
+  sessionDetail: 'HTTP 401: ThingWorx refused the app key',
+  endpointHost: 'twx.example.com',
+  queue: { readings: 40, bytes: 6_000, maxReadings: 100_000, maxBytes: 64 * 1024 * 1024 },
+  inFlightCalls: 0,
+  maxInFlight: 4,
+  things: [{ thing: 'Printer_SLA_01', queuedReadings: 40, hold: null }],
+  counters: {
+    deliveredReadings: 0,
+    deliveredBatches: 0,
+    settledUnsentBatches: 134,
+    retries: 0,
+    duplicatesSuppressed: 0,
+    responsesByStatus: { '401': 2 },
   },
 };
 

@@ -1,11 +1,12 @@
 import test from 'ava';
+import { decodePrinters } from '../../cli/views/decode.js';
 import { renderPrinters } from '../../cli/views/printers-view.js';
 import { ageSince, formatAge, formatBytes, formatCount } from '../../cli/views/quantities.js';
 import { renderStatus, treeOrder } from '../../cli/views/status-view.js';
 import { colourEnabled, createStyle, PLAIN_STYLE } from '../../cli/views/style.js';
 import { renderTable } from '../../cli/views/table.js';
 import { renderUplink } from '../../cli/views/uplink-view.js';
-import { NOW, PRINTERS, STATUS, UPLINK } from './snapshots.js';
+import { NOW, PRINTERS, STATUS, UPLINK, UPLINK_KEY_REFUSED } from './snapshots.js';
 
 const ESC = '\x1b';
 const ANSI_SEQUENCE = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g');
@@ -170,20 +171,46 @@ test('uplink: transport, session, endpoint, queue against caps, in flight, count
   const text = renderUplink(UPLINK, PLAIN_STYLE);
   t.deepEqual(text.split('\n'), [
     'transport              rest',
-    'session                degraded',
+    'session                degraded (retrying 1 Thing; last: HTTP 503: Service Unavailable)',
     'endpoint               twx.example.com',
     'queue readings         1,234 / 100,000',
     'queue bytes            1.5 MiB / 64.0 MiB',
     'in flight              2 / 4 calls',
     'delivered              1,234,567 readings in 321 batches',
+    'not sent               17 batches superseded, duplicate or dropped',
+    'held Things            Printer_SLA_02: 403 forbidden · 120 readings waiting · held 2m · next try in 12s',
+    '                       Printer_SLA_03: 404 not found · 114 readings waiting · held 3h · next try in 45s',
     'retries                3',
     'duplicates suppressed  5',
-    'responses by status    200: 320, 503: 3, none: 1',
+    'responses by status    200: 320, 403: 4, 404: 9, 503: 3, none: 1',
   ]);
   const full = renderUplink({ ...UPLINK, queue: { ...UPLINK.queue, readings: 100_000 } }, createStyle(true));
   t.true(full.includes(`${ESC}[31m100,000 / 100,000`), 'a full queue shows red');
 });
 
+test('uplink with the key refused: the reason, nothing counted as delivered, superseded batches apart, no Thing held', (t) => {
+  const text = renderUplink(UPLINK_KEY_REFUSED, PLAIN_STYLE);
+  const rows = Object.fromEntries(text.split('\n').map((line) => [line.slice(0, 23).trim(), line.slice(23)]));
+  t.is(rows.session, 'unauthorized (HTTP 401: ThingWorx refused the app key)');
+  t.is(rows.delivered, '0 readings in 0 batches');
+  t.is(rows['not sent'], '134 batches superseded, duplicate or dropped');
+  t.is(rows['held Things'], '-');
+  const verifying = renderUplink(
+    { ...UPLINK_KEY_REFUSED, session: 'ready', things: [{ thing: 'P', queuedReadings: 3, hold: { reason: 'verifying', status: 403, heldForMs: 0, retryInMs: null } }] },
+    PLAIN_STYLE,
+  );
+  t.true(verifying.includes('P: 403 refused, checking the key · 3 readings waiting · held 0s · next try after the check'));
+});
+
 test('no printers is said in words', (t) => {
   t.is(renderPrinters({ at: NOW, printers: [], refused: [] }, PLAIN_STYLE), 'no printers configured');
+});
+
+test('printers: a printer whose Thing the uplink holds says so in its state, with the status', (t) => {
+  const p02 = PRINTERS.printers[1]!;
+  const held = { ...PRINTERS, printers: [{ ...p02, state: 'online', held: { reason: 'forbidden', status: 403 } }] };
+  const row = renderPrinters(held, PLAIN_STYLE).split('\n')[3] ?? '';
+  t.regex(row, /^p02 +Printer_SLA_02 +projet-7k +held \(403\) /);
+  t.true(renderPrinters(held, createStyle(true)).includes(`${ESC}[33mheld (403)`), 'in the warning colour');
+  t.deepEqual(decodePrinters(JSON.parse(JSON.stringify(held))), held);
 });

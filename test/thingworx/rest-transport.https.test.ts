@@ -191,3 +191,28 @@ test('plain HTTP only when explicitly allowed, with a warning', async (t) => {
     await standIn.stop();
   }
 });
+
+test('a Thing the key may not write answers 403 while the session check on the adapter Thing passes: the two tell a refused Thing from a refused key', async (t) => {
+  await scenario({}, {}, async (standIn, transport) => {
+    standIn.faults.setForbidden('p01', true);
+    t.deepEqual(await transport.updatePropertyValues('p01', rows(2)), { kind: 'unauthorized', status: 403 });
+    t.deepEqual(await transport.checkSession('adapter'), { kind: 'delivered', status: 200 }, 'the key works');
+    t.deepEqual(await transport.updatePropertyValues('p02', rows(2)), { kind: 'delivered', status: 200 });
+    standIn.faults.rotateAppKey('another-key');
+    t.deepEqual(await transport.checkSession('adapter'), { kind: 'unauthorized', status: 401 }, 'a refused key fails the check too');
+  });
+});
+
+test('the session check has its own, shorter deadline: a ThingWorx that hangs costs the probe seconds, not the request timeout', async (t) => {
+  await scenario({}, { requestTimeoutMs: 10_000, sessionCheckTimeoutMs: 300 }, async (standIn, transport) => {
+    standIn.faults.setOutage(true, 'hang');
+    const started = performance.now();
+    const outcome = await transport.checkSession('adapter');
+    const elapsed = performance.now() - started;
+    t.is(outcome.kind, 'retry');
+    t.regex(outcome.kind === 'retry' ? outcome.detail : '', /^TWX_TIMEOUT/);
+    // Far from the 10 s request deadline (the bound is generous for a busy machine).
+    t.true(elapsed < 5_000, `the check took ${elapsed.toFixed(0)} ms`);
+    standIn.faults.setOutage(false);
+  });
+});

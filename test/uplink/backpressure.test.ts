@@ -82,7 +82,7 @@ test('a held (404) Thing fills only its share; other Things are still accepted a
     await h.clock.advance(200);
   }
   t.deepEqual(h.delivered, ['ok0', 'ok1', 'ok2', 'ok3', 'ok4']);
-  t.true(h.engine.status().things.find((s) => s.thing === 'Missing')?.heldNotFound);
+  t.true(h.engine.status().things.find((s) => s.thing === 'Missing')?.hold?.reason === 'not-found');
 });
 
 test('alerts still fit when routine lanes are full (alert reserve)', async (t) => {

@@ -451,7 +451,8 @@ test.serial('a server certificate from an unrelated CA is refused: nothing sent,
   t.is(rig.sender.acceptedBatches().length, 1, 'accepted and held while connecting');
   t.deepEqual(rig.sender.deliveredOrder, []);
   t.deepEqual([...watch.seen.sessions], ['connecting'], 'the session never became ready');
-  t.is(status.queue.readings, 10, 'the readings are kept, not dropped');
+  // The adapter's own health rows queue too, once per healthIntervalMs: count the printer's Thing.
+  t.is(status.things.find((thing) => thing.thing === thingOf('p01'))?.queuedReadings, 10, 'the readings are kept, not dropped');
   t.true(rig.standIn.counters.connections >= 1, 'the uplink did try to connect');
   t.is(rig.standIn.counters.requests, 0, 'no HTTP request (and so no app key) went over the refused connection');
   t.is(rig.standIn.records.length, 0);
@@ -575,7 +576,7 @@ test.serial('a 404 Thing is held alone: the others keep being delivered, and add
 
   const held = await rig.status();
   const heldThing = held.things.find((thing) => thing.thing === unknown);
-  t.true(heldThing?.heldNotFound, 'the unknown Thing is marked held');
+  t.true(heldThing?.hold?.reason === 'not-found', 'the unknown Thing is marked held');
   t.true((heldThing?.queuedReadings ?? 0) > 0);
   t.true(rig.sender.acceptedBatches(unknown).length > 0);
   t.true(rig.sender.acceptedBatches(unknown).every((b) => b.delivered === 0), 'nothing of the unknown Thing reported delivered');
@@ -602,6 +603,131 @@ test.serial('a 404 Thing is held alone: the others keep being delivered, and add
   t.is(rig.sender.batches.get(refused.batchId)?.answer, 'accepted');
   assertDeliveredInOrder(t, rig, [...known, unknown]);
   const after = await rig.status();
-  t.false(after.things.find((thing) => thing.thing === unknown)?.heldNotFound);
+  t.false(after.things.find((thing) => thing.thing === unknown)?.hold?.reason === 'not-found');
   t.is(after.queue.waitingSenders, 0);
+});
+
+/** Rows of these Things that arrived at the stand-in in [from, to) (its clock is Date.now). */
+function rowsArrived(standIn: ThingworxStandIn, things: ReadonlySet<string>, from: number, to: number): number {
+  let count = 0;
+  for (const record of standIn.records) if (things.has(record.thing) && record.arrivedAt >= from && record.arrivedAt < to) count += 1;
+  return count;
+}
+
+test.serial('403 for one Thing: the four others keep their delivery rate (within 10% of a baseline), nothing is lost once it is lifted', async (t) => {
+  const printers = ['p01', 'p02', 'p03', 'p04', 'p05'] as const;
+  const things = printers.map(thingOf);
+  const locked = thingOf('p05');
+  const others = new Set(things.filter((thing) => thing !== locked));
+  const rig = await startRig(t, {
+    things,
+    // The default unauthorizedRecheckMs (5 s): a Thing's refusal taken for the key's would cost that much each time.
+    uplink: { maxQueuedReadings: 4_000, forbiddenRetryMs: 500, forbiddenRetryMaxMs: 2_000 },
+  });
+  const batchSize = 10;
+  // Readings the producer offered to the four other Things so far: the rate is rows per reading offered, so a busy
+  // machine that offers less in one phase does not pass for a slower uplink.
+  let offeredToOthers = 0;
+  let turn = 0;
+  const producer = setInterval(() => {
+    const printer = printers[turn++ % printers.length] ?? 'p01';
+    rig.offer(rig.sender.make(printer, batchSize));
+    if (printer !== 'p05') offeredToOthers += batchSize;
+  }, 10);
+  t.teardown(() => clearInterval(producer));
+  await waitFor('first deliveries', () => rig.sender.deliveredOrder.length >= 10, WAIT.deliveryMs);
+
+  const phaseMs = 4_000;
+  const measure = async (): Promise<{ rows: number; offered: number }> => {
+    const offeredBefore = offeredToOthers;
+    const from = Date.now();
+    await delay(phaseMs);
+    const to = Date.now();
+    return { rows: rowsArrived(rig.standIn, others, from, to), offered: offeredToOthers - offeredBefore };
+  };
+  const baseline = await measure();
+
+  rig.standIn.faults.setForbidden(locked, true);
+  const watch = watchStatus(rig);
+  await waitFor('a 403 answered', () => (rig.standIn.counters.byStatus[403] ?? 0) > 0, WAIT.stateMs);
+  const refused = await measure();
+  await watch.stop();
+  const heldStatus = await rig.status();
+
+  rig.standIn.faults.setForbidden(locked, false);
+  clearInterval(producer);
+  await waitFor('every accepted batch delivered', () => rig.sender.unanswered() === 0 && rig.sender.allAcceptedDelivered(), WAIT.deliveryMs);
+
+  const baselineRate = baseline.rows / baseline.offered;
+  const refusedRate = refused.rows / refused.offered;
+  t.log(
+    `baseline ${baseline.rows} rows / ${baseline.offered} offered (${baselineRate.toFixed(3)}); one Thing refused: ` +
+      `${refused.rows} / ${refused.offered} (${refusedRate.toFixed(3)}); sessions seen ${[...watch.seen.sessions].join(', ')}; ` +
+      `403 answers ${rig.standIn.counters.byStatus[403] ?? 0}, session checks ${heldStatus.sessionChecks}`,
+  );
+  t.true(baseline.rows > 500, `the baseline delivered only ${baseline.rows} rows`);
+  t.true(refusedRate >= 0.9 * baselineRate, `rate with one Thing refused ${refusedRate.toFixed(3)} vs baseline ${baselineRate.toFixed(3)}`);
+  t.false(watch.seen.sessions.has('unauthorized'), 'the session was never unauthorized');
+  const held = heldStatus.things.find((thing) => thing.thing === locked);
+  t.like(held?.hold, { reason: 'forbidden', status: 403 });
+  t.true(Number.isInteger(held?.hold?.retryInMs) && (held?.hold?.retryInMs ?? -1) >= 0, 'with its next retry time');
+  t.true((held?.queuedReadings ?? 0) > 0, 'its readings wait in the queue');
+  t.true(rig.sender.acceptedBatches(locked).length > 0);
+  // Every reading of the held Thing that was accepted arrives, in order, once the 403 is lifted.
+  assertDeliveredInOrder(t, rig, things);
+  t.is((await rig.status()).things.find((thing) => thing.thing === locked)?.hold, null);
+});
+
+test.serial('a 30 s outage under load: the first row comes within 2 s of ThingWorx answering, the backlog drains at full speed', async (t) => {
+  const things = PRINTERS.map(thingOf);
+  // The default per-call backoff (500 ms doubling to 60 s): with it alone, recovery waited for each Thing's next retry.
+  const rig = await startRig(t, {
+    things,
+    uplink: { maxQueuedReadings: 20_000, maxRowsPerCall: 500, backoff: { minMs: 500, maxMs: 60_000 }, probeIntervalMs: 1_000, probeJitterRatio: 0.2 },
+  });
+  const batchSize = 50;
+
+  // Full speed, measured in this run: how long a healthy uplink takes to deliver a burst of queued readings.
+  const burstBatches = 160;
+  await waitFor('the session ready', async () => (await rig.status()).session === 'ready', WAIT.stateMs);
+  const checksBefore = (await rig.status()).sessionChecks;
+  const burstStart = performance.now();
+  for (let i = 0; i < burstBatches; i++) rig.offer(rig.sender.make(PRINTERS[i % PRINTERS.length] ?? 'p01', batchSize));
+  await waitFor('the burst delivered', () => rig.sender.deliveredOrder.length >= burstBatches, WAIT.deliveryMs);
+  const burstMs = performance.now() - burstStart;
+  const msPerReading = burstMs / (burstBatches * batchSize);
+
+  const producer = startProducer(t, rig, PRINTERS, batchSize, 20);
+  await delay(500);
+  rig.standIn.faults.setOutage(true, 'reset');
+  await delay(30_000);
+  const sessionDuringOutage = (await rig.status()).session;
+  const backlog = (await rig.status()).queue.readings;
+  const checksDuring = (await rig.status()).sessionChecks - checksBefore;
+  producer.stop();
+  rig.standIn.faults.setOutage(false);
+  const answeringAt = Date.now();
+  const answeringAtPerf = performance.now();
+
+  await waitFor('a row after the outage', () => rig.standIn.records.some((record) => record.arrivedAt >= answeringAt), WAIT.deliveryMs);
+  let firstRowAt = Number.POSITIVE_INFINITY;
+  for (const record of rig.standIn.records) if (record.arrivedAt >= answeringAt) firstRowAt = Math.min(firstRowAt, record.arrivedAt);
+  await waitFor('the backlog drained', async () => (await rig.status()).queue.readings === 0, WAIT.deliveryMs);
+  const drainMs = performance.now() - answeringAtPerf;
+  await waitFor('every accepted batch delivered', () => rig.sender.unanswered() === 0 && rig.sender.allAcceptedDelivered(), WAIT.deliveryMs);
+
+  const firstRowMs = firstRowAt - answeringAt;
+  // Proportional to the backlog at the burst's pace, twice over for a busy machine, plus the probe interval.
+  const drainBoundMs = 2 * backlog * msPerReading + 2_000;
+  t.log(
+    `burst ${burstBatches * batchSize} readings in ${burstMs.toFixed(0)} ms; backlog ${backlog} readings after 30 s; ` +
+      `${checksDuring} session checks; first row ${firstRowMs} ms after ThingWorx answered; drained in ${drainMs.toFixed(0)} ms (bound ${drainBoundMs.toFixed(0)})`,
+  );
+  t.is(sessionDuringOutage, 'unreachable');
+  t.true(backlog > 1_000, 'the outage left a backlog');
+  t.true(firstRowMs <= 2_000, `first row ${firstRowMs} ms after ThingWorx answered again`);
+  t.true(drainMs <= drainBoundMs, `drained ${backlog} readings in ${drainMs.toFixed(0)} ms, bound ${drainBoundMs.toFixed(0)} ms`);
+  // The probe is the only traffic while down: about one a second, not a request per queued call.
+  t.true(checksDuring <= 40, `${checksDuring} session checks during a 30 s outage`);
+  assertDeliveredInOrder(t, rig, things);
 });

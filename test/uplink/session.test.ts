@@ -21,8 +21,8 @@ test('nothing is sent before the session check succeeds; offers made before star
   t.deepEqual(h.states, [['ready', 'connecting']]);
 });
 
-test('ThingWorx unreachable at start-up: checks back off, nothing else is sent', async (t) => {
-  const h = createHarness({ start: false, limits: { backoff: { minMs: 500, maxMs: 4000 } } });
+test('ThingWorx unreachable at start-up: the session check probes on the jittered interval, nothing else is sent', async (t) => {
+  const h = createHarness({ start: false, limits: { probeIntervalMs: 1000, probeJitterRatio: 0.2, backoff: { minMs: 500, maxMs: 4000 } } });
   let reachable = false;
   h.transport.respondToCheck = () => (reachable ? DELIVERED : { kind: 'retry', detail: 'ECONNREFUSED' });
   h.engine.offer(batch('b', 'T1', series('A', 2)));
@@ -30,10 +30,10 @@ test('ThingWorx unreachable at start-up: checks back off, nothing else is sent',
   await h.clock.advance(60_000);
   t.is(h.engine.sessionState, 'connecting');
   t.is(h.transport.calls.length, 0);
-  // 500+1000+2000 then every 4000 ms: 3 + 14 checks in a minute, plus the first.
-  t.true(h.transport.checks.length <= 18, `${h.transport.checks.length} checks in 60 s`);
+  // random = 0 in the harness: exactly one probe a second, plus the first; the per-call backoff plays no part.
+  t.is(h.transport.checks.length, 61, `${h.transport.checks.length} checks in 60 s`);
   reachable = true;
-  await h.clock.advance(4000);
+  await h.clock.advance(1000);
   t.is(h.engine.sessionState, 'ready');
   t.deepEqual(h.delivered, ['b']);
 });
@@ -113,7 +113,7 @@ test('404 holds only that Thing, logs once, and retries it after notFoundRetryMs
   thingCreated = true;
   await h.clock.advance(30_000);
   t.true(h.delivered.includes('n1'));
-  t.false(h.engine.status().things.find((thing) => thing.thing === 'New')?.heldNotFound);
+  t.false(h.engine.status().things.find((thing) => thing.thing === 'New')?.hold?.reason === 'not-found');
 });
 
 test('503 Retry-After holds every call that long, capped by maxRetryAfterMs; the session is degraded meanwhile', async (t) => {

@@ -21,11 +21,12 @@ test('status() is plain data: session, endpoint, queue vs caps, per-Thing view, 
   t.is(status.endpointHost, 'twx.example.test:8443');
   t.deepEqual(status.queue, { readings: 6, bytes: 6 * 150, maxReadings: 500, maxBytes: 1_000_000, waitingSenders: 0 });
   t.is(status.inFlightCalls, 1);
-  t.is(status.sessionChecks, 1);
+  t.is(status.sessionChecks, 2, 'the start-up check, and one after the 502 (did ThingWorx go away?)');
+  t.regex(String(status.sessionDetail), /^retrying 1 Thing; last: bad gateway$/, 'degraded says why');
   const byThing = Object.fromEntries(status.things.map((thing) => [thing.thing, thing]));
-  t.like(byThing.T1, { queuedReadings: 2, retryAttempts: 1, inFlightRows: 0, heldNotFound: false });
+  t.like(byThing.T1, { queuedReadings: 2, retryAttempts: 1, inFlightRows: 0, hold: null, lastFailure: 'bad gateway' });
   t.true((byThing.T1?.waitMs ?? 0) > 0);
-  t.like(byThing.Gone, { queuedReadings: 3, heldNotFound: true, waitMs: 60_000 });
+  t.like(byThing.Gone, { queuedReadings: 3, hold: { reason: 'not-found', status: 404, heldForMs: 0, retryInMs: 60_000 }, waitMs: 60_000 });
   t.like(byThing.Slow, { alertReadings: 1, inFlightRows: 1 });
   t.like(status.counters, {
     retries: 1,

@@ -308,3 +308,22 @@ test('stop() ends held requests and closes the port', async (t) => {
   t.not(statusOf(await held), 200);
   t.is(statusOf(await post(standIn, table([GOOD_ROW]))), 'ECONNREFUSED');
 });
+
+test('a forbidden Thing answers 403 naming the permission, while the key and other Things still work; lifting it restores 200', async (t) => {
+  await withStandIn({}, async (standIn) => {
+    const body = table([GOOD_ROW]);
+    standIn.faults.setForbidden('p01', true);
+    const refused = await post(standIn, body);
+    t.like(refused, { ok: true, status: 403, body: 'Not authorized for ServiceInvoke on UpdatePropertyValues in p01' });
+    const read = await probe(standIn.url, { path: '/Thingworx/Things/p01/Properties/name', headers: { appKey: KEY } });
+    t.like(read, { ok: true, status: 403, body: 'Not authorized for PropertyRead on name in p01' });
+    t.is(statusOf(await post(standIn, body, { path: '/Thingworx/Things/p02/Services/UpdatePropertyValues' })), 200, 'another Thing is written');
+    t.is(statusOf(await probe(standIn.url, { path: '/Thingworx/Things/p02/Properties/name', headers: { appKey: KEY } })), 200, 'the key works');
+    t.is(statusOf(await post(standIn, body, { headers: { ...JSON_HEADERS, appKey: 'wrong' } })), 401, 'a wrong key is still 401 first');
+    t.is(statusOf(await post(standIn, body, { path: '/Thingworx/Things/p09/Services/UpdatePropertyValues' })), 404, 'an unknown Thing is still 404');
+    t.false(standIn.records.some((record) => record.thing === 'p01'), 'nothing recorded for the forbidden Thing');
+    standIn.faults.setForbidden('p01', false);
+    t.is(statusOf(await post(standIn, body)), 200);
+    t.true(standIn.records.some((record) => record.thing === 'p01'));
+  });
+});
