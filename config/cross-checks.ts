@@ -1,12 +1,14 @@
 /**
  * Checks that relate one part of the config to another (printers to the catalog, printers to each
- * other). They run on the defaults-filled value even when the schema found errors, so one run reports
+ * other, one listener to the other). They run on the defaults-filled value even when the schema found errors, so one run reports
  * everything; every read is therefore defensive.
  */
 import type { ValueType } from '../protocols/readings.js';
+import { bindsEveryInterface, bindsOverlap } from './bind-address.js';
 import { type ConfigIssue, childPath } from './issues.js';
 import { VALUE_TYPES } from './schema/catalog.js';
 import { IDENTITY_FIELDS } from './schema/printers.js';
+import type { AdapterConfig } from './types.js';
 import { arrayAt, isPlainRecord, numberAt, recordAt, stringAt } from './untrusted.js';
 
 const NUMERIC_LIMIT_TYPES = new Set(['Above', 'Below', 'InRange', 'OutOfRange', 'DeviationAbove', 'DeviationBelow']);
@@ -18,7 +20,48 @@ function isValueType(value: string | undefined): value is ValueType {
 }
 
 export function crossCheck(config: unknown): ConfigIssue[] {
-  return [...checkLogRuleItems(config), ...checkPrinters(config)];
+  return [...checkLogRuleItems(config), ...checkPrinters(config), ...checkListenerPorts(config)];
+}
+
+/**
+ * Beats and push on one port with hosts that overlap (`0.0.0.0` and `127.0.0.1`, `::` and
+ * anything): the second listener would fail with EADDRINUSE at start. The same host spelled the
+ * same way is the listeners schema's to report.
+ */
+function checkListenerPorts(config: unknown): ConfigIssue[] {
+  const listeners = recordAt(config, 'listeners');
+  const beats = recordAt(listeners, 'beats');
+  const push = recordAt(listeners, 'push');
+  if (beats?.enabled !== true || push?.enabled !== true) return [];
+  const port = numberAt(push, 'port');
+  const beatsHost = stringAt(beats, 'host');
+  const pushHost = stringAt(push, 'host');
+  if (port === undefined || port === 0 || port !== numberAt(beats, 'port')) return [];
+  if (beatsHost === undefined || pushHost === undefined || beatsHost === pushHost) return [];
+  if (!bindsOverlap(beatsHost, pushHost)) return [];
+  return [
+    {
+      path: 'listeners.push.port',
+      message: `is also listeners.beats.port, and hosts ${pushHost} and ${beatsHost} overlap: the second listener could not start`,
+    },
+  ];
+}
+
+/**
+ * Allowed but against the security stance: a listener on every interface also faces networks that
+ * are not the printers'. check-config prints these, and the daemon logs them at start.
+ */
+export function bindWarnings(config: AdapterConfig): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  for (const name of ['beats', 'push'] as const) {
+    const listener = config.listeners[name];
+    if (!listener.enabled || !bindsEveryInterface(listener.host)) continue;
+    warnings.push({
+      path: `listeners.${name}.host`,
+      message: `${listener.host} listens on every interface; bind the address that faces the printers' network instead`,
+    });
+  }
+  return warnings;
 }
 
 /** Every item a log rule produces is an item of its family, with the same type. */

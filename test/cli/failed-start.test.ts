@@ -1,0 +1,121 @@
+/**
+ * A start that fails must end the process with a non-zero code and release what it opened, so that
+ * systemd's Restart=on-failure fires and the restarted daemon finds its ports free.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { RUN_DEFAULTS } from '../../cli/run.js';
+import { CHILD_DEFAULTS } from '../../supervision/spec.js';
+import { freePort } from './daemon-support.js';
+
+const CLI = join(process.cwd(), 'cli', 'bin', '3dconnect.js');
+const STUCK_DAEMON = join(process.cwd(), 'test', 'cli', 'stuck-init-daemon.ts');
+/** The start budget (a worker's init) plus the exit grace, with a wide margin for a loaded machine. */
+const EXIT_WITHIN_MS = CHILD_DEFAULTS.worker.startTimeoutMs + RUN_DEFAULTS.exitGraceMs + 20_000;
+
+interface Started {
+  dir: string;
+  socket: string;
+  ports: { beats: number; push: number };
+  child: ChildProcess;
+  output(): string;
+  /** The exit code, or null when the process was still running after EXIT_WITHIN_MS (then it is killed). */
+  exited: Promise<number | null>;
+}
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+async function startDaemon(command: string[], ports: { beats: number; push: number }): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), '3dconnect-failed-start-'));
+  const socket = join(dir, 'control.sock');
+  const configFile = join(dir, 'adapter.json');
+  const config = {
+    adapter: { id: 'failed-start', thing: 'Adapter-failed-start' },
+    // Nothing listens there: the uplink starts all the same and retries in the background.
+    thingworx: { url: `https://127.0.0.1:${await freePort()}`, appKey: { env: 'TEST_APP_KEY' } },
+    listeners: {
+      beats: { enabled: true, host: '127.0.0.1', port: ports.beats },
+      push: { enabled: true, host: '127.0.0.1', port: ports.push, path: '/push/v1' },
+    },
+    control: { socket },
+    printers: [],
+  };
+  writeFileSync(configFile, JSON.stringify(config));
+  const child = spawn(process.execPath, [...command, 'run', '--config', configFile], {
+    env: { ...process.env, TEST_APP_KEY: 'not-a-real-key', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(null);
+    }, EXIT_WITHIN_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  return { dir, socket, ports, child, output: () => output, exited };
+}
+
+test('the push port taken: the daemon closes the Beats listener it had opened and exits 70 on its own', async (t) => {
+  const ports = { beats: await freePort(), push: await freePort() };
+  const squatter = await listen(ports.push);
+  t.teardown(() => close(squatter));
+  const daemon = await startDaemon([CLI], ports);
+  t.teardown(() => {
+    if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
+    rmSync(daemon.dir, { recursive: true, force: true });
+  });
+
+  const code = await daemon.exited;
+  t.is(code, 70, `the daemon did not exit with 70:\n${daemon.output()}`);
+  t.regex(daemon.output(), /"msg":"beats listener ready"/, 'the Beats listener had opened before the push listener failed');
+  t.regex(daemon.output(), /EADDRINUSE/);
+  t.regex(daemon.output(), /"level":60,.*"msg":"the adapter could not start; what it had opened is closed"/);
+  // Nothing was left holding the process: it ended by itself, not by the exit grace timer.
+  t.notRegex(daemon.output(), /still running after the adapter ended/);
+  // A restarted daemon (or anyone) can take the Beats port again.
+  await close(await listen(ports.beats));
+  t.false(existsSync(daemon.socket), 'no control socket is left behind');
+});
+
+test('an init that never returns: the start times out, the tree is stopped, the process exits 70', async (t) => {
+  const ports = { beats: await freePort(), push: await freePort() };
+  const daemon = await startDaemon(['--import', 'tsx', STUCK_DAEMON], ports);
+  t.teardown(() => {
+    if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
+    rmSync(daemon.dir, { recursive: true, force: true });
+  });
+
+  const code = await daemon.exited;
+  t.is(code, 70, `the daemon did not exit with 70:\n${daemon.output()}`);
+  t.regex(daemon.output(), /"msg":"push listener ready"/, 'the listeners had opened before the stuck actor');
+  t.regex(daemon.output(), /adapter\/stuck did not start within \d+ ms/);
+  t.regex(daemon.output(), /"msg":"the adapter could not start; what it had opened is closed"/);
+  // The stuck init's timer still held the process; the exit grace ended it, saying what held it.
+  t.regex(daemon.output(), /still running after the adapter ended; exiting/);
+  await close(await listen(ports.beats));
+  await close(await listen(ports.push));
+  t.false(existsSync(daemon.socket), 'the control socket was removed');
+});
