@@ -3,8 +3,10 @@
  * other, one listener to the other). They run on the defaults-filled value even when the schema found errors, so one run reports
  * everything; every read is therefore defensive.
  */
+import { adminSocketPathFor } from '../protocols/control/socket-file.js';
 import type { ValueType } from '../protocols/readings.js';
 import { bindsEveryInterface, bindsOverlap } from './bind-address.js';
+import { CONFIG_LIMITS } from './defaults.js';
 import { type ConfigIssue, childPath } from './issues.js';
 import { VALUE_TYPES } from './schema/catalog.js';
 import { IDENTITY_FIELDS } from './schema/printers.js';
@@ -20,7 +22,22 @@ function isValueType(value: string | undefined): value is ValueType {
 }
 
 export function crossCheck(config: unknown): ConfigIssue[] {
-  return [...checkLogRuleItems(config), ...checkPrinters(config), ...checkListenerPorts(config)];
+  return [...checkLogRuleItems(config), ...checkPrinters(config), ...checkListenerPorts(config), ...checkAdminSocket(config)];
+}
+
+/** The admin socket (restart) is derived from control.socket, and its longer name must fit too. */
+function checkAdminSocket(config: unknown): ConfigIssue[] {
+  const socket = stringAt(recordAt(config, 'control'), 'socket');
+  // A socket path that is itself too long is the schema's to report.
+  if (socket === undefined || Buffer.byteLength(socket) > CONFIG_LIMITS.maxSocketPathBytes) return [];
+  const admin = adminSocketPathFor(socket);
+  if (Buffer.byteLength(admin) <= CONFIG_LIMITS.maxSocketPathBytes) return [];
+  return [
+    {
+      path: 'control.socket',
+      message: `the admin socket beside it, ${admin}, would be over ${CONFIG_LIMITS.maxSocketPathBytes} bytes (a Unix socket path limit); shorten the path`,
+    },
+  ];
 }
 
 /**
