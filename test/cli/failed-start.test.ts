@@ -7,8 +7,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import test from 'ava';
+import { startDaemon as startDaemonInProcess } from '../../cli/daemon.js';
 import { RUN_DEFAULTS } from '../../cli/run.js';
+import { createLogger } from '../../config/logging.js';
+import { validateConfig } from '../../config/validate.js';
 import { CHILD_DEFAULTS } from '../../supervision/spec.js';
 import { freePort } from './daemon-support.js';
 
@@ -118,4 +122,35 @@ test('an init that never returns: the start times out, the tree is stopped, the 
   await close(await listen(ports.beats));
   await close(await listen(ports.push));
   t.false(existsSync(daemon.socket), 'the control socket was removed');
+});
+
+test('in process: a bind to every interface is logged at start, and a start failure at fatal with its cause', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), '3dconnect-failed-start-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const result = validateConfig({
+    adapter: { id: 'failed-start', thing: 'Adapter-failed-start' },
+    // Not set in this process: the uplink, first to start, fails before any listener binds.
+    thingworx: { url: 'https://127.0.0.1:1', appKey: { env: 'TEST_FAILED_START_UNSET_KEY' } },
+    listeners: { beats: { enabled: true, host: '0.0.0.0', port: 5044 } },
+    control: { socket: join(dir, 'control.sock') },
+    printers: [],
+  });
+  if (!result.ok) return t.fail(result.errors.join('; '));
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  await t.throwsAsync(startDaemonInProcess(result.config, { logger }), { message: /TEST_FAILED_START_UNSET_KEY/ });
+  t.like(
+    lines.find((line) => line.path === 'listeners.beats.host'),
+    { level: 40, msg: "0.0.0.0 listens on every interface; bind the address that faces the printers' network instead" },
+  );
+  const fatal = lines.find((line) => line.level === 60);
+  t.is(fatal?.msg, 'the adapter could not start; what it had opened is closed');
+  t.like(fatal?.err, { code: 'TREE_START_FAILED' });
+  t.false(lines.some((line) => line.msg === 'beats listener ready'), 'nothing was bound');
 });

@@ -56,7 +56,7 @@ test('the read-only socket refuses restart with CONTROL_NOT_PERMITTED, logs it, 
     ok: false,
     error: {
       code: 'CONTROL_NOT_PERMITTED',
-      message: `restart is not taken on the read-only socket ${socketPath}; it is for the daemon's user and root, on ${adminSocketPathFor(socketPath)}`,
+      message: `restart is not allowed on the read-only socket ${socketPath}; the daemon's user and root may restart on ${adminSocketPathFor(socketPath)}`,
     },
   });
   t.deepEqual(handled, [], 'the handler never saw the restart');
