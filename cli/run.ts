@@ -2,6 +2,7 @@
 import { createLogger, effectiveLogLevel, type Logger } from '../config/logging.js';
 import { loadConfigFile } from '../config/load.js';
 import { unresolvableSecrets } from '../config/secrets.js';
+import { unreadableTlsFiles } from '../config/tls-files.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
 import { type Daemon, type DaemonOptions, startDaemon } from './daemon.js';
 
@@ -25,7 +26,7 @@ function help(io: CliIo): void {
   io.out('and the running configuration kept (the errors are logged). Logs are JSON on stdout (pino);');
   io.out('LOG_LEVEL overrides log.level. Exit codes: 64 usage, 70 the adapter could not start (a port');
   io.out('taken, an actor that did not start in time: what it had opened is closed first) or could not');
-  io.out('keep running, 78 invalid configuration or a secret that cannot be read.');
+  io.out('keep running, 78 invalid configuration, or a secret or TLS file that cannot be read.');
 }
 
 function configPath(args: readonly string[]): string | undefined {
@@ -62,7 +63,7 @@ export async function runDaemon(args: readonly string[], io: CliIo, options: Pic
     for (const error of loaded.errors) io.err(error);
     return EXIT.config;
   }
-  const missing = await unresolvableSecrets(loaded.config, { env: io.env });
+  const missing = [...(await unresolvableSecrets(loaded.config, { env: io.env })), ...(await unreadableTlsFiles(loaded.config))];
   if (missing.length > 0) {
     for (const problem of missing) io.err(problem);
     return EXIT.config;
