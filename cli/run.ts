@@ -36,10 +36,21 @@ function configPath(args: readonly string[]): string | undefined {
   return inline?.slice('--config='.length);
 }
 
-/** The process ends with `code` even if something still holds the event loop; naming what did. */
+/**
+ * The process ends with `code` even if something still holds the event loop; naming what did.
+ * A file-system call still pending (a read stuck on a FIFO, a hung mount) occupies a thread-pool
+ * thread that process.exit would wait for forever: then the process kills itself, which systemd
+ * counts as a failure all the same.
+ */
 function exitWithin(code: number, logger: Logger): void {
   setTimeout(() => {
-    logger.warn({ code, resources: process.getActiveResourcesInfo() }, 'still running after the adapter ended; exiting');
+    const resources = process.getActiveResourcesInfo();
+    if (resources.some((resource) => resource.startsWith('FSReq'))) {
+      logger.fatal({ code, resources }, 'still running after the adapter ended, with a file-system call stuck; killing the process');
+      process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    logger.warn({ code, resources }, 'still running after the adapter ended; exiting');
     process.exit(code);
   }, RUN_DEFAULTS.exitGraceMs).unref();
 }

@@ -2,7 +2,7 @@
  * A start that fails must end the process with a non-zero code and release what it opened, so that
  * systemd's Restart=on-failure fires and the restarted daemon finds its ports free.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,8 @@ interface Started {
   ports: { beats: number; push: number };
   child: ChildProcess;
   output(): string;
-  /** The exit code, or null when the process was still running after EXIT_WITHIN_MS (then it is killed). */
-  exited: Promise<number | null>;
+  /** How it ended; `late` when it was still running after EXIT_WITHIN_MS (then the test kills it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; late: boolean }>;
 }
 
 function listen(port: number): Promise<Server> {
@@ -69,14 +69,14 @@ async function startDaemon(command: string[], ports: { beats: number; push: numb
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; late: boolean }>((resolve) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      resolve(null);
+      resolve({ code: null, signal: null, late: true });
     }, EXIT_WITHIN_MS);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve(code);
+      resolve({ code, signal, late: false });
     });
   });
   return { dir, socket, ports, child, output: () => output, exited };
@@ -92,7 +92,7 @@ test('the push port taken: the daemon closes the Beats listener it had opened an
     rmSync(daemon.dir, { recursive: true, force: true });
   });
 
-  const code = await daemon.exited;
+  const { code } = await daemon.exited;
   t.is(code, 70, `the daemon did not exit with 70:\n${daemon.output()}`);
   t.regex(daemon.output(), /"msg":"beats listener ready"/, 'the Beats listener had opened before the push listener failed');
   t.regex(daemon.output(), /EADDRINUSE/);
@@ -106,13 +106,13 @@ test('the push port taken: the daemon closes the Beats listener it had opened an
 
 test('an init that never returns: the start times out, the tree is stopped, the process exits 70', async (t) => {
   const ports = { beats: await freePort(), push: await freePort() };
-  const daemon = await startDaemon(['--import', 'tsx', STUCK_DAEMON], ports);
+  const daemon = await startDaemon(['--import', 'tsx', STUCK_DAEMON, 'timer'], ports);
   t.teardown(() => {
     if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
     rmSync(daemon.dir, { recursive: true, force: true });
   });
 
-  const code = await daemon.exited;
+  const { code } = await daemon.exited;
   t.is(code, 70, `the daemon did not exit with 70:\n${daemon.output()}`);
   t.regex(daemon.output(), /"msg":"push listener ready"/, 'the listeners had opened before the stuck actor');
   t.regex(daemon.output(), /adapter\/stuck did not start within \d+ ms/);
@@ -153,4 +153,26 @@ test('in process: a bind to every interface is logged at start, and a start fail
   t.is(fatal?.msg, 'the adapter could not start; what it had opened is closed');
   t.like(fatal?.err, { code: 'TREE_START_FAILED' });
   t.false(lines.some((line) => line.msg === 'beats listener ready'), 'nothing was bound');
+});
+
+test('an init stuck reading a FIFO: process.exit would wait for that thread forever, so the process kills itself', async (t) => {
+  const ports = { beats: await freePort(), push: await freePort() };
+  const fifoDir = mkdtempSync(join(tmpdir(), '3dconnect-fifo-'));
+  const fifo = join(fifoDir, 'never-written');
+  execFileSync('mkfifo', [fifo]);
+  const daemon = await startDaemon(['--import', 'tsx', STUCK_DAEMON, fifo], ports);
+  t.teardown(() => {
+    if (daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
+    rmSync(daemon.dir, { recursive: true, force: true });
+    rmSync(fifoDir, { recursive: true, force: true });
+  });
+
+  const ended = await daemon.exited;
+  t.false(ended.late, `the daemon was still running:\n${daemon.output()}`);
+  // Not a clean exit: systemd's Restart=on-failure restarts it.
+  t.is(ended.signal, 'SIGKILL');
+  t.regex(daemon.output(), /adapter\/stuck did not start within \d+ ms/);
+  t.regex(daemon.output(), /"level":60,.*"msg":"still running after the adapter ended, with a file-system call stuck; killing the process"/);
+  await close(await listen(ports.beats));
+  await close(await listen(ports.push));
 });

@@ -1,7 +1,9 @@
 /**
- * `3dconnect run` with one more actor whose init never returns and keeps a timer running, the way an
- * init stuck in a retry loop would. Spawned by failed-start.test.ts: `node --import tsx THIS --config FILE`.
+ * `3dconnect run` with one more actor whose init never returns, the way an init stuck in a retry
+ * loop (a timer) or in a read that never ends (a FIFO with no writer) would. Spawned by
+ * failed-start.test.ts: `node --import tsx THIS timer|FIFO_PATH --config FILE`.
  */
+import { readFile } from 'node:fs/promises';
 import { processIo } from '../../cli/command.js';
 import { runDaemon } from '../../cli/run.js';
 import { workerSpec } from '../../supervision/index.js';
@@ -9,16 +11,22 @@ import { workerSpec } from '../../supervision/index.js';
 /** Short, so the test does not wait the default 10 s; the mechanism is the same. */
 export const STUCK_START_TIMEOUT_MS = 1_000;
 
+const [how = 'timer', ...args] = process.argv.slice(2);
+
 const stuck = workerSpec(
   'stuck',
   {
     init: () =>
-      new Promise<never>(() => {
-        setInterval(() => {}, 60_000);
-      }),
+      how === 'timer'
+        ? new Promise<never>(() => {
+            setInterval(() => {}, 60_000);
+          })
+        : readFile(how).then(() => {
+            throw new Error('the FIFO was read: the test meant it to block');
+          }),
     handle: (state: never) => state,
   },
   { startTimeoutMs: STUCK_START_TIMEOUT_MS },
 );
 
-process.exitCode = await runDaemon(process.argv.slice(2), processIo(), { extra: [stuck] });
+process.exitCode = await runDaemon(args, processIo(), { extra: [stuck] });
