@@ -140,7 +140,10 @@ export class ControlConnection {
     const refused = this.#settings.refusal(request.cmd);
     if (refused) {
       // Someone who may look but not act tried to act: worth a warning, and the connection stays usable.
-      logger.warn({ connection: this.label, cmd: request.cmd, code: refused.code }, 'control request refused: not allowed on this socket');
+      logger.warn(
+        { socket: refused.context.socketPath, connection: this.label, cmd: request.cmd, code: refused.code },
+        'control request refused: not allowed on this socket',
+      );
       return encodeReply(errorReply(request.id, errorBodyOf(refused, limits.maxErrorMessageLength)));
     }
     try {

@@ -44,7 +44,7 @@ export async function createControlServer(options: ControlServerOptions): Promis
     access === 'read-only' && isAdminCommand(cmd)
       ? new ControlError(
           'CONTROL_NOT_PERMITTED',
-          `${cmd} is not taken on the read-only socket ${socketPath}; it is for the daemon's user and root, on ${adminSocketPathFor(socketPath)}`,
+          `${cmd} is not allowed on the read-only socket ${socketPath}; the daemon's user and root may ${cmd} on ${adminSocketPathFor(socketPath)}`,
           { socketPath, cmd },
         )
       : undefined;

@@ -9,7 +9,7 @@ import { runDaemon } from '../../cli/run.js';
 import { workerSpec } from '../../supervision/index.js';
 
 /** Short, so the test does not wait the default 10 s; the mechanism is the same. */
-export const STUCK_START_TIMEOUT_MS = 1_000;
+const STUCK_START_TIMEOUT_MS = 1_000;
 
 const [how = 'timer', ...args] = process.argv.slice(2);
 
