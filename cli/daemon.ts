@@ -8,6 +8,7 @@ import type { IngressMessage } from '../actors/ingress/messages.js';
 import { FLEET_PATH, INGRESS_PATH } from '../actors/paths.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger, effectiveLogLevel, type Logger } from '../config/logging.js';
+import { bindWarnings } from '../config/cross-checks.js';
 import { planReload } from '../config/reload.js';
 import { unresolvableSecrets } from '../config/secrets.js';
 import type { AdapterConfig } from '../config/types.js';
@@ -48,14 +49,22 @@ export async function startDaemon(config: AdapterConfig, options: DaemonOptions 
     resolveExit = resolve;
   });
   const env = adapterEnvironment(config, options.environment);
-  const tree = await startAdapter(env, {
-    logger,
-    ...(options.extra ? { extra: options.extra } : {}),
-    onEscalate: (escalation) => {
-      logger.fatal({ path: escalation.path, reason: escalation.reason }, 'the adapter could not keep itself running; exiting');
-      resolveExit(EXIT_SOFTWARE);
-    },
-  });
+  for (const warning of bindWarnings(config)) logger.warn({ path: warning.path }, warning.message);
+  let tree: Tree;
+  try {
+    tree = await startAdapter(env, {
+      logger,
+      ...(options.extra ? { extra: options.extra } : {}),
+      onEscalate: (escalation) => {
+        logger.fatal({ path: escalation.path, reason: escalation.reason }, 'the adapter could not keep itself running; exiting');
+        resolveExit(EXIT_SOFTWARE);
+      },
+    });
+  } catch (error) {
+    // The tree has stopped what had started (listeners, timers, sockets) before rejecting.
+    logger.fatal({ err: error }, 'the adapter could not start; what it had opened is closed');
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -1,10 +1,21 @@
 /** `3dconnect run --config FILE`: the daemon. */
+import { createLogger, effectiveLogLevel, type Logger } from '../config/logging.js';
 import { loadConfigFile } from '../config/load.js';
 import { unresolvableSecrets } from '../config/secrets.js';
+import { unreadableTlsFiles } from '../config/tls-files.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
-import { startDaemon } from './daemon.js';
+import { type Daemon, type DaemonOptions, startDaemon } from './daemon.js';
 
 const USAGE = 'usage: 3dconnect run --config FILE';
+
+export const RUN_DEFAULTS = {
+  /**
+   * Once the daemon has stopped or failed to start, how long a straggling handle (a socket, a timer,
+   * an init that never returned) may keep the process up before it exits anyway: a daemon that
+   * cannot run must end, so that systemd sees the failure and restarts it.
+   */
+  exitGraceMs: 2_000,
+} as const;
 
 function help(io: CliIo): void {
   io.out(USAGE);
@@ -13,8 +24,9 @@ function help(io: CliIo): void {
   io.out('accepting, drain what is in flight to ThingWorx, and exit 0. SIGHUP reads FILE again: printers');
   io.out('added, removed or changed are applied without touching the others; an invalid file is refused');
   io.out('and the running configuration kept (the errors are logged). Logs are JSON on stdout (pino);');
-  io.out('LOG_LEVEL overrides log.level. Exit codes: 64 usage, 70 the adapter could not keep running,');
-  io.out('78 invalid configuration or a secret that cannot be read.');
+  io.out('LOG_LEVEL overrides log.level. Exit codes: 64 usage, 70 the adapter could not start (a port');
+  io.out('taken, an actor that did not start in time: what it had opened is closed first) or could not');
+  io.out('keep running, 78 invalid configuration, or a secret or TLS file that cannot be read.');
 }
 
 function configPath(args: readonly string[]): string | undefined {
@@ -24,34 +36,66 @@ function configPath(args: readonly string[]): string | undefined {
   return inline?.slice('--config='.length);
 }
 
+/**
+ * The process ends with `code` even if something still holds the event loop; naming what did.
+ * A file-system call still pending (a read stuck on a FIFO, a hung mount) occupies a thread-pool
+ * thread that process.exit would wait for forever: then the process kills itself, which systemd
+ * counts as a failure all the same.
+ */
+function exitWithin(code: number, logger: Logger): void {
+  setTimeout(() => {
+    const resources = process.getActiveResourcesInfo();
+    if (resources.some((resource) => resource.startsWith('FSReq'))) {
+      logger.fatal({ code, resources }, 'still running after the adapter ended, with a file-system call stuck; killing the process');
+      process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    logger.warn({ code, resources }, 'still running after the adapter ended; exiting');
+    process.exit(code);
+  }, RUN_DEFAULTS.exitGraceMs).unref();
+}
+
+/**
+ * The daemon's whole life in this process: load, start, run until stopped, and make sure the process
+ * ends. `extra` adds actors to the tree (tests use it to make a start hang).
+ */
+export async function runDaemon(args: readonly string[], io: CliIo, options: Pick<DaemonOptions, 'extra'> = {}): Promise<number> {
+  if (args.some(isHelpFlag)) {
+    help(io);
+    return EXIT.ok;
+  }
+  const file = configPath(args);
+  if (file === undefined) {
+    io.err(USAGE);
+    return EXIT.usage;
+  }
+  const loaded = await loadConfigFile(file);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) io.err(error);
+    return EXIT.config;
+  }
+  const missing = [...(await unresolvableSecrets(loaded.config, { env: io.env })), ...(await unreadableTlsFiles(loaded.config))];
+  if (missing.length > 0) {
+    for (const problem of missing) io.err(problem);
+    return EXIT.config;
+  }
+  const logger = createLogger({ level: effectiveLogLevel(loaded.config.log.level, io.env) });
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon(loaded.config, { ...options, handleSignals: true, configFile: file, logger });
+  } catch (error) {
+    io.err(`3dconnect run: the adapter could not start: ${error instanceof Error ? error.message : String(error)}`);
+    exitWithin(EXIT.software, logger);
+    return EXIT.software;
+  }
+  const code = await daemon.exited;
+  exitWithin(code, logger);
+  return code;
+}
+
 export const runCommand: CliCommand = {
   name: 'run',
   summary: 'start the adapter with a configuration file (the daemon)',
   args: '--config FILE',
-  async run(args, io) {
-    if (args.some(isHelpFlag)) {
-      help(io);
-      return EXIT.ok;
-    }
-    const file = configPath(args);
-    if (file === undefined) {
-      io.err(USAGE);
-      return EXIT.usage;
-    }
-    const loaded = await loadConfigFile(file);
-    if (!loaded.ok) {
-      for (const error of loaded.errors) io.err(error);
-      return EXIT.config;
-    }
-    const missing = await unresolvableSecrets(loaded.config, { env: io.env });
-    if (missing.length > 0) {
-      for (const problem of missing) io.err(problem);
-      return EXIT.config;
-    }
-    const daemon = await startDaemon(loaded.config, { handleSignals: true, configFile: file });
-    const code = await daemon.exited;
-    // Everything is closed by now; a straggling handle must not keep a stopped daemon alive.
-    setTimeout(() => process.exit(code), 2_000).unref();
-    return code;
-  },
+  run: (args, io) => runDaemon(args, io),
 };

@@ -1,12 +1,16 @@
 /**
  * Checks that relate one part of the config to another (printers to the catalog, printers to each
- * other). They run on the defaults-filled value even when the schema found errors, so one run reports
+ * other, one listener to the other). They run on the defaults-filled value even when the schema found errors, so one run reports
  * everything; every read is therefore defensive.
  */
+import { adminSocketPathFor } from '../protocols/control/socket-file.js';
 import type { ValueType } from '../protocols/readings.js';
+import { bindsEveryInterface, bindsOverlap } from './bind-address.js';
+import { CONFIG_LIMITS } from './defaults.js';
 import { type ConfigIssue, childPath } from './issues.js';
 import { VALUE_TYPES } from './schema/catalog.js';
 import { IDENTITY_FIELDS } from './schema/printers.js';
+import type { AdapterConfig } from './types.js';
 import { arrayAt, isPlainRecord, numberAt, recordAt, stringAt } from './untrusted.js';
 
 const NUMERIC_LIMIT_TYPES = new Set(['Above', 'Below', 'InRange', 'OutOfRange', 'DeviationAbove', 'DeviationBelow']);
@@ -18,7 +22,63 @@ function isValueType(value: string | undefined): value is ValueType {
 }
 
 export function crossCheck(config: unknown): ConfigIssue[] {
-  return [...checkLogRuleItems(config), ...checkPrinters(config)];
+  return [...checkLogRuleItems(config), ...checkPrinters(config), ...checkListenerPorts(config), ...checkAdminSocket(config)];
+}
+
+/** The admin socket (restart) is derived from control.socket, and its longer name must fit too. */
+function checkAdminSocket(config: unknown): ConfigIssue[] {
+  const socket = stringAt(recordAt(config, 'control'), 'socket');
+  // A socket path that is itself too long is the schema's to report.
+  if (socket === undefined || Buffer.byteLength(socket) > CONFIG_LIMITS.maxSocketPathBytes) return [];
+  const admin = adminSocketPathFor(socket);
+  if (Buffer.byteLength(admin) <= CONFIG_LIMITS.maxSocketPathBytes) return [];
+  return [
+    {
+      path: 'control.socket',
+      message: `the admin socket beside it, ${admin}, would be over ${CONFIG_LIMITS.maxSocketPathBytes} bytes (a Unix socket path limit); shorten the path`,
+    },
+  ];
+}
+
+/**
+ * Beats and push on one port with hosts that overlap (`0.0.0.0` and `127.0.0.1`, `::` and
+ * anything): the second listener would fail with EADDRINUSE at start. The same host spelled the
+ * same way is the listeners schema's to report.
+ */
+function checkListenerPorts(config: unknown): ConfigIssue[] {
+  const listeners = recordAt(config, 'listeners');
+  const beats = recordAt(listeners, 'beats');
+  const push = recordAt(listeners, 'push');
+  if (beats?.enabled !== true || push?.enabled !== true) return [];
+  const port = numberAt(push, 'port');
+  const beatsHost = stringAt(beats, 'host');
+  const pushHost = stringAt(push, 'host');
+  if (port === undefined || port === 0 || port !== numberAt(beats, 'port')) return [];
+  if (beatsHost === undefined || pushHost === undefined || beatsHost === pushHost) return [];
+  if (!bindsOverlap(beatsHost, pushHost)) return [];
+  return [
+    {
+      path: 'listeners.push.port',
+      message: `is also listeners.beats.port, and hosts ${pushHost} and ${beatsHost} overlap: the second listener could not start`,
+    },
+  ];
+}
+
+/**
+ * Allowed but against the security stance: a listener on every interface also faces networks that
+ * are not the printers'. check-config prints these, and the daemon logs them at start.
+ */
+export function bindWarnings(config: AdapterConfig): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  for (const name of ['beats', 'push'] as const) {
+    const listener = config.listeners[name];
+    if (!listener.enabled || !bindsEveryInterface(listener.host)) continue;
+    warnings.push({
+      path: `listeners.${name}.host`,
+      message: `${listener.host} listens on every interface; bind the address that faces the printers' network instead`,
+    });
+  }
+  return warnings;
 }
 
 /** Every item a log rule produces is an item of its family, with the same type. */

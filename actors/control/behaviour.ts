@@ -3,6 +3,7 @@ import { ControlError } from '../../protocols/control/errors.js';
 import { metricsResult } from '../../protocols/control/metric-family.js';
 import type { ControlRequest } from '../../protocols/control/messages.js';
 import { type ControlServer, createControlServer } from '../../protocols/control/server.js';
+import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import type { Behaviour, Registry } from '../../supervision/index.js';
 import type { CollectorView } from '../collector/messages.js';
 import type { AdapterEnvironment } from '../environment.js';
@@ -18,7 +19,10 @@ export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
 type ControlMessage = never;
 
 interface ControlState {
+  /** Views for the daemon's group (0660). */
   server: ControlServer;
+  /** Views and restart for the daemon's user and root (0600). */
+  admin: ControlServer;
 }
 
 async function askOrUndefined<R>(registry: Registry, path: string): Promise<R | undefined> {
@@ -30,8 +34,9 @@ async function askOrUndefined<R>(registry: Registry, path: string): Promise<R | 
 }
 
 /**
- * Answers the local CLI over a Unix socket with read-only views of the live tree, and restarts an
- * actor on request. The only way in for an operator; no TCP port.
+ * Answers the local CLI over Unix sockets with read-only views of the live tree, and restarts an
+ * actor on request: views on the group's socket, restart only on the admin socket beside it. The
+ * only way in for an operator; no TCP port.
  */
 export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlState, ControlMessage> {
   const startedAt = env.now();
@@ -127,19 +132,26 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
   return {
     async init(ctx) {
       const { config } = env;
-      const server = await createControlServer({
-        socketPath: config.control.socket,
-        logger: ctx.log,
-        handle: (request) => handle(request, ctx.registry),
-      });
-      ctx.log.info({ socket: config.control.socket }, 'control socket ready');
-      return { server };
+      const socketPath = config.control.socket;
+      const adminSocketPath = adminSocketPathFor(socketPath);
+      const answer = (request: ControlRequest) => handle(request, ctx.registry);
+      const admin = await createControlServer({ socketPath: adminSocketPath, access: 'admin', logger: ctx.log, handle: answer });
+      let server: ControlServer;
+      try {
+        server = await createControlServer({ socketPath, access: 'read-only', logger: ctx.log, handle: answer });
+      } catch (error) {
+        // An init that throws gets no terminate: the admin socket it already opened is closed here.
+        await admin.close();
+        throw error;
+      }
+      ctx.log.info({ socket: socketPath, adminSocket: adminSocketPath }, 'control socket ready');
+      return { server, admin };
     },
     handle(state) {
       return state;
     },
     async terminate(state) {
-      await state.server.close();
+      await Promise.all([state.server.close(), state.admin.close()]);
     },
   };
 }

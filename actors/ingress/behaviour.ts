@@ -171,23 +171,29 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         state.beatsAddress = await state.beats.listen();
         ctx.log.info(state.beatsAddress, 'beats listener ready');
       }
-      if (push.enabled) {
-        const tls = await loadTls(push.tls);
-        state.push = createPushServer({
-          host: push.host,
-          port: push.port,
-          path: push.path,
-          ...(tls ? { tls } : {}),
-          maxMessageBytes: push.maxMessageBytes,
-          maxMessagesPerSecond: push.maxMessagesPerSecond,
-          maxPendingAcks: push.maxPendingAcks,
-          authenticate: (request) => state.authenticate(request),
-          logger: ctx.log.child({ listener: 'push' }),
-          onMessage: (delivery) => routePush(state, delivery, ctx),
-        });
-        const { port } = await state.push.listen();
-        state.pushAddress = { host: push.host, port };
-        ctx.log.info(state.pushAddress, 'push listener ready');
+      try {
+        if (push.enabled) {
+          const tls = await loadTls(push.tls);
+          state.push = createPushServer({
+            host: push.host,
+            port: push.port,
+            path: push.path,
+            ...(tls ? { tls } : {}),
+            maxMessageBytes: push.maxMessageBytes,
+            maxMessagesPerSecond: push.maxMessagesPerSecond,
+            maxPendingAcks: push.maxPendingAcks,
+            authenticate: (request) => state.authenticate(request),
+            logger: ctx.log.child({ listener: 'push' }),
+            onMessage: (delivery) => routePush(state, delivery, ctx),
+          });
+          const { port } = await state.push.listen();
+          state.pushAddress = { host: push.host, port };
+          ctx.log.info(state.pushAddress, 'push listener ready');
+        }
+      } catch (error) {
+        // An init that throws gets no terminate: the Beats listener it already opened is closed here.
+        await state.beats?.close();
+        throw error;
       }
       return state;
     },

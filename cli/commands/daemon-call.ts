@@ -1,12 +1,14 @@
 /** One request to the daemon, and what each way of failing means for the operator and the exit code. */
 import { controlRequest } from '../../protocols/control/client.js';
-import { isControlError } from '../../protocols/control/errors.js';
+import { type ControlError, type ControlErrorCode, isControlError } from '../../protocols/control/errors.js';
 import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
 import type { ControlCommand, JsonValue } from '../../protocols/control/messages.js';
 import { COMMAND_EXIT, type CommandExitCode } from './exit-codes.js';
 
 export interface CallFailure {
   exitCode: CommandExitCode;
+  /** The control error behind it, when there was one. */
+  code?: ControlErrorCode;
   /** Lines for stderr, without the command prefix. */
   lines: string[];
 }
@@ -20,6 +22,10 @@ export function describeFailure(error: unknown): CallFailure {
   if (!isControlError(error)) {
     return { exitCode: COMMAND_EXIT.software, lines: [`internal error: ${error instanceof Error ? error.message : String(error)}`] };
   }
+  return { ...describeControlFailure(error), code: error.code };
+}
+
+function describeControlFailure(error: ControlError): CallFailure {
   switch (error.code) {
     case 'CONTROL_NO_DAEMON':
       return {
@@ -36,7 +42,7 @@ export function describeFailure(error: unknown): CallFailure {
       const remote = error.context.remoteCode ?? '';
       const exitCode = ARGUMENT_CODES.has(remote)
         ? COMMAND_EXIT.usage
-        : remote === 'CONTROL_UNAVAILABLE'
+        : remote === 'CONTROL_UNAVAILABLE' || remote === 'CONTROL_NOT_PERMITTED'
           ? COMMAND_EXIT.unavailable
           : COMMAND_EXIT.software;
       return { exitCode, lines: [`the daemon refused: ${remote}: ${error.context.remoteMessage ?? error.message}`] };

@@ -6,7 +6,7 @@ import { errorBodyOf } from './handler-errors.js';
 import { isBlankLine } from './json-line.js';
 import type { ControlLimits } from './limits.js';
 import { LineReader } from './line-reader.js';
-import type { ControlRequest, ControlRequestId } from './messages.js';
+import type { ControlCommand, ControlRequest, ControlRequestId } from './messages.js';
 import { encodeReply, errorReply, successReply } from './reply-codec.js';
 import { decodeRequest } from './request-codec.js';
 
@@ -18,6 +18,8 @@ export interface ConnectionSettings {
   limits: ControlLimits;
   logger: Logger;
   handle: ControlHandler;
+  /** Why this socket does not take `cmd` (an admin command on the read-only socket), or undefined. */
+  refusal(cmd: ControlCommand): ControlError | undefined;
   onClose(connection: ControlConnection): void;
 }
 
@@ -135,6 +137,15 @@ export class ControlConnection {
   async #answer(request: ControlRequest): Promise<Buffer> {
     const { limits, logger, handle } = this.#settings;
     if (request.cmd === 'ping') return encodeReply(successReply(request.id, { pong: true }));
+    const refused = this.#settings.refusal(request.cmd);
+    if (refused) {
+      // Someone who may look but not act tried to act: worth a warning, and the connection stays usable.
+      logger.warn(
+        { socket: refused.context.socketPath, connection: this.label, cmd: request.cmd, code: refused.code },
+        'control request refused: not allowed on this socket',
+      );
+      return encodeReply(errorReply(request.id, errorBodyOf(refused, limits.maxErrorMessageLength)));
+    }
     try {
       const result = await withTimeout(handle(request), limits.handlerTimeoutMs, request.cmd);
       try {

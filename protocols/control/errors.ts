@@ -15,6 +15,8 @@ export type ControlErrorCode =
   | 'CONTROL_TOO_MANY_CONNECTIONS'
   | 'CONTROL_HANDLER_TIMEOUT'
   | 'CONTROL_INTERNAL'
+  /** An admin command (restart) sent to the read-only socket. */
+  | 'CONTROL_NOT_PERMITTED'
   /** For handlers: restart (or another command) named an actor path that does not exist. */
   | 'CONTROL_UNKNOWN_PATH'
   /** For handlers: the command exists but this daemon cannot answer it now (e.g. still starting). */

@@ -5,18 +5,23 @@
  *   ← {"id":1,"ok":true,"result":{…}}   or   {"id":1,"ok":false,"error":{"code":"CONTROL_UNKNOWN_PATH","message":"…"}}
  *
  * cmd is status, printers, uplink, metrics, config, restart (args.path) or ping (answered by the server).
+ * Two sockets: the read-only one (0660, the group may look) refuses restart with CONTROL_NOT_PERMITTED;
+ * the admin one next to it (`control-admin.sock`, 0600: the daemon's user and root) takes everything.
  * A line that is not a valid request is answered with an error (id null when unreadable) and its connection closed.
  */
 export { CONTROL_DEFAULTS, type ControlLimits } from './limits.js';
 export { ControlError, type ControlErrorCode, type ControlErrorContext, isControlError } from './errors.js';
 export {
+  ADMIN_COMMANDS,
   CONTROL_COMMANDS,
+  type ControlAccess,
   type ControlCommand,
   type ControlErrorBody,
   type ControlReply,
   type ControlRequest,
   type ControlRequestId,
   type JsonValue,
+  isAdminCommand,
   type RestartArgs,
 } from './messages.js';
 export { decodeRequest, encodeRequest, validateRequest } from './request-codec.js';
@@ -25,7 +30,7 @@ export { LineReader } from './line-reader.js';
 export type { ControlHandler } from './connection.js';
 export { type ControlServer, type ControlServerOptions, createControlServer } from './server.js';
 export { type ControlClientOptions, controlRequest, START_HINT } from './client.js';
-export { probeSocket, type SocketProbe } from './socket-file.js';
+export { adminSocketPathFor, probeSocket, type SocketProbe } from './socket-file.js';
 export {
   type ExpositionFormat,
   type MetricFamily,

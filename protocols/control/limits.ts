@@ -5,6 +5,7 @@ const MiB = 1024 * KiB;
 export interface ControlLimits {
   socketPath: string;
   socketMode: number;
+  adminSocketMode: number;
   directoryMode: number;
   maxRequestLineBytes: number;
   maxReplyLineBytes: number;
@@ -23,8 +24,10 @@ export interface ControlLimits {
 export const CONTROL_DEFAULTS: Readonly<ControlLimits> = Object.freeze({
   /** Where the daemon listens and the CLI looks when no path is given (config `control.socket`). */
   socketPath: '/run/3dconnect/control.sock',
-  /** Socket file mode: the daemon's user and group may talk to it, nobody else. */
+  /** Read-only socket file mode: the daemon's user and group may look, nobody else. */
   socketMode: 0o660,
+  /** Admin socket file mode (restart): the daemon's user only, and root. */
+  adminSocketMode: 0o600,
   /** Mode of the socket's directory when the server has to create it. */
   directoryMode: 0o750,
   /** Bytes in one request line, newline excluded. Requests are tiny; anything bigger is refused before buffering. */

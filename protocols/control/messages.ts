@@ -3,6 +3,19 @@
 export const CONTROL_COMMANDS = ['status', 'printers', 'uplink', 'metrics', 'config', 'restart', 'ping'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
+/**
+ * Commands that change the daemon rather than look at it: answered only on the admin socket
+ * (0600: the daemon's user and root), refused on the read-only one the group may use.
+ */
+export const ADMIN_COMMANDS: readonly ControlCommand[] = ['restart'];
+
+export function isAdminCommand(cmd: ControlCommand): boolean {
+  return ADMIN_COMMANDS.includes(cmd);
+}
+
+/** What a control socket accepts: views and ping only, or everything. */
+export type ControlAccess = 'read-only' | 'admin';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Chosen by the client and echoed in the reply: a string or a non-negative safe integer. */

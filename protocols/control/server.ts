@@ -5,11 +5,17 @@ import type { Logger } from '../../config/logging.js';
 import { ControlConnection, type ControlHandler } from './connection.js';
 import { ControlError, errnoOf } from './errors.js';
 import { CONTROL_DEFAULTS, type ControlLimits } from './limits.js';
-import { claimSocketPath, ensureSocketDirectory, fileIdentity, removeIfPresent } from './socket-file.js';
+import { type ControlAccess, type ControlCommand, isAdminCommand } from './messages.js';
+import { adminSocketPathFor, claimSocketPath, ensureSocketDirectory, fileIdentity, removeIfPresent } from './socket-file.js';
 
 export interface ControlServerOptions {
   socketPath: string;
-  /** Socket file mode; 0o660 by default. */
+  /**
+   * `read-only` (the default): views and ping; an admin command is refused with CONTROL_NOT_PERMITTED.
+   * `admin`: everything. The file mode is what keeps the admin socket to the daemon's user and root.
+   */
+  access?: ControlAccess;
+  /** Socket file mode; by default 0o660 for a read-only socket, 0o600 for an admin one. */
   mode?: number;
   logger: Logger;
   /** Answers every command but `ping`, which the server answers itself. */
@@ -32,18 +38,35 @@ export interface ControlServer {
 export async function createControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const limits: ControlLimits = { ...CONTROL_DEFAULTS, ...options.limits };
   const { socketPath, logger } = options;
-  const mode = options.mode ?? limits.socketMode;
+  const access = options.access ?? 'read-only';
+  const mode = options.mode ?? (access === 'admin' ? limits.adminSocketMode : limits.socketMode);
+  const refusal = (cmd: ControlCommand): ControlError | undefined =>
+    access === 'read-only' && isAdminCommand(cmd)
+      ? new ControlError(
+          'CONTROL_NOT_PERMITTED',
+          `${cmd} is not allowed on the read-only socket ${socketPath}; the daemon's user and root may ${cmd} on ${adminSocketPathFor(socketPath)}`,
+          { socketPath, cmd },
+        )
+      : undefined;
   await ensureSocketDirectory(socketPath, limits.directoryMode);
   await claimSocketPath(socketPath, limits.probeTimeoutMs);
 
   const connections = new Set<ControlConnection>();
   let nextConnection = 1;
+  // The file is born with the umask's mode and narrowed by chmod after listen: whoever connected in
+  // between got in under the wrong mode, so nothing is accepted until the mode is set.
+  let modeSet = false;
   const server = createServer((socket: Socket) => {
+    if (!modeSet) {
+      socket.destroy();
+      return;
+    }
     const connection = new ControlConnection(socket, {
       label: `control#${nextConnection++}`,
       limits,
       logger,
       handle: options.handle,
+      refusal,
       onClose: (closed) => connections.delete(closed),
     });
     const open = [...connections].filter((other) => !other.ending).length;
@@ -69,9 +92,10 @@ export async function createControlServer(options: ControlServerOptions): Promis
       cause: error instanceof Error ? error.message : String(error),
     });
   }
+  modeSet = true;
   const identity = await fileIdentity(socketPath);
   server.on('error', (error) => logger.error({ socket: socketPath, err: error }, 'control server error'));
-  logger.info({ socket: socketPath, mode: `0${mode.toString(8)}` }, 'control socket listening');
+  logger.info({ socket: socketPath, access, mode: `0${mode.toString(8)}` }, 'control socket listening');
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,7 +1,7 @@
 /** The socket file's life on disk: its directory, and whether an existing file belongs to a live daemon. */
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ControlError, errnoOf } from './errors.js';
 
 /** live: something accepted a connection · dead: nothing listens (stale file) · absent: no file. */
@@ -105,4 +105,14 @@ export async function fileIdentity(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The admin socket sits next to the read-only one: `/run/3dconnect/control.sock` →
+ * `/run/3dconnect/control-admin.sock`. Derived, so the daemon and the CLI agree from one setting.
+ */
+export function adminSocketPathFor(socketPath: string): string {
+  const name = basename(socketPath);
+  const admin = name.endsWith('.sock') ? `${name.slice(0, -'.sock'.length)}-admin.sock` : `${name}-admin`;
+  return join(dirname(socketPath), admin);
 }

@@ -15,6 +15,7 @@ import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
 import type { ControlRequest } from '../../protocols/control/messages.js';
 import { metricsResult } from '../../protocols/control/metric-family.js';
 import { type ControlServerOptions, createControlServer } from '../../protocols/control/server.js';
+import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import { createSocketDir } from '../control/harness.js';
 import { CONFIG, LEAKED_SECRETS, PRINTERS, STATUS, UPLINK } from './snapshots.js';
 
@@ -35,34 +36,33 @@ async function startDaemon(t: { teardown(fn: () => Promise<void>): void }, handl
   const dir = await createSocketDir();
   const socketPath = dir.socket();
   const requests: ControlRequest[] = [];
-  const server = await createControlServer({
-    socketPath,
-    logger: silentLogger(),
-    handle: async (request) => {
-      requests.push(request);
-      if (handle) return handle(request);
-      switch (request.cmd) {
-        case 'status':
-          return STATUS;
-        case 'printers':
-          return PRINTERS;
-        case 'uplink':
-          return UPLINK;
-        case 'metrics':
-          return metricsResult(FAMILIES);
-        case 'config':
-          return CONFIG;
-        case 'restart':
-          if (request.args.path === 'adapter') return { path: 'adapter', accepted: false, reason: 'the root has no supervisor' };
-          if (!request.args.path.startsWith('adapter/')) throw new ControlError('CONTROL_UNKNOWN_PATH', `no actor at ${request.args.path}`);
-          return { path: request.args.path, accepted: true };
-        default:
-          return null;
-      }
-    },
-  });
+  const handler: ControlServerOptions['handle'] = async (request) => {
+    requests.push(request);
+    if (handle) return handle(request);
+    switch (request.cmd) {
+      case 'status':
+        return STATUS;
+      case 'printers':
+        return PRINTERS;
+      case 'uplink':
+        return UPLINK;
+      case 'metrics':
+        return metricsResult(FAMILIES);
+      case 'config':
+        return CONFIG;
+      case 'restart':
+        if (request.args.path === 'adapter') return { path: 'adapter', accepted: false, reason: 'the root has no supervisor' };
+        if (!request.args.path.startsWith('adapter/')) throw new ControlError('CONTROL_UNKNOWN_PATH', `no actor at ${request.args.path}`);
+        return { path: request.args.path, accepted: true };
+      default:
+        return null;
+    }
+  };
+  // As the daemon does: views on the socket, restart on the admin socket beside it.
+  const server = await createControlServer({ socketPath, logger: silentLogger(), handle: handler });
+  const admin = await createControlServer({ socketPath: adminSocketPathFor(socketPath), access: 'admin', logger: silentLogger(), handle: handler });
   t.teardown(async () => {
-    await server.close();
+    await Promise.all([server.close(), admin.close()]);
     await dir.remove();
   });
   return { socketPath, requests };
@@ -177,7 +177,9 @@ test('no daemon: exit 69, and the message says where it looked and how to start 
     const { io, stderr, stdout } = capture();
     const argv = run === restartCommand.run ? ['adapter/fleet/p01', '--socket', socketPath] : ['--socket', socketPath];
     t.is(await run(argv, io), COMMAND_EXIT.unavailable);
-    t.true(stderr().includes(`no 3dconnect daemon at ${socketPath}`));
+    // restart looks for the admin socket beside the one given.
+    const looked = run === restartCommand.run ? adminSocketPathFor(socketPath) : socketPath;
+    t.true(stderr().includes(`no 3dconnect daemon at ${looked}`), stderr());
     t.true(stderr().includes('3dconnect run --config FILE'));
     t.true(stderr().includes('--socket PATH'));
     t.is(stdout(), '');

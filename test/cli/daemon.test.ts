@@ -1,5 +1,8 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import test from 'ava';
+import { controlRequest } from '../../protocols/control/client.js';
+import { ControlError } from '../../protocols/control/errors.js';
+import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import { accountDeliveries } from '../../sim/printers/delivery-account.js';
 import { listeningTcpPorts, runCli, runCliInProcess, startDaemonFixture } from './daemon-support.js';
 
@@ -17,7 +20,7 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
-test('the daemon: every view holds real values, restart shows up, socket 0660, no stray TCP port, no secret, SIGTERM exits 0 losing nothing', async (t) => {
+test('the daemon: every view holds real values, restart shows up, sockets 0660 and admin 0600, no stray TCP port, no secret, SIGTERM exits 0 losing nothing', async (t) => {
   const daemon = await startDaemonFixture(2);
   t.teardown(() => daemon.stop());
   const cli = async (...args: string[]) => {
@@ -28,6 +31,12 @@ test('the daemon: every view holds real values, restart shows up, socket 0660, n
   const json = async <T>(...args: string[]) => JSON.parse((await cli(...args, '--json')).stdout) as T;
 
   t.is(statSync(daemon.socket).mode & 0o777, 0o660);
+  const adminSocket = adminSocketPathFor(daemon.socket);
+  t.is(statSync(adminSocket).mode & 0o777, 0o600);
+  // The group's socket only looks: a restart there is refused, and the daemon logs it.
+  const refused = await t.throwsAsync(controlRequest(daemon.socket, 'restart', { path: 'adapter/fleet/p01/poller' }), { instanceOf: ControlError });
+  t.is(refused?.context.remoteCode, 'CONTROL_NOT_PERMITTED');
+  await waitFor('the refusal logged', () => daemon.output().includes('control request refused: not allowed on this socket'));
   // The installed command itself, once, as an operator runs it.
   const fromShell = await runCli(['status', '--socket', daemon.socket], daemon.env);
   t.is(fromShell.code, 0, fromShell.stderr);
@@ -49,6 +58,8 @@ test('the daemon: every view holds real values, restart shows up, socket 0660, n
   t.true(metrics.stdout.trimEnd().endsWith('# EOF'));
 
   const target = 'adapter/fleet/p01/poller';
+  t.is((await json<{ actors: ActorRow[] }>('status')).actors.find((a) => a.path === target)?.restarts.total, 0, 'the refused restart did nothing');
+  // The CLI takes restart to the admin socket beside --socket.
   await cli('restart', target);
   await waitFor('the restart counted', async () => {
     const after = await json<{ actors: ActorRow[] }>('status');
@@ -69,6 +80,7 @@ test('the daemon: every view holds real values, restart shows up, socket 0660, n
 
   daemon.child.kill('SIGTERM');
   t.is(await daemon.exited, 0);
+  t.false(existsSync(daemon.socket) || existsSync(adminSocket), 'both socket files removed');
   // Whatever the printers had acknowledged is in ThingWorx; the rest they still hold and re-send.
   t.is(accountDeliveries(daemon.fleet, daemon.standIn.records).lost, 0);
   t.true(daemon.fleet.expectedAcked().length > 0);

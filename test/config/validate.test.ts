@@ -184,6 +184,14 @@ test('the control socket path must fit a Unix socket address', (t) => {
   ]);
 });
 
+test('the admin socket derived from control.socket must fit a Unix socket address too', (t) => {
+  const socket = `/run/${'x'.repeat(CONFIG_LIMITS.maxSocketPathBytes - '/run/.sock'.length)}.sock`;
+  t.is(Buffer.byteLength(socket), CONFIG_LIMITS.maxSocketPathBytes);
+  const errors = errorsOf({ ...sampleConfig(), control: { socket } });
+  t.is(errors.length, 1);
+  t.regex(errors[0] ?? '', /^control\.socket: the admin socket beside it, \/run\/x+-admin\.sock, would be over 107 bytes/);
+});
+
 test('LOG_LEVEL-style levels are the only accepted log levels', (t) => {
   t.is(accepted({ ...sampleConfig(), log: { level: 'debug' } }).log.level, 'debug');
   t.deepEqual(errorsOf({ ...sampleConfig(), log: { level: 'DEBUG' } }), ['log.level: must be one of fatal, error, warn, info, debug, trace, silent']);

@@ -38,6 +38,7 @@ test('resolves with the result of a real server', async (t) => {
   const socketPath = dir.socket();
   const server = await createControlServer({
     socketPath,
+    access: 'admin',
     logger: silentLogger(),
     handle: async (request) => ({ cmd: request.cmd, path: request.cmd === 'restart' ? request.args.path : null }),
   });

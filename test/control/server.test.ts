@@ -1,10 +1,12 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import { silentLogger } from '../../config/logging.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../config/logging.js';
 import { ControlError } from '../../protocols/control/errors.js';
 import type { ControlRequest } from '../../protocols/control/messages.js';
 import { type ControlServerOptions, createControlServer } from '../../protocols/control/server.js';
+import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import { createSocketDir, createStaleSocket, RawClient } from './harness.js';
 
 type Handle = ControlServerOptions['handle'];
@@ -28,13 +30,59 @@ async function startServer(t: { teardown(fn: () => Promise<void>): void }, optio
 }
 
 test('answers a request with its result and echoes the id', async (t) => {
-  const { socketPath } = await startServer(t);
+  const { socketPath } = await startServer(t, { access: 'admin' });
   const client = await RawClient.connect(socketPath);
   client.send('{"id":"a1","cmd":"restart","args":{"path":"adapter/fleet/p01"}}\n');
   t.deepEqual(await client.line(0), { id: 'a1', ok: true, result: { echo: 'restart', args: { path: 'adapter/fleet/p01' } } });
   client.send('{"id":2,"cmd":"status"}\n');
   t.deepEqual(await client.line(1), { id: 2, ok: true, result: { echo: 'status', args: null } });
   client.destroy();
+});
+
+test('the read-only socket refuses restart with CONTROL_NOT_PERMITTED, logs it, and keeps answering views', async (t) => {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  const { socketPath, handled } = await startServer(t, { logger });
+  const client = await RawClient.connect(socketPath);
+  client.send('{"id":1,"cmd":"restart","args":{"path":"adapter/fleet/p01"}}\n');
+  t.deepEqual(await client.line(0), {
+    id: 1,
+    ok: false,
+    error: {
+      code: 'CONTROL_NOT_PERMITTED',
+      message: `restart is not allowed on the read-only socket ${socketPath}; the daemon's user and root may restart on ${adminSocketPathFor(socketPath)}`,
+    },
+  });
+  t.deepEqual(handled, [], 'the handler never saw the restart');
+  client.send('{"id":2,"cmd":"status"}\n');
+  t.deepEqual(await client.line(1), { id: 2, ok: true, result: { echo: 'status', args: null } });
+  client.destroy();
+  const refused = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.code === 'CONTROL_NOT_PERMITTED');
+  t.is(refused.length, 1);
+  t.like(refused[0], { level: 40, cmd: 'restart', msg: 'control request refused: not allowed on this socket' });
+});
+
+test('the admin socket is 0600 and takes restart; the read-only one is 0660', async (t) => {
+  const readOnly = await startServer(t);
+  const admin = await startServer(t, { socketPath: adminSocketPathFor(readOnly.socketPath), access: 'admin' });
+  t.is(admin.socketPath, join(readOnly.dir.dir, 'control-admin.sock'));
+  t.is((await stat(readOnly.socketPath)).mode & 0o777, 0o660);
+  t.is((await stat(admin.socketPath)).mode & 0o777, 0o600);
+  const client = await RawClient.connect(admin.socketPath);
+  client.send('{"id":1,"cmd":"restart","args":{"path":"adapter/fleet/p01"}}\n');
+  t.deepEqual(await client.line(0), { id: 1, ok: true, result: { echo: 'restart', args: { path: 'adapter/fleet/p01' } } });
+  client.destroy();
+});
+
+test('adminSocketPathFor: next to the configured socket', (t) => {
+  t.is(adminSocketPathFor('/run/3dconnect/control.sock'), '/run/3dconnect/control-admin.sock');
+  t.is(adminSocketPathFor('/run/x/ctl'), '/run/x/ctl-admin');
 });
 
 test('ping is answered by the server itself', async (t) => {
@@ -176,7 +224,7 @@ test('a handler error is an error reply; the connection stays open', async (t) =
     if (request.cmd === 'metrics') return { big: 10n };
     return 'fine';
   };
-  const { socketPath } = await startServer(t, { handle });
+  const { socketPath } = await startServer(t, { handle, access: 'admin' });
   const client = await RawClient.connect(socketPath);
   client.send('{"id":1,"cmd":"restart","args":{"path":"adapter/nope"}}\n');
   t.deepEqual(await client.line(0), {
