@@ -29,8 +29,9 @@ export const LOG_RULE_DEFAULTS = Object.freeze({
   maxRules: 256,
   maxPatternLength: 512,
   /**
-   * RE2 instructions a pattern may compile to: matching costs at most this times the line length
-   * (about 10 ms for 1000 on a 4,096-character line); the default rules need under 200.
+   * RE2 instructions a pattern may compile to: matching work grows with this times the line length
+   * (a 1000-instruction pattern took about 10 ms on a 4,096-character line); the default rules need
+   * under 200.
    */
   maxProgramSize: 1000,
   maxItemsPerRule: 32,

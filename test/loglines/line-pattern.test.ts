@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { parse } from 'yaml';
+import { applyLogRules } from '../../protocols/loglines/apply.js';
 import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
 import { compileLinePattern } from '../../protocols/loglines/line-pattern.js';
-import type { LogRuleSpec } from '../../protocols/loglines/rules.js';
+import { compileLogRules, type LogRuleSpec } from '../../protocols/loglines/rules.js';
+import { createSeededRandom } from '../../sim/printers/families.js';
 import { createSlaLineGenerator, type SlaFamily } from '../../sim/printers/sla-log-lines.js';
 
 const EPOCH = Date.UTC(2026, 10, 27, 10, 15);
@@ -67,4 +69,20 @@ test('a group that takes no part in the match is undefined, as in a RegExp match
   if (!compiled.ok) return t.fail(compiled.problem.message);
   t.deepEqual(compiled.pattern.matchAtStart('t y'), ['t y', 't', undefined, 'y']);
   t.is(compiled.pattern.matchAtStart('t z'), undefined);
+});
+
+test('random lines of any UTF-16 code units never make a rule throw', (t) => {
+  const compiled = compileLogRules([...DEFAULT_SLA_LOG_RULES, ...exampleRules(), { match: '^(\\S+) (?:(\\w+)=(\\S*) ?)*$', time: 1, items: { X: { group: 2, type: 'STRING' } } }]);
+  if (!compiled.ok) return t.fail(JSON.stringify(compiled.errors));
+  const random = createSeededRandom(19);
+  const alphabet = ['2026-11-27T10:15:02Z ', ' THERMAL VatTemp=', ' LASER power=', '1', '.', '=', ' ', 'a', '\u00a0', '\ud83d', '\ude00', '\u0000', '\n', '\r', 'é'];
+  const outcomes = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    let line = '';
+    const parts = Math.floor(random() * 40);
+    for (let p = 0; p < parts; p++) line += alphabet[Math.floor(random() * alphabet.length)];
+    const result = applyLogRules(compiled.rules, line, { printer: 'p', eventId: 'e', receivedAt: 0, fallbackTime: 0 });
+    outcomes.add('readings' in result ? 'matched' : result.reason);
+  }
+  t.deepEqual([...outcomes].sort(), ['matched', 'no_match']);
 });
