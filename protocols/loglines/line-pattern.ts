@@ -56,36 +56,42 @@ const PREFILTER_EXACT = 1;
 const PREFILTER_AND = 2;
 
 /**
- * The longest text every match contains, from RE2's own literal analysis (the prefilter re2js builds
- * for unanchored searches, which it skips for anchored ones), or undefined below two characters.
- * Read defensively: an unexpected shape only means no shortcut.
+ * Texts every match contains, longest first, from RE2's own literal analysis (the prefilter re2js
+ * builds for unanchored searches, which it skips for anchored ones); single characters are left out.
+ * Read defensively: an unexpected shape only means fewer shortcuts.
  */
-function requiredTextOf(prefilter: unknown): string | undefined {
-  if (!isRecord(prefilter)) return undefined;
-  const nodes = prefilter.type === PREFILTER_AND && Array.isArray(prefilter.subs) ? prefilter.subs : [prefilter];
-  let longest = '';
+function requiredTextsOf(prefilter: unknown): string[] {
+  if (!isRecord(prefilter)) return [];
+  const nodes: unknown[] = prefilter.type === PREFILTER_AND && Array.isArray(prefilter.subs) ? prefilter.subs : [prefilter];
+  const texts = new Set<string>();
   for (const node of nodes) {
-    if (isRecord(node) && node.type === PREFILTER_EXACT && typeof node.str === 'string' && node.str.length > longest.length) {
-      longest = node.str;
-    }
+    if (isRecord(node) && node.type === PREFILTER_EXACT && typeof node.str === 'string' && node.str.length >= 2) texts.add(node.str);
   }
-  return longest.length >= 2 ? longest : undefined;
+  return [...texts].sort((a, b) => b.length - a.length);
 }
+
+/**
+ * From this length on, RE2's DFA, which tracks no groups, first says whether the line matches at all.
+ * On lines at the 4,096 cap built to fail late in a default rule it keeps a rule's cost under about
+ * 100 µs, where the capturing engines took up to 800 µs (VatTemp= then 4,000 digits); on a usual
+ * 60-character line it would add about half to the cost (bench/loglines.ts, worstLinesAtCap).
+ */
+const DFA_FIRST_FROM_LENGTH = 256;
 
 export class LinePattern {
   /** Capturing groups, named ones included. */
   readonly groupCount: number;
   /** RE2 instructions: the work per character of a line is bounded by this. */
   readonly programSize: number;
-  /** Text every match contains: a line without it cannot match, so the engine need not run. */
-  readonly requiredText: string | undefined;
+  /** Texts every match contains: a line without one of them cannot match, so no engine need run. */
+  readonly requiredTexts: readonly string[];
   // One matcher, reset per line: matching is synchronous and the captures are copied out at once.
   private readonly matcher: Matcher;
 
   constructor(private readonly re: RE2JS) {
     this.groupCount = re.groupCount();
     this.programSize = re.programSize();
-    this.requiredText = requiredTextOf(re.re2Input.prefilter);
+    this.requiredTexts = requiredTextsOf(re.re2Input.prefilter);
     this.matcher = re.matcher('');
   }
 
@@ -95,7 +101,8 @@ export class LinePattern {
 
   /** The match that starts at the line's first character, as RE2's leftmost-first rule picks it. */
   matchAtStart(line: string): LineCaptures | undefined {
-    if (this.requiredText !== undefined && !line.includes(this.requiredText)) return undefined;
+    for (const text of this.requiredTexts) if (!line.includes(text)) return undefined;
+    if (line.length >= DFA_FIRST_FROM_LENGTH && !this.re.test(line)) return undefined;
     const matcher = this.matcher.resetMatcherInput(line);
     if (!matcher.lookingAt()) return undefined;
     const captures: (string | undefined)[] = new Array(this.groupCount + 1);

@@ -40,6 +40,11 @@ test('default and example rules capture exactly what the RegExp engine captured,
     '2026-11-27T10:15:02.123Z BUILD job=J-1 layer=1/2 state=building tail',
     '2026-11-27T10:15:02.123Z THERMAL VatTemp=-3.5C Setpoint=30.0C',
     '2026-11-27T10:15:02.123Z ERROR code=E1203',
+    // Long enough for the DFA to answer first: matching, and failing late with every required text.
+    `2026-11-27T10:15:02.123Z ERROR code=E1203 ${'Recoater stall '.repeat(30)}`,
+    `2026-11-27T10:15:02.123Z BUILD job=J-1 layer=1/2 state=building ${'x'.repeat(300)}`,
+    `2026-11-27T10:15:02.123Z THERMAL VatTemp=${'1'.repeat(300)}xC`,
+    `2026-11-27T10:15:02.123Z THERMAL VatTemp=${'1'.repeat(300)}C Setpoint=30.0C`,
   );
   let matched = 0;
   for (const spec of specs) {
