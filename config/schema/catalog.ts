@@ -31,10 +31,15 @@ function logRuleErrorPath(listPath: string, error: LogRuleError): string {
   return error.field === undefined ? rulePath : `${rulePath}.${error.field}`;
 }
 
+/** The path names the rule by position; its name, when it has one, is what its author searches for. */
+function logRuleErrorMessage(error: LogRuleError): string {
+  return error.name === undefined ? error.message : `rule "${error.name}": ${error.message}`;
+}
+
 /**
  * Rules are checked by the parser that will run them (protocols/loglines), so a config that loads is
- * a config the collector can compile: patterns compile, are length-capped and refused when they can
- * backtrack catastrophically; groups exist; types and units are valid.
+ * a config the collector can compile: patterns compile on RE2 (lookarounds and backreferences are
+ * refused by name) and are capped in length and program size; groups exist; types and units are valid.
  */
 const logRulesSchema = list(
   mixed<LogRule>((value: unknown): value is LogRule => isPlainRecord(value))
@@ -54,7 +59,7 @@ const logRulesSchema = list(
       const errors = result.errors.filter((error) => !(error.index >= 0 && error.code === 'LOGRULE_NOT_AN_OBJECT'));
       if (errors.length === 0) return true;
       return new ValidationError(
-        errors.map((error) => new ValidationError(error.message, undefined, logRuleErrorPath(listPath, error), error.code)),
+        errors.map((error) => new ValidationError(logRuleErrorMessage(error), undefined, logRuleErrorPath(listPath, error), error.code)),
       );
     },
   });

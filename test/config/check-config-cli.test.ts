@@ -101,6 +101,26 @@ test('process: several kinds of error are all reported at once, one per line wit
   ]);
 });
 
+test('process: the issue\'s nested-lookahead rule exits 78 naming the rule and the construct', async (t) => {
+  const raw = sampleConfig();
+  raw.catalog = {
+    families: {
+      'custom-1': {
+        sources: ['filebeat'],
+        items: { Key: { type: 'STRING' } },
+        logRules: [{ name: 'key-value', match: '^(\\S*)(?=\\S*(?=\\w*=))', time: 1, items: { Key: { group: 1, type: 'STRING' } } }],
+      },
+    },
+  };
+  raw.printers = [samplePrinter(1, { family: 'custom-1' })];
+  const result = await cli(['check-config', await writeConfig('lookahead.yaml', raw)]);
+  t.is(result.code, EXIT.config);
+  t.deepEqual(result.stdout, []);
+  t.deepEqual(result.stderr, [
+    'catalog.families.custom-1.logRules[0].match: rule "key-value": match uses a lookahead (?=…), which log rules do not support: they run on RE2, a linear-time engine without lookarounds or backreferences',
+  ]);
+});
+
 test('process: a missing file argument prints the usage and exits 64', async (t) => {
   const result = await cli(['check-config']);
   t.is(result.code, EXIT.usage);
