@@ -1,6 +1,16 @@
 import { type Server, type Socket, createServer as createTcpServer } from 'node:net';
 import { type TLSSocket, createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
+import { gateConnections } from '../admission/accept.js';
+import { ListenerGate } from '../admission/gate.js';
+import {
+  ADMISSION_DEFAULTS,
+  type AdmissionLimits,
+  type AdmissionTicket,
+  type KnownPrinters,
+  NO_KNOWN_PRINTERS,
+  type RefusalCounts,
+} from '../admission/policy.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { BeatsConnection } from './connection.js';
 import { LumberjackError } from './errors.js';
@@ -21,6 +31,10 @@ export interface BeatsServerOptions {
   port?: number;
   tls?: BeatsServerTlsOptions;
   limits?: Partial<LumberjackLimits>;
+  /** Per-address limit, slots kept for printers, TLS handshakes under way; the total is limits.maxConnections. */
+  admission?: Partial<Omit<AdmissionLimits, 'maxConnections'>>;
+  /** Configured printers' addresses and certificate subjects, for whom slots are kept. */
+  knownPrinters?: KnownPrinters;
   /** Build only these fields of each JSON event (all are still validated); default: the whole document. */
   eventFields?: JsonFieldSelection;
   logger: Logger;
@@ -37,6 +51,20 @@ export interface BeatsServer {
   connections(): ConnectionInfo[];
   /** Pauses (true) or resumes reading from one connection; false when there is no such connection. */
   setBusy(connectionId: string, busy: boolean): boolean;
+  /** The printers changed (reload): open connections keep their slots. */
+  setKnownPrinters(known: KnownPrinters): void;
+  stats(): BeatsServerStats;
+}
+
+export interface BeatsServerStats {
+  printerConnections: number;
+  anonymousConnections: number;
+  pendingHandshakes: number;
+  /** Slots anonymous connections may not take. */
+  reservedSlots: number;
+  refused: RefusalCounts;
+  /** Connections closed for silence (before or after their first window). */
+  closedIdle: number;
 }
 
 /** A Lumberjack v1/v2 server that Filebeat and Metricbeat (`output.logstash`) can ship to. */
@@ -44,6 +72,17 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
   const limits = resolveLimits(options.limits);
   const logger = options.logger;
   const live = new Map<string, BeatsConnection>();
+  const gate = new ListenerGate(
+    { ...ADMISSION_DEFAULTS, ...options.admission, maxConnections: limits.maxConnections },
+    options.knownPrinters ?? NO_KNOWN_PRINTERS,
+    logger,
+  );
+  /**
+   * Each admitted connection's slot by peer address and port (the TLS socket node builds over the
+   * accepted one is not the same object), released when the TCP socket closes, whatever closed it.
+   */
+  const tickets = new Map<string, AdmissionTicket>();
+  let closedIdle = 0;
   let nextId = 1;
 
   const accept = (socket: Socket, tlsSubject?: string): void => {
@@ -53,9 +92,33 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       ...(tlsSubject === undefined ? {} : { tlsSubject }),
     };
     const id = `lj-${nextId++}`;
-    const hooks = { onWindow: options.onWindow, onClosed: (closed: BeatsConnection) => live.delete(closed.id) };
-    const connection = new BeatsConnection(id, peer, socket, limits, logger, hooks, options.eventFields);
+    let identified = false;
+    const hooks = {
+      onWindow: (batch: BeatsBatch) => {
+        if (!identified) {
+          identified = true;
+          socket.setTimeout(limits.idleTimeoutMs);
+        }
+        options.onWindow(batch);
+      },
+      onClosed: (closed: BeatsConnection) => live.delete(closed.id),
+    };
+    // The server owns the idle policy (it differs before and after the first window), so the
+    // connection's own idle timer stays off.
+    const connection = new BeatsConnection(id, peer, socket, { ...limits, idleTimeoutMs: 0 }, logger, hooks, options.eventFields);
     live.set(id, connection);
+    socket.setTimeout(limits.unidentifiedIdleTimeoutMs);
+    socket.on('timeout', () => {
+      // A window in flight (or held back by us) is governed by keep-alives and the stall limit.
+      const info = connection.info();
+      if (info.windowsPending > 0 || info.busy) return;
+      closedIdle += 1;
+      const limit = identified ? 'idleTimeoutMs' : 'unidentifiedIdleTimeoutMs';
+      connection.close('LJ_ERR_IDLE', identified ? 'idle past idleTimeoutMs' : 'no complete window within unidentifiedIdleTimeoutMs', {
+        limit,
+        limitValue: limits[limit],
+      });
+    });
     logger.debug({ connectionId: id, ...peer }, 'beats connection opened');
   };
 
@@ -73,7 +136,15 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
         socket.destroy();
         return;
       }
-      accept(socket, verifiedSubject(socket));
+      const subject = verifiedSubject(socket);
+      const identified = tickets.get(peerKey(socket))?.identify(subject) ?? { admitted: true };
+      if (!identified.admitted) {
+        gate.refused(identified.reason, socket.remoteAddress ?? 'unknown');
+        socket.on('error', () => {});
+        socket.destroy();
+        return;
+      }
+      accept(socket, subject);
     });
     tlsServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
       logger.warn(
@@ -87,7 +158,18 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
   } else {
     server = createTcpServer({ allowHalfOpen: false }, (socket) => accept(socket));
   }
-  server.maxConnections = limits.maxConnections;
+  // Our own decision instead of server.maxConnections, which drops silently: a refusal is counted and logged.
+  gateConnections(server, (socket) => {
+    const admission = gate.admit(socket.remoteAddress ?? 'unknown', { tlsPending: options.tls !== undefined });
+    if (!admission.admitted) return false;
+    const key = peerKey(socket);
+    tickets.set(key, admission.ticket);
+    socket.once('close', () => {
+      admission.ticket.release();
+      tickets.delete(key);
+    });
+    return true;
+  });
 
   return {
     listen: () =>
@@ -118,5 +200,21 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       connection?.setBusy(busy);
       return connection !== undefined;
     },
+    setKnownPrinters: (known) => gate.policy.setKnownPrinters(known),
+    stats: () => {
+      const counts = gate.policy.counts();
+      return {
+        printerConnections: counts.printer,
+        anonymousConnections: counts.anonymous,
+        pendingHandshakes: counts.pending,
+        reservedSlots: gate.policy.reserved,
+        refused: gate.refusalCounts(),
+        closedIdle,
+      };
+    },
   };
+}
+
+function peerKey(socket: Socket): string {
+  return `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
 }
