@@ -1,5 +1,12 @@
 import type { Logger } from '../../config/logging.js';
-import { type Admission, type AdmissionLimits, AdmissionPolicy, type KnownPrinters, type RefusalReason } from './policy.js';
+import {
+  type Admission,
+  type AdmissionLimits,
+  AdmissionPolicy,
+  type KnownPrinters,
+  type RefusalCounts,
+  type RefusalReason,
+} from './policy.js';
 import { RefusalRecorder } from './refusals.js';
 
 const REFUSAL_MESSAGE: Record<RefusalReason, string> = {
@@ -8,6 +15,17 @@ const REFUSAL_MESSAGE: Record<RefusalReason, string> = {
   'per-address': 'connection refused: too many connections from this address',
   'handshakes-full': 'connection refused: too many TLS handshakes under way',
 };
+
+/** What a listener's admission looks like now, for the ingress view. */
+export interface AdmissionStats {
+  printerConnections: number;
+  anonymousConnections: number;
+  pendingHandshakes: number;
+  /** Slots anonymous connections may not take. */
+  reservedSlots: number;
+  /** Connections refused at accept, by reason, since the listener started. */
+  refused: RefusalCounts;
+}
 
 /** A listener's admission policy with its refusal counters and rate-limited warn lines. */
 export class ListenerGate {
@@ -51,7 +69,14 @@ export class ListenerGate {
     );
   }
 
-  refusalCounts() {
-    return this.refusals.counts();
+  stats(): AdmissionStats {
+    const counts = this.policy.counts();
+    return {
+      printerConnections: counts.printer,
+      anonymousConnections: counts.anonymous,
+      pendingHandshakes: counts.pending,
+      reservedSlots: this.policy.reserved,
+      refused: this.refusals.counts(),
+    };
   }
 }

@@ -15,6 +15,6 @@ export {
   type RefusalReason,
   type SlotClass,
 } from './policy.js';
-export { gateConnections } from './accept.js';
-export { ListenerGate } from './gate.js';
+export { type AdmittedConnections, gateConnections, peerKey } from './accept.js';
+export { type AdmissionStats, ListenerGate } from './gate.js';
 export { REFUSAL_LOG_INTERVAL_MS, type RefusalLogDecision, RefusalRecorder, zeroCounts } from './refusals.js';

@@ -2,14 +2,12 @@ import { type Server, type Socket, createServer as createTcpServer } from 'node:
 import { type TLSSocket, createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
 import { gateConnections } from '../admission/accept.js';
-import { ListenerGate } from '../admission/gate.js';
+import { type AdmissionStats, ListenerGate } from '../admission/gate.js';
 import {
   ADMISSION_DEFAULTS,
   type AdmissionLimits,
-  type AdmissionTicket,
   type KnownPrinters,
   NO_KNOWN_PRINTERS,
-  type RefusalCounts,
 } from '../admission/policy.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { BeatsConnection } from './connection.js';
@@ -56,13 +54,7 @@ export interface BeatsServer {
   stats(): BeatsServerStats;
 }
 
-export interface BeatsServerStats {
-  printerConnections: number;
-  anonymousConnections: number;
-  pendingHandshakes: number;
-  /** Slots anonymous connections may not take. */
-  reservedSlots: number;
-  refused: RefusalCounts;
+export interface BeatsServerStats extends AdmissionStats {
   /** Connections closed for silence (before or after their first window). */
   closedIdle: number;
 }
@@ -77,11 +69,6 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
     options.knownPrinters ?? NO_KNOWN_PRINTERS,
     logger,
   );
-  /**
-   * Each admitted connection's slot by peer address and port (the TLS socket node builds over the
-   * accepted one is not the same object), released when the TCP socket closes, whatever closed it.
-   */
-  const tickets = new Map<string, AdmissionTicket>();
   let closedIdle = 0;
   let nextId = 1;
 
@@ -137,7 +124,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
         return;
       }
       const subject = verifiedSubject(socket);
-      const identified = tickets.get(peerKey(socket))?.identify(subject) ?? { admitted: true };
+      const identified = admitted.ticketOf(socket)?.identify(subject) ?? { admitted: true };
       if (!identified.admitted) {
         gate.refused(identified.reason, socket.remoteAddress ?? 'unknown');
         socket.on('error', () => {});
@@ -159,17 +146,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
     server = createTcpServer({ allowHalfOpen: false }, (socket) => accept(socket));
   }
   // Our own decision instead of server.maxConnections, which drops silently: a refusal is counted and logged.
-  gateConnections(server, (socket) => {
-    const admission = gate.admit(socket.remoteAddress ?? 'unknown', { tlsPending: options.tls !== undefined });
-    if (!admission.admitted) return false;
-    const key = peerKey(socket);
-    tickets.set(key, admission.ticket);
-    socket.once('close', () => {
-      admission.ticket.release();
-      tickets.delete(key);
-    });
-    return true;
-  });
+  const admitted = gateConnections(server, gate, { tls: options.tls !== undefined });
 
   return {
     listen: () =>
@@ -201,20 +178,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       return connection !== undefined;
     },
     setKnownPrinters: (known) => gate.policy.setKnownPrinters(known),
-    stats: () => {
-      const counts = gate.policy.counts();
-      return {
-        printerConnections: counts.printer,
-        anonymousConnections: counts.anonymous,
-        pendingHandshakes: counts.pending,
-        reservedSlots: gate.policy.reserved,
-        refused: gate.refusalCounts(),
-        closedIdle,
-      };
-    },
+    stats: () => ({ ...gate.stats(), closedIdle }),
   };
 }
 
-function peerKey(socket: Socket): string {
-  return `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
-}
