@@ -83,7 +83,11 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
     const hooks = {
       onWindow: (batch: BeatsBatch) => {
         if (!identified) {
+          // A complete window names its printer (the application closes the connection if it
+          // names none), so from here on it is a printer's: out of the anonymous share and its
+          // address's count, and on the longer idle timeout.
           identified = true;
+          admitted.ticketOf(socket)?.promote();
           socket.setTimeout(limits.idleTimeoutMs);
         }
         options.onWindow(batch);

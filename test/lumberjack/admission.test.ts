@@ -203,3 +203,16 @@ test('setKnownPrinters (reload) keeps slots for printers added later', async (t)
   t.teardown(() => printer.close());
   t.true(await within(printer.publish(filebeatEvents(1)), ACKED_WITHIN_MS));
 });
+
+test('a Beat that sent a window counts as a printer: more Beats than maxConnectionsPerAddress share one address', async (t) => {
+  const { server, port } = await startServer(t, { limits: ATTACK_OUTLASTS_TEST, admission: { maxConnectionsPerAddress: 2 } });
+  const beats = Array.from({ length: 5 }, () =>
+    createBeatsClient({ host: '127.0.0.1', port, logger: silentLogger(), backoff: { minMs: 50, maxMs: 200 } }),
+  );
+  for (const beat of beats) {
+    t.teardown(() => beat.close());
+    t.true(await within(beat.publish(filebeatEvents(1)), ACKED_WITHIN_MS));
+  }
+  t.like(server.stats(), { printerConnections: 5, anonymousConnections: 0 });
+  t.is(server.stats().refused['per-address'], 0);
+});
