@@ -3,20 +3,30 @@
  * (per address, slots kept for printers) and closed after handshakeTimeoutMs.
  */
 import { type Socket, connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import test from 'ava';
+import { subjectAuthenticator } from '../../protocols/push/auth.js';
 import { capturedLogger } from '../lumberjack/support.js';
+import { createTestPki, type TestPki } from '../support/certs.js';
 import { message, rawClient, startServer, TOKENS, WAIT_MS } from './harness.js';
+
+let pki: TestPki;
+test.before(() => {
+  pki = createTestPki('printer-01');
+});
+test.after.always(() => pki?.cleanup());
 
 type Teardown = { teardown(fn: () => Promise<void> | void): void };
 
 const ATTACKERS = Array.from({ length: 13 }, (_, i) => `127.0.0.${i + 2}`);
 
-function idleConnection(t: Teardown, port: number, localAddress: string): Promise<Socket> {
+function idleConnection(t: Teardown, port: number, localAddress: string, tls = false): Promise<Socket> {
   return new Promise((resolve) => {
-    const socket = connectTcp({ host: '127.0.0.1', port, localAddress });
+    const tcp = connectTcp({ host: '127.0.0.1', port, localAddress });
+    const socket = tls ? connectTls({ socket: tcp, ca: pki.caCert, servername: 'localhost' }) : tcp;
     socket.on('error', () => resolve(socket));
     socket.on('close', () => resolve(socket));
-    socket.once('connect', () => resolve(socket));
+    socket.once(tls ? 'secureConnect' : 'connect', () => resolve(socket));
     t.teardown(() => {
       socket.destroy();
     });
@@ -86,4 +96,24 @@ test('an authenticated printer leaves its address’s share, and the per-address
   await eventually(() => idle.filter((socket) => socket.destroyed).length === 1, 'one refused');
   t.like(server.stats(), { printerConnections: 1, anonymousConnections: 2 });
   t.is(server.stats().refused['per-address'], 1);
+});
+
+test('over TLS: a printer known by its certificate gets in past 100 anonymous TLS connections that never upgrade', async (t) => {
+  const { server, url, port, deliveries } = await startServer({
+    handshakeTimeoutMs: 120_000,
+    tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, clientAuth: 'optional' },
+    authenticate: subjectAuthenticator({ p07: pki.clientSubject }),
+    knownPrinters: { addresses: [], tlsSubjects: [pki.clientSubject], count: 1 },
+  });
+  t.teardown(() => server.close());
+  for (let i = 0; i < 100; i += 10) {
+    await Promise.all(Array.from({ length: 10 }, (_, j) => idleConnection(t, port, ATTACKERS[(i + j) % 13]!, true)));
+  }
+  await eventually(() => server.stats().anonymousConnections === 62 && server.stats().pendingHandshakes === 0, 'the attack settled');
+  const printer = await rawClient(url, undefined, { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey });
+  t.teardown(() => printer.ws.terminate());
+  printer.ws.send(message(1));
+  t.is((await deliveries.next('the printer’s message')).printerId, 'p07');
+  t.like(server.stats(), { printerConnections: 1, anonymousConnections: 62 });
+  t.is(server.stats().refused['anonymous-full'], 38);
 });
