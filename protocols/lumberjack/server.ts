@@ -103,6 +103,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       // A window in flight (or held back by us) is governed by keep-alives and the stall limit.
       const info = connection.info();
       if (info.windowsPending > 0 || info.busy) return;
+      socket.setTimeout(0);
       closedIdle += 1;
       const limit = identified ? 'idleTimeoutMs' : 'unidentifiedIdleTimeoutMs';
       connection.close('LJ_ERR_IDLE', identified ? 'idle past idleTimeoutMs' : 'no complete window within unidentifiedIdleTimeoutMs', {
@@ -128,9 +129,10 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
         return;
       }
       const subject = verifiedSubject(socket);
-      const identified = admitted.ticketOf(socket)?.identify(subject) ?? { admitted: true };
-      if (!identified.admitted) {
-        gate.refused(identified.reason, socket.remoteAddress ?? 'unknown');
+      // The subject is known now: the handshake's slot becomes a printer's or an anonymous one.
+      const slot = admitted.ticketOf(socket)?.identify(subject) ?? { admitted: true };
+      if (!slot.admitted) {
+        gate.refused(slot.reason, socket.remoteAddress ?? 'unknown');
         socket.on('error', () => {});
         socket.destroy();
         return;
@@ -185,4 +187,3 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
     stats: () => ({ ...gate.stats(), closedIdle }),
   };
 }
-
