@@ -171,9 +171,10 @@ export function createPushServer(options: PushServerOptions): PushServer {
   });
   if (options.tls) {
     server.on('secureConnection', (socket: TLSSocket) => {
-      const identified = admitted.ticketOf(socket)?.identify(verifiedSubject(socket)) ?? { admitted: true };
-      if (identified.admitted) return;
-      gate.refused(identified.reason, socket.remoteAddress ?? 'unknown');
+      // The subject is known now: the handshake's slot becomes a printer's or an anonymous one.
+      const slot = admitted.ticketOf(socket)?.identify(verifiedSubject(socket)) ?? { admitted: true };
+      if (slot.admitted) return;
+      gate.refused(slot.reason, socket.remoteAddress ?? 'unknown');
       socket.destroy();
     });
   }
