@@ -6,6 +6,7 @@
 import { DEFAULT_UPLINK_LIMITS } from '../actors/uplink/limits.js';
 import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
 import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
+import { ADMISSION_DEFAULTS } from '../protocols/admission/policy.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { PUSH_SERVER_DEFAULTS } from '../protocols/push/defaults.js';
 import { REST_TRANSPORT_DEFAULTS } from '../protocols/thingworx/rest-transport.js';
@@ -62,6 +63,12 @@ export const DEFAULTS = {
         maxBytesInFlight: lumberjack.maxBytesInFlight,
         keepAliveMs: lumberjack.keepAliveMs,
         stallTimeoutMs: lumberjack.stallTimeoutMs,
+        idleTimeoutMs: lumberjack.idleTimeoutMs,
+        unidentifiedIdleTimeoutMs: lumberjack.unidentifiedIdleTimeoutMs,
+        maxConnections: lumberjack.maxConnections,
+        maxConnectionsPerAddress: ADMISSION_DEFAULTS.maxConnectionsPerAddress,
+        reservedPerPrinter: ADMISSION_DEFAULTS.reservedPerPrinter,
+        maxPendingHandshakes: ADMISSION_DEFAULTS.maxPendingHandshakes,
       },
     },
     push: {
@@ -72,6 +79,10 @@ export const DEFAULTS = {
       maxMessageBytes: 256 * KiB,
       maxMessagesPerSecond: 200,
       maxPendingAcks: PUSH_SERVER_DEFAULTS.maxPendingAcks,
+      maxConnections: PUSH_SERVER_DEFAULTS.maxConnections,
+      maxConnectionsPerAddress: PUSH_SERVER_DEFAULTS.maxConnectionsPerAddress,
+      reservedPerPrinter: PUSH_SERVER_DEFAULTS.reservedPerPrinter,
+      maxPendingHandshakes: PUSH_SERVER_DEFAULTS.maxPendingHandshakes,
     },
   },
   control: { socket: '/run/3dconnect/control.sock' },

@@ -77,6 +77,18 @@ export interface BeatsLimits {
   keepAliveMs: number;
   /** How long a window may wait before the connection is closed and the Beat re-sends. */
   stallTimeoutMs: number;
+  /** Silence after which a connection with nothing in flight is closed (FIN); the Beat reconnects on its next publish. 0: never. */
+  idleTimeoutMs: number;
+  /** The same before a connection's first complete window. 0: never. */
+  unidentifiedIdleTimeoutMs: number;
+  /** Connections at once; anonymous ones may hold all but the slots kept for printers. */
+  maxConnections: number;
+  /** Connections from one address not known to be a printer's. */
+  maxConnectionsPerAddress: number;
+  /** Slots kept for each printer known by identity.remoteAddress or identity.tlsSubject (at most half of maxConnections). */
+  reservedPerPrinter: number;
+  /** TLS handshakes under way from addresses not known to be a printer's. */
+  maxPendingHandshakes: number;
 }
 
 export interface BeatsListener {
@@ -98,6 +110,14 @@ export interface PushListener {
   maxMessagesPerSecond: number;
   /** Messages of one connection delivered and not yet acknowledged before the listener stops reading it. */
   maxPendingAcks: number;
+  /** Connections at once, authenticated or not; anonymous ones may hold all but the slots kept for printers. */
+  maxConnections: number;
+  /** Connections from one address not yet authenticated. */
+  maxConnectionsPerAddress: number;
+  /** Slots kept for each printer known by identity.remoteAddress or identity.tlsSubject (at most half of maxConnections). */
+  reservedPerPrinter: number;
+  /** TLS handshakes under way from addresses not known to be a printer's. */
+  maxPendingHandshakes: number;
 }
 
 export interface ListenerSettings {

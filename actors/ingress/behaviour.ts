@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolveSecret } from '../../config/secrets.js';
 import type { ListenerTls, PrinterConfig } from '../../config/types.js';
+import { knownPrintersOf } from '../../protocols/admission/policy.js';
 import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
 import { identifyWindow } from '../../protocols/catalog/normalizer.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
@@ -159,11 +160,14 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
       const { beats, push } = config.listeners;
       if (beats.enabled) {
         const tls = await loadTls(beats.tls);
+        const { maxConnectionsPerAddress, reservedPerPrinter, maxPendingHandshakes, ...limits } = beats.limits;
         state.beats = createBeatsServer({
           host: beats.host,
           port: beats.port,
           ...(tls ? { tls } : {}),
-          limits: { ...beats.limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
+          limits: { ...limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
+          admission: { maxConnectionsPerAddress, reservedPerPrinter, maxPendingHandshakes },
+          knownPrinters: knownPrintersOf(config.printers),
           eventFields: BEATS_DOCUMENT_FIELDS,
           logger: ctx.log.child({ listener: 'beats' }),
           onWindow: (batch) => routeWindow(state, batch, ctx, env.drops),
@@ -182,6 +186,12 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
             maxMessageBytes: push.maxMessageBytes,
             maxMessagesPerSecond: push.maxMessagesPerSecond,
             maxPendingAcks: push.maxPendingAcks,
+            ...(push.tls ? { handshakeTimeoutMs: push.tls.handshakeTimeoutMs } : {}),
+            maxConnections: push.maxConnections,
+            maxConnectionsPerAddress: push.maxConnectionsPerAddress,
+            reservedPerPrinter: push.reservedPerPrinter,
+            maxPendingHandshakes: push.maxPendingHandshakes,
+            knownPrinters: knownPrintersOf(config.printers),
             authenticate: (request) => state.authenticate(request),
             logger: ctx.log.child({ listener: 'push' }),
             onMessage: (delivery) => routePush(state, delivery, ctx),
@@ -203,6 +213,8 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         case 'PrintersChanged':
           state.identities = identitiesOf(env.config.printers);
           state.authenticate = await pushAuthenticator(env.config.printers);
+          state.beats?.setKnownPrinters(knownPrintersOf(env.config.printers));
+          state.push?.setKnownPrinters(knownPrintersOf(env.config.printers));
           return state;
         case 'PausePush':
           if (msg.paused) state.push?.pause(msg.connectionId);
@@ -228,8 +240,12 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           }
           const unknown = env.drops.refusals().filter((refusal) => refusal.reason === 'unknown_printer');
           const view: IngressView = {
-            ...(state.beatsAddress ? { beats: { ...state.beatsAddress, connections: beatsConnections.length } } : {}),
-            ...(state.pushAddress ? { push: { ...state.pushAddress, connections: pushConnections.length } } : {}),
+            ...(state.beatsAddress && state.beats
+              ? { beats: { ...state.beatsAddress, connections: beatsConnections.length, admission: state.beats.stats() } }
+              : {}),
+            ...(state.pushAddress && state.push
+              ? { push: { ...state.pushAddress, connections: pushConnections.length, admission: state.push.stats() } }
+              : {}),
             printersConnected: connected.size,
             refusedUnknown: unknown.reduce((sum, refusal) => sum + refusal.count, 0),
             refusedNoCollector: state.refusedNoCollector,

@@ -1,3 +1,6 @@
+import type { BeatsServerStats } from '../../protocols/lumberjack/server.js';
+import type { PushServerStats } from '../../protocols/push/server.js';
+
 /**
  * What the ingress actor handles. Windows and push messages are not among them: the listeners hand
  * them to the collectors directly.
@@ -17,8 +20,9 @@ export type IngressMessage =
   | { type: 'PrintersChanged' };
 
 export interface IngressView {
-  beats?: { host: string; port: number; connections: number };
-  push?: { host: string; port: number; connections: number };
+  /** admission: slots held, connections refused at accept by reason, silent ones closed. */
+  beats?: { host: string; port: number; connections: number; admission: BeatsServerStats };
+  push?: { host: string; port: number; connections: number; admission: PushServerStats };
   printersConnected: number;
   refusedUnknown: number;
   refusedNoCollector: number;

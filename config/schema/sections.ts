@@ -124,6 +124,21 @@ const listenerTlsSchema = closedObject({
 const bindHost = () =>
   text().test('host', 'must be a host name or an IP address', (value) => value === undefined || isHostOrAddress(value));
 
+/** Who gets a connection slot (protocols/admission), the same keys on both listeners. */
+function admissionFields(defaults: {
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  reservedPerPrinter: number;
+  maxPendingHandshakes: number;
+}) {
+  return {
+    maxConnections: integer(1, 65_536).default(defaults.maxConnections),
+    maxConnectionsPerAddress: integer(1, 65_536).default(defaults.maxConnectionsPerAddress),
+    reservedPerPrinter: integer(0, 64).default(defaults.reservedPerPrinter),
+    maxPendingHandshakes: integer(1, 65_536).default(defaults.maxPendingHandshakes),
+  };
+}
+
 const beatsLimitsSchema = closedObject({
   maxWindowEvents: count().default(DEFAULTS.listeners.beats.limits.maxWindowEvents),
   maxEventBytes: count().default(DEFAULTS.listeners.beats.limits.maxEventBytes),
@@ -132,6 +147,10 @@ const beatsLimitsSchema = closedObject({
   maxBytesInFlight: count().default(DEFAULTS.listeners.beats.limits.maxBytesInFlight),
   keepAliveMs: durationMs().default(DEFAULTS.listeners.beats.limits.keepAliveMs),
   stallTimeoutMs: durationMs().default(DEFAULTS.listeners.beats.limits.stallTimeoutMs),
+  // 0 keeps silent connections open.
+  idleTimeoutMs: durationMs(0).default(DEFAULTS.listeners.beats.limits.idleTimeoutMs),
+  unidentifiedIdleTimeoutMs: durationMs(0).default(DEFAULTS.listeners.beats.limits.unidentifiedIdleTimeoutMs),
+  ...admissionFields(DEFAULTS.listeners.beats.limits),
 });
 
 const beatsSchema = closedObject({
@@ -154,6 +173,7 @@ const pushSchema = closedObject({
   maxMessagesPerSecond: count().default(DEFAULTS.listeners.push.maxMessagesPerSecond),
   // Each pending message is held until ThingWorx has its readings; the uplink's caps bound them too.
   maxPendingAcks: integer(1, 4096).default(DEFAULTS.listeners.push.maxPendingAcks),
+  ...admissionFields(DEFAULTS.listeners.push),
 }).default(() => ({ enabled: false }));
 
 export const listenersSchema = closedObject({ beats: beatsSchema, push: pushSchema }).test({

@@ -1,3 +1,4 @@
+import { normalizeAddress } from '../admission/policy.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
 import type { BeatsDocument } from './documents.js';
 
@@ -50,8 +51,3 @@ function observedValue(
   return field === 'fieldsPrinterId' ? decoded.fieldsPrinterId : decoded.hostName;
 }
 
-/** A dual-stack listener reports IPv4 peers as "::ffff:10.0.0.5"; config says "10.0.0.5". */
-function normalizeAddress(address: string): string {
-  const lower = address.toLowerCase();
-  return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice('::ffff:'.length) : lower;
-}

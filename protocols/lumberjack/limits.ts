@@ -24,6 +24,8 @@ export interface LumberjackLimits {
   handshakeTimeoutMs: number;
   /** Close a connection with nothing pending after this much silence; 0 keeps idle connections open. */
   idleTimeoutMs: number;
+  /** The same before the connection's first complete window: a Beat connects when it has events to send. */
+  unidentifiedIdleTimeoutMs: number;
   /** After a graceful close (FIN sent), how long to wait for the peer's FIN before destroying. */
   closeGraceMs: number;
   /** TCP keep-alive probe delay, so a vanished peer does not hold a connection forever. */
@@ -41,7 +43,8 @@ export const DEFAULT_LUMBERJACK_LIMITS: Readonly<LumberjackLimits> = Object.free
   keepAliveMs: 1000,
   stallTimeoutMs: 120_000,
   handshakeTimeoutMs: 10_000,
-  idleTimeoutMs: 0,
+  idleTimeoutMs: 60_000,
+  unidentifiedIdleTimeoutMs: 10_000,
   closeGraceMs: 5000,
   tcpKeepAliveMs: 60_000,
   maxConnections: 64,
@@ -50,7 +53,7 @@ export const DEFAULT_LUMBERJACK_LIMITS: Readonly<LumberjackLimits> = Object.free
 /** The most a keep-alive interval may be: a Beat must hear from us well within its timeout. */
 export const MAX_KEEP_ALIVE_MS = 3000;
 
-const MAY_BE_ZERO: ReadonlySet<keyof LumberjackLimits> = new Set(['idleTimeoutMs']);
+const MAY_BE_ZERO: ReadonlySet<keyof LumberjackLimits> = new Set(['idleTimeoutMs', 'unidentifiedIdleTimeoutMs']);
 
 /** Defaults overlaid with `overrides`, each checked; throws LJ_ERR_BAD_OPTIONS naming the bad one. */
 export function resolveLimits(overrides: Partial<LumberjackLimits> = {}): LumberjackLimits {

@@ -1,6 +1,14 @@
 import { type Server, type Socket, createServer as createTcpServer } from 'node:net';
 import { type TLSSocket, createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
+import { gateConnections } from '../admission/accept.js';
+import { type AdmissionStats, ListenerGate } from '../admission/gate.js';
+import {
+  ADMISSION_DEFAULTS,
+  type AdmissionLimits,
+  type KnownPrinters,
+  NO_KNOWN_PRINTERS,
+} from '../admission/policy.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { BeatsConnection } from './connection.js';
 import { LumberjackError } from './errors.js';
@@ -21,6 +29,10 @@ export interface BeatsServerOptions {
   port?: number;
   tls?: BeatsServerTlsOptions;
   limits?: Partial<LumberjackLimits>;
+  /** Per-address limit, slots kept for printers, TLS handshakes under way; the total is limits.maxConnections. */
+  admission?: Partial<Omit<AdmissionLimits, 'maxConnections'>>;
+  /** Configured printers' addresses and certificate subjects, for whom slots are kept. */
+  knownPrinters?: KnownPrinters;
   /** Build only these fields of each JSON event (all are still validated); default: the whole document. */
   eventFields?: JsonFieldSelection;
   logger: Logger;
@@ -37,6 +49,14 @@ export interface BeatsServer {
   connections(): ConnectionInfo[];
   /** Pauses (true) or resumes reading from one connection; false when there is no such connection. */
   setBusy(connectionId: string, busy: boolean): boolean;
+  /** The printers changed (reload): open connections keep their slots. */
+  setKnownPrinters(known: KnownPrinters): void;
+  stats(): BeatsServerStats;
+}
+
+export interface BeatsServerStats extends AdmissionStats {
+  /** Connections closed for silence (before or after their first window). */
+  closedIdle: number;
 }
 
 /** A Lumberjack v1/v2 server that Filebeat and Metricbeat (`output.logstash`) can ship to. */
@@ -44,6 +64,12 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
   const limits = resolveLimits(options.limits);
   const logger = options.logger;
   const live = new Map<string, BeatsConnection>();
+  const gate = new ListenerGate(
+    { ...ADMISSION_DEFAULTS, ...options.admission, maxConnections: limits.maxConnections },
+    options.knownPrinters ?? NO_KNOWN_PRINTERS,
+    logger,
+  );
+  let closedIdle = 0;
   let nextId = 1;
 
   const accept = (socket: Socket, tlsSubject?: string): void => {
@@ -53,9 +79,38 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       ...(tlsSubject === undefined ? {} : { tlsSubject }),
     };
     const id = `lj-${nextId++}`;
-    const hooks = { onWindow: options.onWindow, onClosed: (closed: BeatsConnection) => live.delete(closed.id) };
-    const connection = new BeatsConnection(id, peer, socket, limits, logger, hooks, options.eventFields);
+    let identified = false;
+    const hooks = {
+      onWindow: (batch: BeatsBatch) => {
+        if (!identified) {
+          // A complete window names its printer (the application closes the connection if it
+          // names none), so from here on it is a printer's: out of the anonymous share and its
+          // address's count, and on the longer idle timeout.
+          identified = true;
+          admitted.ticketOf(socket)?.promote();
+          socket.setTimeout(limits.idleTimeoutMs);
+        }
+        options.onWindow(batch);
+      },
+      onClosed: (closed: BeatsConnection) => live.delete(closed.id),
+    };
+    // The server owns the idle policy (it differs before and after the first window), so the
+    // connection's own idle timer stays off.
+    const connection = new BeatsConnection(id, peer, socket, { ...limits, idleTimeoutMs: 0 }, logger, hooks, options.eventFields);
     live.set(id, connection);
+    socket.setTimeout(limits.unidentifiedIdleTimeoutMs);
+    socket.on('timeout', () => {
+      // A window in flight (or held back by us) is governed by keep-alives and the stall limit.
+      const info = connection.info();
+      if (info.windowsPending > 0 || info.busy) return;
+      socket.setTimeout(0);
+      closedIdle += 1;
+      const limit = identified ? 'idleTimeoutMs' : 'unidentifiedIdleTimeoutMs';
+      connection.close('LJ_ERR_IDLE', identified ? 'idle past idleTimeoutMs' : 'no complete window within unidentifiedIdleTimeoutMs', {
+        limit,
+        limitValue: limits[limit],
+      });
+    });
     logger.debug({ connectionId: id, ...peer }, 'beats connection opened');
   };
 
@@ -73,7 +128,16 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
         socket.destroy();
         return;
       }
-      accept(socket, verifiedSubject(socket));
+      const subject = verifiedSubject(socket);
+      // The subject is known now: the handshake's slot becomes a printer's or an anonymous one.
+      const slot = admitted.ticketOf(socket)?.identify(subject) ?? { admitted: true };
+      if (!slot.admitted) {
+        gate.refused(slot.reason, socket.remoteAddress ?? 'unknown');
+        socket.on('error', () => {});
+        socket.destroy();
+        return;
+      }
+      accept(socket, subject);
     });
     tlsServer.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
       logger.warn(
@@ -87,7 +151,8 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
   } else {
     server = createTcpServer({ allowHalfOpen: false }, (socket) => accept(socket));
   }
-  server.maxConnections = limits.maxConnections;
+  // Our own decision instead of server.maxConnections, which drops silently: a refusal is counted and logged.
+  const admitted = gateConnections(server, gate, { tls: options.tls !== undefined });
 
   return {
     listen: () =>
@@ -118,5 +183,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
       connection?.setBusy(busy);
       return connection !== undefined;
     },
+    setKnownPrinters: (known) => gate.policy.setKnownPrinters(known),
+    stats: () => ({ ...gate.stats(), closedIdle }),
   };
 }

@@ -1,3 +1,5 @@
+import { ADMISSION_DEFAULTS } from '../admission/policy.js';
+
 /**
  * The push listener's defaults, apart from the server so that the config (and every CLI command
  * that loads it) can read them without loading ws.
@@ -16,8 +18,16 @@ export const PUSH_SERVER_DEFAULTS = Object.freeze({
   maxHeldMessages: 1024,
   /** Ping period; a connection that did not answer the previous ping is terminated. 0 turns it off. */
   pingIntervalMs: 30_000,
-  /** TLS handshake and HTTP upgrade headers must complete within this. */
+  /** TLS handshake and HTTP upgrade must complete within this, counted from the TCP accept. */
   handshakeTimeoutMs: 10_000,
+  /** Connections at once, authenticated or not (one per printer, and room for attempts and replacements). */
+  maxConnections: 64,
+  /** Connections from one address not yet authenticated. */
+  maxConnectionsPerAddress: ADMISSION_DEFAULTS.maxConnectionsPerAddress,
+  /** Slots kept for each printer known by address or certificate; the rest is open to anyone. */
+  reservedPerPrinter: ADMISSION_DEFAULTS.reservedPerPrinter,
+  /** TLS handshakes under way from addresses not known to be a printer's. */
+  maxPendingHandshakes: ADMISSION_DEFAULTS.maxPendingHandshakes,
   /** close() waits this long for close handshakes, then terminates. */
   closeTimeoutMs: 5_000,
 });

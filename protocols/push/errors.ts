@@ -10,6 +10,8 @@ export type PushErrorCode =
   | 'PUSH_BINARY_REFUSED'
   | 'PUSH_DUPLICATE_SEQ'
   | 'PUSH_OVERFLOW'
+  // listener: before a connection is a printer's
+  | 'PUSH_UPGRADE_TIMEOUT'
   // client
   | 'PUSH_CLIENT_INVALID'
   | 'PUSH_CLIENT_BACKLOG_FULL'

@@ -4,10 +4,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../config/logging.js';
+import { gateConnections, peerKey } from '../admission/accept.js';
+import { type AdmissionStats, ListenerGate } from '../admission/gate.js';
+import { type KnownPrinters, NO_KNOWN_PRINTERS } from '../admission/policy.js';
 import { type PushAuthenticator, parseBearerToken, verifiedSubject } from './auth.js';
 import { PushConnection, type PushConnectionInfo, type PushDelivery } from './connection.js';
 import { PUSH_MESSAGE_LIMITS, type PushMessageLimits } from './message.js';
 import { PUSH_SERVER_DEFAULTS } from './defaults.js';
+import type { PushErrorCode } from './errors.js';
 import { PUSH_CLOSE_CODES } from './replies.js';
 
 export { PUSH_SERVER_DEFAULTS } from './defaults.js';
@@ -36,6 +40,15 @@ export interface PushServerOptions {
   handshakeTimeoutMs?: number;
   closeTimeoutMs?: number;
   messageLimits?: Partial<PushMessageLimits>;
+  /** Connections at once, authenticated or not; slots are kept for known printers (see protocols/admission). */
+  maxConnections?: number;
+  /** Connections from one address not yet authenticated. */
+  maxConnectionsPerAddress?: number;
+  reservedPerPrinter?: number;
+  /** TLS handshakes under way from addresses not known to be a printer's. */
+  maxPendingHandshakes?: number;
+  /** Configured printers' addresses and certificate subjects, for whom slots are kept. */
+  knownPrinters?: KnownPrinters;
   authenticate: PushAuthenticator;
   logger: Logger;
   onMessage(delivery: PushDelivery): void;
@@ -51,6 +64,14 @@ export interface PushServer {
   resume(connectionId: string): boolean;
   /** Closes one connection gracefully, e.g. after a stall; the printer reconnects and re-sends. */
   disconnect(connectionId: string, reason?: string): boolean;
+  /** The printers changed (reload): open connections keep their slots. */
+  setKnownPrinters(known: KnownPrinters): void;
+  stats(): PushServerStats;
+}
+
+export interface PushServerStats extends AdmissionStats {
+  /** Connections closed for not completing their upgrade within handshakeTimeoutMs. */
+  closedUnauthenticated: number;
 }
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
@@ -83,6 +104,19 @@ export function createPushServer(options: PushServerOptions): PushServer {
   const byPrinter = new Map<string, PushConnection>();
   let nextConnection = 1;
   let closing = false;
+  let closedUnauthenticated = 0;
+  const gate = new ListenerGate(
+    {
+      maxConnections: settings.maxConnections,
+      maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+      reservedPerPrinter: settings.reservedPerPrinter,
+      maxPendingHandshakes: settings.maxPendingHandshakes,
+    },
+    options.knownPrinters ?? NO_KNOWN_PRINTERS,
+    log,
+  );
+  /** Until its upgrade is accepted a connection has handshakeTimeoutMs, however slowly it trickles bytes. */
+  const upgradeDeadlines = new Map<string, NodeJS.Timeout>();
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -110,6 +144,40 @@ export function createPushServer(options: PushServerOptions): PushServer {
       )
     : createHttpServer(notUpgraded);
   server.headersTimeout = settings.handshakeTimeoutMs;
+  // Our own decision instead of server.maxConnections, which drops silently: a refusal is counted and logged.
+  const admitted = gateConnections(server, gate, {
+    tls: options.tls !== undefined,
+    onAdmitted: (socket) => {
+      const deadline = setTimeout(() => {
+        closedUnauthenticated += 1;
+        log.info(
+          {
+            code: 'PUSH_UPGRADE_TIMEOUT' satisfies PushErrorCode,
+            remoteAddress: socket.remoteAddress,
+            limit: 'handshakeTimeoutMs',
+            limitValue: settings.handshakeTimeoutMs,
+          },
+          'push connection closed: no accepted upgrade within handshakeTimeoutMs',
+        );
+        socket.destroy();
+      }, settings.handshakeTimeoutMs);
+      const key = peerKey(socket);
+      upgradeDeadlines.set(key, deadline);
+      socket.once('close', () => {
+        clearTimeout(deadline);
+        if (upgradeDeadlines.get(key) === deadline) upgradeDeadlines.delete(key);
+      });
+    },
+  });
+  if (options.tls) {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      // The subject is known now: the handshake's slot becomes a printer's or an anonymous one.
+      const slot = admitted.ticketOf(socket)?.identify(verifiedSubject(socket)) ?? { admitted: true };
+      if (slot.admitted) return;
+      gate.refused(slot.reason, socket.remoteAddress ?? 'unknown');
+      socket.destroy();
+    });
+  }
   server.on('clientError', (_error, socket) => socket.destroy());
   server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
     log.warn({ remoteAddress: socket.remoteAddress, code: error.code, err: error.message }, 'push TLS handshake failed');
@@ -177,6 +245,9 @@ export function createPushServer(options: PushServerOptions): PushServer {
       return refuseUpgrade(socket, 401);
     }
     const authenticated = printerId;
+    admitted.ticketOf(socket)?.promote();
+    clearTimeout(upgradeDeadlines.get(peerKey(socket)));
+    upgradeDeadlines.delete(peerKey(socket));
     socket.off('error', onEarlyError); // ws takes over error handling from here
     wss.handleUpgrade(request, socket, head, (ws) => attach(ws, socket, authenticated, remoteAddress));
   });
@@ -235,6 +306,10 @@ export function createPushServer(options: PushServerOptions): PushServer {
       connection?.end(PUSH_CLOSE_CODES.normal, reason);
       return connection !== undefined;
     },
+
+    setKnownPrinters: (known) => gate.policy.setKnownPrinters(known),
+
+    stats: () => ({ ...gate.stats(), closedUnauthenticated }),
   };
 }
 

@@ -176,7 +176,7 @@ test('a throwing window handler closes that connection, logged as an error', asy
   );
 });
 
-test('idle connections stay open', async (t) => {
+test('a connection silent for less than its idle timeout stays open', async (t) => {
   const { port, server } = await startServer(t);
   const peer = await rawPeer(port);
   await new Promise((resolve) => setTimeout(resolve, 1500));
