@@ -179,7 +179,8 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
         case 'OfferAnswered': {
           const refused = state.outbound.answered(msg.batchId, msg.result);
           if (refused) {
-            // Too big ever to fit: keeping it would stall this printer for good. Counted and logged.
+            // Malformed (a bug of ours, never a size: oversized batches wait and go alone): keeping it would
+            // stall this printer for good. Counted and logged.
             env.drops.count(printer.id, 'not_sendable', refused.batch.readings.length);
             ctx.log.error({ batchId: msg.batchId, detail: refused.detail }, 'uplink refused a batch for good; dropped');
             release(refused.source);

@@ -12,7 +12,7 @@ export interface UplinkBatch {
   readings: readonly Reading[];
 }
 
-export type RejectReason = 'batch-exceeds-cap' | 'invalid-batch';
+export type RejectReason = 'invalid-batch';
 
 export type OfferResult =
   | { kind: 'accepted' }

@@ -9,7 +9,7 @@ import { UplinkCounters } from './counters.js';
 import { DELIVERED, DuplicateFilter } from './duplicate-filter.js';
 import { resolveUplinkLimits, type UplinkLimitOverrides, type UplinkLimits } from './limits.js';
 import { CallbackOutbox } from './outbox.js';
-import { type BusyReason, checkRoom, type QueueUsage } from './queue-caps.js';
+import { type BusyReason, checkRoom, isOversized, type QueueUsage } from './queue-caps.js';
 import {
   BatchTracker,
   type EventTracker,
@@ -162,14 +162,14 @@ export class DeliveryEngine {
     const total: QueueUsage = { readings: this.#queuedReadings, bytes: this.#queuedBytes };
     const forThing: QueueUsage = { readings: queue?.readings ?? 0, bytes: queue?.bytes ?? 0 };
     // Usually the batch fits even if none of its events were known: then the exact need (a duplicate lookup per
-    // event) is not needed, as the verdict only gets stricter with a larger need.
+    // event) is not needed, as the verdict only gets stricter with a larger need. An oversized batch is the
+    // exception (admitted alone, whatever its size), so its exact need decides.
     let need = roomNeededAtMost(batch);
     let verdict = checkRoom(this.limits, batch.lane, total, forThing, need);
-    if (verdict.kind !== 'fits') {
+    if (verdict.kind !== 'fits' || isOversized(this.limits, batch.lane, need)) {
       need = this.#roomNeeded(batch);
       verdict = checkRoom(this.limits, batch.lane, total, forThing, need);
     }
-    if (verdict.kind === 'too-large') return this.#reject('batch-exceeds-cap', `batch ${batch.batchId}: ${verdict.detail}`);
     if (verdict.kind === 'busy') return this.#busy(batch, verdict.reason, need);
     this.#refused.delete(batch.sender);
     const admittedTo = queue ?? this.#addThing(batch.thing);

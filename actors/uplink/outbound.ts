@@ -53,7 +53,7 @@ export interface OutboundPorts {
 
 /**
  * The coalescing limit for a sender's lane: never more readings than the uplink could ever queue for
- * one Thing, so a coalesced offer is not refused as batch-exceeds-cap for its reading count.
+ * one Thing, so coalescing never makes an offer that must wait for its Thing to empty (see checkRoom).
  */
 export function coalescingLimitFor(uplink: UplinkLimitOverrides, lane: Lane): number {
   const limits = resolveUplinkLimits(uplink);

@@ -8,11 +8,7 @@ export interface QueueUsage {
 
 export type BusyReason = 'queue-readings-full' | 'queue-bytes-full' | 'thing-share-full' | 'stopping';
 
-export type RoomVerdict =
-  | { kind: 'fits' }
-  | { kind: 'busy'; reason: BusyReason }
-  /** The batch could never fit, so `busy` would stall its sender forever. */
-  | { kind: 'too-large'; detail: string };
+export type RoomVerdict = { kind: 'fits' } | { kind: 'busy'; reason: BusyReason };
 
 /** A fraction of a limit, at least one. */
 function shareOf(limit: number, share: number): number {
@@ -45,7 +41,22 @@ const BUSY: Readonly<Record<Exclude<BusyReason, 'stopping'>, RoomVerdict>> = Obj
   'thing-share-full': Object.freeze({ kind: 'busy', reason: 'thing-share-full' }),
 });
 
-/** All or nothing: does `need` fit beside what is queued in total and for its Thing? Pure. */
+/** More than one Thing may queue in its lane: such a batch is only admitted alone (see checkRoom). */
+export function isOversized(limits: UplinkLimits, lane: Lane, need: QueueUsage): boolean {
+  const lanes = laneCap(limits, lane);
+  const thing = thingCap(limits);
+  return need.readings > Math.min(lanes.readings, thing.readings) || need.bytes > Math.min(lanes.bytes, thing.bytes);
+}
+
+/**
+ * All or nothing: does `need` fit beside what is queued in total and for its Thing? Pure.
+ *
+ * A batch larger than a Thing's share (a large Beats window: up to maxWindowEvents lines, each
+ * several readings) is admitted alone, once its Thing holds nothing and its lane has room. Refusing
+ * it for good would leave the collector two bad choices: acknowledge events ThingWorx never got, or
+ * have the Beat re-send a window that can never fit. Its overshoot is bounded by what one window may
+ * decode to, which the listeners' byte budget already holds in memory.
+ */
 export function checkRoom(
   limits: UplinkLimits,
   lane: Lane,
@@ -58,13 +69,11 @@ export function checkRoom(
   const laneBytes = shareOf(limits.maxQueuedBytes, share);
   const thingReadings = shareOf(limits.maxQueuedReadings, limits.perThingShare);
   const thingBytes = shareOf(limits.maxQueuedBytes, limits.perThingShare);
-  const maxReadings = Math.min(laneReadings, thingReadings);
-  const maxBytes = Math.min(laneBytes, thingBytes);
-  if (need.readings > maxReadings) {
-    return { kind: 'too-large', detail: `${need.readings} readings exceed the ${maxReadings} one Thing may queue` };
-  }
-  if (need.bytes > maxBytes) {
-    return { kind: 'too-large', detail: `~${need.bytes} bytes exceed the ${maxBytes} one Thing may queue` };
+  if (isOversized(limits, lane, need)) {
+    if (thing.readings > 0 || thing.bytes > 0) return BUSY['thing-share-full'];
+    if (total.readings >= laneReadings) return BUSY['queue-readings-full'];
+    if (total.bytes >= laneBytes) return BUSY['queue-bytes-full'];
+    return FITS;
   }
   if (total.readings + need.readings > laneReadings) return BUSY['queue-readings-full'];
   if (total.bytes + need.bytes > laneBytes) return BUSY['queue-bytes-full'];

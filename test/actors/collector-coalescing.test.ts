@@ -121,7 +121,7 @@ test('a coalesced batch the uplink refuses for good is split, so only the batch 
   tell({ type: 'PushReceived', delivery: pushMessage(3, acked) });
   tell({ type: 'OfferAnswered', batchId: offers[0]!.batchId, result: { kind: 'accepted' } } satisfies UplinkNotice);
   await until('the coalesced offer', () => offers.length === 2);
-  const refusal = { kind: 'rejected', reason: 'batch-exceeds-cap', detail: 'too big' } as const;
+  const refusal = { kind: 'rejected', reason: 'invalid-batch', detail: 'too big' } as const;
   tell({ type: 'OfferAnswered', batchId: offers[1]!.batchId, result: refusal } satisfies UplinkNotice);
   await until('message 2 offered alone', () => offers.length === 3);
   t.is(offers[2]!.readings.length, 2);

@@ -152,15 +152,15 @@ test('a coalesced offer refused for good is split: each batch is offered alone a
   outbound.answered('a', { kind: 'accepted' });
   const coalesced = last();
   t.deepEqual(eventsOf(coalesced), ['b', 'c', 'd']);
-  t.is(outbound.answered(coalesced.batchId, { kind: 'rejected', reason: 'batch-exceeds-cap', detail: 'too many' }), undefined);
+  t.is(outbound.answered(coalesced.batchId, { kind: 'rejected', reason: 'invalid-batch', detail: 'too many' }), undefined);
 
   t.is(last().batchId, 'b');
   t.is(outbound.answered('b', { kind: 'accepted' }), undefined);
   t.is(last().batchId, 'c');
-  const refused = outbound.answered('c', { kind: 'rejected', reason: 'batch-exceeds-cap', detail: 'too many' });
+  const refused = outbound.answered('c', { kind: 'rejected', reason: 'invalid-batch', detail: 'too many' });
   t.is(refused?.source, 'C');
   t.is(refused?.batch.batchId, 'c');
-  t.is(refused?.detail, 'batch-exceeds-cap: too many');
+  t.is(refused?.detail, 'invalid-batch: too many');
   t.is(last().batchId, 'd', 'a split batch is not coalesced again');
   outbound.answered('d', { kind: 'accepted' });
   t.deepEqual(offers.map((o) => o.batchId).slice(-3), ['b', 'c', 'd']);

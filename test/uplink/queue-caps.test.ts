@@ -34,8 +34,18 @@ test('bytes and the per-Thing share are caps of their own', (t) => {
   });
 });
 
-test('a batch that could never fit is too large, not busy', (t) => {
-  const verdict = checkRoom(limits, 'event', empty, empty, { readings: 501, bytes: 1 });
-  t.is(verdict.kind, 'too-large');
-  t.is(checkRoom(limits, 'event', empty, empty, { readings: 10, bytes: 60_000 }).kind, 'too-large');
+test('a batch over a Thing\'s share is admitted alone: once its Thing is empty and its lane has room', (t) => {
+  const huge = { readings: 501, bytes: 1 };
+  t.deepEqual(checkRoom(limits, 'event', empty, empty, huge), { kind: 'fits' });
+  // Larger than the whole lane (900) too: still admitted alone, never refused for good.
+  t.deepEqual(checkRoom(limits, 'event', { readings: 300, bytes: 0 }, empty, { readings: 5000, bytes: 1 }), { kind: 'fits' });
+  t.deepEqual(checkRoom(limits, 'event', { readings: 300, bytes: 0 }, { readings: 1, bytes: 1 }, huge), {
+    kind: 'busy',
+    reason: 'thing-share-full',
+  });
+  t.deepEqual(checkRoom(limits, 'event', { readings: 900, bytes: 0 }, empty, huge), { kind: 'busy', reason: 'queue-readings-full' });
+  t.deepEqual(checkRoom(limits, 'event', { readings: 0, bytes: 90_000 }, empty, { readings: 10, bytes: 60_000 }), {
+    kind: 'busy',
+    reason: 'queue-bytes-full',
+  });
 });
