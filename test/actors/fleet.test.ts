@@ -2,6 +2,7 @@ import test from 'ava';
 import type { HealthView } from '../../actors/health/behaviour.js';
 import type { IngressView } from '../../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../../actors/paths.js';
+import { alertPropertyNames } from '../../protocols/health/companions.js';
 import { createBeatsClient } from '../../protocols/lumberjack/client.js';
 import { startDemo } from '../../sim/demo.js';
 import { quietLogger } from './support.js';
@@ -34,7 +35,7 @@ test.serial('20 printers: every acknowledged event reaches ThingWorx, every fami
     const family = demo.config.catalog.families[printer.family]!;
     const names = new Set(demo.standIn.records.filter((r) => r.thing === printer.thing).map((r) => r.name));
     t.true(names.size > 3, `${printer.thing} has only ${[...names].join(',')}`);
-    const alertNames = new Set(printer.limits.map((l) => l.alert));
+    const alertNames = new Set(printer.limits.flatMap((l) => Object.values(alertPropertyNames(l.alert))));
     const foreign = [...names].filter((n) => !(n in family.items) && !alertNames.has(n) && n !== 'PrinterState');
     t.deepEqual(foreign, [], `${printer.thing} received items off its catalog`);
   }
