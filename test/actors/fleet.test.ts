@@ -78,6 +78,24 @@ test.serial('a printer whose PIP endpoint is down keeps Beats flowing, goes degr
     [true, false],
     'the alert must be raised exactly once and cleared exactly once',
   );
+  // Each transition carries its severity and the value that caused it, written in the same request as the alert.
+  const names = alertPropertyNames(limit.alert);
+  const rowsOf = (name: string) => demo.standIn.records.filter((r) => r.thing === printer.thing && r.name === name);
+  t.deepEqual(
+    rowsOf(names.severity).map((r) => r.value),
+    [limit.severity, limit.severity],
+  );
+  const values = rowsOf(names.value).map((r) => r.value);
+  t.is(values.length, 2);
+  t.true(typeof values[0] === 'number' && values[0] >= 35, `raised by ${String(values[0])}`);
+  t.true(typeof values[1] === 'number' && values[1] < 35, `cleared by ${String(values[1])}`);
+  for (const name of [names.severity, names.value]) {
+    t.deepEqual(
+      rowsOf(name).map((r) => [r.time, r.arrivedAt]),
+      alertRows().map((r) => [r.time, r.arrivedAt]),
+      `${name} rows are dated and sent with the alert rows`,
+    );
+  }
   await sla.pip.up();
   await waitFor('the printer online again', async () => (await health()).state === 'online');
 });
