@@ -125,10 +125,12 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
   function step(entry: RuleEntry, reading: Reading): AlertTransition | undefined {
     const { rule } = entry;
     const key = keyOf(reading.printer, entry.index);
-    if (raised.has(key)) {
+    const active = raised.get(key);
+    if (active !== undefined) {
       if (conditionHolds(entry.holding, reading.value) !== false) return undefined;
       raised.delete(key);
-      return transition(rule, reading.printer, 'cleared', reading.value, reading.time);
+      // Never dated before its raise (a raise by due() is dated by estimate): ThingWorx keeps the newer row as the current value.
+      return transition(rule, reading.printer, 'cleared', reading.value, Math.max(reading.time, active.raisedAt));
     }
     const holds = conditionHolds(rule, reading.value);
     if (holds === undefined) return undefined;

@@ -82,6 +82,8 @@ test('raiseAfterMs: an excursion with no further readings is raised by due() on 
   t.deepEqual(tracker.observe(reading(7, T0 + 40_000, T0 + 42_000, 'ResinLevel')), [], 'still raised: no second raise');
   t.is(tracker.active().length, 1);
   t.deepEqual(tracker.pending(), []);
+  // a late reading dated before the estimated raise clears it, dated no earlier than the raise
+  t.like(tracker.observe(reading(50, T0 + 20_000, T0 + 43_000, 'ResinLevel'))[0], { state: 'cleared', time: T0 + 30_000 });
 });
 
 test('raiseAfterMs: a reading back inside the limit, or a BAD one, ends the wait', (t) => {
