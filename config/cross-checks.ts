@@ -4,6 +4,7 @@
  * everything; every read is therefore defensive.
  */
 import { adminSocketPathFor } from '../protocols/control/socket-file.js';
+import { alertPropertyNames } from '../protocols/health/companions.js';
 import type { ValueType } from '../protocols/readings.js';
 import { bindsEveryInterface, bindsOverlap } from './bind-address.js';
 import { CONFIG_LIMITS } from './defaults.js';
@@ -183,6 +184,11 @@ function checkLimits(printer: Record<string, unknown>, printerPath: string, fami
     const alert = stringAt(limit, 'alert');
     // ThingWorx alert names are unique per property.
     alerts.claim(alert === undefined ? undefined : `${item}.${alert}`, childPath(path, 'alert'), issues);
+    // The alert and its companions are properties of the same Thing as the items: a clash would mix two series.
+    const clash = alert === undefined ? undefined : Object.values(alertPropertyNames(alert)).find((name) => name in items);
+    if (clash !== undefined) {
+      issues.push({ path: childPath(path, 'alert'), message: `writes the property ${clash}, which is an item of family ${family}; choose another alert name` });
+    }
     const itemType = stringAt(items[item], 'type');
     if (type === undefined || itemType === undefined) return;
     if (NUMERIC_LIMIT_TYPES.has(type) && itemType !== 'NUMBER' && itemType !== 'INTEGER') {

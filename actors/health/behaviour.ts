@@ -1,5 +1,6 @@
 import type { PrinterConfig } from '../../config/types.js';
 import { type AlertTracker, type AlertTransition, createAlertTracker } from '../../protocols/health/alert-tracker.js';
+import { alertPropertyNames } from '../../protocols/health/companions.js';
 import { createLivenessTracker, type LivenessTracker, type PrinterLiveness } from '../../protocols/health/liveness.js';
 import type { Reading } from '../../protocols/readings.js';
 import type { ActorContext, Behaviour } from '../../supervision/index.js';
@@ -31,6 +32,8 @@ export interface HealthView {
   state: PrinterLiveness | undefined;
   sources: ReturnType<LivenessTracker['sources']>;
   activeAlerts: ReturnType<AlertTracker['active']>;
+  /** Excursions waiting out their limit's raiseAfterMs. */
+  pendingAlerts: ReturnType<AlertTracker['pending']>;
   alertsRaised: number;
   alertsCleared: number;
   pendingBatches: number;
@@ -50,16 +53,33 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
     state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane, readings }, undefined);
   }
 
-  function alertReading(transition: AlertTransition, now: number): Reading {
-    return {
+  /**
+   * One transition as the rows ThingWorx gets, in one batch: `<Alert>_Severity`, `<Alert>_Value`, then the
+   * BOOLEAN `<Alert>`, all at the transition's time (the companions first: see protocols/health/companions.ts).
+   */
+  function alertReadings(transition: AlertTransition, now: number): Reading[] {
+    const names = alertPropertyNames(transition.alert);
+    const row = (item: string, value: Reading['value']): Reading => ({
       printer: printer.id,
-      item: transition.alert,
-      value: transition.state === 'raised',
+      item,
+      value,
       time: transition.time,
       receivedAt: now,
       quality: 'GOOD',
       source: 'health',
-    };
+    });
+    return [row(names.severity, transition.severity), row(names.value, transition.value), row(names.alert, transition.state === 'raised')];
+  }
+
+  function sendTransitions(state: HealthState, ctx: ActorContext<HealthMessage>, transitions: readonly AlertTransition[], now: number): void {
+    const readings: Reading[] = [];
+    for (const t of transitions) {
+      if (t.state === 'raised') state.raised++;
+      else state.cleared++;
+      ctx.log.warn({ printer: printer.id, alert: t.alert, item: t.item, value: t.value, severity: t.severity, state: t.state }, `alert ${t.state}`);
+      readings.push(...alertReadings(t, now));
+    }
+    send(state, ctx, 'alert', readings);
   }
 
   function evaluate(state: HealthState, ctx: ActorContext<HealthMessage>): void {
@@ -108,14 +128,7 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
             for (const transition of changed) transitions.push(transition);
           }
           if (msg.readings.length === 0) state.liveness.seen(msg.source, msg.at);
-          if (transitions !== undefined) {
-            for (const t of transitions) {
-              if (t.state === 'raised') state.raised++;
-              else state.cleared++;
-              ctx.log.warn({ printer: printer.id, alert: t.alert, item: t.item, value: t.value, state: t.state }, `alert ${t.state}`);
-            }
-            send(state, ctx, 'alert', transitions.map((t) => alertReading(t, msg.at)));
-          }
+          if (transitions !== undefined) sendTransitions(state, ctx, transitions, msg.at);
           evaluate(state, ctx);
           return state;
         }
@@ -123,10 +136,15 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
           state.liveness.failed(msg.source, msg.at);
           evaluate(state, ctx);
           return state;
-        case 'EvaluateDue':
+        case 'EvaluateDue': {
           ctx.schedule({ type: 'EvaluateDue' }, HEALTH_ACTOR_DEFAULTS.evaluateEveryMs);
+          // Excursions that have held their raiseAfterMs with no reading since are raised here.
+          const now = env.now();
+          const due = state.alerts.due(now);
+          if (due.length > 0) sendTransitions(state, ctx, due, now);
           evaluate(state, ctx);
           return state;
+        }
         case 'RetryOffer':
           state.outbound.retry();
           return state;
@@ -150,6 +168,7 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
             state: state.printerState,
             sources: state.liveness.sources(now, thresholds),
             activeAlerts: state.alerts.active(),
+            pendingAlerts: state.alerts.pending(),
             alertsRaised: state.raised,
             alertsCleared: state.cleared,
             pendingBatches: state.outbound.size,

@@ -13,14 +13,27 @@ import { healthPath, UPLINK_PATH } from '../paths.js';
 import type { UplinkMessage } from '../uplink/messages.js';
 import type { PollerMessage, PollerView } from './messages.js';
 
+/**
+ * Whether the printer's not answering has been written to ThingWorx. The BAD readings (BuildState
+ * `offline` among them) go once per change from answering to not answering, not on every failed poll:
+ * - answering: the last poll succeeded (or none failed yet);
+ * - unreported: polls fail and no uplink has taken the BAD readings yet (not offered, busy, refused);
+ * - offered: handed to the uplink as this batch, answer pending;
+ * - reported: the uplink took them; nothing more is written until a poll succeeds.
+ */
+type Outage = { kind: 'answering' } | { kind: 'unreported' } | { kind: 'offered'; batchId: string } | { kind: 'reported' };
+
 interface PollerState {
   client: PrinterClient;
   catalog: CatalogView;
   polling: boolean;
   lastGood: Reading[];
+  outage: Outage;
   nextBatch: number;
   view: Omit<PollerView, 'connection'>;
 }
+
+type OfferOutcome = { kind: 'offered'; batchId: string } | { kind: 'nothing-to-send' } | { kind: 'no-uplink' };
 
 async function pollOnce(client: PrinterClient): Promise<PollReplies> {
   // One query at a time: the printer-interface protocol allows one outstanding request.
@@ -40,11 +53,25 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
   const endpoint = parseHostPort(printer.address);
   if (!endpoint) throw new Error(`printer ${printer.id}: address ${printer.address} is not host:port`);
 
-  function offer(state: PollerState, ctx: ActorContext<PollerMessage>, readings: Reading[]): void {
+  function offer(state: PollerState, ctx: ActorContext<PollerMessage>, readings: Reading[]): OfferOutcome {
     const kept = normalizeReadings(state.catalog, readings).readings;
-    if (kept.length === 0) return;
+    if (kept.length === 0) return { kind: 'nothing-to-send' };
     const batch = { batchId: `${ctx.path}#${state.nextBatch++}`, sender: ctx.path, thing: printer.thing, lane: 'state' as const, readings: kept };
-    if (!ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch } satisfies UplinkMessage)) state.view.skippedBusy++;
+    if (ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch } satisfies UplinkMessage)) return { kind: 'offered', batchId: batch.batchId };
+    state.view.skippedBusy++;
+    return { kind: 'no-uplink' };
+  }
+
+  /** The BAD readings of a failed poll, unless this outage is already written or on its way. */
+  function reportOutage(state: PollerState, ctx: ActorContext<PollerMessage>, at: number): void {
+    if (state.outage.kind === 'offered' || state.outage.kind === 'reported') return;
+    const outcome = offer(state, ctx, badPollReadings(printer.id, state.lastGood, at));
+    state.outage =
+      outcome.kind === 'offered'
+        ? { kind: 'offered', batchId: outcome.batchId }
+        : outcome.kind === 'nothing-to-send'
+          ? { kind: 'reported' }
+          : { kind: 'unreported' };
   }
 
   function tellHealth(ctx: ActorContext<PollerMessage>, msg: HealthMessage): void {
@@ -65,6 +92,7 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
         catalog: catalogView(family),
         polling: false,
         lastGood: [],
+        outage: { kind: 'answering' },
         nextBatch: 1,
         view: { polls: 0, failures: 0, skippedBusy: 0 },
       };
@@ -94,6 +122,7 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
           state.view.lastPollAt = msg.at;
           const readings = pollReadings(printer.id, msg.replies, msg.at);
           state.lastGood = readings;
+          state.outage = { kind: 'answering' };
           tellHealth(ctx, { type: 'Observed', source: 'poll', readings, at: msg.at });
           offer(state, ctx, readings);
           return state;
@@ -103,15 +132,24 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
           state.view.failures++;
           state.view.lastError = { code: msg.code, message: msg.message, at: msg.at };
           tellHealth(ctx, { type: 'SourceFailed', source: 'poll', at: msg.at, reason: msg.code });
-          offer(state, ctx, badPollReadings(printer.id, state.lastGood, msg.at));
+          reportOutage(state, ctx, msg.at);
           return state;
         }
-        case 'OfferAnswered':
-          if (msg.result.kind !== 'accepted') state.view.skippedBusy++;
+        case 'OfferAnswered': {
+          const accepted = msg.result.kind === 'accepted';
+          if (!accepted) state.view.skippedBusy++;
+          // A refused outage report is offered again with the next failed poll.
+          if (state.outage.kind === 'offered' && state.outage.batchId === msg.batchId) {
+            state.outage = accepted ? { kind: 'reported' } : { kind: 'unreported' };
+          }
+          return state;
+        }
+        case 'UplinkStarted':
+          // A new uplink may not hold what the old one took: write the outage again if it lasts.
+          if (state.outage.kind === 'offered' || state.outage.kind === 'reported') state.outage = { kind: 'unreported' };
           return state;
         case 'Delivered':
         case 'SpaceAvailable':
-        case 'UplinkStarted':
           return state;
         case 'Describe':
           ctx.reply({ ...state.view, connection: state.client.connection() } satisfies PollerView);

@@ -5,7 +5,7 @@ import type { ReadingValue } from '../../protocols/readings.js';
 import { CONFIG_LIMITS, DEFAULTS } from '../defaults.js';
 import { childPath } from '../issues.js';
 import { parseHostPort } from '../endpoint.js';
-import { ALERT_TYPES } from '../../protocols/health/rules.js';
+import { ALERT_TYPES, type AlertType, hysteresisProblem, NUMERIC_ALERT_TYPES } from '../../protocols/health/rules.js';
 import { isPlainRecord, stringAt } from '../untrusted.js';
 import { closedObject, decimal, flag, integer, list, oneOf, text } from './fields.js';
 import { FAMILY_DESCRIPTION, ITEM_NAME_DESCRIPTION, ITEM_NAME_PATTERN } from './catalog.js';
@@ -39,7 +39,34 @@ const limitCommon = {
   item: text({ pattern: ITEM_NAME_PATTERN, describe: ITEM_NAME_DESCRIPTION, maxLength: 64 }).required('is required'),
   alert: text({ pattern: ITEM_NAME_PATTERN, describe: 'an alert name (a letter, then letters, digits and "_")', maxLength: 64 }).required('is required'),
   severity: text({ maxLength: 32 }).default(DEFAULTS.limit.severity),
+  raiseAfterMs: integer(0, CONFIG_LIMITS.maxDurationMs).default(DEFAULTS.limit.raiseAfterMs),
 };
+
+const numberIn = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** How far back inside the limit a raised alert's value must come before it clears; checked against the limit's own bounds. */
+function hysteresis() {
+  return decimal(0)
+    .default(DEFAULTS.limit.hysteresis)
+    .test({
+      name: 'hysteresis-fits',
+      skipAbsent: true,
+      test(distance, ctx) {
+        const parent: unknown = ctx.parent;
+        // A negative or non-numeric distance is already reported by decimal().
+        if (!isPlainRecord(parent) || !(distance >= 0)) return true;
+        const type = ALERT_TYPES.find((known) => known === parent.type);
+        if (type === undefined) return true;
+        const problem = hysteresisProblem(
+          { type, minimum: numberIn(parent.minimum), maximum: numberIn(parent.maximum), limit: numberIn(parent.limit) },
+          distance,
+        );
+        return problem === undefined ? true : ctx.createError({ message: problem.replace(/^hysteresis /, '') });
+      },
+    });
+}
+
+const NUMERIC_TYPE_NAMES = ALERT_TYPES.filter((type: AlertType) => NUMERIC_ALERT_TYPES.has(type)).join(', ');
 
 const unknownForType = (types: string) => `unknown key for type ${types}`;
 
@@ -49,6 +76,7 @@ const thresholdLimit = closedObject(
     type: oneOf(['Above', 'Below'] as const).required('is required'),
     limit: decimal().required('is required'),
     limitInclusive: flag().default(DEFAULTS.limit.limitInclusive),
+    hysteresis: hysteresis(),
   },
   unknownForType('Above/Below'),
 );
@@ -71,6 +99,7 @@ const rangeLimit = closedObject(
         },
       }),
     maximumInclusive: flag().default(DEFAULTS.limit.maximumInclusive),
+    hysteresis: hysteresis(),
   },
   unknownForType('InRange/OutOfRange'),
 );
@@ -87,6 +116,14 @@ const equalityLimit = closedObject(
         'must be a number, a string or true/false',
         (value: unknown) => typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)),
       ),
+    // Named here, not left to the unknown-key check, so the error says why.
+    hysteresis: mixed()
+      .transform((value: unknown) => (value === null ? undefined : value))
+      .test(
+        'numeric-only',
+        `applies only to ${NUMERIC_TYPE_NAMES}: an equality has no distance to come back by (use raiseAfterMs against flapping)`,
+        (value: unknown) => value === undefined,
+      ),
   },
   unknownForType('EqualTo/NotEqualTo'),
 );
@@ -98,6 +135,7 @@ const deviationLimit = closedObject(
     value: decimal().required('is required (the baseline, e.g. the setpoint)'),
     limit: decimal(0).required('is required'),
     limitInclusive: flag().default(DEFAULTS.limit.limitInclusive),
+    hysteresis: hysteresis(),
   },
   unknownForType('DeviationAbove/DeviationBelow'),
 );

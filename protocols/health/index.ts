@@ -1,4 +1,5 @@
-export { type ActiveAlert, type AlertTracker, type AlertTransition, createAlertTracker } from './alert-tracker.js';
+export { type ActiveAlert, type AlertTracker, type AlertTransition, createAlertTracker, type PendingAlert } from './alert-tracker.js';
+export { ALERT_COMPANION_SUFFIXES, alertPropertyDefinitions, alertPropertyNames, type AlertPropertyNames } from './companions.js';
 export { HealthError, type HealthErrorCode, type HealthErrorContext } from './errors.js';
 export {
   createLivenessTracker,
@@ -19,4 +20,7 @@ export {
   type CompiledAlertRule,
   compileAlertRule,
   conditionHolds,
+  holdingRule,
+  hysteresisProblem,
+  NUMERIC_ALERT_TYPES,
 } from './rules.js';

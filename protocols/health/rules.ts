@@ -18,6 +18,16 @@ import { HealthError } from './errors.js';
  *   positive limit means the same distance on both sides.)
  * A value of another type than the rule compares (a string for Above, say) does not apply: the
  * rule neither raises nor clears on it.
+ *
+ * Two additions of ours, which ThingWorx alerts do not have (they act before the BOOLEAN alert
+ * property is written, so the server-side alert on it stays a plain EqualTo true):
+ * - hysteresis (numeric types only, >= 0, in the item's unit): once raised, the alert stays raised
+ *   until the value is back inside the limit by at least this distance. The clear test is the raise
+ *   test against the limit moved back by the distance (Above: limit − h; Below: limit + h; InRange:
+ *   the range widened by h on both sides; OutOfRange: narrowed by h; Deviation*: the allowed
+ *   distance shrunk by h), so hysteresis 0 is exactly the plain rule.
+ * - raiseAfterMs (every type, >= 0): the condition must hold that long, by the readings' own time,
+ *   before the alert is raised; a shorter excursion raises nothing.
  */
 export const ALERT_TYPES = Object.freeze([
   'Above',
@@ -45,6 +55,10 @@ export interface AlertRule {
   /** Alert name, e.g. "VatTooHot"; unique per item. */
   alert: string;
   severity?: string;
+  /** Numeric types only: how far back inside the limit the value must come before the alert clears. */
+  hysteresis?: number;
+  /** How long the condition must hold before the alert is raised. */
+  raiseAfterMs?: number;
 }
 
 export const ALERT_RULE_DEFAULTS = Object.freeze({
@@ -52,33 +66,66 @@ export const ALERT_RULE_DEFAULTS = Object.freeze({
   minimumInclusive: true,
   maximumInclusive: false,
   severity: 'warning',
+  hysteresis: 0,
+  raiseAfterMs: 0,
 });
 
+/** Types whose condition compares numbers, where a hysteresis distance means something. */
+export const NUMERIC_ALERT_TYPES: ReadonlySet<AlertType> = new Set([
+  'Above',
+  'Below',
+  'InRange',
+  'OutOfRange',
+  'DeviationAbove',
+  'DeviationBelow',
+]);
+
 /** A validated rule with every default filled in; the type decides which fields exist. */
-export type CompiledAlertRule = { item: string; alert: string; severity: string } & (
-  | { type: 'Above' | 'Below'; limit: number; limitInclusive: boolean }
+export type CompiledAlertRule = { item: string; alert: string; severity: string; raiseAfterMs: number } & (
+  | { type: 'Above' | 'Below'; limit: number; limitInclusive: boolean; hysteresis: number }
   | {
       type: 'InRange' | 'OutOfRange';
       minimum: number;
       minimumInclusive: boolean;
       maximum: number;
       maximumInclusive: boolean;
+      hysteresis: number;
     }
   | { type: 'EqualTo' | 'NotEqualTo'; value: ReadingValue }
-  | { type: 'DeviationAbove' | 'DeviationBelow'; value: number; limit: number; limitInclusive: boolean }
+  | { type: 'DeviationAbove' | 'DeviationBelow'; value: number; limit: number; limitInclusive: boolean; hysteresis: number }
 );
 
 const FIELDS_BY_TYPE: Readonly<Record<AlertType, readonly string[]>> = {
-  Above: ['limit', 'limitInclusive'],
-  Below: ['limit', 'limitInclusive'],
-  InRange: ['minimum', 'minimumInclusive', 'maximum', 'maximumInclusive'],
-  OutOfRange: ['minimum', 'minimumInclusive', 'maximum', 'maximumInclusive'],
+  Above: ['limit', 'limitInclusive', 'hysteresis'],
+  Below: ['limit', 'limitInclusive', 'hysteresis'],
+  InRange: ['minimum', 'minimumInclusive', 'maximum', 'maximumInclusive', 'hysteresis'],
+  OutOfRange: ['minimum', 'minimumInclusive', 'maximum', 'maximumInclusive', 'hysteresis'],
   EqualTo: ['value'],
   NotEqualTo: ['value'],
-  DeviationAbove: ['value', 'limit', 'limitInclusive'],
-  DeviationBelow: ['value', 'limit', 'limitInclusive'],
+  DeviationAbove: ['value', 'limit', 'limitInclusive', 'hysteresis'],
+  DeviationBelow: ['value', 'limit', 'limitInclusive', 'hysteresis'],
 };
-const COMMON_FIELDS = ['item', 'type', 'alert', 'severity'];
+const COMMON_FIELDS = ['item', 'type', 'alert', 'severity', 'raiseAfterMs'];
+
+/**
+ * Why a hysteresis distance cannot work with these bounds, or undefined when it can. Shared with the
+ * config schema so both say the same thing.
+ * - OutOfRange: the clear band [minimum + h, maximum − h] must keep some width, or nothing could clear it.
+ * - Deviation*: h may not exceed the allowed distance, or the alert would clear only past the baseline.
+ */
+export function hysteresisProblem(
+  rule: { type: AlertType; minimum?: number; maximum?: number; limit?: number },
+  hysteresis: number,
+): string | undefined {
+  if (!Number.isFinite(hysteresis) || hysteresis < 0) return 'hysteresis must be a number >= 0';
+  if (rule.type === 'OutOfRange' && hysteresis > 0 && rule.minimum !== undefined && rule.maximum !== undefined && 2 * hysteresis >= rule.maximum - rule.minimum) {
+    return `hysteresis must be less than half the range (maximum - minimum = ${rule.maximum - rule.minimum}), or a value inside the range could never clear the alert`;
+  }
+  if ((rule.type === 'DeviationAbove' || rule.type === 'DeviationBelow') && rule.limit !== undefined && rule.limit >= 0 && hysteresis > rule.limit) {
+    return `hysteresis must not exceed limit (${rule.limit}), or the alert would clear only on the other side of the baseline`;
+  }
+  return undefined;
+}
 
 /**
  * Checks an untrusted rule (from a config file) and fills in its defaults.
@@ -112,11 +159,25 @@ export function compileAlertRule(input: unknown, ruleIndex = 0): CompiledAlertRu
     if (value === undefined) return ALERT_RULE_DEFAULTS[field];
     return typeof value === 'boolean' ? value : fail(field, `${field} must be a boolean`, alert);
   };
-  const base = { item, alert, severity };
+  const raiseAfterMs =
+    rule.raiseAfterMs === undefined
+      ? ALERT_RULE_DEFAULTS.raiseAfterMs
+      : typeof rule.raiseAfterMs === 'number' && Number.isSafeInteger(rule.raiseAfterMs) && rule.raiseAfterMs >= 0
+        ? rule.raiseAfterMs
+        : fail('raiseAfterMs', 'raiseAfterMs must be a whole number of milliseconds >= 0', alert);
+  const hysteresisFor = (bounds: { minimum?: number; maximum?: number; limit?: number }): number => {
+    if (rule.hysteresis === undefined) return ALERT_RULE_DEFAULTS.hysteresis;
+    const hysteresis = typeof rule.hysteresis === 'number' ? rule.hysteresis : Number.NaN;
+    const problem = hysteresisProblem({ type, ...bounds }, hysteresis);
+    return problem === undefined ? hysteresis : fail('hysteresis', problem, alert);
+  };
+  const base = { item, alert, severity, raiseAfterMs };
   switch (type) {
     case 'Above':
-    case 'Below':
-      return { ...base, type, limit: number('limit'), limitInclusive: flag('limitInclusive') };
+    case 'Below': {
+      const limit = number('limit');
+      return { ...base, type, limit, limitInclusive: flag('limitInclusive'), hysteresis: hysteresisFor({ limit }) };
+    }
     case 'InRange':
     case 'OutOfRange': {
       const minimum = number('minimum');
@@ -129,6 +190,7 @@ export function compileAlertRule(input: unknown, ruleIndex = 0): CompiledAlertRu
         minimumInclusive: flag('minimumInclusive'),
         maximum,
         maximumInclusive: flag('maximumInclusive'),
+        hysteresis: hysteresisFor({ minimum, maximum }),
       };
     }
     case 'EqualTo':
@@ -142,7 +204,7 @@ export function compileAlertRule(input: unknown, ruleIndex = 0): CompiledAlertRu
     case 'DeviationBelow': {
       const limit = number('limit');
       if (limit < 0) fail('limit', 'a deviation limit is a distance and must be >= 0', alert);
-      return { ...base, type, value: number('value'), limit, limitInclusive: flag('limitInclusive') };
+      return { ...base, type, value: number('value'), limit, limitInclusive: flag('limitInclusive'), hysteresis: hysteresisFor({ limit }) };
     }
   }
 }
@@ -178,5 +240,30 @@ export function conditionHolds(rule: CompiledAlertRule, value: ReadingValue): bo
       return beyond(value, rule.value + rule.limit, rule.limitInclusive);
     case 'DeviationBelow':
       return beyond(-value, -(rule.value - rule.limit), rule.limitInclusive);
+  }
+}
+
+/**
+ * The rule an alert that is already raised is held by: the same condition with its limit moved back
+ * by the hysteresis distance (see the top of this file). With no hysteresis it is the rule itself.
+ */
+export function holdingRule(rule: CompiledAlertRule): CompiledAlertRule {
+  const h = 'hysteresis' in rule ? rule.hysteresis : 0;
+  if (h === 0) return rule;
+  switch (rule.type) {
+    case 'EqualTo':
+    case 'NotEqualTo':
+      return rule;
+    case 'Above':
+      return { ...rule, limit: rule.limit - h };
+    case 'Below':
+      return { ...rule, limit: rule.limit + h };
+    case 'InRange':
+      return { ...rule, minimum: rule.minimum - h, maximum: rule.maximum + h };
+    case 'OutOfRange':
+      return { ...rule, minimum: rule.minimum + h, maximum: rule.maximum - h };
+    case 'DeviationAbove':
+    case 'DeviationBelow':
+      return { ...rule, limit: rule.limit - h };
   }
 }

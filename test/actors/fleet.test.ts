@@ -2,6 +2,7 @@ import test from 'ava';
 import type { HealthView } from '../../actors/health/behaviour.js';
 import type { IngressView } from '../../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../../actors/paths.js';
+import { alertPropertyNames } from '../../protocols/health/companions.js';
 import { createBeatsClient } from '../../protocols/lumberjack/client.js';
 import { startDemo } from '../../sim/demo.js';
 import { quietLogger } from './support.js';
@@ -34,7 +35,7 @@ test.serial('20 printers: every acknowledged event reaches ThingWorx, every fami
     const family = demo.config.catalog.families[printer.family]!;
     const names = new Set(demo.standIn.records.filter((r) => r.thing === printer.thing).map((r) => r.name));
     t.true(names.size > 3, `${printer.thing} has only ${[...names].join(',')}`);
-    const alertNames = new Set(printer.limits.map((l) => l.alert));
+    const alertNames = new Set(printer.limits.flatMap((l) => Object.values(alertPropertyNames(l.alert))));
     const foreign = [...names].filter((n) => !(n in family.items) && !alertNames.has(n) && n !== 'PrinterState');
     t.deepEqual(foreign, [], `${printer.thing} received items off its catalog`);
   }
@@ -77,6 +78,24 @@ test.serial('a printer whose PIP endpoint is down keeps Beats flowing, goes degr
     [true, false],
     'the alert must be raised exactly once and cleared exactly once',
   );
+  // Each transition carries its severity and the value that caused it, written in the same request as the alert.
+  const names = alertPropertyNames(limit.alert);
+  const rowsOf = (name: string) => demo.standIn.records.filter((r) => r.thing === printer.thing && r.name === name);
+  t.deepEqual(
+    rowsOf(names.severity).map((r) => r.value),
+    [limit.severity, limit.severity],
+  );
+  const values = rowsOf(names.value).map((r) => r.value);
+  t.is(values.length, 2);
+  t.true(typeof values[0] === 'number' && values[0] >= 35, `raised by ${String(values[0])}`);
+  t.true(typeof values[1] === 'number' && values[1] < 35, `cleared by ${String(values[1])}`);
+  for (const name of [names.severity, names.value]) {
+    t.deepEqual(
+      rowsOf(name).map((r) => [r.time, r.arrivedAt]),
+      alertRows().map((r) => [r.time, r.arrivedAt]),
+      `${name} rows are dated and sent with the alert rows`,
+    );
+  }
   await sla.pip.up();
   await waitFor('the printer online again', async () => (await health()).state === 'online');
 });

@@ -108,7 +108,7 @@ test('operating limits get their defaults filled per type', (t) => {
   const result = validateConfig(withPrinters([samplePrinter(1, { limits })]));
   if (!result.ok) return t.fail(result.errors.join('\n'));
   t.deepEqual(result.config.printers[0]?.limits, [
-    { item: 'VatTemperature', type: 'Above', limit: 31, limitInclusive: true, alert: 'VatHot', severity: 'warning' },
+    { item: 'VatTemperature', type: 'Above', limit: 31, limitInclusive: true, alert: 'VatHot', severity: 'warning', hysteresis: 0, raiseAfterMs: 0 },
     {
       item: 'ChamberHumidity',
       type: 'InRange',
@@ -118,9 +118,21 @@ test('operating limits get their defaults filled per type', (t) => {
       maximumInclusive: false,
       alert: 'HumidityOk',
       severity: 'info',
+      hysteresis: 0,
+      raiseAfterMs: 0,
     },
-    { item: 'BuildState', type: 'NotEqualTo', value: 'building', alert: 'NotBuilding', severity: 'warning' },
-    { item: 'VatTemperature', type: 'DeviationBelow', value: 30, limit: 1, limitInclusive: true, alert: 'VatCold', severity: 'warning' },
+    { item: 'BuildState', type: 'NotEqualTo', value: 'building', alert: 'NotBuilding', severity: 'warning', raiseAfterMs: 0 },
+    {
+      item: 'VatTemperature',
+      type: 'DeviationBelow',
+      value: 30,
+      limit: 1,
+      limitInclusive: true,
+      alert: 'VatCold',
+      severity: 'warning',
+      hysteresis: 0,
+      raiseAfterMs: 0,
+    },
   ]);
 });
 
@@ -151,5 +163,58 @@ test('a limit that is not a mapping is reported as such', (t) => {
   t.deepEqual(errorsOf(withPrinters([samplePrinter(1, { limits: [null, 'VatTemperature > 30'] })])), [
     'printers[0].limits[0]: must be a mapping',
     'printers[0].limits[1]: must be a mapping',
+  ]);
+});
+
+test('hysteresis and raiseAfterMs are accepted where they mean something and filled in as 0 elsewhere', (t) => {
+  const limits = [
+    { item: 'VatTemperature', type: 'Above', limit: 32, alert: 'VatHot', hysteresis: 0.5, raiseAfterMs: 10_000 },
+    { item: 'VatTemperature', type: 'OutOfRange', minimum: 28, maximum: 32, alert: 'VatOut', hysteresis: 1.9 },
+    { item: 'VatTemperature', type: 'DeviationAbove', value: 30, limit: 1.5, alert: 'VatWarm', hysteresis: 1.5 },
+    { item: 'BuildState', type: 'EqualTo', value: 'error', alert: 'BuildFailed', raiseAfterMs: 3_000 },
+  ];
+  const result = validateConfig(withPrinters([samplePrinter(1, { limits })]));
+  if (!result.ok) return t.fail(result.errors.join('\n'));
+  t.like(result.config.printers[0]?.limits, [
+    { hysteresis: 0.5, raiseAfterMs: 10_000 },
+    { hysteresis: 1.9, raiseAfterMs: 0 },
+    { hysteresis: 1.5, raiseAfterMs: 0 },
+    { raiseAfterMs: 3_000 },
+  ]);
+  t.false('hysteresis' in (result.config.printers[0]?.limits[3] ?? {}));
+});
+
+test('a hysteresis that could never let the alert clear, or that does not apply, is refused saying why', (t) => {
+  const limits = [
+    { item: 'VatTemperature', type: 'Above', limit: 32, alert: 'A', hysteresis: -0.5 },
+    { item: 'VatTemperature', type: 'OutOfRange', minimum: 28, maximum: 32, alert: 'B', hysteresis: 2 },
+    { item: 'VatTemperature', type: 'DeviationBelow', value: 30, limit: 1, alert: 'C', hysteresis: 1.5 },
+    { item: 'BuildState', type: 'EqualTo', value: 'error', alert: 'D', hysteresis: 1 },
+    { item: 'VatTemperature', type: 'Below', limit: 20, alert: 'E', hysteresis: '1C' },
+    { item: 'VatTemperature', type: 'Below', limit: 20, alert: 'F', raiseAfterMs: 2.5 },
+    { item: 'VatTemperature', type: 'Below', limit: 20, alert: 'G', raiseAfterMs: -1 },
+    { item: 'VatTemperature', type: 'Above', limit: 40, alert: 'Vat', hysteresis: 1 },
+  ];
+  t.deepEqual(errorsOf(withPrinters([samplePrinter(1, { limits })])), [
+    'printers[0].limits[0].hysteresis: must be at least 0',
+    'printers[0].limits[1].hysteresis: must be less than half the range (maximum - minimum = 4), or a value inside the range could never clear the alert',
+    'printers[0].limits[2].hysteresis: must not exceed limit (1), or the alert would clear only on the other side of the baseline',
+    'printers[0].limits[3].hysteresis: applies only to Above, Below, InRange, OutOfRange, DeviationAbove, DeviationBelow: an equality has no distance to come back by (use raiseAfterMs against flapping)',
+    'printers[0].limits[4].hysteresis: must be a number',
+    'printers[0].limits[5].raiseAfterMs: must be a whole number',
+    'printers[0].limits[6].raiseAfterMs: must be at least 0',
+  ]);
+});
+
+test('an alert whose property or companions would overwrite a catalog item is refused', (t) => {
+  const limits = [
+    { item: 'VatTemperature', type: 'Above', limit: 40, alert: 'ResinLevel' },
+    { item: 'VatTemperature', type: 'Above', limit: 40, alert: 'Chamber' },
+  ];
+  const family = { sources: ['poll'], items: { VatTemperature: { type: 'NUMBER' }, Chamber_Value: { type: 'NUMBER' }, ResinLevel: { type: 'NUMBER' } } };
+  const raw = { ...sampleConfig(), catalog: { families: { custom: family } }, printers: [samplePrinter(1, { family: 'custom', limits })] };
+  t.deepEqual(errorsOf(raw), [
+    'printers[0].limits[0].alert: writes the property ResinLevel, which is an item of family custom; choose another alert name',
+    'printers[0].limits[1].alert: writes the property Chamber_Value, which is an item of family custom; choose another alert name',
   ]);
 });

@@ -78,6 +78,8 @@ test('defaults are filled in when a rule is compiled', (t) => {
     minimumInclusive: true,
     maximum: 32,
     maximumInclusive: false,
+    hysteresis: 0,
+    raiseAfterMs: 0,
   });
   t.like(compileAlertRule({ item: 'X', type: 'Above', limit: 1, alert: 'A', severity: 'critical' }), {
     severity: 'critical',
