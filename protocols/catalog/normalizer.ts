@@ -3,8 +3,9 @@
  * and push readings become readings, and only catalogued items survive (ARCHITECTURE.md §4: raw
  * lines, file names and anything off the catalog never leave). Pure: counts say what was dropped.
  */
-import { decodeBeatsEvent, identifyPrinter, logEventIdPrefix } from '../beats/index.js';
+import { decodeBeatsEvent, identifyPrinter, logEventIdPrefix, logFileKey, textDigest } from '../beats/index.js';
 import { metricbeatReading } from '../beats/metricbeat-readings.js';
+import type { BeatsOrigin } from '../beats/documents.js';
 import type { IdentifiablePrinter } from '../beats/identify-printer.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
 import { appendLogReadings, createLogLineCounters, type LogLineContext, type LogLineCounters } from '../loglines/apply.js';
@@ -54,7 +55,7 @@ export interface Normalized {
   linesMatched: number;
 }
 
-/** Beats window → catalogued readings, with a stable event id per log line (file + offset). */
+/** Beats window → catalogued readings, with a stable event id per log line (file identity, offset, line digest). */
 export function normalizeBeatsEvents(
   printer: string,
   catalog: CatalogView,
@@ -66,7 +67,9 @@ export function normalizeBeatsEvents(
   const readings: Reading[] = [];
   // One context object for the window, updated per line, instead of one per line.
   const line: LogLineContext = { printer, eventId: '', receivedAt, fallbackTime: 0, counters };
+  // The lines of a window come from one file, mostly: its part of the ids is digested once per run of lines.
   let idFile: string | undefined;
+  let idFileId: string | undefined;
   let idPrefix = '';
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
@@ -78,11 +81,12 @@ export function normalizeBeatsEvents(
       readings.push(metricbeatReading(printer, decoded, receivedAt));
       continue;
     }
-    if (decoded.file !== idFile) {
+    if (decoded.file !== idFile || decoded.fileId !== idFileId) {
       idFile = decoded.file;
-      idPrefix = logEventIdPrefix(printer, idFile);
+      idFileId = decoded.fileId;
+      idPrefix = logEventIdPrefix(printer, logFileKey(idFile, idFileId));
     }
-    line.eventId = idPrefix + decoded.offset; // logEventId(printer, file, offset)
+    line.eventId = `${idPrefix + decoded.offset}#${textDigest(decoded.line)}`; // logEventId(printer, file, fileId, offset, line)
     line.fallbackTime = decoded.time;
     appendLogReadings(catalog.rules, decoded.line, line, readings);
   }
@@ -136,11 +140,20 @@ export function identifyWindow(
 ): string | undefined {
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
-    if (decoded.kind !== 'unknown' || decoded.hostName !== undefined || decoded.fieldsPrinterId !== undefined) {
+    if (decoded.kind !== 'unknown' || saysWhoSentIt(decoded)) {
       return identifyPrinter(peer, decoded, printers);
     }
   }
   return identifyPrinter(peer, { kind: 'unknown', reason: 'empty window' }, printers);
+}
+
+function saysWhoSentIt(decoded: BeatsOrigin): boolean {
+  return (
+    decoded.hostName !== undefined ||
+    decoded.agentHostName !== undefined ||
+    decoded.beatHostName !== undefined ||
+    decoded.fieldsPrinterId !== undefined
+  );
 }
 
 /** The view a collector needs of its family's catalog; throws when the family's rules do not compile. */
