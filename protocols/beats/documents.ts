@@ -106,7 +106,9 @@ function decodeLogLine(doc: Fields, line: string, time: number): BeatsDocument {
   // 7.x and 8.x say `log.file.path` and `log.offset`; 6.x said `source` and `offset` (7.0 renamed them).
   const file = text(field(logFile, 'path')) ?? text(own(doc, 'source'));
   if (file === undefined) return unknownDocument(doc, 'Filebeat document without log.file.path (or 6.x source)');
-  const offset = field(log, 'offset') ?? own(doc, 'offset');
+  // Only a document without log.offset is read as 6.x: a log.offset of the wrong type is refused, not bypassed.
+  const logOffset = field(log, 'offset');
+  const offset = logOffset === undefined ? own(doc, 'offset') : logOffset;
   if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
     return unknownDocument(doc, 'Filebeat document without a valid log.offset (or 6.x offset)');
   }

@@ -234,7 +234,10 @@ test('fields are read only where the document has them as its own, and of the ri
 
 test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones', (t) => {
   const random = seededRandom(0xbea75);
-  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5)].map((doc) => JSON.stringify(doc));
+  const generations = ['filebeat-6.x.json', 'metricbeat-6.x-cpu.json', 'filebeat-7.17.json', 'filebeat-8.15-filestream.json'].map(
+    (name) => JSON.parse(readFileSync(new URL(`generations/${name}`, FIXTURES), 'utf8')) as unknown,
+  );
+  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5), ...generations].map((doc) => JSON.stringify(doc));
   const paths = [
     ['@timestamp'],
     ['message'],
