@@ -115,19 +115,16 @@ function decodeLogLine(doc: Fields, line: string, time: number): BeatsDocument {
   const fileId = fileIdOf(logFile);
   const hostName = hostNameOf(doc);
   const fieldsPrinterId = fieldsPrinterIdOf(doc);
-  // The usual 8.x line says both and nothing else of its origin: one literal with every field, rather
-  // than fields added to it afterwards (each addition is a hidden-class change).
-  if (hostName !== undefined && fieldsPrinterId !== undefined && fileId === undefined && isEcsOnly(doc)) {
-    return { kind: 'log', time, line, file, offset, hostName, fieldsPrinterId };
+  // The usual 8.x line says host.name and fields.printer_id and nothing older: one literal with every
+  // field, rather than fields added to it afterwards (each addition is a hidden-class change).
+  if (hostName !== undefined && fieldsPrinterId !== undefined && agentHostNameOf(doc) === undefined && beatHostNameOf(doc) === undefined) {
+    return fileId === undefined
+      ? { kind: 'log', time, line, file, offset, hostName, fieldsPrinterId }
+      : { kind: 'log', time, line, file, offset, fileId, hostName, fieldsPrinterId };
   }
   const decoded: FilebeatLine = { kind: 'log', time, line, file, offset };
   if (fileId !== undefined) decoded.fileId = fileId;
   return withOrigin(decoded, doc);
-}
-
-/** A document without the older generations' host fields (agent.hostname, beat.hostname). */
-function isEcsOnly(doc: Fields): boolean {
-  return agentHostNameOf(doc) === undefined && beatHostNameOf(doc) === undefined;
 }
 
 /**
