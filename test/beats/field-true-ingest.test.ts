@@ -167,6 +167,7 @@ test.serial('the issue repro: 100 lines, then 100 different lines at the same pa
   t.log(`ACKed ${beat.counters().acked}, rows in ThingWorx ${rows}, duplicatesSuppressed ${suppressed}`);
   t.is(rows, 200);
   t.is(suppressed, 0, 'nothing taken for a re-send');
+  t.false(JSON.stringify(standIn.records).includes(PATH), 'the event ids and the path stay inside the adapter');
 });
 
 test.serial('copytruncate: the same inode starts again at offset 0 with new lines, and every line is delivered', async (t) => {
