@@ -21,8 +21,8 @@ const PRIORITY = ['tlsSubject', 'fieldsPrinterId', 'hostName', 'remoteAddress'] 
  * Which printer sent a document: the first of TLS subject, `fields.printer_id`, the host name and
  * remote address that some printer configures and that matches. A configured `hostName` matches the
  * host as any Beats generation names it: `host.name`, `agent.hostname` (7.x) or `beat.hostname`
- * (6.x). A printer is only ever matched on the fields it configures. Identity values are unique across printers (the config checks that),
- * so the first match is the only one.
+ * (6.x). A printer is only ever matched on the fields it configures. Identity values are unique
+ * across printers (the config checks that), so the first match is the only one.
  */
 export function identifyPrinter(
   peer: Pick<PeerIdentity, 'remoteAddress' | 'tlsSubject'>,

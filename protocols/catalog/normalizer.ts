@@ -65,7 +65,8 @@ export function normalizeBeatsEvents(
   const counters: LogLineCounters = createLogLineCounters();
   let unknownDocuments = 0;
   const readings: Reading[] = [];
-  // One context object for the window, updated per line, instead of one per line.
+  // One context object for the window, updated per line, instead of one per line. Its eventId stays
+  // empty: a line's readings get their id once they exist (below).
   const line: LogLineContext = { printer, eventId: '', receivedAt, fallbackTime: 0, counters };
   // The lines of a window come from one file, mostly: its part of the ids is digested once per run of lines.
   let idFile: string | undefined;
@@ -86,9 +87,14 @@ export function normalizeBeatsEvents(
       idFileId = decoded.fileId;
       idPrefix = logEventIdPrefix(printer, logFileKey(idFile, idFileId));
     }
-    line.eventId = `${idPrefix + decoded.offset}#${textDigest(decoded.line)}`; // logEventId(printer, file, fileId, offset, line)
     line.fallbackTime = decoded.time;
+    const first = readings.length;
     appendLogReadings(catalog.rules, decoded.line, line, readings);
+    // Only a line that made readings needs its id: a line no rule matches is not digested at all.
+    if (readings.length > first) {
+      const eventId = `${idPrefix + decoded.offset}#${textDigest(decoded.line)}`; // logEventId(printer, file, fileId, offset, line)
+      for (let index = first; index < readings.length; index++) (readings[index] as Reading).eventId = eventId;
+    }
   }
   const dropped = unknownDocuments + counters.no_match + counters.too_long + counters.conversion_failed;
   const drops = dropped === 0 ? undefined : emptyDropCounts();
