@@ -14,7 +14,11 @@ const DIGEST_HEX_DIGITS = 16;
 /** `crypto.hash` (Node 20.12, 21.7 and later) is a one-shot digest, three times faster than createHash for a line. */
 const oneShotHash = (crypto as Partial<typeof crypto>).hash;
 
-/** A short hex digest of the text's UTF-8 bytes (SHA-1, truncated: integrity against accidents, not against attackers). */
+/**
+ * A short hex digest of the text's UTF-8 bytes (SHA-1, truncated: integrity against accidents, not
+ * against attackers). Of the line as decoded: lines that differ only in invalid UTF-8 (each byte read
+ * as U+FFFD) digest alike.
+ */
 export function textDigest(text: string): string {
   const hex = oneShotHash === undefined ? crypto.createHash('sha1').update(text).digest('hex') : oneShotHash('sha1', text, 'hex');
   return hex.slice(0, DIGEST_HEX_DIGITS);
