@@ -220,7 +220,7 @@ export interface PrinterIdentity {
   tlsSubject?: string;
   /** `fields.printer_id` set in the printer's filebeat.yml / metricbeat.yml. */
   fieldsPrinterId?: string;
-  /** `host.name` the Beats report. */
+  /** The host the Beats report: `host.name`, or `agent.hostname` (7.x) or `beat.hostname` (6.x). */
   hostName?: string;
   /** Source IP address of the printer's connections. */
   remoteAddress?: string;

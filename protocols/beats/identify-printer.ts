@@ -1,6 +1,6 @@
 import { normalizeAddress } from '../admission/policy.js';
 import type { PeerIdentity } from '../lumberjack/batch.js';
-import type { BeatsDocument } from './documents.js';
+import type { BeatsOrigin } from './documents.js';
 
 /** The identity fields a printer may configure (config's PrinterIdentity has this shape). */
 export interface BeatsPrinterIdentity {
@@ -15,39 +15,53 @@ export interface IdentifiablePrinter {
   identity: BeatsPrinterIdentity;
 }
 
-/** Strongest first: a verified certificate, then what the Beat says about itself, then the network. */
-const PRIORITY = ['tlsSubject', 'fieldsPrinterId', 'hostName', 'remoteAddress'] as const;
-
 /**
- * Which printer sent a document: the first of TLS subject, `fields.printer_id`, `host.name` and
- * remote address that some printer configures and that matches. A printer is only ever matched on
- * the fields it configures. Identity values are unique across printers (the config checks that),
- * so the first match is the only one.
+ * Which printer sent a document: the first of TLS subject, `fields.printer_id`, the host name and
+ * remote address that some printer configures and that matches (strongest first: a verified
+ * certificate, then what the Beat says about itself, then the network). A printer is only ever
+ * matched on the fields it configures. Identity values are unique across printers (the config
+ * checks that), so the first match is the only one.
  */
 export function identifyPrinter(
   peer: Pick<PeerIdentity, 'remoteAddress' | 'tlsSubject'>,
-  decoded: BeatsDocument,
+  decoded: BeatsOrigin,
   printers: readonly IdentifiablePrinter[],
 ): string | undefined {
-  // Runs for every window: plain loops, and the address normalized only when it comes to that.
-  for (const field of PRIORITY) {
-    const value = field === 'remoteAddress' ? normalizeAddress(peer.remoteAddress) : observedValue(field, peer, decoded);
-    if (value === undefined) continue;
-    for (const printer of printers) {
-      const configured = printer.identity[field];
-      if (configured === undefined) continue;
-      if (field === 'remoteAddress' ? normalizeAddress(configured) === value : configured === value) return printer.id;
-    }
+  if (peer.tlsSubject !== undefined) {
+    for (const printer of printers) if (printer.identity.tlsSubject === peer.tlsSubject) return printer.id;
+  }
+  const claimed = claimedPrinter(decoded, printers);
+  if (claimed !== undefined) return claimed;
+  // Runs for every window: the address is normalized only when it comes to that.
+  const address = normalizeAddress(peer.remoteAddress);
+  for (const printer of printers) {
+    const configured = printer.identity.remoteAddress;
+    if (configured !== undefined && normalizeAddress(configured) === address) return printer.id;
   }
   return undefined;
 }
 
-function observedValue(
-  field: Exclude<(typeof PRIORITY)[number], 'remoteAddress'>,
-  peer: Pick<PeerIdentity, 'tlsSubject'>,
-  decoded: BeatsDocument,
-): string | undefined {
-  if (field === 'tlsSubject') return peer.tlsSubject;
-  return field === 'fieldsPrinterId' ? decoded.fieldsPrinterId : decoded.hostName;
+/**
+ * The printer a document names itself as: `fields.printer_id`, then the host name. A configured
+ * `hostName` matches the host as any Beats generation names it: `host.name`, `agent.hostname` (7.x)
+ * or `beat.hostname` (6.x).
+ */
+export function claimedPrinter(decoded: BeatsOrigin, printers: readonly IdentifiablePrinter[]): string | undefined {
+  if (decoded.fieldsPrinterId !== undefined) {
+    for (const printer of printers) if (printer.identity.fieldsPrinterId === decoded.fieldsPrinterId) return printer.id;
+  }
+  return (
+    printerWithHostName(decoded.hostName, printers) ??
+    printerWithHostName(decoded.agentHostName, printers) ??
+    printerWithHostName(decoded.beatHostName, printers)
+  );
 }
 
+/** The printer whose configured hostName is exactly `hostName`. */
+function printerWithHostName(hostName: string | undefined, printers: readonly IdentifiablePrinter[]): string | undefined {
+  if (hostName === undefined) return undefined;
+  for (const printer of printers) {
+    if (printer.identity.hostName === hostName) return printer.id;
+  }
+  return undefined;
+}

@@ -8,6 +8,6 @@ export {
   type MetricbeatSample,
   type UnknownBeatsDocument,
 } from './documents.js';
-export { logEventId, logEventIdPrefix, metricEventId } from './event-ids.js';
-export { type BeatsPrinterIdentity, type IdentifiablePrinter, identifyPrinter } from './identify-printer.js';
+export { logEventId, logEventIdPrefix, logFileKey, metricEventId, textDigest } from './event-ids.js';
+export { type BeatsPrinterIdentity, claimedPrinter, type IdentifiablePrinter, identifyPrinter } from './identify-printer.js';
 export { filesystemUsageItem, metricbeatReadings } from './metricbeat-readings.js';

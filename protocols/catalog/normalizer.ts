@@ -3,7 +3,7 @@
  * and push readings become readings, and only catalogued items survive (ARCHITECTURE.md §4: raw
  * lines, file names and anything off the catalog never leave). Pure: counts say what was dropped.
  */
-import { decodeBeatsEvent, identifyPrinter, logEventIdPrefix } from '../beats/index.js';
+import { claimedPrinter, decodeBeatsEvent, identifyPrinter, logEventIdPrefix, logFileKey, textDigest } from '../beats/index.js';
 import { metricbeatReading } from '../beats/metricbeat-readings.js';
 import type { BeatsOrigin } from '../beats/documents.js';
 import type { IdentifiablePrinter } from '../beats/identify-printer.js';
@@ -55,7 +55,7 @@ export interface Normalized {
   linesMatched: number;
 }
 
-/** Beats window → catalogued readings, with a stable event id per log line (file + offset). */
+/** Beats window → catalogued readings, with a stable event id per log line (file identity, offset, line digest). */
 export function normalizeBeatsEvents(
   printer: string,
   catalog: CatalogView,
@@ -65,9 +65,12 @@ export function normalizeBeatsEvents(
   const counters: LogLineCounters = createLogLineCounters();
   let unknownDocuments = 0;
   const readings: Reading[] = [];
-  // One context object for the window, updated per line, instead of one per line.
+  // One context object for the window, updated per line, instead of one per line. Its eventId stays
+  // empty: a line's readings get their id once they exist (below).
   const line: LogLineContext = { printer, eventId: '', receivedAt, fallbackTime: 0, counters };
+  // The lines of a window come from one file, mostly: its part of the ids is digested once per run of lines.
   let idFile: string | undefined;
+  let idFileId: string | undefined;
   let idPrefix = '';
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
@@ -79,13 +82,19 @@ export function normalizeBeatsEvents(
       readings.push(metricbeatReading(printer, decoded, receivedAt));
       continue;
     }
-    if (decoded.file !== idFile) {
+    if (decoded.file !== idFile || decoded.fileId !== idFileId) {
       idFile = decoded.file;
-      idPrefix = logEventIdPrefix(printer, idFile);
+      idFileId = decoded.fileId;
+      idPrefix = logEventIdPrefix(printer, logFileKey(idFile, idFileId));
     }
-    line.eventId = idPrefix + decoded.offset; // logEventId(printer, file, offset)
     line.fallbackTime = decoded.time;
+    const first = readings.length;
     appendLogReadings(catalog.rules, decoded.line, line, readings);
+    // Only a line that made readings needs its id: a line no rule matches is not digested at all.
+    if (readings.length > first) {
+      const eventId = `${idPrefix + decoded.offset}#${textDigest(decoded.line)}`; // logEventId(printer, file, fileId, offset, line)
+      for (let index = first; index < readings.length; index++) (readings[index] as Reading).eventId = eventId;
+    }
   }
   const dropped = unknownDocuments + counters.no_match + counters.too_long + counters.conversion_failed;
   const drops = dropped === 0 ? undefined : emptyDropCounts();
@@ -147,7 +156,7 @@ export function identifyWindow(
 ): WindowIdentity {
   for (const event of events) {
     const decoded = decodeBeatsEvent(event);
-    if (decoded.kind !== 'unknown' || decoded.hostName !== undefined || decoded.fieldsPrinterId !== undefined) {
+    if (decoded.kind !== 'unknown' || saysWhoSentIt(decoded)) {
       const printer = identifyPrinter(peer, decoded, printers);
       // Only a certificate outranks the documents' own claim; without one the claim decided.
       if (peer.tlsSubject === undefined || printer === undefined) return { printer };
@@ -155,19 +164,16 @@ export function identifyWindow(
       return claimed === undefined || claimed === printer ? { printer } : { printer, mismatch: { certificate: printer, documents: claimed } };
     }
   }
-  return { printer: identifyPrinter(peer, { kind: 'unknown', reason: 'empty window' }, printers) };
+  return { printer: identifyPrinter(peer, {}, printers) };
 }
 
-/** The configured printer a document names itself as, by the same fields and priority as identifyPrinter. */
-function claimedPrinter(decoded: BeatsOrigin, printers: readonly IdentifiablePrinter[]): string | undefined {
-  const { fieldsPrinterId, hostName } = decoded;
-  if (fieldsPrinterId !== undefined) {
-    for (const printer of printers) if (printer.identity.fieldsPrinterId === fieldsPrinterId) return printer.id;
-  }
-  if (hostName !== undefined) {
-    for (const printer of printers) if (printer.identity.hostName === hostName) return printer.id;
-  }
-  return undefined;
+function saysWhoSentIt(decoded: BeatsOrigin): boolean {
+  return (
+    decoded.hostName !== undefined ||
+    decoded.agentHostName !== undefined ||
+    decoded.beatHostName !== undefined ||
+    decoded.fieldsPrinterId !== undefined
+  );
 }
 
 /** The view a collector needs of its family's catalog; throws when the family's rules do not compile. */

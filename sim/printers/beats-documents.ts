@@ -85,13 +85,23 @@ function partsOf(identity: BeatIdentity): IdentityParts {
   return parts;
 }
 
+/**
+ * A log file's identity as Filebeat's filestream input ships it on Linux (`log.file.inode`,
+ * `log.file.device_id`, both keywords): the same for every line of one Beat's file, drawn from the
+ * Beat's seeded agent id so a seed always gives the same file.
+ */
+export function simulatedLogFile(identity: BeatIdentity, path: string): { path: string; inode: string; device_id: string } {
+  // 2049 is device 8:1 (the first partition of the first disk).
+  return { path, inode: String(Number.parseInt(identity.agentId.slice(0, 6), 16) + 1), device_id: '2049' };
+}
+
 /** One log line as Filebeat's filestream input ships it. */
 export function filebeatDocument(identity: BeatIdentity, line: { time: number; message: string; path: string; offset: number }): object {
   const parts = partsOf(identity);
   return {
     '@timestamp': isoTime(line.time),
     '@metadata': parts.metadata,
-    log: { file: { path: line.path }, offset: line.offset },
+    log: { file: simulatedLogFile(identity, line.path), offset: line.offset },
     message: line.message,
     input: { type: 'filestream' },
     host: parts.host,
@@ -112,7 +122,7 @@ export type FilebeatDocumentWriter = (time: number, message: string, offset: num
 export function filebeatDocumentWriter(identity: BeatIdentity, path: string): FilebeatDocumentWriter {
   const parts = partsOf(identity);
   const json = JSON.stringify;
-  const afterTime = `","@metadata":${json(parts.metadata)},"log":{"file":{"path":${json(path)}},"offset":`;
+  const afterTime = `","@metadata":${json(parts.metadata)},"log":{"file":${json(simulatedLogFile(identity, path))},"offset":`;
   const afterOffset = '},"message":';
   const afterMessage =
     `,"input":{"type":"filestream"},"host":${json(parts.host)},"agent":${json(parts.agent)},` +

@@ -134,10 +134,22 @@ test('anything else is unknown, with a reason, and never throws', (t) => {
   });
 });
 
-test('log event ids are stable: printer, file and offset', (t) => {
-  t.is(logEventId('p01', '/var/log/printer.log', 1234), 'p01/filebeat//var/log/printer.log@1234');
-  t.not(logEventId('p01', '/var/log/printer.log', 1234), logEventId('p01', '/var/log/printer.log', 1235));
-  t.not(logEventId('p01', '/var/log/a', 1), logEventId('p02', '/var/log/a', 1));
+test('log event ids: printer, file identity, offset and a digest of the line, with no path or line in them', (t) => {
+  const path = '/var/log/printer.log';
+  const line = '2026-11-27T10:15:02.123Z THERMAL VatTemp=30.1C';
+  const id = logEventId('p01', path, undefined, 1234, line);
+  t.regex(id, /^p01\/filebeat\/[0-9a-f]{16}@1234#[0-9a-f]{16}$/);
+  t.is(logEventId('p01', path, undefined, 1234, line), id, 'a re-send gets the same id');
+  t.false(id.includes('printer.log') || id.includes('THERMAL'));
+  t.not(logEventId('p01', path, undefined, 1235, line), id, 'another offset');
+  t.not(logEventId('p01', path, undefined, 1234, `${line}0`), id, 'another line at the same offset (copytruncate)');
+  t.not(logEventId('p02', path, undefined, 1234, line), id, 'another printer');
+  t.not(logEventId('p01', '/var/log/other.log', undefined, 1234, line), id, 'another path, no identity');
+  // Where the document carries the file's identity, that is the file, whatever its path.
+  const inode = logEventId('p01', path, 'inode:2049:131', 1234, line);
+  t.not(inode, id);
+  t.not(logEventId('p01', path, 'inode:2049:132', 1234, line), inode, 'a new file renamed onto the path');
+  t.is(logEventId('p01', `${path}.1`, 'inode:2049:131', 1234, line), inode, 'the same file renamed away');
 });
 
 test('printer identity: TLS subject, then fields.printer_id, host.name, remote address — only fields each printer configures', (t) => {
@@ -216,13 +228,16 @@ test('fields are read only where the document has them as its own, and of the ri
   t.like(decodeBeatsEvent({ ...base, log: { file: { path: '/l' }, offset: '3' } }), { kind: 'unknown' });
   t.like(decodeBeatsEvent({ ...base, metricset: { name: 'cpu' }, event: { module: 'system' }, system: { cpu: { total: { norm: { pct: 'x' } } } } }), {
     kind: 'unknown',
-    reason: 'cpu sample without system.cpu.total.norm.pct',
+    reason: 'cpu sample without system.cpu.total.norm.pct (or total.pct and cores)',
   });
 });
 
 test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones', (t) => {
   const random = seededRandom(0xbea75);
-  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5)].map((doc) => JSON.stringify(doc));
+  const generations = ['filebeat-6.x.json', 'metricbeat-6.x-cpu.json', 'filebeat-7.17.json', 'filebeat-8.15-filestream.json'].map(
+    (name) => JSON.parse(readFileSync(new URL(`generations/${name}`, FIXTURES), 'utf8')) as unknown,
+  );
+  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5), ...generations].map((doc) => JSON.stringify(doc));
   const paths = [
     ['@timestamp'],
     ['message'],
@@ -240,6 +255,20 @@ test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones
     ['system', 'filesystem', 'used', 'pct'],
     ['system', 'filesystem'],
     ['agent', 'name'],
+    ['agent', 'hostname'],
+    ['beat', 'hostname'],
+    ['beat'],
+    ['source'],
+    ['offset'],
+    ['metricset', 'module'],
+    ['log', 'file', 'inode'],
+    ['log', 'file', 'device_id'],
+    ['log', 'file', 'fingerprint'],
+    ['log', 'file', 'idxlo'],
+    ['log', 'file', 'idxhi'],
+    ['log', 'file', 'vol'],
+    ['system', 'cpu', 'total', 'pct'],
+    ['system', 'cpu', 'cores'],
   ];
   const leaves = [null, true, 0, 7, -1, 0.25, 1e300, '', 'x', 'cpu', 'memory', 'filesystem', 'system', '/var', '2025-01-01T00:00:00.000Z', [], ['x'], {}, { name: 'n' }];
   const kinds = new Set<string>();

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { DEFAULT_FAMILIES } from '../../config/default-catalog.js';
+import { logEventId } from '../../protocols/beats/event-ids.js';
 import { addDropCounts, catalogView, emptyDropCounts, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
 import type { Reading } from '../../protocols/readings.js';
 
@@ -55,7 +56,7 @@ test('a Beats window: readings of matched lines, one per Metricbeat sample, and 
   t.deepEqual(
     normalized.readings.map((r) => [r.item, r.value, r.source, r.eventId]),
     [
-      ['VatTemperature', 30.1, 'filebeat', 'p01/filebeat//var/log/printer.log@0'],
+      ['VatTemperature', 30.1, 'filebeat', logEventId('p01', '/var/log/printer.log', undefined, 0, `${at} THERMAL VatTemp=30.1C Setpoint=30.0C`)],
       ['CpuUsage', 0.25, 'metricbeat', `p01/metricbeat/cpu@${Date.parse(at)}`],
     ],
   );
@@ -63,17 +64,47 @@ test('a Beats window: readings of matched lines, one per Metricbeat sample, and 
   t.like(normalized.drops, { unknown_document: 1, log_no_match: 1, log_too_long: 1, off_catalog: 0 });
 });
 
-test('each log line of a window carries its own file and offset in its event id', (t) => {
+test('each log line of a window carries its own file, offset and line in its event id', (t) => {
   const at = '2026-11-27T10:15:02.123Z';
-  const line = (path: string, offset: number) => ({
+  const message = (offset: number) => `${at} RESIN level=${offset}%`;
+  const line = (path: string, offset: number, inode?: string) => ({
     '@timestamp': at,
-    message: `${at} RESIN level=${offset}%`,
-    log: { file: { path }, offset },
+    message: message(offset),
+    log: { file: inode === undefined ? { path } : { path, inode, device_id: '2049' }, offset },
   });
-  const events = [line('/var/log/a.log', 0), line('/var/log/a.log', 40), line('/var/log/b.log', 40), line('/var/log/a.log', 80)];
+  const events = [
+    line('/var/log/a.log', 0),
+    line('/var/log/a.log', 40),
+    line('/var/log/b.log', 40),
+    line('/var/log/a.log', 80),
+    line('/var/log/a.log', 80, '131'),
+    line('/var/log/a.log', 80, '132'),
+  ];
   const normalized = normalizeBeatsEvents('p01', catalogView(sla), events, 5);
   t.deepEqual(
     normalized.readings.map((r) => r.eventId),
-    ['p01/filebeat//var/log/a.log@0', 'p01/filebeat//var/log/a.log@40', 'p01/filebeat//var/log/b.log@40', 'p01/filebeat//var/log/a.log@80'],
+    [
+      logEventId('p01', '/var/log/a.log', undefined, 0, message(0)),
+      logEventId('p01', '/var/log/a.log', undefined, 40, message(40)),
+      logEventId('p01', '/var/log/b.log', undefined, 40, message(40)),
+      logEventId('p01', '/var/log/a.log', undefined, 80, message(80)),
+      logEventId('p01', '/var/log/a.log', 'inode:2049:131', 80, message(80)),
+      logEventId('p01', '/var/log/a.log', 'inode:2049:132', 80, message(80)),
+    ],
   );
+  t.is(new Set(normalized.readings.map((r) => r.eventId)).size, 6);
+});
+
+test('the same file, offset and line get the same id in any window; new content at an old offset does not', (t) => {
+  const at = '2026-11-27T10:15:02.123Z';
+  const line = (text: string, offset: number) => ({
+    '@timestamp': at,
+    message: `${at} RESIN level=${text}%`,
+    log: { file: { path: '/var/log/printer.log', inode: '131', device_id: '2049' }, offset },
+  });
+  const ids = (events: object[]) => normalizeBeatsEvents('p01', catalogView(sla), events, 5).readings.map((r) => r.eventId);
+  const first = ids([line('10', 0), line('11', 40)]);
+  t.deepEqual(ids([line('10', 0), line('11', 40)]), first, 'a re-send');
+  const truncated = ids([line('12', 0), line('13', 40)]);
+  t.false(truncated.some((id) => first.includes(id)), 'copytruncate: offsets restart with new lines');
 });
