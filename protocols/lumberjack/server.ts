@@ -2,7 +2,7 @@ import { type Server, type Socket, createServer as createTcpServer } from 'node:
 import { type TLSSocket, createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
-import { BeatsConnection } from './connection.js';
+import { BeatsConnection, type ConnectionSharing } from './connection.js';
 import { LumberjackError } from './errors.js';
 import type { JsonFieldSelection } from './json-select.js';
 import { type LumberjackLimits, resolveLimits } from './limits.js';
@@ -14,7 +14,7 @@ import {
   verifiedSubject,
 } from './server-tls.js';
 
-export interface BeatsServerOptions {
+export interface BeatsServerOptions extends ConnectionSharing {
   /** Interface to bind; only the configured one (ARCHITECTURE.md §5). */
   host?: string;
   /** 0 picks a free port (tests). */
@@ -45,6 +45,8 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
   const logger = options.logger;
   const live = new Map<string, BeatsConnection>();
   let nextId = 1;
+  const { budget, identify, inflate, decodeSliceMs } = options;
+  const sharing: ConnectionSharing = { budget, identify, inflate, decodeSliceMs };
 
   const accept = (socket: Socket, tlsSubject?: string): void => {
     const peer: PeerIdentity = {
@@ -54,7 +56,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
     };
     const id = `lj-${nextId++}`;
     const hooks = { onWindow: options.onWindow, onClosed: (closed: BeatsConnection) => live.delete(closed.id) };
-    const connection = new BeatsConnection(id, peer, socket, limits, logger, hooks, options.eventFields);
+    const connection = new BeatsConnection(id, peer, socket, limits, logger, hooks, options.eventFields, sharing);
     live.set(id, connection);
     logger.debug({ connectionId: id, ...peer }, 'beats connection opened');
   };
