@@ -5,6 +5,7 @@
  */
 import { DEFAULT_UPLINK_LIMITS } from '../actors/uplink/limits.js';
 import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
+import { INGEST_BUDGET_DEFAULTS } from '../protocols/ingest-budget/byte-budget.js';
 import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { PUSH_SERVER_DEFAULTS } from '../protocols/push/defaults.js';
@@ -72,6 +73,12 @@ export const DEFAULTS = {
       maxMessageBytes: 256 * KiB,
       maxMessagesPerSecond: 200,
       maxPendingAcks: PUSH_SERVER_DEFAULTS.maxPendingAcks,
+    },
+    /** One byte budget for what every Beats and push connection holds (issue 19). */
+    budget: {
+      maxBytes: INGEST_BUDGET_DEFAULTS.maxBytes,
+      maxUnidentifiedBytes: INGEST_BUDGET_DEFAULTS.maxUnidentifiedBytes,
+      maxStalledWaitMs: INGEST_BUDGET_DEFAULTS.maxStalledWaitMs,
     },
   },
   control: { socket: '/run/3dconnect/control.sock' },

@@ -3,7 +3,8 @@ import { resolveSecret } from '../../config/secrets.js';
 import type { ListenerTls, PrinterConfig } from '../../config/types.js';
 import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
 import { identifyWindow } from '../../protocols/catalog/normalizer.js';
-import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
+import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
+import type { BeatsBatch, PeerIdentity } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
@@ -127,6 +128,28 @@ function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<I
   }
 }
 
+/**
+ * Which printer a Beats connection is, asked at the connection (no event: TLS subject or address)
+ * and at the first event of its first window. At the first event an unknown printer is counted and
+ * logged as routeWindow would, and the listener refuses the connection before the window is built.
+ */
+function identifyConnection(
+  state: IngressState,
+  peer: PeerIdentity,
+  firstEvent: unknown,
+  ctx: ActorContext<IngressMessage>,
+): string | undefined {
+  const printer = identifyWindow(peer, firstEvent === undefined ? [] : [firstEvent], state.identities);
+  if (printer !== undefined || firstEvent === undefined) return printer;
+  state.refusedUnknown++;
+  const name = peer.tlsSubject ?? peer.remoteAddress;
+  if (!state.unknownPeers.has(name) && state.unknownPeers.size < INGRESS_DEFAULTS.maxRememberedUnknownPeers) {
+    state.unknownPeers.add(name);
+    ctx.log.warn({ peer }, 'beats connection from an unknown printer refused');
+  }
+  return undefined;
+}
+
 /** A push message goes straight to its printer's collector (see routeWindow). */
 function routePush(state: IngressState, delivery: PushDelivery, ctx: ActorContext<IngressMessage>): void {
   const delivered = ctx.registry.tell(collectorPath(delivery.printerId), { type: 'PushReceived', delivery } satisfies CollectorMessage);
@@ -154,6 +177,8 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         authenticate: await pushAuthenticator(config.printers),
       };
       const { beats, push } = config.listeners;
+      // One budget for both listeners: what all printer connections hold together stays inside the heap.
+      const budget = new IngestBudget(config.listeners.budget);
       if (beats.enabled) {
         const tls = await loadTls(beats.tls);
         state.beats = createBeatsServer({
@@ -162,6 +187,8 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           ...(tls ? { tls } : {}),
           limits: { ...beats.limits, ...(beats.tls ? { handshakeTimeoutMs: beats.tls.handshakeTimeoutMs } : {}) },
           eventFields: BEATS_DOCUMENT_FIELDS,
+          budget,
+          identify: (peer, firstEvent) => identifyConnection(state, peer, firstEvent, ctx),
           logger: ctx.log.child({ listener: 'beats' }),
           onWindow: (batch) => routeWindow(state, batch, ctx),
         });
@@ -179,6 +206,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           maxMessagesPerSecond: push.maxMessagesPerSecond,
           maxPendingAcks: push.maxPendingAcks,
           authenticate: (request) => state.authenticate(request),
+          budget,
           logger: ctx.log.child({ listener: 'push' }),
           onMessage: (delivery) => routePush(state, delivery, ctx),
         });

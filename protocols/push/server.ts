@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../config/logging.js';
+import type { IngestBudget } from '../ingest-budget/byte-budget.js';
 import { type PushAuthenticator, parseBearerToken, verifiedSubject } from './auth.js';
 import { PushConnection, type PushConnectionInfo, type PushDelivery } from './connection.js';
 import { PUSH_MESSAGE_LIMITS, type PushMessageLimits } from './message.js';
@@ -38,6 +39,8 @@ export interface PushServerOptions {
   messageLimits?: Partial<PushMessageLimits>;
   authenticate: PushAuthenticator;
   logger: Logger;
+  /** The byte budget shared with the Beats listener; held and unacknowledged messages count against it. */
+  budget?: IngestBudget;
   onMessage(delivery: PushDelivery): void;
 }
 
@@ -137,6 +140,7 @@ export function createPushServer(options: PushServerOptions): PushServer {
         messageLimits,
       },
       logger: options.logger,
+      ...(options.budget === undefined ? {} : { budget: options.budget }),
       onMessage: options.onMessage,
       onClosed: (closed) => {
         byId.delete(closed.connectionId);
