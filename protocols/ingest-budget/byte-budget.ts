@@ -26,10 +26,11 @@ export interface IngestBudgetLimits {
    */
   maxUnidentifiedBytes: number;
   /**
-   * How long a connection may wait for budget while holding at least its fair share and nothing
-   * that an ACK would free (a window that cannot complete): then it is closed, its bytes go to the
-   * others, and its Beat re-sends later. Without this, connections that each hold part of a window
-   * could wait for each other forever.
+   * How long a connection may go, from its first wait for budget, without completing a window: if
+   * it then waits again, holding at least its fair share and nothing that an ACK would free (a
+   * window that cannot complete), it is closed, its bytes go to the others, and its Beat re-sends
+   * later. Without this, connections that each hold part of a window could wait for each other
+   * forever.
    */
   maxStalledWaitMs: number;
 }

@@ -81,7 +81,12 @@ export class BeatsConnection {
   /** The printer is known (or nothing could tell): the first event is not asked about. */
   private identified: boolean;
   private readonly budget: BudgetAccount | undefined;
-  /** Set while waiting for budget with nothing an ACK would free (see IngestBudgetLimits.maxStalledWaitMs). */
+  /**
+   * When this connection first had to wait for budget since it last completed a window. Reading
+   * again for a while does not reset it: a connection that keeps waiting without ever completing a
+   * window is closed maxStalledWaitMs after its first wait (see IngestBudgetLimits.maxStalledWaitMs).
+   */
+  private budgetWaitSince: number | undefined;
   private budgetStallTimer: NodeJS.Timeout | undefined;
   private lastVersion: ProtocolVersion = 2;
   /** Start of the current wait without ACK progress; undefined while nothing waits. */
@@ -271,6 +276,7 @@ export class BeatsConnection {
   }
 
   private deliver(window: LumberjackWindow): void {
+    this.budgetWaitSince = undefined; // progress: a window completed
     const serial = this.acks.add(window);
     const windowSize = window.events.length;
     this.lastVersion = window.version;
@@ -378,8 +384,10 @@ export class BeatsConnection {
       this.budgetStallTimer = undefined;
       return true;
     }
+    this.budgetWaitSince ??= Date.now();
     if (this.budgetStallTimer === undefined) {
-      this.budgetStallTimer = setTimeout(() => this.onBudgetStallDue(budget), budget.limits.maxStalledWaitMs);
+      const dueInMs = Math.max(0, this.budgetWaitSince + budget.limits.maxStalledWaitMs - Date.now());
+      this.budgetStallTimer = setTimeout(() => this.onBudgetStallDue(budget), dueInMs);
     }
     return false;
   }
@@ -392,6 +400,7 @@ export class BeatsConnection {
       this.close('LJ_ERR_BUDGET_STALLED', 'waited maxStalledWaitMs for the byte budget with a window that cannot complete', {
         limit: 'maxStalledWaitMs',
         heldBytes: budget.heldBytes,
+        waitedMs: Date.now() - (this.budgetWaitSince ?? Date.now()),
       });
       return;
     }
