@@ -42,7 +42,7 @@ export const LUMBERJACK_BENCH = Object.freeze({
   socketChunkBytes: 64 * 1024,
   /** Fairness: the heavy Beat's window (events × bytes: ~32 MB, just under maxInflatedBytes). */
   heavyEvents: 8000,
-  heavyEventBytes: 3900,
+  heavyEventBytes: 3500,
   /** The healthy printer publishes this many events every interval and times each publish to its ACK. */
   healthyEvents: 20,
   healthyIntervalMs: 20,
