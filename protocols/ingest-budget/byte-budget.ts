@@ -51,6 +51,8 @@ export class IngestBudget {
   private holders = 0;
   private readonly waiting = new Set<BudgetAccount>();
   private wakeScheduled = false;
+  /** The account whose large inflate is running (see BudgetAccount.startLargeInflate). */
+  private largeInflate: BudgetAccount | undefined;
 
   constructor(readonly limits: Readonly<IngestBudgetLimits> = INGEST_BUDGET_DEFAULTS) {}
 
@@ -81,6 +83,22 @@ export class IngestBudget {
   }
 
   /** @internal */
+  claimLargeInflate(account: BudgetAccount, worstCaseBytes: number): boolean {
+    if (this.largeInflate !== undefined && this.largeInflate !== account) return false;
+    const othersHold = this.total - account.heldBytes;
+    if (othersHold > 0 && this.total + worstCaseBytes > this.limits.maxBytes) return false;
+    this.largeInflate = account;
+    return true;
+  }
+
+  /** @internal */
+  releaseLargeInflate(account: BudgetAccount): void {
+    if (this.largeInflate !== account) return;
+    this.largeInflate = undefined;
+    if (this.waiting.size > 0) this.scheduleWake();
+  }
+
+  /** @internal */
   setWaiting(account: BudgetAccount, waiting: boolean): void {
     if (waiting) this.waiting.add(account);
     else this.waiting.delete(account);
@@ -98,7 +116,10 @@ export class IngestBudget {
 
 export class BudgetAccount {
   private held = 0;
+  /** Refused reading (verdict not 'read'). */
   private isWaiting = false;
+  /** Refused a large inflate. */
+  private wantsInflate = false;
   private closed = false;
 
   constructor(
@@ -151,22 +172,49 @@ export class BudgetAccount {
     return this.held >= this.budget.fairShare();
   }
 
+  /**
+   * Whether this connection may now inflate a payload that could become `worstCaseBytes` (a `C`
+   * frame too large to inflate on the spot). Reading is gated per socket read, a few KiB at a time;
+   * a 300 KB compressed frame read within its share can become 32 MiB, so an inflate of unknown size
+   * is gated here: one at a time across all connections, and only while the budget has room for its
+   * worst case (or nobody else holds anything, so a lone connection always progresses). When not,
+   * onFreed runs once bytes are freed or the running inflate ends, and the connection asks again.
+   */
+  startLargeInflate(worstCaseBytes: number): boolean {
+    if (this.closed) return true;
+    const granted = this.budget.claimLargeInflate(this, worstCaseBytes);
+    this.wantsInflate = !granted;
+    this.syncWaiting();
+    return granted;
+  }
+
+  finishLargeInflate(): void {
+    this.budget.releaseLargeInflate(this);
+  }
+
   /** Returns every byte; the account is done. */
   close(): void {
     if (this.closed) return;
     this.setHeld(0);
-    this.setWaiting(false);
+    this.isWaiting = false;
+    this.wantsInflate = false;
+    this.syncWaiting();
+    this.budget.releaseLargeInflate(this);
     this.closed = true;
   }
 
   /** @internal */
   wake(): void {
-    if (!this.closed && this.isWaiting) this.onFreed();
+    if (!this.closed && (this.isWaiting || this.wantsInflate)) this.onFreed();
   }
 
   private setWaiting(waiting: boolean): void {
     if (waiting === this.isWaiting) return;
     this.isWaiting = waiting;
-    this.budget.setWaiting(this, waiting);
+    this.syncWaiting();
+  }
+
+  private syncWaiting(): void {
+    this.budget.setWaiting(this, this.isWaiting || this.wantsInflate);
   }
 }

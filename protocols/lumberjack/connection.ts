@@ -6,7 +6,7 @@ import type { BeatsBatch, BeatsIdentify, ConnectionInfo, PeerIdentity } from './
 import { type DecodeStep, LumberjackDecoder, type LumberjackWindow } from './decoder.js';
 import { LumberjackError, type LumberjackErrorCode } from './errors.js';
 import { encodeAck } from './frame-writer.js';
-import { type Inflater, inflateWithoutBlocking } from './inflate.js';
+import { type Inflater, inflateInline, inflateOffLoop } from './inflate.js';
 import type { JsonFieldSelection } from './json-select.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
@@ -22,7 +22,10 @@ export interface ConnectionSharing {
   budget?: IngestBudget;
   /** Tells the printer early; without it every connection counts as identified. */
   identify?: BeatsIdentify;
-  /** Default: inflateWithoutBlocking. The benchmark passes inflateCapped, the blocking baseline. */
+  /**
+   * Default: small payloads inline, larger ones on the thread pool once the budget allows (see
+   * BudgetAccount.startLargeInflate). The benchmark passes inflateCapped, the blocking baseline.
+   */
   inflate?: Inflater;
   /** Decoding yields the event loop after this long (ms); default BEATS_CONNECTION_DEFAULTS. */
   decodeSliceMs?: number;
@@ -75,7 +78,9 @@ export class BeatsConnection {
   private inflating = false;
   /** Decoding yielded the event loop and goes on in a later turn. */
   private sliceScheduled = false;
-  private readonly inflate: Inflater;
+  private readonly inflate: Inflater | undefined;
+  /** A large C payload waiting for the budget to allow its inflate. */
+  private deferredInflate: { payload: Buffer; maxBytes: number } | undefined;
   private readonly decodeSliceMs: number;
   private readonly identify: BeatsIdentify | undefined;
   /** The printer is known (or nothing could tell): the first event is not asked about. */
@@ -108,12 +113,12 @@ export class BeatsConnection {
     sharing: ConnectionSharing = {},
   ) {
     this.decoder = new LumberjackDecoder(limits, eventFields);
-    this.inflate = sharing.inflate ?? inflateWithoutBlocking;
+    this.inflate = sharing.inflate;
     this.decodeSliceMs = sharing.decodeSliceMs ?? BEATS_CONNECTION_DEFAULTS.decodeSliceMs;
     this.identify = sharing.identify;
     // TLS subject or address at the handshake; otherwise the first event tells.
     this.identified = this.identify === undefined || this.identifySafely() !== undefined;
-    this.budget = sharing.budget?.open({ identified: this.identified, onFreed: () => this.updateFlow() });
+    this.budget = sharing.budget?.open({ identified: this.identified, onFreed: () => this.onBudgetFreed() });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, limits.tcpKeepAliveMs);
     if (limits.idleTimeoutMs > 0) {
@@ -220,30 +225,58 @@ export class BeatsConnection {
 
   /**
    * Inflates a `C` payload: true when the result is already fed to the decoder (a small payload, or
-   * a failure: the next step throws it). Otherwise it is inflated off the event loop, and decoding
-   * resumes with the result.
+   * a failure: the next step throws it). Otherwise it is inflated off the event loop, once the
+   * budget has room for it, and decoding resumes with the result.
    */
   private startInflate(payload: Buffer, maxBytes: number): boolean {
-    let pending: Buffer | Promise<Buffer>;
+    let inline: Buffer | Promise<Buffer> | undefined;
     try {
-      pending = this.inflate(payload, maxBytes);
+      inline = this.inflate === undefined ? inflateInline(payload, maxBytes) : this.inflate(payload, maxBytes);
     } catch (error) {
       this.decoder.inflated(asInflateError(error));
       return true;
     }
-    if (Buffer.isBuffer(pending)) {
-      this.decoder.inflated(pending);
+    if (Buffer.isBuffer(inline)) {
+      this.decoder.inflated(inline);
       return true;
     }
     this.inflating = true;
+    if (inline !== undefined) this.awaitInflate(inline);
+    else {
+      this.deferredInflate = { payload, maxBytes };
+      this.runDeferredInflate();
+    }
+    return false;
+  }
+
+  /** Starts the deferred large inflate if the budget allows it now; otherwise onBudgetFreed retries. */
+  private runDeferredInflate(): void {
+    const deferred = this.deferredInflate;
+    if (deferred === undefined || this.closing) return;
+    if (this.budget !== undefined && !this.budget.startLargeInflate(deferred.maxBytes)) return;
+    this.deferredInflate = undefined;
+    this.awaitInflate(inflateOffLoop(deferred.payload, deferred.maxBytes), () => this.budget?.finishLargeInflate());
+  }
+
+  private awaitInflate(pending: Promise<Buffer>, done: () => void = () => {}): void {
     const settle = (result: Buffer | LumberjackError) => {
       this.inflating = false;
-      if (this.closing) return;
+      if (this.closing) {
+        done();
+        return;
+      }
       this.decoder.inflated(result);
+      // The inflated bytes count before another connection may start its own large inflate.
+      this.budget?.setHeld(this.heldBytes());
+      done();
       this.pump();
     };
     pending.then(settle, (error: unknown) => settle(asInflateError(error)));
-    return false;
+  }
+
+  private onBudgetFreed(): void {
+    this.runDeferredInflate();
+    this.updateFlow();
   }
 
   /** The printer from the first event; an unknown one is refused before the rest of its window is built. */

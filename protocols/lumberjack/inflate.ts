@@ -16,7 +16,7 @@ export const INLINE_INFLATE_BYTES = 256 * 1024;
 
 /**
  * Inflates one `C` payload with a cap: the bytes at once, or a promise of them. Fails (throws or
- * rejects) with LumberjackError.
+ * rejects) with LumberjackError. A live connection uses inflateInline, then inflateOffLoop.
  */
 export type Inflater = (payload: Buffer, maxBytes: number) => Buffer | Promise<Buffer>;
 
@@ -36,24 +36,22 @@ export function inflateCapped(payload: Buffer, maxBytes: number): Buffer {
 }
 
 /**
- * A live connection's inflater: a small payload on the spot (INLINE_INFLATE_BYTES), anything
- * larger with zlib on the thread pool in INFLATE_CHUNK_BYTES steps, so a maximum-size frame takes
- * the event loop only for the callbacks that collect its chunks.
+ * The payload inflated on the spot when it inflates to at most INLINE_INFLATE_BYTES; undefined
+ * when it is larger (then inflateOffLoop). Throws LumberjackError for a bad stream.
  */
-export const inflateWithoutBlocking: Inflater = (payload, maxBytes) => {
+export function inflateInline(payload: Buffer, maxBytes: number): Buffer | undefined {
   refuseBadHeader(payload);
-  if (maxBytes > INLINE_INFLATE_BYTES) {
-    try {
-      return inflateSync(payload, { maxOutputLength: INLINE_INFLATE_BYTES });
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') throw inflateError(error, payload, maxBytes);
-    }
-    return inflateOffLoop(payload, maxBytes);
+  if (maxBytes <= INLINE_INFLATE_BYTES) return inflateCapped(payload, maxBytes);
+  try {
+    return inflateSync(payload, { maxOutputLength: INLINE_INFLATE_BYTES });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') throw inflateError(error, payload, maxBytes);
+    return undefined;
   }
-  return inflateCapped(payload, maxBytes);
-};
+}
 
-function inflateOffLoop(payload: Buffer, maxBytes: number): Promise<Buffer> {
+/** zlib on the thread pool, INFLATE_CHUNK_BYTES per round trip; rejects with LumberjackError. */
+export function inflateOffLoop(payload: Buffer, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     inflate(payload, { maxOutputLength: maxBytes, chunkSize: INFLATE_CHUNK_BYTES }, (error, inflated) => {
       if (error) reject(inflateError(error, payload, maxBytes));

@@ -157,3 +157,31 @@ test('over the shared budget a connection stops being read, the others keep bein
   );
   await eventually(() => budget.heldBytes === 0, 10_000, 'the budget freed');
 });
+
+test('a compressed window cannot take the budget past its size: a large inflate waits for room', async (t) => {
+  const maxInflatedBytes = 4 * 1024 * 1024;
+  const budget = new IngestBudget({ maxBytes: 8 * 1024 * 1024, maxUnidentifiedBytes: 1024 * 1024, maxStalledWaitMs: 60_000 });
+  const held: BeatsBatch[] = [];
+  const { port } = await startServer(t, {
+    identify: byHostName,
+    budget,
+    limits: { maxInflatedBytes, maxBytesInFlight: maxInflatedBytes },
+    // The application holds every window (ThingWorx is slow): nothing is acknowledged.
+    onWindow: (batch) => held.push(batch),
+  });
+  // ~3.5 MB inflated from ~20 KB compressed: reading it costs nothing, inflating it does.
+  const filler = 'x'.repeat(3_400);
+  const events = Array.from({ length: 1_000 }, (_, i) => ({ host: { name: 'printer-01' }, message: `${i} ${filler}` }));
+  const window = encodeWindow(events, { compressionLevel: 1 });
+  t.true(window.length < 256 * 1024);
+  const peers = await Promise.all([rawPeer(port), rawPeer(port), rawPeer(port)]);
+  for (const peer of peers) peer.socket.write(window);
+  // Two fit (3.5 + 3.5 + the worst case of 4 would not): the third waits for room.
+  await eventually(() => held.length === 2, 20_000, 'two windows');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  t.is(held.length, 2, 'the third inflate waits');
+  t.true(budget.heldBytes <= budget.limits.maxBytes, `${budget.heldBytes} bytes held`);
+  held[0]!.ack();
+  await eventually(() => held.length === 3, 20_000, 'the third window once the first is acknowledged');
+  for (const batch of held) batch.ack();
+});
