@@ -7,7 +7,13 @@
  * 2. Decode cost against a floor, on the same bytes in the same run: our decoder fed 64 KiB chunks,
  *    against plain zlib.inflateSync + JSON.parse of each event with every offset known beforehand;
  *    rounds alternate, and each side's best round is compared.
+ * 3. Fairness (issue 13): a healthy printer's publish-to-ACK latency while another Beat sends
+ *    maximum-size compressed windows (~32 MB inflated each) back to back, on the server as it is
+ *    (inflate off the loop, decoding in slices) and on the blocking baseline (inflateSync, no
+ *    slices: the server before the change), one after the other in the same run.
  */
+import { type Socket, connect } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { inflateSync } from 'node:zlib';
@@ -15,9 +21,10 @@ import { silentLogger } from '../config/logging.js';
 import { createBeatsClient } from '../protocols/lumberjack/client.js';
 import { LumberjackDecoder, drainWindows } from '../protocols/lumberjack/decoder.js';
 import { encodeWindow } from '../protocols/lumberjack/frame-writer.js';
+import { inflateCapped } from '../protocols/lumberjack/inflate.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { createBeatsServer } from '../protocols/lumberjack/server.js';
-import { median, round } from './measures.js';
+import { median, percentiles, round } from './measures.js';
 
 export const LUMBERJACK_BENCH = Object.freeze({
   windowSize: 2048,
@@ -33,7 +40,15 @@ export const LUMBERJACK_BENCH = Object.freeze({
   decodeWindows: 16,
   decodeRounds: 7,
   socketChunkBytes: 64 * 1024,
-  targets: Object.freeze({ eventsPerSecond: 50_000, decodeCostRatio: 1.5 }),
+  /** Fairness: the heavy Beat's window (events × bytes: ~32 MB, just under maxInflatedBytes). */
+  heavyEvents: 8000,
+  heavyEventBytes: 3500,
+  /** The healthy printer publishes this many events every interval and times each publish to its ACK. */
+  healthyEvents: 20,
+  healthyIntervalMs: 20,
+  fairnessWarmupMs: 500,
+  fairnessMs: 4000,
+  targets: Object.freeze({ eventsPerSecond: 50_000, decodeCostRatio: 1.5, healthyP99Ms: 250 }),
 });
 
 const MESSAGES = [
@@ -237,12 +252,105 @@ function measureDecode(pool: readonly Record<string, unknown>[]): DecodeResult {
   };
 }
 
+interface FairnessResult {
+  /** Publish-to-ACK latency of the healthy printer's windows, ms. */
+  healthyLatencyMs: { count: number; p50: number; p99: number; max: number };
+  heavyWindowsAcked: number;
+  /** The longest the event loop was blocked (perf_hooks event-loop delay), ms. */
+  maxLoopDelayMs: number;
+}
+
+/** A raw Lumberjack sender that writes the same window again as soon as the previous one is ACKed. */
+function backToBack(port: number, window: Buffer, events: number): { stop(): number } {
+  const socket: Socket = connect(port, '127.0.0.1');
+  const ackBytes = 6;
+  let acked = 0;
+  let pending = Buffer.alloc(0);
+  let stopped = false;
+  socket.on('error', () => {});
+  socket.on('connect', () => socket.write(window));
+  socket.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= ackBytes) {
+      const seq = pending.readUInt32BE(2);
+      pending = pending.subarray(ackBytes);
+      if (seq === events) {
+        acked += 1;
+        if (!stopped) socket.write(window);
+      }
+    }
+  });
+  return {
+    stop: () => {
+      stopped = true;
+      socket.destroy();
+      return acked;
+    },
+  };
+}
+
+/** The healthy printer's latency while another Beat sends maximum-size windows back to back. */
+async function measureFairness(heavyWindow: Buffer, baseline: boolean): Promise<FairnessResult> {
+  const settings = LUMBERJACK_BENCH;
+  const server = createBeatsServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger: silentLogger(),
+    // The baseline is the server before issue 13: inflate on the event loop, decode a window in one go.
+    ...(baseline ? { inflate: inflateCapped, decodeSliceMs: Number.POSITIVE_INFINITY } : {}),
+    onWindow: (batch) => batch.ack(),
+  });
+  const { port } = await server.listen();
+  const heavy = backToBack(port, heavyWindow, settings.heavyEvents);
+  const client = createBeatsClient({ host: '127.0.0.1', port, compressionLevel: 3, logger: silentLogger() });
+  const events = eventPool().slice(0, settings.healthyEvents);
+  const latencies: number[] = [];
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const warmupEnd = performance.now() + settings.fairnessWarmupMs;
+  const end = warmupEnd + settings.fairnessMs;
+  let measuring = false;
+  while (performance.now() < end) {
+    if (!measuring && performance.now() >= warmupEnd) {
+      measuring = true;
+      delay.enable();
+    }
+    const started = performance.now();
+    await client.publish(events);
+    const took = performance.now() - started;
+    if (measuring) latencies.push(took);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, settings.healthyIntervalMs - took)));
+  }
+  delay.disable();
+  const heavyWindowsAcked = heavy.stop();
+  await client.close();
+  await server.close();
+  const measured = percentiles(latencies);
+  return {
+    healthyLatencyMs: { count: measured.count, p50: round(measured.p50, 1), p99: round(measured.p99, 1), max: round(measured.max, 1) },
+    heavyWindowsAcked,
+    maxLoopDelayMs: round(delay.max / 1e6, 1),
+  };
+}
+
+export async function measureFairnessBoth(): Promise<{ inflatedBytes: number; compressedBytes: number; ours: FairnessResult; blockingBaseline: FairnessResult }> {
+  const settings = LUMBERJACK_BENCH;
+  const filler = 'x'.repeat(settings.heavyEventBytes);
+  const heavyEvents = Array.from({ length: settings.heavyEvents }, (_, i) => ({ ...filebeatEvent(i), message: `${i} ${filler}` }));
+  const heavyWindow = encodeWindow(heavyEvents, { compressionLevel: 1 });
+  const inflatedBytes = inflateSync(heavyWindow.subarray(12)).length;
+  if (inflatedBytes > DEFAULT_LUMBERJACK_LIMITS.maxInflatedBytes) throw new Error('the heavy window inflates past the limit');
+  const ours = await measureFairness(heavyWindow, false);
+  const blockingBaseline = await measureFairness(heavyWindow, true);
+  return { inflatedBytes, compressedBytes: heavyWindow.length, ours, blockingBaseline };
+}
+
 export async function runBenchmark(): Promise<Record<string, unknown>> {
   const settings = LUMBERJACK_BENCH;
   const pool = eventPool();
   const poolBytes = pool.reduce((sum, event) => sum + Buffer.byteLength(JSON.stringify(event)), 0);
   const decode = measureDecode(pool);
   const ingest = await measureIngest(poolBytes / pool.length);
+  const fairness = await measureFairnessBoth();
   return {
     what: 'Lumberjack v2 ingest (decode + ACK, no uplink): server here, the project client in a worker thread, over 127.0.0.1',
     settings: {
@@ -254,10 +362,15 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
     eventJsonBytes: Math.round(poolBytes / pool.length),
     ingest,
     decode,
+    fairness: {
+      what: 'a healthy printer (20 events every 20 ms, project client) while another Beat sends ~32 MB windows back to back',
+      ...fairness,
+    },
     targets: settings.targets,
     met: {
       eventsPerSecond: ingest.eventsPerSecond >= settings.targets.eventsPerSecond,
       decodeCostRatio: decode.costRatio <= settings.targets.decodeCostRatio,
+      healthyP99Ms: fairness.ours.healthyLatencyMs.p99 <= settings.targets.healthyP99Ms,
     },
   };
 }

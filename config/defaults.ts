@@ -5,6 +5,7 @@
  */
 import { DEFAULT_UPLINK_LIMITS } from '../actors/uplink/limits.js';
 import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
+import { INGEST_BUDGET_DEFAULTS } from '../protocols/ingest-budget/byte-budget.js';
 import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
 import { ADMISSION_DEFAULTS } from '../protocols/admission/policy.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
@@ -83,6 +84,12 @@ export const DEFAULTS = {
       maxConnectionsPerAddress: PUSH_SERVER_DEFAULTS.maxConnectionsPerAddress,
       reservedPerPrinter: PUSH_SERVER_DEFAULTS.reservedPerPrinter,
       maxPendingHandshakes: PUSH_SERVER_DEFAULTS.maxPendingHandshakes,
+    },
+    /** One byte budget for what every Beats and push connection holds (issue 19). */
+    budget: {
+      maxBytes: INGEST_BUDGET_DEFAULTS.maxBytes,
+      maxUnidentifiedBytes: INGEST_BUDGET_DEFAULTS.maxUnidentifiedBytes,
+      maxStalledWaitMs: INGEST_BUDGET_DEFAULTS.maxStalledWaitMs,
     },
   },
   control: { socket: '/run/3dconnect/control.sock' },

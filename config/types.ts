@@ -120,9 +120,22 @@ export interface PushListener {
   maxPendingHandshakes: number;
 }
 
+/**
+ * The memory all printer connections together may hold (windows being built or awaiting their ACK,
+ * push messages held or awaiting their ack): see protocols/ingest-budget/byte-budget.ts.
+ */
+export interface IngestBudgetSettings {
+  maxBytes: number;
+  /** What a connection may hold before its printer is known. */
+  maxUnidentifiedBytes: number;
+  /** A connection stuck at its share with a window that cannot complete is closed after this. */
+  maxStalledWaitMs: number;
+}
+
 export interface ListenerSettings {
   beats: BeatsListener;
   push: PushListener;
+  budget: IngestBudgetSettings;
 }
 
 export interface ControlSettings {

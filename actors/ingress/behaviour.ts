@@ -4,7 +4,8 @@ import type { ListenerTls, PrinterConfig } from '../../config/types.js';
 import { knownPrintersOf } from '../../protocols/admission/policy.js';
 import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
 import { identifyWindow } from '../../protocols/catalog/normalizer.js';
-import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
+import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
+import type { BeatsBatch, PeerIdentity } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
@@ -108,9 +109,7 @@ function closeUnacknowledged(state: IngressState, printer: string): number {
 function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<IngressMessage>, drops: DropLedger): void {
   const { printer, mismatch } = identifyWindow(batch.peer, batch.events, state.identities);
   if (printer === undefined) {
-    if (drops.refused('unknown_printer', batch.peer.tlsSubject ?? batch.peer.remoteAddress)) {
-      ctx.log.warn({ peer: batch.peer, connectionId: batch.connectionId }, 'beats connection from an unknown printer refused');
-    }
+    countUnknownPrinter(batch.peer, drops, ctx);
     batch.reject('unknown printer');
     return;
   }
@@ -129,6 +128,30 @@ function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<I
     // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
     state.refusedNoCollector++;
     batch.reject(`collector of ${printer} is not running`);
+  }
+}
+
+/**
+ * Which printer a Beats connection is, asked at the connection (no event: TLS subject or address)
+ * and at the first event of its first window. At the first event an unknown printer is counted and
+ * logged as routeWindow would, and the listener refuses the connection before the window is built.
+ */
+function identifyConnection(
+  state: IngressState,
+  peer: PeerIdentity,
+  firstEvent: unknown,
+  ctx: ActorContext<IngressMessage>,
+  drops: DropLedger,
+): string | undefined {
+  const { printer } = identifyWindow(peer, firstEvent === undefined ? [] : [firstEvent], state.identities);
+  if (printer === undefined && firstEvent !== undefined) countUnknownPrinter(peer, drops, ctx);
+  return printer;
+}
+
+/** A window (or a connection's first event) from a printer nobody configured: counted by peer, logged once per peer. */
+function countUnknownPrinter(peer: PeerIdentity, drops: DropLedger, ctx: ActorContext<IngressMessage>): void {
+  if (drops.refused('unknown_printer', peer.tlsSubject ?? peer.remoteAddress)) {
+    ctx.log.warn({ peer }, 'beats connection from an unknown printer refused');
   }
 }
 
@@ -158,6 +181,8 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
         authenticate: await pushAuthenticator(config.printers),
       };
       const { beats, push } = config.listeners;
+      // One budget for both listeners: what all printer connections hold together stays inside the heap.
+      const budget = new IngestBudget(config.listeners.budget);
       if (beats.enabled) {
         const tls = await loadTls(beats.tls);
         const { maxConnectionsPerAddress, reservedPerPrinter, maxPendingHandshakes, ...limits } = beats.limits;
@@ -169,6 +194,8 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           admission: { maxConnectionsPerAddress, reservedPerPrinter, maxPendingHandshakes },
           knownPrinters: knownPrintersOf(config.printers),
           eventFields: BEATS_DOCUMENT_FIELDS,
+          budget,
+          identify: (peer, firstEvent) => identifyConnection(state, peer, firstEvent, ctx, env.drops),
           logger: ctx.log.child({ listener: 'beats' }),
           onWindow: (batch) => routeWindow(state, batch, ctx, env.drops),
         });
@@ -193,6 +220,7 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
             maxPendingHandshakes: push.maxPendingHandshakes,
             knownPrinters: knownPrintersOf(config.printers),
             authenticate: (request) => state.authenticate(request),
+            budget,
             logger: ctx.log.child({ listener: 'push' }),
             onMessage: (delivery) => routePush(state, delivery, ctx),
           });

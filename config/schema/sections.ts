@@ -176,7 +176,22 @@ const pushSchema = closedObject({
   ...admissionFields(DEFAULTS.listeners.push),
 }).default(() => ({ enabled: false }));
 
-export const listenersSchema = closedObject({ beats: beatsSchema, push: pushSchema }).test({
+const budgetSchema = closedObject({
+  maxBytes: count().default(DEFAULTS.listeners.budget.maxBytes),
+  maxUnidentifiedBytes: count().default(DEFAULTS.listeners.budget.maxUnidentifiedBytes),
+  maxStalledWaitMs: durationMs().default(DEFAULTS.listeners.budget.maxStalledWaitMs),
+}).test({
+  name: 'unidentified-within-budget',
+  skipAbsent: true,
+  test(value: unknown, ctx) {
+    const total = numberAt(value, 'maxBytes');
+    const unidentified = numberAt(value, 'maxUnidentifiedBytes');
+    if (total === undefined || unidentified === undefined || unidentified <= total) return true;
+    return error(ctx.path, 'maxUnidentifiedBytes', 'must not be larger than maxBytes');
+  },
+});
+
+export const listenersSchema = closedObject({ beats: beatsSchema, push: pushSchema, budget: budgetSchema }).test({
   name: 'distinct-ports',
   skipAbsent: true,
   test(value: unknown, ctx) {

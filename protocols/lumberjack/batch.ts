@@ -9,6 +9,13 @@ export interface PeerIdentity {
 }
 
 /**
+ * Which configured printer a connection belongs to, as early as it can be told: at the connection
+ * (no event: TLS subject, remote address) and at the first event of its first window. Undefined:
+ * not known (yet); at the first event that refuses the connection before its window is built.
+ */
+export type BeatsIdentify = (peer: PeerIdentity, firstEvent?: unknown) => string | undefined;
+
+/**
  * One complete window, handed to the application. The transport knows nothing of what the events
  * mean (after go-lumber's lj.Batch).
  */

@@ -1,10 +1,12 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
+import type { BudgetAccount, IngestBudget } from '../ingest-budget/byte-budget.js';
 import { AckSequencer } from './ack-order.js';
-import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
+import type { BeatsBatch, BeatsIdentify, ConnectionInfo, PeerIdentity } from './batch.js';
 import { type DecodeStep, LumberjackDecoder, type LumberjackWindow } from './decoder.js';
 import { LumberjackError, type LumberjackErrorCode } from './errors.js';
 import { encodeAck } from './frame-writer.js';
+import { type Inflater, inflateInline, inflateOffLoop } from './inflate.js';
 import type { JsonFieldSelection } from './json-select.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
@@ -14,16 +16,50 @@ export interface ConnectionHooks {
   onClosed(connection: BeatsConnection): void;
 }
 
+/** What a connection shares with the others, and how it inflates. */
+export interface ConnectionSharing {
+  /** The byte budget of all printer connections; without one, only maxBytesInFlight bounds this one. */
+  budget?: IngestBudget;
+  /** Tells the printer early; without it every connection counts as identified. */
+  identify?: BeatsIdentify;
+  /**
+   * Default: small payloads inline, larger ones on the thread pool once the budget allows (see
+   * BudgetAccount.startLargeInflate). The benchmark passes inflateCapped, the blocking baseline.
+   */
+  inflate?: Inflater;
+  /** Decoding yields the event loop after this long (ms); default BEATS_CONNECTION_DEFAULTS. */
+  decodeSliceMs?: number;
+}
+
+export const BEATS_CONNECTION_DEFAULTS = Object.freeze({
+  /**
+   * One connection decodes for at most this long before letting the event loop run (other
+   * printers' windows, ACKs, timers): a 32 MiB window costs ~100 ms of JSON parsing.
+   */
+  decodeSliceMs: 4,
+  /** Steps between clock reads while decoding (a clock read per event would cost more than it tells). */
+  stepsPerClockRead: 16,
+  /** While an inflate runs or decoding yields, read ahead only this much. */
+  readAheadBytes: 256 * 1024,
+});
+
 type CloseLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** How loudly each reason for closing is logged. */
 const CLOSE_LEVEL: Partial<Record<LumberjackErrorCode, CloseLevel>> = {
   LJ_ERR_REJECTED: 'info',
+  // The ingress logs an unknown printer once per peer; a Beat retrying must not flood the log.
+  LJ_ERR_UNKNOWN_PRINTER: 'info',
   LJ_ERR_IDLE: 'info',
   LJ_ERR_SERVER_CLOSING: 'debug',
   LJ_ERR_HANDLER_FAILED: 'error',
   LJ_ERR_INTERNAL: 'error',
 };
+
+function asInflateError(error: unknown): LumberjackError {
+  if (error instanceof LumberjackError) return error;
+  return new LumberjackError('LJ_ERR_INFLATE_FAILED', 'compressed frame could not be inflated', { reason: String(error) });
+}
 
 /**
  * The server side of one Beats connection: decodes windows, hands them to the application, sends
@@ -38,6 +74,25 @@ export class BeatsConnection {
   private reading = true;
   private closing = false;
   private pumping = false;
+  /** A C payload is being inflated (off the event loop); the decoder waits for it. */
+  private inflating = false;
+  /** Decoding yielded the event loop and goes on in a later turn. */
+  private sliceScheduled = false;
+  private readonly inflate: Inflater | undefined;
+  /** A large C payload waiting for the budget to allow its inflate. */
+  private deferredInflate: { payload: Buffer; maxBytes: number } | undefined;
+  private readonly decodeSliceMs: number;
+  private readonly identify: BeatsIdentify | undefined;
+  /** The printer is known (or nothing could tell): the first event is not asked about. */
+  private identified: boolean;
+  private readonly budget: BudgetAccount | undefined;
+  /**
+   * When this connection first had to wait for budget since it last completed a window. Reading
+   * again for a while does not reset it: a connection that keeps waiting without ever completing a
+   * window is closed maxStalledWaitMs after its first wait (see IngestBudgetLimits.maxStalledWaitMs).
+   */
+  private budgetWaitSince: number | undefined;
+  private budgetStallTimer: NodeJS.Timeout | undefined;
   private lastVersion: ProtocolVersion = 2;
   /** Start of the current wait without ACK progress; undefined while nothing waits. */
   private waitingSince: number | undefined;
@@ -55,8 +110,15 @@ export class BeatsConnection {
     private readonly logger: Logger,
     private readonly hooks: ConnectionHooks,
     eventFields?: JsonFieldSelection,
+    sharing: ConnectionSharing = {},
   ) {
     this.decoder = new LumberjackDecoder(limits, eventFields);
+    this.inflate = sharing.inflate;
+    this.decodeSliceMs = sharing.decodeSliceMs ?? BEATS_CONNECTION_DEFAULTS.decodeSliceMs;
+    this.identify = sharing.identify;
+    // TLS subject or address at the handshake; otherwise the first event tells.
+    this.identified = this.identify === undefined || this.identifySafely() !== undefined;
+    this.budget = sharing.budget?.open({ identified: this.identified, onFreed: () => this.onBudgetFreed() });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, limits.tcpKeepAliveMs);
     if (limits.idleTimeoutMs > 0) {
@@ -98,6 +160,7 @@ export class BeatsConnection {
     const level = CLOSE_LEVEL[code] ?? 'warn';
     this.logger[level]({ ...this.logFields(), code, ...context }, `beats connection closed: ${message}`);
     this.stopKeepAlive();
+    this.releaseBudget();
     this.socket.end();
     this.socket.resume();
     this.graceTimer = setTimeout(() => this.socket.destroy(), this.limits.closeGraceMs);
@@ -109,12 +172,21 @@ export class BeatsConnection {
     this.pump();
   }
 
-  /** Decodes frame by frame while the application takes more; re-entered calls (ack inside onWindow) just return. */
+  /**
+   * Decodes frame by frame while the application takes more, for at most decodeSliceMs at a time;
+   * re-entered calls (ack inside onWindow) just return.
+   */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
+    const sliceEnd = performance.now() + this.decodeSliceMs;
+    let steps = 0;
     try {
-      while (!this.closing && this.mayDecode()) {
+      while (!this.closing && !this.inflating && this.mayDecode()) {
+        if (++steps % BEATS_CONNECTION_DEFAULTS.stepsPerClockRead === 0 && performance.now() >= sliceEnd) {
+          this.yieldSlice();
+          break;
+        }
         let step: DecodeStep;
         try {
           step = this.decoder.step();
@@ -125,12 +197,106 @@ export class BeatsConnection {
           return;
         }
         if (step.kind === 'need-more') break;
+        if (step.kind === 'inflate') {
+          if (this.startInflate(step.payload, step.maxBytes)) continue;
+          break;
+        }
+        if (!this.identified) {
+          const first = step.kind === 'window' ? step.window.events[0] : this.decoder.firstEvent;
+          if (first !== undefined && !this.identifyFirstEvent(first)) return;
+        }
         if (step.kind === 'window') this.deliver(step.window);
       }
     } finally {
       this.pumping = false;
     }
     this.updateFlow();
+  }
+
+  /** Decoding goes on in a later turn of the event loop, after other connections' I/O. */
+  private yieldSlice(): void {
+    if (this.sliceScheduled) return;
+    this.sliceScheduled = true;
+    setImmediate(() => {
+      this.sliceScheduled = false;
+      this.pump();
+    });
+  }
+
+  /**
+   * Inflates a `C` payload: true when the result is already fed to the decoder (a small payload, or
+   * a failure: the next step throws it). Otherwise it is inflated off the event loop, once the
+   * budget has room for it, and decoding resumes with the result.
+   */
+  private startInflate(payload: Buffer, maxBytes: number): boolean {
+    let inline: Buffer | Promise<Buffer> | undefined;
+    try {
+      inline = this.inflate === undefined ? inflateInline(payload, maxBytes) : this.inflate(payload, maxBytes);
+    } catch (error) {
+      this.decoder.inflated(asInflateError(error));
+      return true;
+    }
+    if (Buffer.isBuffer(inline)) {
+      this.decoder.inflated(inline);
+      return true;
+    }
+    this.inflating = true;
+    if (inline !== undefined) this.awaitInflate(inline);
+    else {
+      this.deferredInflate = { payload, maxBytes };
+      this.runDeferredInflate();
+    }
+    return false;
+  }
+
+  /** Starts the deferred large inflate if the budget allows it now; otherwise onBudgetFreed retries. */
+  private runDeferredInflate(): void {
+    const deferred = this.deferredInflate;
+    if (deferred === undefined || this.closing) return;
+    if (this.budget !== undefined && !this.budget.startLargeInflate(deferred.maxBytes)) return;
+    this.deferredInflate = undefined;
+    this.awaitInflate(inflateOffLoop(deferred.payload, deferred.maxBytes), () => this.budget?.finishLargeInflate());
+  }
+
+  private awaitInflate(pending: Promise<Buffer>, done: () => void = () => {}): void {
+    const settle = (result: Buffer | LumberjackError) => {
+      this.inflating = false;
+      if (this.closing) {
+        done();
+        return;
+      }
+      this.decoder.inflated(result);
+      // The inflated bytes count before another connection may start its own large inflate.
+      this.budget?.setHeld(this.heldBytes());
+      done();
+      this.pump();
+    };
+    pending.then(settle, (error: unknown) => settle(asInflateError(error)));
+  }
+
+  private onBudgetFreed(): void {
+    this.runDeferredInflate();
+    this.updateFlow();
+  }
+
+  /** The printer from the first event; an unknown one is refused before the rest of its window is built. */
+  private identifyFirstEvent(event: unknown): boolean {
+    if (this.identifySafely(event) !== undefined) {
+      this.identified = true;
+      this.budget?.identify();
+      return true;
+    }
+    if (!this.closing) this.close('LJ_ERR_UNKNOWN_PRINTER', 'no configured printer matches the first event', {});
+    return false;
+  }
+
+  private identifySafely(event?: unknown): string | undefined {
+    try {
+      return this.identify?.(this.peer, event);
+    } catch (error) {
+      this.logger.error({ ...this.logFields(), err: error }, 'beats identify callback threw');
+      return undefined;
+    }
   }
 
   /**
@@ -143,6 +309,7 @@ export class BeatsConnection {
   }
 
   private deliver(window: LumberjackWindow): void {
+    this.budgetWaitSince = undefined; // progress: a window completed
     const serial = this.acks.add(window);
     const windowSize = window.events.length;
     this.lastVersion = window.version;
@@ -183,10 +350,17 @@ export class BeatsConnection {
     this.pump();
   }
 
-  /** Reads while decoding may go on; runs the keep-alive while anything waits. */
+  /**
+   * Reads while decoding may go on and the byte budget allows; runs the keep-alive while anything
+   * waits. While an inflate runs or decoding yields, reads only a little ahead.
+   */
   private updateFlow(): void {
     if (this.closing) return;
-    const reading = this.mayDecode();
+    let reading = this.mayDecode() && this.budgetAllowsReading();
+    if (this.closing) return;
+    if (reading && (this.inflating || this.sliceScheduled)) {
+      reading = this.decoder.bufferedBytes < BEATS_CONNECTION_DEFAULTS.readAheadBytes;
+    }
     if (reading !== this.reading) {
       this.reading = reading;
       if (reading) this.socket.resume();
@@ -221,6 +395,62 @@ export class BeatsConnection {
     this.socket.write(encodeAck(frame.seq, frame.version));
   }
 
+  /**
+   * Counts what this connection holds, and asks the budget whether it may read more. Over the
+   * unidentified allowance it is closed (nothing could change that); holding its fair share of a
+   * full budget with no ACK to free anything, it gets maxStalledWaitMs before it is closed.
+   */
+  private budgetAllowsReading(): boolean {
+    const budget = this.budget;
+    if (budget === undefined) return true;
+    budget.setHeld(this.heldBytes());
+    const verdict = budget.verdict();
+    if (verdict === 'unidentified-limit') {
+      this.close('LJ_ERR_UNIDENTIFIED_LIMIT', 'holds maxUnidentifiedBytes before its printer is known', {
+        limit: 'maxUnidentifiedBytes',
+        heldBytes: budget.heldBytes,
+      });
+      return false;
+    }
+    if (verdict === 'read') {
+      clearTimeout(this.budgetStallTimer);
+      this.budgetStallTimer = undefined;
+      return true;
+    }
+    this.budgetWaitSince ??= Date.now();
+    if (this.budgetStallTimer === undefined) {
+      const dueInMs = Math.max(0, this.budgetWaitSince + budget.limits.maxStalledWaitMs - Date.now());
+      this.budgetStallTimer = setTimeout(() => this.onBudgetStallDue(budget), dueInMs);
+    }
+    return false;
+  }
+
+  private onBudgetStallDue(budget: BudgetAccount): void {
+    this.budgetStallTimer = undefined;
+    if (this.closing) return;
+    const stalled = this.acks.size === 0 && !this.inflating && !this.sliceScheduled && budget.overFairShare;
+    if (stalled && budget.verdict() === 'wait') {
+      this.close('LJ_ERR_BUDGET_STALLED', 'waited maxStalledWaitMs for the byte budget with a window that cannot complete', {
+        limit: 'maxStalledWaitMs',
+        heldBytes: budget.heldBytes,
+        waitedMs: Date.now() - (this.budgetWaitSince ?? Date.now()),
+      });
+      return;
+    }
+    this.updateFlow(); // re-arms the timer if it still waits
+  }
+
+  /** Decoded windows not yet acknowledged, the one being assembled, and bytes not yet decoded. */
+  private heldBytes(): number {
+    return this.acks.bytes + this.decoder.windowBytes + this.decoder.bufferedBytes;
+  }
+
+  private releaseBudget(): void {
+    clearTimeout(this.budgetStallTimer);
+    this.budgetStallTimer = undefined;
+    this.budget?.close();
+  }
+
   private stopKeepAlive(): void {
     clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
@@ -228,7 +458,7 @@ export class BeatsConnection {
   }
 
   private onIdle(): void {
-    if (this.acks.size === 0 && this.decoder.atWindowBoundary) {
+    if (this.acks.size === 0 && this.decoder.atWindowBoundary && !this.inflating) {
       this.close('LJ_ERR_IDLE', 'idle past idleTimeoutMs', { limit: 'idleTimeoutMs' });
     }
   }
@@ -251,6 +481,7 @@ export class BeatsConnection {
   private onClose(): void {
     this.closing = true;
     this.stopKeepAlive();
+    this.releaseBudget();
     clearTimeout(this.graceTimer);
     this.logger.debug({ ...this.logFields(), ...this.counters() }, 'beats connection ended');
     this.hooks.onClosed(this);

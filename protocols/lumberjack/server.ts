@@ -10,7 +10,7 @@ import {
   NO_KNOWN_PRINTERS,
 } from '../admission/policy.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
-import { BeatsConnection } from './connection.js';
+import { BeatsConnection, type ConnectionSharing } from './connection.js';
 import { LumberjackError } from './errors.js';
 import type { JsonFieldSelection } from './json-select.js';
 import { type LumberjackLimits, resolveLimits } from './limits.js';
@@ -22,7 +22,7 @@ import {
   verifiedSubject,
 } from './server-tls.js';
 
-export interface BeatsServerOptions {
+export interface BeatsServerOptions extends ConnectionSharing {
   /** Interface to bind; only the configured one (ARCHITECTURE.md §5). */
   host?: string;
   /** 0 picks a free port (tests). */
@@ -71,6 +71,8 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
   );
   let closedIdle = 0;
   let nextId = 1;
+  const { budget, identify, inflate, decodeSliceMs } = options;
+  const sharing: ConnectionSharing = { budget, identify, inflate, decodeSliceMs };
 
   const accept = (socket: Socket, tlsSubject?: string): void => {
     const peer: PeerIdentity = {
@@ -96,7 +98,7 @@ export function createBeatsServer(options: BeatsServerOptions): BeatsServer {
     };
     // The server owns the idle policy (it differs before and after the first window), so the
     // connection's own idle timer stays off.
-    const connection = new BeatsConnection(id, peer, socket, { ...limits, idleTimeoutMs: 0 }, logger, hooks, options.eventFields);
+    const connection = new BeatsConnection(id, peer, socket, { ...limits, idleTimeoutMs: 0 }, logger, hooks, options.eventFields, sharing);
     live.set(id, connection);
     socket.setTimeout(limits.unidentifiedIdleTimeoutMs);
     socket.on('timeout', () => {

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../../config/logging.js';
+import type { BudgetAccount, IngestBudget } from '../ingest-budget/byte-budget.js';
 import type { PushErrorCode } from './errors.js';
 import { type PushMessage, type PushMessageLimits, type PushReading, decodePushFrame } from './message.js';
 import { PUSH_CLOSE_CODES, closeReason, encodeAck, encodeAckFrames, encodeError } from './replies.js';
@@ -22,7 +23,7 @@ export interface PushDelivery {
 }
 
 /** Why reading from a connection is stopped; reading resumes when no reason is left. */
-export type PushPauseReason = 'application' | 'rate' | 'acks';
+export type PushPauseReason = 'application' | 'rate' | 'acks' | 'budget';
 
 export interface PushConnectionInfo {
   connectionId: string;
@@ -61,6 +62,11 @@ export interface PushConnectionOptions {
   transport?: Pick<Duplex, 'write'>;
   limits: PushConnectionLimits;
   logger: Logger;
+  /**
+   * The byte budget shared with every printer connection: messages held back or waiting for their
+   * ack count against it, and over its fair share the connection stops reading.
+   */
+  budget?: IngestBudget;
   onMessage(delivery: PushDelivery): void;
   onClosed(connection: PushConnection): void;
 }
@@ -83,7 +89,13 @@ export class PushConnection {
   private readonly log: Logger;
   private readonly bucket: TokenBucket;
   private readonly held: PushMessage[] = [];
-  private readonly pending = new Set<number>();
+  /** The frame size of each held message, in the same order (what it counts against the budget). */
+  private readonly heldSizes: number[] = [];
+  /** Delivered and not yet acknowledged: seq to frame size. */
+  private readonly pending = new Map<number, number>();
+  /** Frame bytes of the held and pending messages. */
+  private bytesHeld = 0;
+  private readonly budget: BudgetAccount | undefined;
   private readonly connectedAt = Date.now();
   private counts = { received: 0, delivered: 0, acked: 0 };
   private applicationPaused = false;
@@ -109,6 +121,8 @@ export class PushConnection {
     this.limits = options.limits;
     this.log = options.logger.child({ printerId: this.printerId, connectionId: this.connectionId });
     this.bucket = new TokenBucket(this.limits.maxMessagesPerSecond, this.limits.burstMessages, performance.now());
+    // Authenticated at the upgrade: the printer is known.
+    this.budget = options.budget?.open({ identified: true, onFreed: () => this.updateFlow() });
     this.socket.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     this.socket.on('pong', () => {
       this.answeredPing = true;
@@ -152,7 +166,8 @@ export class PushConnection {
     if (this.ending) return;
     this.flushAcks(); // acks given before the close must reach the printer before the close frame
     this.ending = true;
-    this.held.length = 0;
+    this.dropHeld();
+    this.budget?.close();
     this.socket.close(code, closeReason(reason));
     // The peer's close frame must be read for the handshake to finish.
     if (this.socket.isPaused) this.socket.resume();
@@ -161,6 +176,7 @@ export class PushConnection {
   terminate(): void {
     this.ending = true;
     this.acksDue.length = 0;
+    this.budget?.close();
     this.socket.terminate();
   }
 
@@ -169,6 +185,7 @@ export class PushConnection {
     if (this.applicationPaused) reasons.push('application');
     if (this.rateTimer !== undefined) reasons.push('rate');
     if (this.pending.size >= this.limits.maxPendingAcks) reasons.push('acks');
+    if (this.budget !== undefined && this.socket.isPaused && !this.budget.mayRead()) reasons.push('budget');
     return reasons;
   }
 
@@ -179,7 +196,8 @@ export class PushConnection {
       this.refuse('PUSH_BINARY_REFUSED', 'binary frames are not accepted; send JSON text', PUSH_CLOSE_CODES.unsupportedData);
       return;
     }
-    const decoded = decodePushFrame(bytesOf(data), this.limits.messageLimits, this.lastMessage);
+    const bytes = bytesOf(data);
+    const decoded = decodePushFrame(bytes, this.limits.messageLimits, this.lastMessage);
     if (!decoded.ok) {
       this.refuse(decoded.problem.code, decoded.problem.message, PUSH_CLOSE_CODES.policy);
       return;
@@ -195,6 +213,8 @@ export class PushConnection {
     }
     this.lastMessage = decoded.message;
     this.held.push(decoded.message);
+    this.heldSizes.push(bytes.length);
+    this.bytesHeld += bytes.length;
     this.drain();
   }
 
@@ -220,7 +240,8 @@ export class PushConnection {
           break;
         }
         const message = this.held.shift();
-        if (message) this.deliver(message);
+        const size = this.heldSizes.shift() ?? 0;
+        if (message) this.deliver(message, size);
       }
     } finally {
       this.draining = false;
@@ -228,11 +249,11 @@ export class PushConnection {
     this.updateFlow();
   }
 
-  private deliver(message: PushMessage): void {
+  private deliver(message: PushMessage, size: number): void {
     // The ack closure captures only the number: an application holding it until delivery must not
     // keep the message's readings alive (they would survive young-generation GCs for nothing).
     const { seq } = message;
-    this.pending.add(seq);
+    this.pending.set(seq, size);
     this.counts.delivered++;
     try {
       this.options.onMessage({
@@ -250,7 +271,11 @@ export class PushConnection {
   }
 
   private ack(seq: number): void {
-    if (this.ending || !this.pending.delete(seq)) return;
+    if (this.ending) return;
+    const size = this.pending.get(seq);
+    if (size === undefined) return;
+    this.pending.delete(seq);
+    this.bytesHeld -= size;
     this.counts.acked++;
     if (this.options.transport === undefined) this.socket.send(encodeAck(seq));
     else this.queueAck(seq);
@@ -281,12 +306,22 @@ export class PushConnection {
     this.acksDue.length = 0;
   }
 
-  /** Reading stops whenever something is held back, so at most one socket chunk is ever held. */
+  /**
+   * Reading stops whenever something is held back, so at most one socket chunk is ever held; and
+   * while the shared byte budget says this connection holds its share.
+   */
   private updateFlow(): void {
     if (this.ending) return;
-    const stop = this.held.length > 0 || this.applicationPaused || this.pending.size >= this.limits.maxPendingAcks;
+    this.budget?.setHeld(this.bytesHeld);
+    const overBudget = this.budget !== undefined && !this.budget.mayRead();
+    const stop = overBudget || this.held.length > 0 || this.applicationPaused || this.pending.size >= this.limits.maxPendingAcks;
     if (stop && !this.socket.isPaused) this.socket.pause();
     if (!stop && this.socket.isPaused) this.socket.resume();
+  }
+
+  private dropHeld(): void {
+    this.held.length = 0;
+    this.heldSizes.length = 0;
   }
 
   private refuse(code: PushErrorCode, message: string, closeCode: number): void {
@@ -316,7 +351,8 @@ export class PushConnection {
     clearInterval(this.pingTimer);
     clearTimeout(this.rateTimer);
     this.rateTimer = undefined;
-    this.held.length = 0;
+    this.dropHeld();
+    this.budget?.close();
     this.log.info({ code, reason, pendingAcks: this.pending.size }, 'push connection closed');
     this.options.onClosed(this);
     this.markClosed();

@@ -7,6 +7,7 @@ import type { Logger } from '../../config/logging.js';
 import { gateConnections, peerKey } from '../admission/accept.js';
 import { type AdmissionStats, ListenerGate } from '../admission/gate.js';
 import { type KnownPrinters, NO_KNOWN_PRINTERS } from '../admission/policy.js';
+import type { IngestBudget } from '../ingest-budget/byte-budget.js';
 import { type PushAuthenticator, parseBearerToken, verifiedSubject } from './auth.js';
 import { PushConnection, type PushConnectionInfo, type PushDelivery } from './connection.js';
 import { PUSH_MESSAGE_LIMITS, type PushMessageLimits } from './message.js';
@@ -51,6 +52,8 @@ export interface PushServerOptions {
   knownPrinters?: KnownPrinters;
   authenticate: PushAuthenticator;
   logger: Logger;
+  /** The byte budget shared with the Beats listener; held and unacknowledged messages count against it. */
+  budget?: IngestBudget;
   onMessage(delivery: PushDelivery): void;
 }
 
@@ -205,6 +208,7 @@ export function createPushServer(options: PushServerOptions): PushServer {
         messageLimits,
       },
       logger: options.logger,
+      ...(options.budget === undefined ? {} : { budget: options.budget }),
       onMessage: options.onMessage,
       onClosed: (closed) => {
         byId.delete(closed.connectionId);

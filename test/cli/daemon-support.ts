@@ -100,7 +100,13 @@ export interface DaemonFixture {
 }
 
 /** The real daemon as a child process, with the stand-in and simulated printers in this process. */
-export async function startDaemonFixture(printers = 2, configured = printers, cli = CLI): Promise<DaemonFixture> {
+export async function startDaemonFixture(
+  printers = 2,
+  configured = printers,
+  cli = CLI,
+  /** Node flags for the daemon process, e.g. the systemd unit's heap flags. */
+  nodeArgs: readonly string[] = [],
+): Promise<DaemonFixture> {
   const dir = mkdtempSync(join(tmpdir(), '3dconnect-daemon-'));
   const pki = createTestPki();
   const appKey = `key-${randomBytes(12).toString('hex')}`;
@@ -129,7 +135,7 @@ export async function startDaemonFixture(printers = 2, configured = printers, cl
   const writeConfig = (raw: Record<string, unknown>) => writeFileSync(configFile, JSON.stringify(raw, null, 2));
   writeConfig(rawConfig);
 
-  const child = spawn(process.execPath, [cli, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');

@@ -1,4 +1,4 @@
-import { constants, deflateRawSync, deflateSync } from 'node:zlib';
+import { constants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import test from 'ava';
 import { type LumberjackWindow, LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
@@ -196,4 +196,49 @@ test('with an event field selection, events are their selected fields; invalid J
   const strict = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS, { message: true });
   strict.push(Buffer.concat([windowHeader(1), jsonFrame(1, '{"message":"x",}')]));
   t.is(codeOf(() => drainWindows(strict)), 'LJ_ERR_BAD_JSON');
+});
+
+test('a C frame is an inflate step: the caller inflates, the decoder goes on frame by frame from the inflated bytes', (t) => {
+  const events = [{ n: 1 }, { n: 2 }, { n: 3 }];
+  const decoder = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS);
+  decoder.push(encodeWindow(events, { compressionLevel: 3 }));
+  t.is(decoder.step().kind, 'frame'); // W
+  const step = decoder.step();
+  if (step.kind !== 'inflate') return t.fail(`expected an inflate step, got ${step.kind}`);
+  t.is(step.maxBytes, DEFAULT_LUMBERJACK_LIMITS.maxInflatedBytes);
+  t.throws(() => decoder.step(), { message: /before inflated/ });
+  t.false(decoder.atWindowBoundary);
+  decoder.inflated(inflateSync(step.payload));
+  // One event per step: the caller may stop (budget, its share of the event loop) between any two.
+  t.is(decoder.step().kind, 'frame');
+  t.deepEqual(decoder.firstEvent, { n: 1 });
+  t.is(decoder.windowEvents, 1);
+  t.is(decoder.step().kind, 'frame');
+  t.is(decoder.step().kind, 'frame');
+  const last = decoder.step();
+  t.is(last.kind, 'window');
+  if (last.kind === 'window') t.deepEqual(last.window.events, events);
+  t.true(decoder.atWindowBoundary);
+  t.is(decoder.step().kind, 'need-more');
+});
+
+test('an inflate that failed fails the decoder with its error', (t) => {
+  const decoder = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS);
+  decoder.push(encodeWindow([{ n: 1 }], { compressionLevel: 3 }));
+  decoder.step();
+  t.is(decoder.step().kind, 'inflate');
+  const refused = new LumberjackError('LJ_ERR_INFLATE_LIMIT', 'too large');
+  decoder.inflated(refused);
+  t.is(t.throws(() => decoder.step()), refused);
+});
+
+test('events after the window’s last inside the same C frame are still an overflow', (t) => {
+  const inner = Buffer.concat(
+    [1, 2, 3].map((seq) => {
+      const payload = Buffer.from(`{"n":${seq}}`);
+      return frame('2J', u32(seq), u32(payload.length), payload);
+    }),
+  );
+  const compressed = deflateSync(inner);
+  t.is(codeOf(() => decode([windowHeader(2), frame('2C', u32(compressed.length), compressed)])), 'LJ_ERR_WINDOW_OVERFLOW');
 });
