@@ -179,7 +179,7 @@ export class ProvisionedModel {
       case 'SetValueStream': {
         this.count(service);
         const stream = typeof p.name === 'string' ? this.things.get(p.name) : undefined;
-        if (!stream || stream.template !== 'ValueStream') return refused(thing, service, `Value stream [${String(p.name)}] not found`);
+        if (stream?.template !== 'ValueStream') return refused(thing, service, `Value stream [${String(p.name)}] not found`);
         found.valueStream = stream.name;
         return OK;
       }

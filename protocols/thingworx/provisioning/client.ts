@@ -4,9 +4,9 @@ import { createThingworxAgent, type RestTlsOptions } from '../https-agent.js';
 import { responseExcerpt } from '../response-excerpt.js';
 import { parseBaseUrl, REST_TRANSPORT_DEFAULTS } from '../rest-transport.js';
 import type { DesiredModel } from './desired-model.js';
-import { type Decoded, decodeAlertDefinitions, decodePropertyDefinitions, decodeThingEntity } from './observed.js';
-import type { ObservedAlert, ObservedState, ObservedThing } from './planner.js';
-import { type ProvisionCall, type ProvisionRead, READS } from './services.js';
+import { ObservedDecodeError, observe } from './observed.js';
+import type { ObservedState } from './planner.js';
+import type { ProvisionCall, ProvisionRead } from './services.js';
 
 /**
  * The I/O edge of provisioning: reads what ThingWorx holds and sends the planned calls, one at a time, over the same
@@ -106,36 +106,14 @@ export function createProvisioningClient(options: ProvisioningClientOptions): Pr
       throw new ProvisionError('TWX_PROVISION_UNEXPECTED', `${what}: the answer is not JSON`);
     }
   };
-  const decoded = <T>(result: Decoded<T>): T => {
-    if (!result.ok) throw new ProvisionError('TWX_PROVISION_UNEXPECTED', result.reason);
-    return result.value;
-  };
-
-  const observeThing = async (name: string, alertProperties: readonly string[]): Promise<ObservedThing> => {
-    const entity = await readJson(READS.thing(name), `reading Thing ${name}`);
-    if (entity === undefined) return { exists: false };
-    const facts = decoded(decodeThingEntity(entity));
-    const definitions = await readJson(READS.propertyDefinitions(name), `reading the properties of ${name}`);
-    const properties = definitions === undefined ? new Map() : decoded(decodePropertyDefinitions(definitions));
-    const alerts = new Map<string, ObservedAlert>();
-    for (const property of alertProperties) {
-      // An alert property that does not exist yet has no alerts; ThingWorx would refuse the question.
-      if (!properties.has(property)) continue;
-      const answer = await readJson(READS.alertDefinitions(name, property), `reading the alerts of ${name}.${property}`);
-      if (answer === undefined) continue;
-      for (const alert of decoded(decodeAlertDefinitions(answer, property))) alerts.set(alert.name, alert);
-    }
-    return { exists: true, ...facts, properties, alerts };
-  };
-
   return {
     async observe(desired) {
-      const stream = await readJson(READS.thing(desired.valueStream.name), `reading value stream ${desired.valueStream.name}`);
-      const things = new Map<string, ObservedThing>();
-      for (const thing of desired.things) {
-        things.set(thing.name, await observeThing(thing.name, [...new Set(thing.alerts.map((alert) => alert.property))]));
+      try {
+        return await observe(desired, readJson);
+      } catch (error) {
+        if (error instanceof ObservedDecodeError) throw new ProvisionError('TWX_PROVISION_UNEXPECTED', error.message);
+        throw error;
       }
-      return { valueStreamExists: stream !== undefined, things };
     },
 
     async execute(call) {

@@ -1,4 +1,6 @@
-import type { ObservedAlert, ObservedProperty } from './planner.js';
+import type { DesiredModel } from './desired-model.js';
+import type { ObservedAlert, ObservedProperty, ObservedState, ObservedThing } from './planner.js';
+import { type ProvisionRead, READS } from './services.js';
 
 /**
  * Decoders of what ThingWorx answers to the provisioning reads (services.ts READS). Pure: parsed JSON in, typed facts
@@ -78,4 +80,44 @@ export function decodeAlertDefinitions(json: unknown, property: string): Decoded
     });
   }
   return { ok: true, value: alerts };
+}
+
+/** A reading of one entity: its parsed JSON answer, or undefined when ThingWorx answers 404. Throws on other failures. */
+export type ReadEntity = (read: ProvisionRead, what: string) => Promise<unknown | undefined>;
+
+/** Thrown when an answer cannot be understood. */
+export class ObservedDecodeError extends Error {
+  readonly code = 'TWX_PROVISION_UNEXPECTED';
+}
+
+function decoded<T>(result: Decoded<T>): T {
+  if (!result.ok) throw new ObservedDecodeError(result.reason);
+  return result.value;
+}
+
+async function observeThing(read: ReadEntity, name: string, alertProperties: readonly string[]): Promise<ObservedThing> {
+  const entity = await read(READS.thing(name), `reading Thing ${name}`);
+  if (entity === undefined) return { exists: false };
+  const facts = decoded(decodeThingEntity(entity));
+  const definitions = await read(READS.propertyDefinitions(name), `reading the properties of ${name}`);
+  const properties = definitions === undefined ? new Map<string, ObservedProperty>() : decoded(decodePropertyDefinitions(definitions));
+  const alerts = new Map<string, ObservedAlert>();
+  for (const property of alertProperties) {
+    // A property that does not exist yet has no alerts to ask about.
+    if (!properties.has(property)) continue;
+    const answer = await read(READS.alertDefinitions(name, property), `reading the alerts of ${name}.${property}`);
+    if (answer === undefined) continue;
+    for (const alert of decoded(decodeAlertDefinitions(answer, property))) alerts.set(alert.name, alert);
+  }
+  return { exists: true, ...facts, properties, alerts };
+}
+
+/** What ThingWorx holds of the desired entities, read one entity at a time through `read`. */
+export async function observe(desired: DesiredModel, read: ReadEntity): Promise<ObservedState> {
+  const stream = await read(READS.thing(desired.valueStream.name), `reading value stream ${desired.valueStream.name}`);
+  const things = new Map<string, ObservedThing>();
+  for (const thing of desired.things) {
+    things.set(thing.name, await observeThing(read, thing.name, [...new Set(thing.alerts.map((alert) => alert.property))]));
+  }
+  return { valueStreamExists: stream !== undefined, things };
 }
