@@ -29,6 +29,10 @@ export const CONTROL_CLI_COMMANDS: readonly ControlCliCommand[] = [
   { name: 'metrics', summary: metrics.SUMMARY, args: '', run: metrics.run },
   { name: 'config', summary: config.SUMMARY, args: '', run: config.run },
   { name: 'restart', summary: restart.SUMMARY, args: 'PATH', run: restart.run },
+];
+
+/** Commands that talk to ThingWorx, not to the daemon (no --socket): `provision`. */
+export const THINGWORX_CLI_COMMANDS: readonly ControlCliCommand[] = [
   { name: 'provision', summary: provision.SUMMARY, args: provision.ARGS, run: provision.run },
 ];
 

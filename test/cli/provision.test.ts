@@ -74,7 +74,10 @@ test('--dry-run contacts nothing, needs no key, prints every call, and no secret
   t.is(text.code, 0, text.stderr);
   const lines = text.stdout.split('\n').filter((line) => line.startsWith('POST '));
   t.is(lines.length, planned.length);
-  planned.forEach((call, index) => t.is(lines[index], `POST ${call.path} ${JSON.stringify(call.body)}`));
+  t.deepEqual(
+    lines,
+    planned.map((call) => `POST ${call.path} ${JSON.stringify(call.body)}`),
+  );
   t.regex(text.stdout, /appKey: \[REDACTED\]/);
   t.regex(text.stdout, new RegExp(`${planned.length} write calls`));
   t.false(text.stdout.includes(runtimeKey) || text.stderr.includes(runtimeKey));
