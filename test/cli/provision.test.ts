@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { loadConfigFile } from '../../config/load.js';
 import { desiredModel } from '../../protocols/thingworx/provisioning/desired-model.js';
 import { NOTHING_OBSERVED, planProvisioning } from '../../protocols/thingworx/provisioning/planner.js';
-import type { ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
-import { runCliInProcess, startDaemonFixture } from './daemon-support.js';
+import { createTestPki } from '../../sim/pki.js';
+import { startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
+import { freePort, runCliInProcess, startDaemonFixture } from './daemon-support.js';
 
 const EXAMPLE = 'config/examples/adapter.yaml';
 
@@ -110,6 +112,38 @@ test('usage: help, a missing key or config, --export, and a bad config', async (
   t.regex(exported.stderr, /not available/);
   t.is((await runCliInProcess(['provision', '--config', 'nonexistent.yaml', '--dry-run'])).code, 78);
   t.is((await runCliInProcess(['provision', '--config', EXAMPLE, '--app-key-file', '/nonexistent/key'])).code, 78);
+});
+
+test('a refused key exits 69 and is not printed; so does a ThingWorx that does not answer', async (t) => {
+  const pki = createTestPki();
+  const dir = mkdtempSync(join(tmpdir(), '3dconnect-provision-'));
+  const standIn = await startThingworxStandIn({ appKey: `right-${randomBytes(8).toString('hex')}`, things: [], tls: { cert: pki.serverCert, key: pki.serverKey } });
+  t.teardown(async () => {
+    await standIn.stop();
+    pki.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const wrongKey = `wrong-${randomBytes(8).toString('hex')}`;
+  const keyFile = join(dir, 'admin.key');
+  writeFileSync(keyFile, wrongKey);
+  const config = (url: string) => ({
+    adapter: { id: 'provision-test', thing: 'Adapter-provision-test' },
+    thingworx: { url, appKey: { env: 'UNUSED_RUNTIME_KEY' }, tls: { caFile: pki.caCertFile }, requestTimeoutMs: 3000 },
+    printers: [],
+  });
+  const configFile = join(dir, 'adapter.json');
+  writeFileSync(configFile, JSON.stringify(config(standIn.url.replace('127.0.0.1', 'localhost'))));
+
+  const refused = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile]);
+  t.is(refused.code, 69, refused.stderr);
+  t.regex(refused.stderr, /HTTP 401/);
+  t.false(`${refused.stdout}${refused.stderr}`.includes(wrongKey));
+  t.is(standIn.counters.byStatus[401], 1, 'it stopped at the first refusal');
+
+  writeFileSync(configFile, JSON.stringify(config(`https://localhost:${await freePort()}`)));
+  const away = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile, '--json']);
+  t.is(away.code, 69);
+  t.regex(away.stderr, /no answer from ThingWorx \(ECONNREFUSED\)/);
 });
 
 test('provision the stand-in over HTTPS with the administrator key, run again with no write, then the adapter delivers', async (t) => {

@@ -26,13 +26,19 @@
  *   `GetAlertDefinition` answers rows whose `alertAttributes` InfoTable holds those values.
  *   https://support.ptc.com/help/thingworx_hc/thingworx_8_hc/en/ThingWorx/Help/Composer/Alerts/AddOrUpdateAlertServiceAttributes.html
  *   https://support.ptc.com/help/thingworx_hc/thingworx_8_hc/en/ThingWorx/Help/Composer/Alerts/RetrievingThresholdInformationfromAlerts.html
+ * - A property definition knows whether it is logged (PropertyDefinition.isLogged), which the planner compares.
+ *   https://support.ptc.com/help/thingworx_hc/javadoc/com/thingworx/metadata/PropertyDefinition.html
  * - Alert types and their semantics: PROTOCOLS.md §4; BOOLEAN properties support EqualTo/NotEqualTo.
  *   https://support.ptc.com/help/thingworx/platform/r9/en/ThingWorx/Help/Composer/Alerts/Alerts.html
  *
  * Not found spelled out in PTC's pages, so assumed (and kept in one place here): the remaining parameter names of
  * AddOrUpdateAlert (alertName, alertType, property, description, priority, enabled, persistent) and of SetValueStream
  * (name) follow the platform's Thing service signatures; GetPropertyDefinitions and GetAlertDefinitions (property)
- * answer InfoTables with a row per definition (name, baseType; name, alertType, priority, enabled, alertAttributes).
+ * answer InfoTables with a row per definition (name, baseType, isLogged; name, alertType, priority, enabled,
+ * alertAttributes); the Thing's entity JSON (`GET /Thingworx/Things/<T>`) carries thingTemplate, isEnabled and
+ * valueStream. Where an answer leaves a field out, the planner leaves that aspect alone. No entities XML file is
+ * written: PTC documents importing and exporting entities as XML in Composer, not the schema of such a file.
+ * https://support.ptc.com/help/thingworx/platform/r9/en/ThingWorx/Help/Getting_Started/ImportingandExportinginThingWorx/ImportingandExportingDataEntitiesandExtensions.html
  */
 import type { DesiredAlert, DesiredProperty } from './desired-model.js';
 
