@@ -206,6 +206,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
             unchanged: plan.unchanged,
             calls: done,
             conflicts: plan.conflicts,
+            notes: plan.notes,
             ...(failed ? { failed: { service: failed.call.service, entity: failed.call.entity, code: failed.error.code, detail: failed.error.message } } : {}),
           },
           null,
@@ -213,6 +214,7 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
         )}\n`,
       );
     } else {
+      for (const note of plan.notes) io.stdout.write(`note: ${note.entity} ${note.reason} (left as it is)\n`);
       for (const line of conflicts) io.stdout.write(`${line}\n`);
       if (failed) io.stdout.write(`stopped: ${done.length} of ${plan.calls.length} calls made; run again once fixed (it resumes)\n`);
       else if (plan.calls.length === 0) io.stdout.write(`nothing to change: ${plan.unchanged} entities already right, 0 write calls\n`);

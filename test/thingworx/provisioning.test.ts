@@ -187,6 +187,17 @@ test('a property of the wrong base type is reported, or replaced when asked', as
   t.deepEqual([after.calls, after.conflicts], [[], []]);
 });
 
+test('a Thing on another template is noted, not changed or failed', async (t) => {
+  const desired = desiredModel(await exampleConfig());
+  const model = provisioned(desired);
+  const p03 = model.things.get('Printer-p03');
+  if (!p03) return t.fail();
+  p03.template = 'RemoteThing';
+  const plan = planProvisioning(desired, await observe(desired, readerOf(model)));
+  t.deepEqual([plan.calls, plan.conflicts], [[], []]);
+  t.deepEqual(plan.notes, [{ entity: 'Printer-p03', reason: 'is based on RemoteThing, not GenericThing' }]);
+});
+
 test('a disabled Thing is enabled, and a Thing logging elsewhere gets our value stream', async (t) => {
   const desired = desiredModel(await exampleConfig());
   const model = provisioned(desired);

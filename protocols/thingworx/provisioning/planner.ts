@@ -60,6 +60,8 @@ export interface Conflict {
 export interface Plan {
   calls: ProvisionCall[];
   conflicts: Conflict[];
+  /** Differences that do not stop the adapter (a Thing on another template): said, not changed. */
+  notes: Conflict[];
   /** Things, properties and alerts that are already right. */
   unchanged: number;
 }
@@ -95,8 +97,8 @@ function planExistingThing(
 ): void {
   const calls: ProvisionCall[] = [];
   if (observed.template !== undefined && observed.template !== PROVISIONING_DEFAULTS.thingTemplate) {
-    // Anything built on another template may carry our properties through it; we only report the difference.
-    plan.conflicts.push({ entity: thing.name, reason: `is based on ${observed.template}, not ${PROVISIONING_DEFAULTS.thingTemplate}` });
+    // A Thing on another template works as long as it has the properties: said, not changed.
+    plan.notes.push({ entity: thing.name, reason: `is based on ${observed.template}, not ${PROVISIONING_DEFAULTS.thingTemplate}` });
   }
   for (const property of thing.properties) {
     const found = observed.properties.get(property.name);
@@ -140,7 +142,7 @@ function planExistingThing(
 }
 
 export function planProvisioning(desired: DesiredModel, observed: ObservedState, options: PlanOptions = {}): Plan {
-  const plan: Plan = { calls: [], conflicts: [], unchanged: 0 };
+  const plan: Plan = { calls: [], conflicts: [], notes: [], unchanged: 0 };
   const stream = desired.valueStream;
   if (observed.valueStreamExists) {
     plan.unchanged += 1;
