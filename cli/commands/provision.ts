@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readThingworxTls } from '../../actors/uplink/behaviour.js';
 import { silentLogger } from '../../config/logging.js';
 import { loadConfigFile } from '../../config/load.js';
+import type { AdapterConfig } from '../../config/types.js';
 import { resolveSecret } from '../../config/secrets.js';
 import { createProvisioningClient, ProvisionError } from '../../protocols/thingworx/provisioning/client.js';
 import { desiredModel } from '../../protocols/thingworx/provisioning/desired-model.js';
@@ -123,6 +124,15 @@ function conflictLines(plan: Plan): string[] {
   return plan.conflicts.map((conflict) => `conflict: ${conflict.entity} ${conflict.reason} (not changed; --replace-mismatched replaces it)`);
 }
 
+/** Whether the adapter's own key (when it can be read here) is the administrator's: only compared, never used. */
+async function sameAsRuntimeKey(config: AdapterConfig, adminKey: string, env: NodeJS.ProcessEnv | undefined): Promise<boolean> {
+  try {
+    return (await resolveSecret(config.thingworx.appKey, { env: env ?? process.env })) === adminKey;
+  } catch {
+    return false;
+  }
+}
+
 function exitFor(error: ProvisionError): number {
   return error.code === 'TWX_PROVISION_UNEXPECTED' ? COMMAND_EXIT.software : COMMAND_EXIT.unavailable;
 }
@@ -158,6 +168,10 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   }
   const { thingworx } = config;
   if (thingworx.tls.allowSelfSigned) io.stderr.write('warning: ThingWorx certificate verification is OFF (tls.allowSelfSigned)\n');
+  if (thingworx.url.startsWith('http:')) io.stderr.write('warning: ThingWorx is reached over plain HTTP: the administrator key travels in clear\n');
+  if (await sameAsRuntimeKey(config, appKey, io.env)) {
+    io.stderr.write("warning: the administrator key is also the adapter's run-time key; give the adapter a key that may only write values\n");
+  }
   let client: ReturnType<typeof createProvisioningClient>;
   try {
     client = createProvisioningClient({

@@ -134,9 +134,11 @@ test('a refused key exits 69 and is not printed; so does a ThingWorx that does n
   const configFile = join(dir, 'adapter.json');
   writeFileSync(configFile, JSON.stringify(config(standIn.url.replace('127.0.0.1', 'localhost'))));
 
-  const refused = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile]);
+  // The adapter's run-time key set to the same value: said (without the key), and only the file's key is sent.
+  const refused = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile], { ...process.env, UNUSED_RUNTIME_KEY: wrongKey });
   t.is(refused.code, 69, refused.stderr);
   t.regex(refused.stderr, /HTTP 401/);
+  t.regex(refused.stderr, /the administrator key is also the adapter's run-time key/);
   t.false(`${refused.stdout}${refused.stderr}`.includes(wrongKey));
   t.is(standIn.counters.byStatus[401], 1, 'it stopped at the first refusal');
 
@@ -161,6 +163,7 @@ test('provision the stand-in over HTTPS with the administrator key, run again wi
       const first = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile], env);
       outputs.push(first.stdout, first.stderr);
       t.is(first.code, 0, `${first.stdout}\n${first.stderr}`);
+      t.is(first.stderr, '', 'no warning: the keys differ and TLS is verified');
       t.regex(first.stdout, /creating Thing Printer-\S+ … ok/);
       t.regex(first.stdout, /creating value stream \S+ … ok/);
       t.regex(first.stdout, /defining alert \(priority \d\) Printer-\S+ … ok/);
