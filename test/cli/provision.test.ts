@@ -134,6 +134,10 @@ test('a refused key exits 69 and is not printed; so does a ThingWorx that does n
   const configFile = join(dir, 'adapter.json');
   writeFileSync(configFile, JSON.stringify(config(standIn.url.replace('127.0.0.1', 'localhost'))));
 
+  const dry = await runCliInProcess(['provision', '--config', configFile, '--dry-run']);
+  t.is(dry.code, 0, dry.stderr);
+  t.is(standIn.counters.connections, 0, '--dry-run contacts nothing');
+
   // The adapter's run-time key set to the same value: said (without the key), and only the file's key is sent.
   const refused = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile], { ...process.env, UNUSED_RUNTIME_KEY: wrongKey });
   t.is(refused.code, 69, refused.stderr);
