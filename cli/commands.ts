@@ -4,7 +4,7 @@
  */
 import { checkConfigCommand } from './check-config.js';
 import type { CliCommand } from './command.js';
-import { asCliCommand, CONTROL_CLI_COMMANDS } from './commands/index.js';
+import { asCliCommand, CONTROL_CLI_COMMANDS, THINGWORX_CLI_COMMANDS } from './commands/index.js';
 import { demoCommand } from './demo.js';
 import { runCommand } from './run.js';
 
@@ -13,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   demoCommand,
   checkConfigCommand,
   ...CONTROL_CLI_COMMANDS.map((command) => asCliCommand(command)),
+  ...THINGWORX_CLI_COMMANDS.map((command) => asCliCommand(command)),
 ];

@@ -28,7 +28,8 @@ interface UplinkState {
 // Each incarnation announces itself with a new number so senders can tell a restart from a delay.
 let incarnations = 0;
 
-async function readTls(config: AdapterConfig): Promise<RestTlsOptions> {
+/** The ThingWorx TLS settings of a configuration, files read; `3dconnect provision` connects with the same. */
+export async function readThingworxTls(config: AdapterConfig): Promise<RestTlsOptions> {
   const { tls } = config.thingworx;
   const tlsOptions: RestTlsOptions = { allowSelfSigned: tls.allowSelfSigned };
   if (tls.caFile) tlsOptions.ca = await readFile(tls.caFile);
@@ -43,7 +44,7 @@ async function restTransport(env: AdapterEnvironment, appKey: () => string, ctx:
   return createRestTransport({
     baseUrl: thingworx.url,
     appKey,
-    tls: await readTls(env.config),
+    tls: await readThingworxTls(env.config),
     allowInsecureHttp: thingworx.tls.allowInsecureHttp,
     requestTimeoutMs: thingworx.requestTimeoutMs,
     logger: ctx.log,

@@ -7,6 +7,8 @@ export const COMMAND_EXIT = {
   unavailable: 69,
   /** EX_SOFTWARE: a protocol error or a reply that does not make sense. */
   software: 70,
+  /** EX_CONFIG: the configuration is invalid, or (provision) ThingWorx disagrees with it in a way not changed unasked. */
+  config: 78,
 } as const;
 
 export type CommandExitCode = (typeof COMMAND_EXIT)[keyof typeof COMMAND_EXIT];

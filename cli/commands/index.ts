@@ -6,6 +6,7 @@ import * as config from './config.js';
 import type { CommandIo } from './io.js';
 import * as metrics from './metrics.js';
 import * as printers from './printers.js';
+import * as provision from './provision.js';
 import * as restart from './restart.js';
 import * as status from './status.js';
 import * as uplink from './uplink.js';
@@ -28,6 +29,11 @@ export const CONTROL_CLI_COMMANDS: readonly ControlCliCommand[] = [
   { name: 'metrics', summary: metrics.SUMMARY, args: '', run: metrics.run },
   { name: 'config', summary: config.SUMMARY, args: '', run: config.run },
   { name: 'restart', summary: restart.SUMMARY, args: 'PATH', run: restart.run },
+];
+
+/** Commands that talk to ThingWorx, not to the daemon (no --socket): `provision`. */
+export const THINGWORX_CLI_COMMANDS: readonly ControlCliCommand[] = [
+  { name: 'provision', summary: provision.SUMMARY, args: provision.ARGS, run: provision.run },
 ];
 
 /** The line-based output of cli/command.ts's CliIo, structurally. */

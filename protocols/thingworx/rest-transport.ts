@@ -51,7 +51,8 @@ export interface RestTransportOptions {
 /** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). */
 const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
 
-function parseBaseUrl(baseUrl: string, allowInsecureHttp: boolean): { url: URL; pathPrefix: string } {
+/** The origin and any reverse-proxy path prefix of a ThingWorx base URL; throws ThingworxConfigError. */
+export function parseBaseUrl(baseUrl: string, allowInsecureHttp: boolean): { url: URL; pathPrefix: string } {
   let url: URL;
   try {
     url = new URL(baseUrl);

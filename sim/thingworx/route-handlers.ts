@@ -1,4 +1,5 @@
 import { DecodedRows, decodePropertyWrite, decodeUpdatePropertyValues } from './infotable-decoder.js';
+import type { ModelReply, ProvisionedModel } from './provisioned-model.js';
 import type { Route } from './routes.js';
 import type { ThingStore } from './thing-store.js';
 import { scanUpdatePropertyValues } from './update-body-scanner.js';
@@ -31,7 +32,7 @@ export function text(status: number, message: string): Reply {
 }
 
 export function routeTakesBody(route: Route, method: string): boolean {
-  return (route.kind === 'property' && method === 'PUT') || (route.kind === 'service' && method === 'POST');
+  return (route.kind === 'property' && method === 'PUT') || ((route.kind === 'service' || route.kind === 'resource-service') && method === 'POST');
 }
 
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
@@ -54,6 +55,20 @@ function propertyTable(property: string, baseType: string, value: unknown): Repl
   return { status: 200, body: JSON.stringify(table), contentType: JSON_TYPE };
 }
 
+function fromModel(reply: ModelReply): Reply {
+  return { status: reply.status, body: reply.body, contentType: reply.json ? JSON_TYPE : TEXT_TYPE };
+}
+
+/** A provisioned Thing refuses a write naming a property it does not define (see provisioned-model.ts). */
+function undefinedPropertyReply(thing: string, property: string): Reply {
+  return text(404, `Property [${property}] not found on [${thing}]`);
+}
+
+/** A provisioning service's parameters: a JSON object, or none. */
+function serviceParams(body: Buffer | undefined): { ok: true; value: unknown } | { ok: false } {
+  return body === undefined || body.byteLength === 0 ? { ok: true, value: {} } : parseJson(body);
+}
+
 /**
  * `beforeStore` sees the decoded rows of a write just before they are stored (the stand-in's value-corruption
  * fault changes them there).
@@ -63,11 +78,14 @@ export function handleRoute(
   method: string,
   body: Buffer | undefined,
   store: ThingStore,
+  model: ProvisionedModel,
   arrivedAt: number,
   beforeStore?: (rows: DecodedRows) => void,
 ): Reply {
   switch (route.kind) {
     case 'thing': {
+      const provisioned = model.entity(route.thing);
+      if (provisioned) return { status: 200, body: JSON.stringify(provisioned), contentType: JSON_TYPE };
       const thing = { name: route.thing, description: '', thingTemplate: 'GenericThing', isEnabled: true, isRunning: true };
       return { status: 200, body: JSON.stringify(thing), contentType: JSON_TYPE };
     }
@@ -84,6 +102,7 @@ export function handleRoute(
       const write = decodePropertyWrite(parsed.value, route.property);
       if (!write.ok) return text(500, `Unable to write ${route.property} : ${write.reason}`);
       const { value, baseType } = write.value;
+      if (model.undefinedProperty(route.thing, [route.property], 1) !== undefined) return undefinedPropertyReply(route.thing, route.property);
       decodedRows.reset();
       decodedRows.push(route.property, value, baseType, arrivedAt, 'GOOD');
       beforeStore?.(decodedRows);
@@ -91,7 +110,12 @@ export function handleRoute(
       return OK;
     }
     case 'service': {
-      if (route.service !== 'UpdatePropertyValues') return text(404, `Service [${route.service}] not found on [${route.thing}]`);
+      if (route.service !== 'UpdatePropertyValues') {
+        const params = serviceParams(body);
+        if (!params.ok) return text(500, `Unable to Invoke Service ${route.service} on ${route.thing} : the parameters are not valid JSON`);
+        const reply = model.thingService(route.thing, route.service, params.value);
+        return reply ? fromModel(reply) : text(404, `Service [${route.service}] not found on [${route.thing}]`);
+      }
       const bytes = body ?? Buffer.alloc(0);
       // The adapter's exact form is read straight from the bytes; anything else takes the general path.
       if (!scanUpdatePropertyValues(bytes, decodedRows)) {
@@ -101,9 +125,17 @@ export function handleRoute(
         const rows = decodeUpdatePropertyValues(parsed.value, decodedRows);
         if (!rows.ok) return text(500, failure + rows.reason);
       }
+      const unknown = model.undefinedProperty(route.thing, decodedRows.names, decodedRows.count);
+      if (unknown !== undefined) return undefinedPropertyReply(route.thing, unknown);
       beforeStore?.(decodedRows);
       store.add(route.thing, arrivedAt, 'UpdatePropertyValues', decodedRows);
       return OK;
+    }
+    case 'resource-service': {
+      const params = serviceParams(body);
+      if (!params.ok) return text(500, `Unable to Invoke Service ${route.service} on ${route.resource} : the parameters are not valid JSON`);
+      const reply = model.resourceService(route.resource, route.service, params.value);
+      return reply ? fromModel(reply) : text(404, `Service [${route.service}] not found on [${route.resource}]`);
     }
   }
 }

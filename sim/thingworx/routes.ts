@@ -1,13 +1,15 @@
 /**
  * The stand-in's request checks, in ThingWorx's order: authentication (401), the CSRF filter (403),
  * the entity (404), the user's permission on it (403), the verb (405), the Accept header (406). Pure: request facts in, a route or a
- * refusal out. Only the REST surface the adapter uses is modelled.
+ * refusal out. Only the REST surface the adapter and `3dconnect provision` use is modelled.
  */
 
 export type Route =
   | { kind: 'thing'; thing: string }
   | { kind: 'property'; thing: string; property: string }
-  | { kind: 'service'; thing: string; service: string };
+  | { kind: 'service'; thing: string; service: string }
+  /** A service of a resource, e.g. EntityServices' CreateThing (provisioning). */
+  | { kind: 'resource-service'; resource: string; service: string };
 
 export interface RequestFacts {
   method: string;
@@ -36,14 +38,18 @@ function notAuthorized(route: Route, method: string): string {
       return `Not authorized for ${method === 'GET' ? 'PropertyRead' : 'PropertyWrite'} on ${route.property} in ${route.thing}`;
     case 'service':
       return `Not authorized for ServiceInvoke on ${route.service} in ${route.thing}`;
+    case 'resource-service':
+      return `Not authorized for ServiceInvoke on ${route.service} in ${route.resource}`;
   }
 }
 
 const PREFIX = '/Thingworx/Things/';
+const RESOURCES_PREFIX = '/Thingworx/Resources/';
 const ALLOWED_METHODS: Readonly<Record<Route['kind'], readonly string[]>> = {
   thing: ['GET'],
   property: ['GET', 'PUT'],
   service: ['POST'],
+  'resource-service': ['POST'],
 };
 
 function header(facts: RequestFacts, name: string): string | undefined {
@@ -51,7 +57,20 @@ function header(facts: RequestFacts, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+function parseResourcePath(pathname: string): Route | undefined {
+  let parts: string[];
+  try {
+    parts = pathname.slice(RESOURCES_PREFIX.length).split('/').map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  const [resource, section, service, ...rest] = parts;
+  if (!resource || section !== 'Services' || !service || rest.length > 0) return undefined;
+  return { kind: 'resource-service', resource, service };
+}
+
 function parsePath(pathname: string): Route | undefined {
+  if (pathname.startsWith(RESOURCES_PREFIX)) return parseResourcePath(pathname);
   if (!pathname.startsWith(PREFIX)) return undefined;
   let parts: string[];
   try {
@@ -96,8 +115,10 @@ export function decideRoute(facts: RequestFacts, context: RouteContext): RouteDe
   }
   const route = parsePath(url.pathname);
   if (!route) return { ok: false, status: 404, message: 'Not found' };
-  if (!context.thingExists(route.thing)) return { ok: false, status: 404, message: `Thing [${route.thing}] not found` };
-  if (context.thingForbidden?.(route.thing)) return { ok: false, status: 403, message: notAuthorized(route, facts.method) };
+  if (route.kind !== 'resource-service') {
+    if (!context.thingExists(route.thing)) return { ok: false, status: 404, message: `Thing [${route.thing}] not found` };
+    if (context.thingForbidden?.(route.thing)) return { ok: false, status: 403, message: notAuthorized(route, facts.method) };
+  }
   if (!ALLOWED_METHODS[route.kind].includes(facts.method)) return { ok: false, status: 405, message: 'Method not allowed' };
   if (!acceptsJson(header(facts, 'accept'))) return { ok: false, status: 406, message: 'Not acceptable: the stand-in answers JSON' };
   return { ok: true, route };

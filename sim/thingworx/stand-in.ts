@@ -7,6 +7,7 @@ import { type Logger, silentLogger } from '../../config/logging.js';
 import { FaultPlan, type OutageMode, type StandInFaults } from './faults.js';
 import type { DecodedRows } from './infotable-decoder.js';
 import { handleRoute, type Reply, routeTakesBody, text } from './route-handlers.js';
+import { ProvisionedModel } from './provisioned-model.js';
 import { decideRoute } from './routes.js';
 import { type RecordColumns, type RecordedVtq, ThingStore } from './thing-store.js';
 
@@ -69,6 +70,8 @@ export interface ThingworxStandIn {
   addThing(name: string): void;
   removeThing(name: string): void;
   propertyValue(thing: string, property: string): RecordedVtq | undefined;
+  /** Things, property and alert definitions created through the provisioning services, and the write calls made. */
+  provisioned: ProvisionedModel;
   clearRecords(): void;
   stop(): Promise<void>;
 }
@@ -119,7 +122,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<ReadBody> {
 
 /**
  * Starts the ThingWorx stand-in (PROTOCOLS.md §2) on loopback: UpdatePropertyValues, property
- * GET/PUT, Thing GET, with ThingWorx's refusals and run-time faults. Used in-process by tests and
+ * GET/PUT, Thing GET, the provisioning services (provisioned-model.ts), with ThingWorx's refusals and run-time faults. Used in-process by tests and
  * benchmarks, and as a process by sim/thingworx/main.ts.
  */
 export async function startThingworxStandIn(options: StandInOptions): Promise<ThingworxStandIn> {
@@ -128,6 +131,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
   const maxBodyBytes = options.maxBodyBytes ?? STAND_IN_DEFAULTS.maxBodyBytes;
   const store = new ThingStore(options.maxRecords ?? STAND_IN_DEFAULTS.maxRecords);
   const things = options.things === 'any' ? undefined : new Set(options.things);
+  const model = new ProvisionedModel();
   let appKeyDigest = digest(options.appKey);
   const counters: StandInCounters = { requests: 0, byStatus: {}, resets: 0, connections: 0, rowsAccepted: 0, rowsCorrupted: 0 };
   const sockets = new Set<Socket>();
@@ -202,7 +206,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       { method: req.method ?? '', target: req.url ?? '/', headers: req.headers },
       {
         appKeyMatches: (candidate) => timingSafeEqual(digest(candidate), appKeyDigest),
-        thingExists: (thing) => things === undefined || things.has(thing),
+        thingExists: (thing) => things === undefined || things.has(thing) || model.has(thing),
         thingForbidden: (thing) => plan.isForbidden(thing),
       },
     );
@@ -219,7 +223,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       body = read.body;
     }
     const before = store.length + store.evicted;
-    const reply = handleRoute(decision.route, method, body, store, arrivedAt, corruptRows);
+    const reply = handleRoute(decision.route, method, body, store, model, arrivedAt, corruptRows);
     counters.rowsAccepted += store.length + store.evicted - before;
     if (fault.resetAfter) return reset(req.socket);
     return send(res, reply);
@@ -283,6 +287,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
     addThing: (name) => things?.add(name),
     removeThing: (name) => things?.delete(name),
     propertyValue: (thing, property) => store.latestValue(thing, property),
+    provisioned: model,
     clearRecords: () => store.clear(),
     async stop(): Promise<void> {
       if (stopped) return;

@@ -93,7 +93,7 @@ test('four connections holding 9,000-event partial windows: the daemon stays up 
   const flags = unitNodeFlags();
   t.true(flags.includes('--max-old-space-size=128'), `the unit's heap flags: ${flags.join(' ')}`);
   const memoryMax = unitMemoryMaxBytes();
-  const daemon = await startDaemonFixture(2, 2, undefined, flags);
+  const daemon = await startDaemonFixture(2, 2, undefined, { nodeArgs: flags });
   t.teardown(() => daemon.stop());
   const pid = daemon.child.pid!;
   const printer = daemon.fleet.printers[0]!;

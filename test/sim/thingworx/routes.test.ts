@@ -37,3 +37,12 @@ test('a content type with parameters passes the CSRF filter; charset is not requ
   t.like(decideRoute(facts({ headers: { appkey: 'k', 'content-type': 'Application/JSON; charset=UTF-8' } }), context), { ok: true });
   t.like(decideRoute(facts({ headers: { appkey: 'k', 'content-type': 'application/x-www-form-urlencoded' } }), context), { ok: false, status: 403 });
 });
+
+test('a resource service (EntityServices CreateThing) is routed without a Thing check, POST only', (t) => {
+  const create = '/Thingworx/Resources/EntityServices/Services/CreateThing';
+  t.deepEqual(status({ target: create }), { kind: 'resource-service', resource: 'EntityServices', service: 'CreateThing' });
+  t.is(status({ method: 'GET', target: create, headers: { appkey: 'k' } }), 405);
+  t.is(status({ target: create, headers: { appkey: 'bad', 'content-type': 'application/json' } }), 401);
+  t.is(status({ target: '/Thingworx/Resources/EntityServices/CreateThing' }), 404);
+  t.is(status({ target: '/Thingworx/Resources/EntityServices/Services/CreateThing/x' }), 404);
+});
