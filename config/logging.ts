@@ -75,6 +75,21 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   return pino(options);
 }
 
+/**
+ * Writes out what the logger still buffers, synchronously: for the last lines before the process
+ * kills itself (no exit handler runs then, and an asynchronous write would be lost with it).
+ */
+export function flushLogSync(logger: Logger): void {
+  const stream: unknown = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  const flushSync = (stream as { flushSync?: unknown } | undefined)?.flushSync;
+  if (typeof flushSync !== 'function') return;
+  try {
+    flushSync.call(stream);
+  } catch {
+    // Nothing more can be done for a log line the process is about to lose.
+  }
+}
+
 /** A logger that writes nothing, for tests and benchmarks that do not look at logs. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });

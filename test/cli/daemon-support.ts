@@ -148,7 +148,8 @@ export async function startDaemonFixture(printers = 2, configured = printers, cl
     output += chunk.toString('utf8');
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 20_000;
+  // Generous: the daemon starts in about a second, but a loaded CI machine may take far longer.
+  const deadline = Date.now() + 40_000;
   while (!output.includes('control socket ready')) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
