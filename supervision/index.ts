@@ -1,5 +1,13 @@
 /** Public API of the supervision layer; see README.md. */
-export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay, backoffOnFailure, type BackoffState } from './backoff.js';
+export {
+  BACKOFF_DEFAULTS,
+  type BackoffPolicy,
+  type BackoffState,
+  backoffDelayMs,
+  backoffOnFailure,
+  type RestartBackoff,
+  restartDelayMs,
+} from './backoff.js';
 export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.js';
 export { isAbnormal } from './behaviour.js';
 export { type ExitInfo, MAILBOX_DEFAULTS } from './cell.js';

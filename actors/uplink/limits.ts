@@ -1,4 +1,4 @@
-import type { BackoffPolicy } from './backoff.js';
+import type { BackoffPolicy } from '../../supervision/backoff.js';
 
 /** Every bound and timing of the delivery engine, in one place (the config layer overrides them). */
 export interface UplinkLimits {
@@ -64,7 +64,7 @@ export const DEFAULT_UPLINK_LIMITS: Readonly<UplinkLimits> = Object.freeze({
   dedupeEntries: 10_000,
   dedupeTtlMs: 10 * 60_000,
   conflationEntries: 10_000,
-  backoff: Object.freeze({ minMs: 500, maxMs: 60_000, jitterRatio: 0.2 }),
+  backoff: Object.freeze({ minMs: 500, maxMs: 60_000, jitter: 0.2 }),
   notFoundRetryMs: 60_000,
   forbiddenRetryMs: 5_000,
   forbiddenRetryMaxMs: 120_000,
@@ -130,8 +130,8 @@ export function resolveUplinkLimits(overrides: UplinkLimitOverrides = {}): Uplin
   if (!(limits.probeJitterRatio >= 0 && limits.probeJitterRatio <= 1)) {
     throw new UplinkLimitError('probeJitterRatio', limits.probeJitterRatio, 'in [0, 1]');
   }
-  if (!(limits.backoff.jitterRatio >= 0 && limits.backoff.jitterRatio <= 1)) {
-    throw new UplinkLimitError('backoff.jitterRatio', limits.backoff.jitterRatio, 'in [0, 1]');
+  if (!(limits.backoff.jitter >= 0 && limits.backoff.jitter <= 1)) {
+    throw new UplinkLimitError('backoff.jitter', limits.backoff.jitter, 'in [0, 1]');
   }
   return limits;
 }
