@@ -1,3 +1,4 @@
+import { CodedError } from '../../supervision/errors.js';
 import type { PipOp } from './ops.js';
 
 /**
@@ -46,15 +47,11 @@ export interface PipErrorContext {
   cause?: string;
 }
 
-export class PipError extends Error {
-  readonly code: PipErrorCode;
-  readonly context: Readonly<PipErrorContext>;
+export class PipError extends CodedError<PipErrorCode, PipErrorContext> {
+  override readonly name = 'PipError';
 
   constructor(code: PipErrorCode, message: string, context: PipErrorContext = {}) {
-    super(message);
-    this.name = 'PipError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
+    super(code, message, context);
   }
 }
 

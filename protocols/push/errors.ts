@@ -1,3 +1,4 @@
+import { CodedError } from '../../supervision/errors.js';
 import type { PushMessageErrorCode } from './message.js';
 
 /**
@@ -28,15 +29,11 @@ export interface PushErrorContext {
   path?: string;
 }
 
-export class PushError extends Error {
-  readonly code: PushErrorCode;
-  readonly context: Readonly<PushErrorContext>;
+export class PushError extends CodedError<PushErrorCode, PushErrorContext> {
+  override readonly name = 'PushError';
 
   constructor(code: PushErrorCode, message: string, context: PushErrorContext = {}) {
-    super(message);
-    this.name = 'PushError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
+    super(code, message, context);
   }
 }
 
