@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { startDaemon, type Daemon } from '../../cli/daemon.js';
+import { startDaemon, type Daemon } from '../../actors/daemon.js';
 import { createLogger, type LogLevel, isLogLevel } from '../../config/logging.js';
 import type { AdapterConfig } from '../../config/types.js';
 import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
