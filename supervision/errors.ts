@@ -21,20 +21,21 @@ export abstract class CodedError<Code extends string, Context extends object = R
   readonly code: Code;
   readonly context: Readonly<Context>;
 
-  constructor(code: Code, message: string, context: Context, options?: ErrorOptions) {
+  constructor(code: Code, message: string, ...[context, options]: ContextArguments<Context>) {
     super(message, options);
     this.code = code;
-    this.context = Object.freeze({ ...context });
+    this.context = Object.freeze({ ...context }) as Readonly<Context>;
   }
 }
+
+/** The context may be left out when none of its fields is required. */
+type ContextArguments<Context> = Partial<Context> extends Context
+  ? [context?: Context, options?: ErrorOptions]
+  : [context: Context, options?: ErrorOptions];
 
 /** Context: which actor, which limit. */
 export class SupervisionError extends CodedError<SupervisionErrorCode> {
   override readonly name = 'SupervisionError';
-
-  constructor(code: SupervisionErrorCode, message: string, context: Record<string, unknown> = {}) {
-    super(code, message, context);
-  }
 }
 
 /** What the registry keeps about an error: plain and serialisable. */

@@ -61,10 +61,6 @@ export interface ControlErrorContext {
 
 export class ControlError extends CodedError<ControlErrorCode, ControlErrorContext> {
   override readonly name = 'ControlError';
-
-  constructor(code: ControlErrorCode, message: string, context: ControlErrorContext = {}) {
-    super(code, message, context);
-  }
 }
 
 export function isControlError(error: unknown): error is ControlError {

@@ -12,8 +12,4 @@ export interface HealthErrorContext {
 
 export class HealthError extends CodedError<HealthErrorCode, HealthErrorContext> {
   override readonly name = 'HealthError';
-
-  constructor(code: HealthErrorCode, message: string, context: HealthErrorContext = {}) {
-    super(code, message, context);
-  }
 }

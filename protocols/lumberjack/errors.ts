@@ -40,10 +40,6 @@ export type LumberjackErrorContext = Record<string, string | number | boolean | 
 
 export class LumberjackError extends CodedError<LumberjackErrorCode, LumberjackErrorContext> {
   override readonly name = 'LumberjackError';
-
-  constructor(code: LumberjackErrorCode, message: string, context: LumberjackErrorContext = {}) {
-    super(code, message, context);
-  }
 }
 
 /** The error for a size field over its limit; named after the limit so the log says which one. */

@@ -49,10 +49,6 @@ export interface PipErrorContext {
 
 export class PipError extends CodedError<PipErrorCode, PipErrorContext> {
   override readonly name = 'PipError';
-
-  constructor(code: PipErrorCode, message: string, context: PipErrorContext = {}) {
-    super(code, message, context);
-  }
 }
 
 export function isPipError(error: unknown): error is PipError {

@@ -31,10 +31,6 @@ export interface PushErrorContext {
 
 export class PushError extends CodedError<PushErrorCode, PushErrorContext> {
   override readonly name = 'PushError';
-
-  constructor(code: PushErrorCode, message: string, context: PushErrorContext = {}) {
-    super(code, message, context);
-  }
 }
 
 export function isPushError(error: unknown): error is PushError {

@@ -28,12 +28,8 @@ export type ExchangeResult =
   | { ok: false; error: Error };
 
 /** A failure raised by the exchange itself, with a stable code. */
-export class ExchangeError extends CodedError<'TWX_TIMEOUT' | 'TWX_TRANSPORT_CLOSED', Record<string, never>> {
+export class ExchangeError extends CodedError<'TWX_TIMEOUT' | 'TWX_TRANSPORT_CLOSED'> {
   override readonly name = 'ExchangeError';
-
-  constructor(code: 'TWX_TIMEOUT' | 'TWX_TRANSPORT_CLOSED', message: string) {
-    super(code, message, {});
-  }
 }
 
 /** Lets the owner abort what is in flight (on close). */

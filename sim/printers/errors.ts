@@ -20,8 +20,4 @@ export interface SimPrinterErrorContext {
 
 export class SimPrinterError extends CodedError<SimPrinterErrorCode, SimPrinterErrorContext> {
   override readonly name = 'SimPrinterError';
-
-  constructor(code: SimPrinterErrorCode, message: string, context: SimPrinterErrorContext = {}) {
-    super(code, message, context);
-  }
 }

@@ -58,3 +58,14 @@ test('a cause given to the base is kept', (t) => {
   const cause = new Error('underneath');
   t.is(new ProbeError('PROBE_FAILED', 'probe failed', {}, { cause }).cause, cause);
 });
+
+test('a context with a required field must be given; one with none required may be left out', (t) => {
+  class LimitError extends CodedError<'LIMIT_HIT', { limit: string }> {
+    override readonly name = 'LimitError';
+  }
+  // @ts-expect-error: the limit is required.
+  const missing = new LimitError('LIMIT_HIT', 'over the limit');
+  t.deepEqual(missing.context, {});
+  t.deepEqual(new LimitError('LIMIT_HIT', 'over the limit', { limit: 'maxWindowEvents' }).context, { limit: 'maxWindowEvents' });
+  t.deepEqual(new PushError('PUSH_OVERFLOW', 'too many').context, {});
+});
