@@ -12,7 +12,7 @@ export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.j
 export { isAbnormal } from './behaviour.js';
 export { type ExitInfo, MAILBOX_DEFAULTS } from './cell.js';
 export type { ActorKind, ActorSnapshot, ActorStatus } from './entry.js';
-export { describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
+export { CodedError, describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
 export { REGISTRY_DEFAULTS, Registry, type RegistryEvent, type RegistryOptions } from './registry.js';
 export {
   CHILD_DEFAULTS,
