@@ -137,6 +137,18 @@ test('no arrow runs upward in the source tree, apart from the known ones waiting
   t.deepEqual(fixed, [], 'these known exceptions no longer occur: remove them from KNOWN');
 });
 
+test('the shared ground every folder imports (the one backoff, the coded-error base) imports nothing of the tree', (t) => {
+  const edges = treeEdges();
+  for (const file of ['supervision/backoff.ts', 'supervision/errors.ts']) {
+    t.deepEqual(
+      edges.filter((edge) => edge.from === file).map((edge) => edge.to),
+      [],
+      `${file} is imported by protocols/ and sim/, so it must not pull in the rest of supervision/`,
+    );
+    t.true(edges.some((edge) => edge.to === file && edge.from.startsWith('protocols/')), `protocols/ uses ${file}`);
+  }
+});
+
 test('the reader sees static, re-exported, side-effect, type-only and dynamic imports, and not ones in comments', (t) => {
   const source = [
     "import { a } from '../actors/a.js';",
