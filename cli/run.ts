@@ -4,7 +4,7 @@ import { loadConfigFile } from '../config/load.js';
 import { unresolvableSecrets } from '../config/secrets.js';
 import { unreadableTlsFiles } from '../config/tls-files.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
-import { type Daemon, type DaemonOptions, startDaemon } from './daemon.js';
+import { type Daemon, type DaemonOptions, startDaemon } from '../actors/daemon.js';
 
 const USAGE = 'usage: 3dconnect run --config FILE';
 

@@ -3,7 +3,7 @@
  * (config/schema/) takes its defaults from here and nowhere else. Where a module already owns a
  * default (its exported *_DEFAULTS object), the value is taken from there, so the two cannot drift.
  */
-import { DEFAULT_UPLINK_LIMITS } from '../actors/uplink/limits.js';
+import { DEFAULT_UPLINK_LIMITS } from './uplink-limits.js';
 import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
 import { INGEST_BUDGET_DEFAULTS } from '../protocols/ingest-budget/byte-budget.js';
 import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';

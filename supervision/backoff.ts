@@ -1,37 +1,55 @@
 /**
- * Restart backoff between restarts of one child: exponential with jitter, capped, and reset after
- * the child has run quietly for a while (Akka's restartWithBackoff, with OTP's prompt first restart).
- * Pure: time and randomness come in as arguments.
+ * The one backoff of the adapter: exponential with jitter, capped. Every retrying part uses it (restarts here,
+ * the uplink's retries, the printer, Beats and push clients' reconnects), each with its own numbers. It lives in
+ * supervision/ because this file imports nothing, so protocols/, actors/ and sim/ may all import it.
+ * Pure: the attempt number and randomness come in as arguments.
  */
 
-export interface BackoffOptions {
+export interface BackoffPolicy {
   minMs: number;
   maxMs: number;
-  /** Jitter: the delay is stretched by up to this fraction. */
-  randomFactor: number;
+  /** Up to this fraction of the delay is added at random, so many waiters do not retry in step. */
+  jitter: number;
+}
+
+/** Beyond 2^52 any minimum of 1 ms or more is past any maximum; the cap also keeps minMs = 0 from giving 0·∞. */
+const MAX_DOUBLINGS = 52;
+
+/**
+ * Delay before retry number `attempt` (0 for the first): min(maxMs, minMs·2^attempt)·(1 + random()·jitter), in
+ * whole ms. `random` returns a number in [0, 1).
+ */
+export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number): number {
+  const doublings = Math.min(Math.max(0, attempt), MAX_DOUBLINGS);
+  const base = Math.min(policy.maxMs, policy.minMs * 2 ** doublings);
+  return Math.round(base * (1 + random() * policy.jitter));
+}
+
+/**
+ * Restart backoff between restarts of one child, reset after the child has run quietly for a while (Akka's
+ * restartWithBackoff, with OTP's prompt first restart).
+ */
+export interface RestartBackoff extends BackoffPolicy {
   /** A child that ran this long since its last start is considered healthy again. Default (min+max)/2. */
   resetAfterMs?: number;
 }
 
-export const BACKOFF_DEFAULTS: Readonly<BackoffOptions> = {
+export const BACKOFF_DEFAULTS: Readonly<RestartBackoff> = {
   minMs: 100,
   maxMs: 30_000,
-  randomFactor: 0.2,
+  jitter: 0.2,
 };
 
 /**
  * Delay before a restart when `n` restarts of the same child happened since it was last quiet.
  * n = 0 is the first restart after a quiet period: no delay, so a killed child runs again promptly.
- * Otherwise min(maxMs, minMs·2^n)·(1 + random·randomFactor).
+ * Otherwise backoffDelayMs(n): min(maxMs, minMs·2^n)·(1 + random·jitter).
  */
-export function backoffDelay(n: number, options: BackoffOptions, random: () => number): number {
-  if (n <= 0) return 0;
-  // 2^n overflows to Infinity for large n, which Math.min caps at maxMs.
-  const base = Math.min(options.maxMs, options.minMs * 2 ** n);
-  return Math.round(base * (1 + random() * options.randomFactor));
+export function restartDelayMs(n: number, options: RestartBackoff, random: () => number): number {
+  return n <= 0 ? 0 : backoffDelayMs(n, options, random);
 }
 
-export function resetAfterMs(options: BackoffOptions): number {
+export function resetAfterMs(options: RestartBackoff): number {
   return options.resetAfterMs ?? (options.minMs + options.maxMs) / 2;
 }
 
@@ -55,11 +73,11 @@ export function backoffStarted(state: BackoffState, now: number): BackoffState {
 export function backoffOnFailure(
   state: BackoffState,
   now: number,
-  options: BackoffOptions,
+  options: RestartBackoff,
   random: () => number,
 ): { delayMs: number; next: BackoffState } {
   const quiet = state.lastStartedAt !== undefined && now - state.lastStartedAt >= resetAfterMs(options);
   const n = quiet ? 0 : state.consecutive;
   // It has not run since this failure: only a start after it can begin a new quiet period.
-  return { delayMs: backoffDelay(n, options, random), next: { consecutive: n + 1, lastStartedAt: undefined } };
+  return { delayMs: restartDelayMs(n, options, random), next: { consecutive: n + 1, lastStartedAt: undefined } };
 }

@@ -11,17 +11,31 @@ export type SupervisionErrorCode =
   | 'INJECTED_CRASH'
   | 'TREE_NOT_RUNNING';
 
-export class SupervisionError extends Error {
-  readonly code: SupervisionErrorCode;
-  /** Which actor, which limit: what a reader of the log needs. */
-  readonly context: Readonly<Record<string, unknown>>;
+/**
+ * The one coded error of the adapter: a stable `code` that logs, tests and operators key on, and the context a
+ * reader needs (which printer, which connection, which limit), copied and frozen so no handler changes what was
+ * raised. Each family subclasses it with its own code union and name. It lives here, in a file that imports
+ * nothing, so protocols/, actors/, config/ and sim/ may all use it; describeError below reads its code.
+ */
+export abstract class CodedError<Code extends string, Context extends object = Record<string, unknown>> extends Error {
+  readonly code: Code;
+  readonly context: Readonly<Context>;
 
-  constructor(code: SupervisionErrorCode, message: string, context: Record<string, unknown> = {}) {
-    super(message);
-    this.name = 'SupervisionError';
+  constructor(code: Code, message: string, ...[context, options]: ContextArguments<Context>) {
+    super(message, options);
     this.code = code;
-    this.context = context;
+    this.context = Object.freeze({ ...context }) as Readonly<Context>;
   }
+}
+
+/** The context may be left out when none of its fields is required. */
+type ContextArguments<Context> = Partial<Context> extends Context
+  ? [context?: Context, options?: ErrorOptions]
+  : [context: Context, options?: ErrorOptions];
+
+/** Context: which actor, which limit. */
+export class SupervisionError extends CodedError<SupervisionErrorCode> {
+  override readonly name = 'SupervisionError';
 }
 
 /** What the registry keeps about an error: plain and serialisable. */

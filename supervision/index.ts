@@ -1,10 +1,18 @@
 /** Public API of the supervision layer; see README.md. */
-export { BACKOFF_DEFAULTS, type BackoffOptions, backoffDelay, backoffOnFailure, type BackoffState } from './backoff.js';
+export {
+  BACKOFF_DEFAULTS,
+  type BackoffPolicy,
+  type BackoffState,
+  backoffDelayMs,
+  backoffOnFailure,
+  type RestartBackoff,
+  restartDelayMs,
+} from './backoff.js';
 export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.js';
 export { isAbnormal } from './behaviour.js';
 export { type ExitInfo, MAILBOX_DEFAULTS } from './cell.js';
 export type { ActorKind, ActorSnapshot, ActorStatus } from './entry.js';
-export { describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
+export { CodedError, describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
 export { REGISTRY_DEFAULTS, Registry, type RegistryEvent, type RegistryOptions } from './registry.js';
 export {
   CHILD_DEFAULTS,

@@ -1,4 +1,4 @@
-import { BACKOFF_DEFAULTS, type BackoffOptions } from './backoff.js';
+import { BACKOFF_DEFAULTS, type RestartBackoff } from './backoff.js';
 import type { Behaviour } from './behaviour.js';
 import { SupervisionError } from './errors.js';
 import type { RestartStrategy } from './strategy.js';
@@ -10,10 +10,10 @@ export interface SupervisorFlags {
   /** More than `intensity` restarts within `periodMs` make the supervisor give up and escalate. */
   intensity: number;
   periodMs: number;
-  backoff: BackoffOptions;
+  backoff: RestartBackoff;
 }
 
-export type SupervisorFlagsInput = Partial<Omit<SupervisorFlags, 'backoff'>> & { backoff?: Partial<BackoffOptions> };
+export type SupervisorFlagsInput = Partial<Omit<SupervisorFlags, 'backoff'>> & { backoff?: Partial<RestartBackoff> };
 
 /** OTP defaults: one_for_one, at most 1 restart in 5 s. */
 export const SUPERVISOR_DEFAULTS: Readonly<SupervisorFlags> = {
@@ -151,7 +151,7 @@ export function validateSpec(spec: ChildSpec, parentPath = ''): void {
   checkDuration(path, 'flags.backoff.minMs', flags.backoff.minMs, true);
   checkDuration(path, 'flags.backoff.maxMs', flags.backoff.maxMs, true);
   if (flags.backoff.maxMs < flags.backoff.minMs) throw invalid(path, 'flags.backoff.maxMs', 'must be ≥ minMs');
-  if (!(flags.backoff.randomFactor >= 0)) throw invalid(path, 'flags.backoff.randomFactor', 'must be ≥ 0');
+  if (!(flags.backoff.jitter >= 0)) throw invalid(path, 'flags.backoff.jitter', 'must be ≥ 0');
   const seen = new Set<string>();
   for (const child of currentChildren(spec.start.children)) {
     if (seen.has(child.id)) throw invalid(`${path}/${child.id}`, 'id', 'is not unique among its siblings');

@@ -1,7 +1,7 @@
 import type { Logger } from '../../config/logging.js';
 import type { Reading } from '../../protocols/readings.js';
 import type { DeliveryOutcome, ThingworxTransport } from '../../protocols/thingworx/types.js';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../../supervision/backoff.js';
 import { isSendable, isWellFormedBatch, type OfferResult, type RejectReason, type UplinkBatch } from './batch.js';
 import { systemClock, type UplinkClock } from './clock.js';
 import { LatestByProperty } from './conflation.js';
@@ -517,7 +517,7 @@ export class DeliveryEngine {
         queue.returnCall(call);
         queue.lastFailure = outcome.detail;
         this.#lastCallFailure = outcome.detail;
-        let delayMs = backoffDelayMs(queue.retryAttempts, this.limits.backoff, this.#random());
+        let delayMs = backoffDelayMs(queue.retryAttempts, this.limits.backoff, this.#random);
         queue.retryAttempts += 1;
         if (outcome.retryAfterMs !== undefined) {
           const askedMs = Math.min(Math.max(0, outcome.retryAfterMs), this.limits.maxRetryAfterMs);
@@ -623,7 +623,7 @@ export class DeliveryEngine {
   #onVerdict(verdict: CheckVerdict): void {
     const now = this.#clock.now();
     const { forbiddenRetryMs, forbiddenRetryMaxMs, backoff } = this.limits;
-    const policy = { minMs: forbiddenRetryMs, maxMs: forbiddenRetryMaxMs, jitterRatio: backoff.jitterRatio };
+    const policy = { minMs: forbiddenRetryMs, maxMs: forbiddenRetryMaxMs, jitter: backoff.jitter };
     for (const queue of this.#things.values()) {
       const hold = queue.hold;
       if (hold?.reason !== 'verifying') continue;
@@ -631,7 +631,7 @@ export class DeliveryEngine {
         queue.hold = undefined;
         continue;
       }
-      const retryInMs = backoffDelayMs(hold.refusals, policy, this.#random());
+      const retryInMs = backoffDelayMs(hold.refusals, policy, this.#random);
       queue.notBefore = now + retryInMs;
       if (hold.refusals === 0) {
         this.#logger.warn(

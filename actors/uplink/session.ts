@@ -1,6 +1,6 @@
 import type { Logger } from '../../config/logging.js';
 import type { DeliveryOutcome, ThingworxTransport } from '../../protocols/thingworx/types.js';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../../supervision/backoff.js';
 import type { UplinkClock } from './clock.js';
 import type { UplinkLimits } from './limits.js';
 
@@ -163,14 +163,14 @@ export class UplinkSession {
   /** The probe interval with jitter: short and flat, as one request a second is cheap and recovery should be quick. */
   #probeDelay(): number {
     const { probeIntervalMs, probeJitterRatio } = this.#options.limits;
-    const policy = { minMs: probeIntervalMs, maxMs: probeIntervalMs, jitterRatio: probeJitterRatio };
-    return backoffDelayMs(0, policy, this.#options.random());
+    const policy = { minMs: probeIntervalMs, maxMs: probeIntervalMs, jitter: probeJitterRatio };
+    return backoffDelayMs(0, policy, this.#options.random);
   }
 
   #unauthorizedDelay(): number {
     const { unauthorizedRecheckMs, unauthorizedRecheckMaxMs, backoff } = this.#options.limits;
-    const policy = { minMs: unauthorizedRecheckMs, maxMs: unauthorizedRecheckMaxMs, jitterRatio: backoff.jitterRatio };
-    const delay = backoffDelayMs(this.#checkAttempts, policy, this.#options.random());
+    const policy = { minMs: unauthorizedRecheckMs, maxMs: unauthorizedRecheckMaxMs, jitter: backoff.jitter };
+    const delay = backoffDelayMs(this.#checkAttempts, policy, this.#options.random);
     this.#checkAttempts += 1;
     return delay;
   }

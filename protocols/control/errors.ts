@@ -1,3 +1,5 @@
+import { CodedError } from '../../supervision/errors.js';
+
 /**
  * Stable codes for everything that can go wrong on the control socket, on either side.
  * Codec codes end the connection the bad line came from; the others fail one request.
@@ -57,16 +59,8 @@ export interface ControlErrorContext {
   cause?: string;
 }
 
-export class ControlError extends Error {
-  readonly code: ControlErrorCode;
-  readonly context: Readonly<ControlErrorContext>;
-
-  constructor(code: ControlErrorCode, message: string, context: ControlErrorContext = {}) {
-    super(message);
-    this.name = 'ControlError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
-  }
+export class ControlError extends CodedError<ControlErrorCode, ControlErrorContext> {
+  override readonly name = 'ControlError';
 }
 
 export function isControlError(error: unknown): error is ControlError {

@@ -1,3 +1,5 @@
+import { CodedError } from '../../supervision/errors.js';
+
 export type HealthErrorCode = 'HEALTH_RULE_INVALID' | 'HEALTH_NO_SOURCES' | 'HEALTH_THRESHOLD_INVALID';
 
 export interface HealthErrorContext {
@@ -8,14 +10,6 @@ export interface HealthErrorContext {
   source?: string;
 }
 
-export class HealthError extends Error {
-  readonly code: HealthErrorCode;
-  readonly context: Readonly<HealthErrorContext>;
-
-  constructor(code: HealthErrorCode, message: string, context: HealthErrorContext = {}) {
-    super(message);
-    this.name = 'HealthError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
-  }
+export class HealthError extends CodedError<HealthErrorCode, HealthErrorContext> {
+  override readonly name = 'HealthError';
 }

@@ -1,6 +1,7 @@
 import { type Socket, connect as connectTcp } from 'node:net';
 import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
+import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
 import { AckReader } from './ack-reader.js';
 import { LumberjackError, type LumberjackErrorCode, type LumberjackErrorContext } from './errors.js';
 import { encodeJsonTextWindow, serializeEventText } from './frame-writer.js';
@@ -19,8 +20,8 @@ export interface BeatsClientSettings {
   pipelining: number;
   /** Connect timeout, and the longest wait for any ACK (keep-alives included) while windows are outstanding. */
   timeoutMs: number;
-  /** Reconnect delay: minMs doubling up to maxMs, +0..20% jitter, reset by acknowledgement progress. */
-  backoff: { minMs: number; maxMs: number };
+  /** Reconnect delay (never above maxMs, jitter included), back to minMs on acknowledgement progress. */
+  backoff: BackoffPolicy;
   /** close(): how long to wait for the server's FIN before destroying the socket. */
   closeGraceMs: number;
 }
@@ -31,13 +32,14 @@ export const DEFAULT_BEATS_CLIENT_SETTINGS: Readonly<BeatsClientSettings> = Obje
   compressionLevel: 3,
   pipelining: 2,
   timeoutMs: 30_000,
-  backoff: Object.freeze({ minMs: 1000, maxMs: 60_000 }),
+  backoff: Object.freeze({ minMs: 1000, maxMs: 60_000, jitter: 0.2 }),
   closeGraceMs: 1000,
 });
 
-const BACKOFF_JITTER = 0.2;
+/** Any of the settings; a backoff given in part keeps the default for the rest. */
+export type BeatsClientOverrides = Partial<Omit<BeatsClientSettings, 'backoff'>> & { backoff?: Partial<BackoffPolicy> };
 
-export interface BeatsClientOptions extends Partial<BeatsClientSettings> {
+export interface BeatsClientOptions extends BeatsClientOverrides {
   host: string;
   port: number;
   tls?: BeatsClientTlsOptions;
@@ -126,7 +128,7 @@ class LumberjackClient implements BeatsClient {
       compressionLevel: options.compressionLevel ?? DEFAULT_BEATS_CLIENT_SETTINGS.compressionLevel,
       pipelining: options.pipelining ?? DEFAULT_BEATS_CLIENT_SETTINGS.pipelining,
       timeoutMs: options.timeoutMs ?? DEFAULT_BEATS_CLIENT_SETTINGS.timeoutMs,
-      backoff: options.backoff ?? DEFAULT_BEATS_CLIENT_SETTINGS.backoff,
+      backoff: { ...DEFAULT_BEATS_CLIENT_SETTINGS.backoff, ...options.backoff },
       closeGraceMs: options.closeGraceMs ?? DEFAULT_BEATS_CLIENT_SETTINGS.closeGraceMs,
     };
     for (const name of ['windowSize', 'pipelining', 'timeoutMs'] as const) {
@@ -341,8 +343,8 @@ class LumberjackClient implements BeatsClient {
   }
 
   private backoffDelay(): number {
-    const { minMs, maxMs } = this.settings.backoff;
-    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.failures, 30));
-    return Math.min(maxMs, Math.round(base * (1 + Math.random() * BACKOFF_JITTER)));
+    const { backoff } = this.settings;
+    // Capped after the jitter too, as the setting promises.
+    return Math.min(backoff.maxMs, backoffDelayMs(this.failures, backoff, Math.random));
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '../../supervision/errors.js';
+
 /**
  * Every Lumberjack failure has a stable code, so callers, logs and tests can tell them apart
  * without parsing messages (after ws's WS_ERR_* codes).
@@ -39,16 +41,8 @@ export type LumberjackErrorCode =
 /** Which connection, which limit, which frame: whatever a reader of the log needs. */
 export type LumberjackErrorContext = Record<string, string | number | boolean | undefined>;
 
-export class LumberjackError extends Error {
+export class LumberjackError extends CodedError<LumberjackErrorCode, LumberjackErrorContext> {
   override readonly name = 'LumberjackError';
-
-  constructor(
-    readonly code: LumberjackErrorCode,
-    message: string,
-    readonly context: LumberjackErrorContext = {},
-  ) {
-    super(message);
-  }
 }
 
 /** The error for a size field over its limit; named after the limit so the log says which one. */

@@ -6,6 +6,7 @@ export {
   type BeatsClient,
   type BeatsClientCounters,
   type BeatsClientOptions,
+  type BeatsClientOverrides,
   type BeatsClientSettings,
   type BeatsClientTlsOptions,
   createBeatsClient,

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
-import { type BackoffSettings, reconnectDelayMs } from './backoff.js';
+import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
 import { PIP_CODEC_LIMITS, type PipCodecLimits } from './codec-limits.js';
 import { isPipError, PipError, type PipErrorContext } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
@@ -21,7 +21,8 @@ export const PRINTER_CLIENT_DEFAULTS = Object.freeze({
   /** Bounds one call from the moment it is made: queueing, connecting and the reply. */
   timeoutMs: 5_000,
   connectTimeoutMs: 5_000,
-  backoff: Object.freeze({ minMs: 500, maxMs: 30_000, jitterRatio: 0.2 }),
+  /** Reconnect delay after `failures` failed connections in a row. */
+  backoff: Object.freeze({ minMs: 500, maxMs: 30_000, jitter: 0.2 }),
   /** Calls waiting behind the one on the wire; one of each op fits twice. */
   maxQueued: 8,
   keepAliveMs: 30_000,
@@ -36,7 +37,7 @@ export interface PrinterClientOptions {
   tls?: PrinterTlsOptions;
   timeoutMs?: number;
   connectTimeoutMs?: number;
-  backoff?: { minMs: number; maxMs: number; jitterRatio?: number };
+  backoff?: Partial<BackoffPolicy>;
   maxQueued?: number;
   maxLineBytes?: number;
   logger: Logger;
@@ -102,7 +103,7 @@ function withContext(error: unknown, context: PipErrorContext): PipError {
 export function createPrinterClient(options: PrinterClientOptions): PrinterClient {
   const timeoutMs = options.timeoutMs ?? PRINTER_CLIENT_DEFAULTS.timeoutMs;
   const connectTimeoutMs = options.connectTimeoutMs ?? PRINTER_CLIENT_DEFAULTS.connectTimeoutMs;
-  const backoff: BackoffSettings = { ...PRINTER_CLIENT_DEFAULTS.backoff, ...options.backoff };
+  const backoff: BackoffPolicy = { ...PRINTER_CLIENT_DEFAULTS.backoff, ...options.backoff };
   const maxQueued = options.maxQueued ?? PRINTER_CLIENT_DEFAULTS.maxQueued;
   const limits: PipCodecLimits = { ...PIP_CODEC_LIMITS, maxLineBytes: options.maxLineBytes ?? PIP_CODEC_LIMITS.maxLineBytes };
   const random = options.random ?? Math.random;
@@ -192,7 +193,7 @@ export function createPrinterClient(options: PrinterClientOptions): PrinterClien
   }
 
   function scheduleReconnect(): void {
-    const delay = reconnectDelayMs(failures, backoff, random);
+    const delay = backoffDelayMs(failures, backoff, random);
     failures += 1;
     state = 'backoff';
     nextAttemptAt = Date.now() + delay;

@@ -1,3 +1,4 @@
+import { CodedError } from '../../supervision/errors.js';
 import type { PipOp } from './ops.js';
 
 /**
@@ -46,16 +47,8 @@ export interface PipErrorContext {
   cause?: string;
 }
 
-export class PipError extends Error {
-  readonly code: PipErrorCode;
-  readonly context: Readonly<PipErrorContext>;
-
-  constructor(code: PipErrorCode, message: string, context: PipErrorContext = {}) {
-    super(message);
-    this.name = 'PipError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
-  }
+export class PipError extends CodedError<PipErrorCode, PipErrorContext> {
+  override readonly name = 'PipError';
 }
 
 export function isPipError(error: unknown): error is PipError {

@@ -1,4 +1,3 @@
-export { type BackoffSettings, reconnectDelayMs } from './backoff.js';
 export {
   createPrinterClient,
   PRINTER_CLIENT_DEFAULTS,

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Logger } from '../../config/logging.js';
+import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
 import { PushError } from './errors.js';
 import { PUSH_MESSAGE_LIMITS, type PushMessageLimits, type PushReading, validatePushMessage } from './message.js';
 import { decodeAdapterFrame } from './replies.js';
@@ -11,7 +12,8 @@ import { decodeAdapterFrame } from './replies.js';
  * are sent again, in seq order, with their original seq and time.
  */
 export const PUSH_CLIENT_DEFAULTS = Object.freeze({
-  backoff: Object.freeze({ minMs: 250, maxMs: 30_000 }),
+  /** Reconnect delay; back to minMs after a connection opened. */
+  backoff: Object.freeze({ minMs: 250, maxMs: 30_000, jitter: 0.2 }),
   /** Unacknowledged messages kept; send() refuses beyond it (PUSH_CLIENT_BACKLOG_FULL). */
   maxUnacked: 1000,
   handshakeTimeoutMs: 10_000,
@@ -33,8 +35,8 @@ export interface PushClientOptions {
   token?: string;
   tls?: PushClientTls;
   logger: Logger;
-  /** Reconnect delay: min·2^attempt up to max, plus up to 20 % jitter; back to min after a connection opened. */
-  backoff?: { minMs: number; maxMs: number };
+  /** Reconnect delay; a backoff given in part keeps the default for the rest. */
+  backoff?: Partial<BackoffPolicy>;
   maxUnacked?: number;
   handshakeTimeoutMs?: number;
   /**
@@ -78,7 +80,7 @@ interface Outgoing {
 }
 
 export function createPushClient(options: PushClientOptions): PushClient {
-  const backoff = options.backoff ?? PUSH_CLIENT_DEFAULTS.backoff;
+  const backoff: BackoffPolicy = { ...PUSH_CLIENT_DEFAULTS.backoff, ...options.backoff };
   const maxUnacked = options.maxUnacked ?? PUSH_CLIENT_DEFAULTS.maxUnacked;
   const messageLimits = { ...PUSH_MESSAGE_LIMITS, ...options.messageLimits };
   const log = options.logger.child({ component: 'push-client', url: options.url });
@@ -137,12 +139,12 @@ export function createPushClient(options: PushClientOptions): PushClient {
 
   function scheduleReconnect(): void {
     if (closing || reconnectTimer) return;
-    const base = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.min(attempt, 30));
+    const delayMs = backoffDelayMs(attempt, backoff, Math.random);
     attempt++;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = undefined;
       connect();
-    }, base * (1 + Math.random() * 0.2));
+    }, delayMs);
   }
 
   function connect(): void {

@@ -1,3 +1,4 @@
+import { CodedError } from '../../supervision/errors.js';
 import type { PushMessageErrorCode } from './message.js';
 
 /**
@@ -28,16 +29,8 @@ export interface PushErrorContext {
   path?: string;
 }
 
-export class PushError extends Error {
-  readonly code: PushErrorCode;
-  readonly context: Readonly<PushErrorContext>;
-
-  constructor(code: PushErrorCode, message: string, context: PushErrorContext = {}) {
-    super(message);
-    this.name = 'PushError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
-  }
+export class PushError extends CodedError<PushErrorCode, PushErrorContext> {
+  override readonly name = 'PushError';
 }
 
 export function isPushError(error: unknown): error is PushError {

@@ -1,5 +1,6 @@
 import http, { type Agent, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { CodedError } from '../../supervision/errors.js';
 
 /**
  * One HTTP request/response over a keep-alive agent, reduced to the facts the outcome needs.
@@ -27,14 +28,8 @@ export type ExchangeResult =
   | { ok: false; error: Error };
 
 /** A failure raised by the exchange itself, with a stable code. */
-export class ExchangeError extends Error {
-  constructor(
-    readonly code: 'TWX_TIMEOUT' | 'TWX_TRANSPORT_CLOSED',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ExchangeError';
-  }
+export class ExchangeError extends CodedError<'TWX_TIMEOUT' | 'TWX_TRANSPORT_CLOSED'> {
+  override readonly name = 'ExchangeError';
 }
 
 /** Lets the owner abort what is in flight (on close). */

@@ -1,7 +1,7 @@
 import type { Logger } from '../../config/logging.js';
 import {
   type BeatsClient,
-  type BeatsClientSettings,
+  type BeatsClientOverrides,
   type BeatsClientTlsOptions,
   createBeatsClient,
 } from '../../protocols/lumberjack/client.js';
@@ -53,7 +53,7 @@ export interface BeatShipperOptions {
   source: 'filebeat' | 'metricbeat';
   ledger: PrinterLedger;
   logger: Logger;
-  client?: Partial<BeatsClientSettings>;
+  client?: BeatsClientOverrides;
   maxInFlightEvents?: number;
   maxBacklogEvents?: number;
   /** Called whenever acknowledgements moved on (drain waiters look again). */

@@ -1,3 +1,5 @@
+import { CodedError } from '../../supervision/errors.js';
+
 /** Stable codes for misuse of the printer simulators (they fail loudly: a wrong test setup is a bug). */
 export type SimPrinterErrorCode =
   | 'SIM_ERR_BAD_OPTIONS'
@@ -16,14 +18,6 @@ export interface SimPrinterErrorContext {
   timeoutMs?: number;
 }
 
-export class SimPrinterError extends Error {
-  readonly code: SimPrinterErrorCode;
-  readonly context: Readonly<SimPrinterErrorContext>;
-
-  constructor(code: SimPrinterErrorCode, message: string, context: SimPrinterErrorContext = {}) {
-    super(message);
-    this.name = 'SimPrinterError';
-    this.code = code;
-    this.context = Object.freeze({ ...context });
-  }
+export class SimPrinterError extends CodedError<SimPrinterErrorCode, SimPrinterErrorContext> {
+  override readonly name = 'SimPrinterError';
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
 import { createBeatProcess } from './beat-process.js';
 import { type BeatIdentity, filebeatDocumentWriter } from './beats-documents.js';
 import type { DeviceClock } from './device-clock.js';
@@ -23,7 +23,7 @@ export interface FilebeatProcessOptions {
   now?: () => number;
   linesPerSecond: number;
   tickMs?: number;
-  client?: Partial<BeatsClientSettings>;
+  client?: BeatsClientOverrides;
   maxInFlightEvents?: number;
   maxBacklogEvents?: number;
   onProgress(): void;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Logger, silentLogger } from '../../config/logging.js';
-import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
 import type { PushClientTls } from '../../protocols/push/client.js';
 import type { SimBeatsTarget } from './beat-shipper.js';
 import { SimPrinterError } from './errors.js';
@@ -47,7 +47,7 @@ export interface SimulatedFleetOptions extends SimFleetTargets {
   rates?: SimRates;
   /** Push token per printer id; printers without one get a random token. */
   tokens?: Readonly<Record<string, string>>;
-  beatsClient?: Partial<BeatsClientSettings>;
+  beatsClient?: BeatsClientOverrides;
   pushClient?: PushPrinterOptions['pushClient'];
   pushPrintersRunMetricbeat?: boolean;
   idPrefix?: string;

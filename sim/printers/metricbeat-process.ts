@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
 import { serializeEventText } from '../../protocols/lumberjack/frame-writer.js';
 import { createBeatProcess } from './beat-process.js';
 import { type BeatIdentity, metricbeatDocument } from './beats-documents.js';
@@ -19,7 +19,7 @@ export interface MetricbeatProcessOptions {
   mounts?: readonly SimMount[];
   metricDocsPerSecond: number;
   tickMs?: number;
-  client?: Partial<BeatsClientSettings>;
+  client?: BeatsClientOverrides;
   maxInFlightEvents?: number;
   maxBacklogEvents?: number;
   onProgress(): void;

@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
 import type { ReadingValue } from '../../protocols/readings.js';
 import type { BeatShipperCounters, SimBeatsTarget } from './beat-shipper.js';
 import type { PrinterFamily } from './families.js';
@@ -62,7 +62,7 @@ export interface SimPrinterBaseOptions {
   /** Where the Beats ship; may also be given to start(). */
   beats?: SimBeatsTarget;
   /** Window size, compression level, pipelining, timeouts and backoff of both Beats clients. */
-  beatsClient?: Partial<BeatsClientSettings>;
+  beatsClient?: BeatsClientOverrides;
   mounts?: readonly SimMount[];
   pip?: SimPipOptions;
   /** Wall clock behind device time (device time still steps at least 1 ms per event). */

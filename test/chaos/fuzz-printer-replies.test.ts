@@ -122,7 +122,7 @@ test('fuzz: 300 calls answered with garbage: every call settles with a result or
     port: typeof address === 'object' && address ? address.port : 0,
     timeoutMs: TIMEOUT_MS,
     connectTimeoutMs: 1_000,
-    backoff: { minMs: 5, maxMs: 20, jitterRatio: 0 },
+    backoff: { minMs: 5, maxMs: 20, jitter: 0 },
     logger: silentLogger(),
     name: 'fuzz',
     random: () => 0.5,

@@ -64,7 +64,7 @@ export function convergenceBoundMs(system: ChaosSystem): number {
   const { supervision } = system.config;
   // The adapter gives the fleet supervisor no backoff of its own, so the supervision default applies there.
   const maxBackoffMs = Math.max(supervision.printer.backoff.maxMs, supervision.adapter.backoff.maxMs, BACKOFF_DEFAULTS.maxMs);
-  const withJitter = maxBackoffMs * (1 + BACKOFF_DEFAULTS.randomFactor);
+  const withJitter = maxBackoffMs * (1 + BACKOFF_DEFAULTS.jitter);
   return Math.max(withJitter, supervision.fleet.parkRetryMs) + CHAOS_RUN_DEFAULTS.convergenceSlackMs;
 }
 

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { startDaemon, type Daemon } from '../../cli/daemon.js';
+import { startDaemon, type Daemon } from '../../actors/daemon.js';
 import { createLogger, type LogLevel, isLogLevel } from '../../config/logging.js';
 import type { AdapterConfig } from '../../config/types.js';
-import type { BeatsClientSettings } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
 import { validateConfig } from '../../config/validate.js';
 import { DEMO_DEFAULTS } from '../../sim/demo.js';
 import { printerConfigFor, type SimRates, type SimulatedFleet, startSimulatedFleet } from '../../sim/printers/index.js';
@@ -56,7 +56,7 @@ export interface ChaosSystemOptions {
   /** Raw config sections merged over the chaos defaults (a test tightens supervision, say). */
   configOverrides?: Record<string, unknown>;
   /** The simulated Beats' client settings over the chaos defaults (a smaller window, say). */
-  beatsClient?: Partial<BeatsClientSettings>;
+  beatsClient?: BeatsClientOverrides;
 }
 
 export interface ChaosSystem {

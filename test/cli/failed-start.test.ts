@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import test from 'ava';
-import { startDaemon as startDaemonInProcess } from '../../cli/daemon.js';
+import { startDaemon as startDaemonInProcess } from '../../actors/daemon.js';
 import { RUN_DEFAULTS } from '../../cli/run.js';
 import { createLogger } from '../../config/logging.js';
 import { validateConfig } from '../../config/validate.js';

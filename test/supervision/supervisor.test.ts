@@ -369,7 +369,7 @@ test('a parked child that cannot start at boot does not stop the tree', async (t
 
 test('backoff: prompt first restart, growing and capped delays, reset after a quiet run', async (t) => {
   const tree = await startTree(
-    supervisorSpec('root', { intensity: 50, periodMs: 10_000, backoff: { minMs: 100, maxMs: 400, randomFactor: 0, resetAfterMs: 800 } }, [
+    supervisorSpec('root', { intensity: 50, periodMs: 10_000, backoff: { minMs: 100, maxMs: 400, jitter: 0, resetAfterMs: 800 } }, [
       workerSpec('w', probe('w', newJournal())),
     ]),
     { logger, random: () => 0 },

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { backoffDelayMs } from '../../actors/uplink/backoff.js';
 import { DEFAULT_UPLINK_LIMITS, resolveUplinkLimits, UplinkLimitError } from '../../actors/uplink/limits.js';
+import { backoffDelayMs } from '../../supervision/backoff.js';
 
 test('defaults apply where nothing is overridden, backoff merged field by field', (t) => {
   const limits = resolveUplinkLimits({ maxRowsPerCall: 50, backoff: { maxMs: 5000 } });
@@ -24,19 +24,20 @@ test('a bad limit fails with a stable code naming the limit', (t) => {
   }
 });
 
-const policy = { minMs: 500, maxMs: 60_000, jitterRatio: 0.2 };
+const policy = DEFAULT_UPLINK_LIMITS.backoff;
+const fixed = (value: number) => () => value;
 
 test('delay doubles from the minimum and stops at the maximum', (t) => {
   t.deepEqual(
-    [0, 1, 2, 3].map((attempt) => backoffDelayMs(attempt, policy, 0)),
+    [0, 1, 2, 3].map((attempt) => backoffDelayMs(attempt, policy, fixed(0))),
     [500, 1000, 2000, 4000],
   );
-  t.is(backoffDelayMs(7, policy, 0), 60_000);
-  t.is(backoffDelayMs(5000, policy, 0), 60_000, 'huge attempt counts do not overflow');
+  t.is(backoffDelayMs(7, policy, fixed(0)), 60_000);
+  t.is(backoffDelayMs(5000, policy, fixed(0)), 60_000, 'huge attempt counts do not overflow');
 });
 
-test('jitter adds at most jitterRatio of the delay', (t) => {
-  t.is(backoffDelayMs(1, policy, 0.999_999), 1200);
-  t.is(backoffDelayMs(1, policy, 0.5), 1100);
-  t.is(backoffDelayMs(20, policy, 0.999_999), 72_000);
+test('jitter adds at most its fraction of the delay', (t) => {
+  t.is(backoffDelayMs(1, policy, fixed(0.999_999)), 1200);
+  t.is(backoffDelayMs(1, policy, fixed(0.5)), 1100);
+  t.is(backoffDelayMs(20, policy, fixed(0.999_999)), 72_000);
 });
