@@ -48,7 +48,7 @@ export function printerEntry(facts: PrinterFacts) {
     thing: facts.thing,
     family: facts.family,
     state,
-    sources: (health?.sources ?? []).map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt ?? null })),
+    sources: (health?.sources ?? []).map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt ?? null, fresh: s.fresh })),
     readingsPerSecond: facts.readingsPerSecond,
     dropped: droppedEntry(facts.dropped),
     alerts: (health?.activeAlerts ?? []).map((a) => ({ name: a.alert, item: a.item, since: a.raisedAt })),
