@@ -9,6 +9,8 @@ import test from 'ava';
 import { startDemo } from '../../sim/demo.js';
 
 const ROWS = 30;
+/** A control sequence's parameters and command, after its ESC [. */
+const CSI = /^([0-9;?]*)([A-Za-z])/;
 const COLUMNS = 100;
 
 function hasScript(): boolean {
@@ -66,9 +68,9 @@ class TerminalModel {
     for (let i = 0; i < text.length; i += 1) {
       const ch = text[i] ?? '';
       if (ch === '\x1b' && text[i + 1] === '[') {
-        const match = /^\x1b\[([0-9;?]*)([A-Za-z])/.exec(text.slice(i));
+        const match = CSI.exec(text.slice(i + 2));
         if (!match) continue;
-        i += match[0].length - 1;
+        i += match[0].length + 1;
         this.csi(match[1] ?? '', match[2] ?? '');
       } else if (ch === '\r') this.column = 0;
       else if (ch === '\n') this.newline();
