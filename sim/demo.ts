@@ -51,7 +51,9 @@ export interface DemoSummary {
   /** Raw lines or job-file names found in ThingWorx. Must be 0. */
   leaked: number;
   per_source: FleetCounters['totals'];
+  /** Alert transitions the printers' health actors made (a restarted health actor's count starts again). */
   alerts_raised: number;
+  alerts_cleared: number;
   max_rss_mb: number;
 }
 
@@ -124,17 +126,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   rssSampler.unref();
   const maxRssMb = () => Math.round((Math.max(maxRss, process.memoryUsage().rss) / 2 ** 20) * 10) / 10;
 
-  async function alertsRaised(): Promise<number> {
+  async function alertCounts(): Promise<{ raised: number; cleared: number }> {
     let raised = 0;
+    let cleared = 0;
     for (const printer of config.printers) {
       try {
         const view = await daemon.tree.registry.ask<HealthView>(healthPath(printer.id), { type: 'Describe' }, 2_000);
         raised += view.alertsRaised;
+        cleared += view.alertsCleared;
       } catch {
         // A health actor restarting: its count starts again; the summary says what it can see.
       }
     }
-    return raised;
+    return { raised, cleared };
   }
 
   return {
@@ -151,6 +155,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     },
     async summary() {
       const account = accountDeliveries(fleet, standIn.records);
+      const alerts = await alertCounts();
       const recorded = JSON.stringify(standIn.records.map((r) => r.value));
       const leaked = fleet.forbiddenStrings().filter((text) => recorded.includes(text)).length;
       return {
@@ -165,7 +170,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         lost: account.lost,
         leaked,
         per_source: fleet.counters().totals,
-        alerts_raised: await alertsRaised(),
+        alerts_raised: alerts.raised,
+        alerts_cleared: alerts.cleared,
         max_rss_mb: maxRssMb(),
       };
     },

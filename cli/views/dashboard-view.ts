@@ -228,6 +228,8 @@ function eventsTitle(events: EventsSnapshot | null, hint: string | undefined): S
 export interface DashboardOptions {
   /** Said on the events title when there is room: how to stop, how to see the tree. */
   hint?: string;
+  /** Lines above the header (the demo's progress and how to reach it from another shell). */
+  banner?: readonly string[];
 }
 
 /** At most `size.rows` lines, none wider than `size.columns`. */
@@ -235,7 +237,7 @@ export function renderDashboard(snapshot: DashboardSnapshot, style: Style, size:
   const columns = Math.max(DASHBOARD_LAYOUT.minColumns, size.columns);
   const rows = Math.max(DASHBOARD_LAYOUT.minRows, size.rows);
   const wide = columns >= DASHBOARD_LAYOUT.wideFrom;
-  const header = headerLines(snapshot);
+  const header: Segment[][] = [...(options.banner ?? []).map((line): Segment[] => [{ text: line, tone: 'dim' }]), ...headerLines(snapshot)];
   const all = snapshot.printers.printers;
   // Rows for printers: what the header, the table's own header and the events' minimum leave.
   const printerRoom = rows - header.length - 1 - DASHBOARD_LAYOUT.minEventLines;
