@@ -13,7 +13,15 @@ import type { AdapterConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { createTestPki, type TestPki } from './pki.js';
 import { accountDeliveries } from './printers/delivery-account.js';
-import { type FleetCounters, printerConfigFor, type SimRates, type SimulatedFleet, startSimulatedFleet } from './printers/index.js';
+import {
+  type Excursions,
+  type FleetCounters,
+  printerConfigFor,
+  type SimRates,
+  type SimulatedFleet,
+  startExcursions,
+  startSimulatedFleet,
+} from './printers/index.js';
 import { startThingworxStandIn, type ThingworxStandIn } from './thingworx/stand-in.js';
 
 export const DEMO_DEFAULTS = {
@@ -33,6 +41,11 @@ export interface DemoOptions {
   logger?: Logger;
   /** Raw config sections merged over the generated ones (tests tune limits and supervision). */
   configOverrides?: Record<string, unknown>;
+  /**
+   * Printers cross their limits now and then (excursions.ts), so alerts are raised and cleared. Off
+   * unless asked: tests that count alerts force their own values.
+   */
+  excursions?: boolean;
 }
 
 export interface DemoSummary {
@@ -118,6 +131,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     push: { url: `ws://127.0.0.1:${ingress.push.port}/push/v1` },
   });
 
+  const excursions: Excursions | undefined = options.excursions
+    ? startExcursions(fleet.printers, { seed: options.seed ?? DEMO_DEFAULTS.seed })
+    : undefined;
+
   const startedAt = Date.now();
   let maxRss = process.memoryUsage().rss;
   const rssSampler = setInterval(() => {
@@ -150,6 +167,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     startedAt,
     maxRssMb,
     async quiesce(timeoutMs = DEMO_DEFAULTS.drainTimeoutMs) {
+      // Excursions end first: forcing a value produces an event, which would outlive the drain.
+      excursions?.stop();
       fleet.setRates({ linesPerSecond: 0, metricDocsPerSecond: 0, pushMessagesPerSecond: 0 });
       await fleet.drained(timeoutMs);
     },
@@ -176,6 +195,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       };
     },
     async stop() {
+      excursions?.stop();
       clearInterval(rssSampler);
       await fleet.stop();
       await daemon.stop();
