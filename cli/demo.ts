@@ -149,7 +149,7 @@ export const demoCommand: CliCommand = {
       return EXIT.usage;
     }
     if (!parsed.json) io.err(`demo: starting the stand-in, ${parsed.printers} simulated printers and the adapter…`);
-    const demo = await startDemo({ printers: parsed.printers, seed: parsed.seed, excursions: true });
+    const demo = await startDemo({ printers: parsed.printers, seed: parsed.seed, excursions: true, bounded: true });
     if (!parsed.json) io.err('demo: running. Ctrl-C stops it and prints the summary.');
 
     const socket = demo.config.control.socket;

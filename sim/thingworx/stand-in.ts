@@ -8,10 +8,10 @@ import { FaultPlan, type OutageMode, type StandInFaults } from './faults.js';
 import type { DecodedRows } from './infotable-decoder.js';
 import { handleRoute, type Reply, routeTakesBody, text } from './route-handlers.js';
 import { decideRoute } from './routes.js';
-import { type RecordColumns, type RecordedVtq, ThingStore } from './thing-store.js';
+import { type RecordColumns, type RecordedVtq, type RowListener, ThingStore } from './thing-store.js';
 
 export type { OutageMode, ResetPoint, StandInFaults } from './faults.js';
-export type { RecordColumns, RecordedVtq } from './thing-store.js';
+export type { RecordColumns, RecordedVtq, RowListener } from './thing-store.js';
 
 export const STAND_IN_DEFAULTS = {
   host: '127.0.0.1',
@@ -37,6 +37,8 @@ export interface StandInOptions {
   seed?: number;
   maxBodyBytes?: number;
   maxRecords?: number;
+  /** Told every accepted row as it is stored (a running account that keeps no rows of its own). */
+  onRow?: RowListener;
   logger?: Logger;
   now?: () => number;
 }
@@ -126,7 +128,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
   const logger = (options.logger ?? silentLogger()).child({ component: 'thingworx-stand-in' });
   const now = options.now ?? Date.now;
   const maxBodyBytes = options.maxBodyBytes ?? STAND_IN_DEFAULTS.maxBodyBytes;
-  const store = new ThingStore(options.maxRecords ?? STAND_IN_DEFAULTS.maxRecords);
+  const store = new ThingStore(options.maxRecords ?? STAND_IN_DEFAULTS.maxRecords, options.onRow);
   const things = options.things === 'any' ? undefined : new Set(options.things);
   let appKeyDigest = digest(options.appKey);
   const counters: StandInCounters = { requests: 0, byStatus: {}, resets: 0, connections: 0, rowsAccepted: 0, rowsCorrupted: 0 };
