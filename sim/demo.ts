@@ -4,6 +4,9 @@
  * them. Used by `3dconnect demo` / `npm start`, the integration tests and the benchmarks.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { controlRequest } from '../protocols/control/client.js';
+import { type AdapterProcess, startAdapterProcess } from './adapter-process.js';
 import type { HealthView } from '../actors/health/behaviour.js';
 import type { IngressView } from '../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../actors/paths.js';
@@ -55,6 +58,12 @@ export interface DemoOptions {
    * latest rows. Off unless asked: tests that read the stand-in's rows (standIn.records) need them all.
    */
   bounded?: boolean;
+  /**
+   * The adapter runs as its own process (`3dconnect run`), so its memory is measured apart from the
+   * simulators' and the stand-in's. `demo.daemon` is then unavailable: use the control socket.
+   * The command is node's arguments before `run --config FILE` (default: this process's entry script).
+   */
+  adapterProcess?: boolean | { command: readonly string[] };
 }
 
 export interface DemoSummary {
@@ -76,17 +85,25 @@ export interface DemoSummary {
   /** Alert transitions the printers' health actors made (a restarted health actor's count starts again). */
   alerts_raised: number;
   alerts_cleared: number;
+  /** Peak RSS of the demo's process: the simulators and the stand-in, and the adapter too unless it runs apart. */
   max_rss_mb: number;
+  /** Peak RSS of the adapter's own process, when it runs apart (adapterProcess); null otherwise. */
+  adapter_max_rss_mb: number | null;
 }
 
 export interface Demo {
   config: AdapterConfig;
+  /** The adapter in this process; throws when it runs as its own process (adapterProcess). */
   daemon: Daemon;
+  /** The adapter's own process, when it runs apart. */
+  adapter: AdapterProcess | undefined;
   standIn: ThingworxStandIn;
   fleet: SimulatedFleet;
   pki: TestPki;
   startedAt: number;
   maxRssMb(): number;
+  /** Peak RSS of the adapter's own process so far; undefined when it runs in this process. */
+  adapterMaxRssMb(): number | undefined;
   /** Stops the printers producing and waits until every event they sent is acknowledged. */
   quiesce(timeoutMs?: number): Promise<void>;
   summary(): Promise<DemoSummary>;
@@ -139,12 +156,27 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   if (!validated.ok) throw new Error(`demo configuration is invalid:\n${validated.errors.join('\n')}`);
   const config = validated.config;
 
-  const daemon = await startDaemon(config, { logger: options.logger ?? silentLogger() });
-  const ingress = await daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 5_000);
-  if (!ingress.beats || !ingress.push) throw new Error('demo: the adapter did not open its printer listeners');
+  let daemon: Daemon | undefined;
+  let adapter: AdapterProcess | undefined;
+  let ports: { beats: number; push: number };
+  if (options.adapterProcess) {
+    // The same configuration as a file; at info, so the child announces its listeners' ports.
+    const configFile = `${pki.dir}/adapter.json`;
+    writeFileSync(configFile, JSON.stringify({ ...raw, log: { level: 'info' } }, null, 2), { mode: 0o600 });
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.LOG_LEVEL;
+    const command = typeof options.adapterProcess === 'object' ? options.adapterProcess.command : undefined;
+    adapter = await startAdapterProcess({ configFile, env, ...(command ? { command } : {}) });
+    ports = adapter.ports;
+  } else {
+    daemon = await startDaemon(config, { logger: options.logger ?? silentLogger() });
+    const ingress = await daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 5_000);
+    if (!ingress.beats || !ingress.push) throw new Error('demo: the adapter did not open its printer listeners');
+    ports = { beats: ingress.beats.port, push: ingress.push.port };
+  }
   await fleet.start({
-    beats: { host: '127.0.0.1', port: ingress.beats.port },
-    push: { url: `ws://127.0.0.1:${ingress.push.port}/push/v1` },
+    beats: { host: '127.0.0.1', port: ports.beats },
+    push: { url: `ws://127.0.0.1:${ports.push}/push/v1` },
   });
 
   const excursions: Excursions | undefined = options.excursions
@@ -153,13 +185,25 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   const startedAt = Date.now();
   let maxRss = process.memoryUsage().rss;
+  let adapterMaxRss = 0;
   const rssSampler = setInterval(() => {
     maxRss = Math.max(maxRss, process.memoryUsage().rss);
+    if (adapter && !adapter.exited()) adapterMaxRss = Math.max(adapterMaxRss, adapter.rssMb() || 0);
   }, 250);
   rssSampler.unref();
   const maxRssMb = () => Math.round((Math.max(maxRss, process.memoryUsage().rss) / 2 ** 20) * 10) / 10;
+  const adapterMaxRssMb = () => (adapter ? Math.round(adapterMaxRss * 10) / 10 : undefined);
 
   async function alertCounts(): Promise<{ raised: number; cleared: number }> {
+    if (daemon === undefined) {
+      // The adapter runs apart: what its control socket counted (every transition since it started).
+      try {
+        const reply = (await controlRequest(config.control.socket, 'events')) as { totals?: { alertsRaised?: number; alertsCleared?: number } };
+        return { raised: reply.totals?.alertsRaised ?? 0, cleared: reply.totals?.alertsCleared ?? 0 };
+      } catch {
+        return { raised: 0, cleared: 0 };
+      }
+    }
     let raised = 0;
     let cleared = 0;
     for (const printer of config.printers) {
@@ -176,7 +220,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   return {
     config,
-    daemon,
+    get daemon(): Daemon {
+      if (daemon === undefined) throw new Error('demo: the adapter runs as its own process; use its control socket');
+      return daemon;
+    },
+    adapter,
+    adapterMaxRssMb,
     standIn,
     fleet,
     pki,
@@ -197,6 +246,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         alerts_raised: alerts.raised,
         alerts_cleared: alerts.cleared,
         max_rss_mb: maxRssMb(),
+        adapter_max_rss_mb: adapterMaxRssMb() ?? null,
       };
       if (running) {
         const totals = eventTotals(fleet);
@@ -233,7 +283,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       excursions?.stop();
       clearInterval(rssSampler);
       await fleet.stop();
-      await daemon.stop();
+      await daemon?.stop();
+      await adapter?.stop();
       await standIn.stop();
       pki.cleanup();
     },

@@ -40,11 +40,15 @@ test('3dconnect demo --json: alerts raised and cleared both counted, nothing los
     lost: number;
     events_acked: number;
     events_sent: number;
+    max_rss_mb: number;
+    adapter_max_rss_mb: number | null;
   };
   t.log(result.stdout.trim());
   t.true(summary.alerts_raised > 0, `raised ${summary.alerts_raised}`);
   t.true(summary.alerts_cleared > 0, `cleared ${summary.alerts_cleared}`);
   t.is(summary.lost, 0);
   t.is(summary.events_acked, summary.events_sent);
+  t.true((summary.adapter_max_rss_mb ?? 0) > 0, 'the adapter runs apart and its memory is reported on its own');
+  t.true(summary.max_rss_mb > 0);
   t.regex(result.stderr, /demo: from another shell: +npx 3dconnect status --watch --socket \S+control\.sock/);
 });
