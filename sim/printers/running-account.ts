@@ -13,7 +13,7 @@ export const RUNNING_ACCOUNT_DEFAULTS = {
    * How long a row nothing expects yet is kept (its acknowledgement may come after it), and how long a
    * matched reading is remembered to tell a re-sent copy. Poll and health rows are never expected: they go.
    */
-  rowTtlMs: 120_000,
+  rowTtlMs: 30_000,
   /** Distinct string values kept for the leak check (job ids, states, error codes). */
   maxStrings: 100_000,
   examples: 5,
