@@ -57,10 +57,17 @@ function portAnnounced(line: string): { msg: string; port: number } | undefined 
 
 export function startAdapterProcess(options: AdapterProcessOptions): Promise<AdapterProcess> {
   const entry = options.command ?? [...process.execArgv, process.argv[1] ?? ''];
+  // Its own process group: a Ctrl-C at the terminal reaches the demo alone, which drains the printers
+  // before it stops the adapter; an adapter stopping on its own meanwhile would leave events unacknowledged.
   const child: ChildProcess = spawn(process.execPath, [...entry, 'run', '--config', options.configFile], {
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  // Whatever way the demo ends, its adapter does not outlive it.
+  const orphanGuard = () => child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   const { pid, stdout, stderr } = child;
   if (pid === undefined || !stdout || !stderr) return Promise.reject(new Error('demo: could not start the adapter process'));
   const lastLines: string[] = [];
