@@ -129,7 +129,8 @@ async function showFleet(demo: Demo, socket: string, signal: AbortSignal): Promi
       }
       const columns = process.stderr.columns || 120;
       const rows = process.stderr.rows || 30;
-      const banner = [progress, `another shell: npx 3dconnect status --watch --socket ${socket}`];
+      // The socket first: on a narrow screen the command after it is what gets cut.
+      const banner = [progress, `socket ${socket} · from another shell: npx 3dconnect status --watch --socket ${socket}`];
       // One row short of the screen: the newline after the last line must not scroll it.
       return renderDashboard(snapshot, style, { columns, rows: rows - 1 }, { banner });
     },
