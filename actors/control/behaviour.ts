@@ -11,12 +11,18 @@ import type { HealthView } from '../health/behaviour.js';
 import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js';
 import type { UplinkStatus } from '../uplink/status.js';
 import { ADAPTER_VERSION } from './adapter-version.js';
+import { FleetEvents } from './fleet-events.js';
+import { RATE_WINDOW_DEFAULTS, RateTable } from './rate-window.js';
 import { metricFamilies, type PrinterFacts, printerEntry, refusalEntries } from './views.js';
 
 /** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
 export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
 
-type ControlMessage = never;
+/** Sampling the counters and the tree, on the control actor's own clock, for rates and events. */
+type ControlMessage = { type: 'Sample' };
+
+/** The uplink's rate key in the rate table (printer ids are config ids, never this). */
+const DELIVERED_KEY = '\u0000uplink';
 
 interface ControlState {
   /** Views for the daemon's group (0660). */
@@ -40,8 +46,44 @@ async function askOrUndefined<R>(registry: Registry, path: string): Promise<R | 
  */
 export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlState, ControlMessage> {
   const startedAt = env.now();
-  // readings/s per printer: the difference between two views, so the first view shows 0.
-  const lastForwarded = new Map<string, { count: number; at: number }>();
+  // Kept by the behaviour, not the incarnation: a restarted control actor goes on with the same window and log.
+  // Rates come from the daemon's own samples, so every caller sees the same figure, right from its first call.
+  const rates = new RateTable();
+  const events = new FleetEvents();
+
+  /** One sample: every printer's forwarded counter and active alerts, the uplink's delivered counter and holds, the tree's restarts. */
+  async function sample(registry: Registry): Promise<void> {
+    const { config } = env;
+    const [printers, uplink] = await Promise.all([
+      Promise.all(
+        config.printers.map(async (printer) => {
+          const [collector, health] = await Promise.all([
+            askOrUndefined<CollectorView>(registry, collectorPath(printer.id)),
+            askOrUndefined<HealthView>(registry, healthPath(printer.id)),
+          ]);
+          return { printer, collector, health };
+        }),
+      ),
+      askOrUndefined<UplinkStatus>(registry, UPLINK_PATH),
+    ]);
+    const at = env.now();
+    for (const { printer, collector } of printers) if (collector) rates.observe(printer.id, at, collector.readingsForwarded);
+    if (uplink) rates.observe(DELIVERED_KEY, at, uplink.counters.deliveredReadings);
+    rates.retain(new Set([DELIVERED_KEY, ...config.printers.map((printer) => printer.id)]));
+    events.observe({
+      at,
+      actors: registry.snapshot(),
+      printers: printers.map(({ printer, health }) => ({
+        id: printer.id,
+        healthPath: healthPath(printer.id),
+        ...(health ? { activeAlerts: health.activeAlerts } : {}),
+      })),
+      refusals: env.drops.refusals(),
+      ...(uplink
+        ? { holds: uplink.things.flatMap((thing) => (thing.hold ? [{ thing: thing.thing, reason: thing.hold.reason, status: thing.hold.status }] : [])) }
+        : {}),
+    });
+  }
 
   async function printerFacts(registry: Registry): Promise<PrinterFacts[]> {
     const { config } = env;
@@ -51,16 +93,10 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
           askOrUndefined<CollectorView>(registry, collectorPath(printer.id)),
           askOrUndefined<HealthView>(registry, healthPath(printer.id)),
         ]);
-        const now = env.now();
-        let readingsPerSecond = 0;
-        if (collector) {
-          const previous = lastForwarded.get(printer.id);
-          if (previous && now > previous.at) {
-            readingsPerSecond = Math.round(((collector.readingsForwarded - previous.count) * 1000 * 10) / (now - previous.at)) / 10;
-          }
-          lastForwarded.set(printer.id, { count: collector.readingsForwarded, at: now });
-        }
+        const readingsPerSecond = rates.rate(printer.id);
+        const lastAlert = events.lastAlert(printer.id);
         return {
+          ...(lastAlert ? { lastAlert } : {}),
           id: printer.id,
           thing: printer.thing,
           family: printer.family,
@@ -110,8 +146,10 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
       case 'uplink': {
         const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
         if (!uplink) throw new ControlError('CONTROL_UNAVAILABLE', 'the uplink is restarting; try again');
-        return { at, transport: config.thingworx.transport, ...uplink };
+        return { at, transport: config.thingworx.transport, ...uplink, deliveredPerSecond: rates.rate(DELIVERED_KEY) };
       }
+      case 'events':
+        return { at, events: events.recent(), totals: events.totals() };
       case 'metrics': {
         const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
         return metricsResult(metricFamilies(registry.snapshot(), uplink, await printerFacts(registry), env.drops.refusals()));
@@ -145,9 +183,14 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
         throw error;
       }
       ctx.log.info({ socket: socketPath, adminSocket: adminSocketPath }, 'control socket ready');
+      ctx.tellSelf({ type: 'Sample' });
       return { server, admin };
     },
-    handle(state) {
+    async handle(state, msg, ctx) {
+      if (msg.type === 'Sample') {
+        ctx.schedule({ type: 'Sample' }, RATE_WINDOW_DEFAULTS.sampleEveryMs);
+        await sample(ctx.registry);
+      }
       return state;
     },
     async terminate(state) {

@@ -7,6 +7,7 @@ import type { ActorSnapshot } from '../../supervision/index.js';
 import type { CollectorView } from '../collector/messages.js';
 import type { PrinterDropCounts, Refusal } from '../drop-ledger.js';
 import type { HealthView } from '../health/behaviour.js';
+import type { LastAlert } from './fleet-events.js';
 import type { UplinkStatus } from '../uplink/status.js';
 
 export interface PrinterFacts {
@@ -16,7 +17,10 @@ export interface PrinterFacts {
   subtreeStatus: string | undefined;
   collector?: CollectorView;
   health?: HealthView;
+  /** Over the control actor's window (RATE_WINDOW_DEFAULTS), from its own samples. */
   readingsPerSecond: number;
+  /** The printer's latest alert transition the control actor saw, if any. */
+  lastAlert?: LastAlert;
   /** The uplink holds the printer's Thing alone (404, 403), when it does. */
   uplinkHold?: { reason: string; status: number };
   /** Since the adapter started (from its drop ledger, so a busy or restarting collector still shows them). */
@@ -44,10 +48,11 @@ export function printerEntry(facts: PrinterFacts) {
     thing: facts.thing,
     family: facts.family,
     state,
-    sources: (health?.sources ?? []).map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt ?? null })),
+    sources: (health?.sources ?? []).map((s) => ({ source: s.source, lastSeenAt: s.lastSeenAt ?? null, fresh: s.fresh })),
     readingsPerSecond: facts.readingsPerSecond,
     dropped: droppedEntry(facts.dropped),
     alerts: (health?.activeAlerts ?? []).map((a) => ({ name: a.alert, item: a.item, since: a.raisedAt })),
+    lastAlert: facts.lastAlert ?? null,
     held: facts.uplinkHold ?? null,
   };
 }

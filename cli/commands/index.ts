@@ -72,7 +72,9 @@ export function asCliCommand(
       const stdout = lineSink((line) => io.out(line));
       const stderr = lineSink((line) => io.err(line));
       try {
-        return await command.run(args, { stdout, stderr, isTTY: isTTY(), env: io.env });
+        const tty = isTTY();
+        const screen = () => (tty && process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined);
+        return await command.run(args, { stdout, stderr, isTTY: tty, env: io.env, screen });
       } finally {
         stdout.flush();
         stderr.flush();

@@ -13,8 +13,16 @@ export interface CommandIo {
   env?: NodeJS.ProcessEnv;
   /** Ends `--watch`; Ctrl-C (SIGINT) when absent. */
   signal?: AbortSignal;
+  /** The terminal's size now (it may change between frames); absent or undefined when not a terminal. */
+  screen?(): { columns: number; rows: number } | undefined;
 }
 
 export function processCommandIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+    screen: () => (process.stdout.isTTY ? { columns: process.stdout.columns, rows: process.stdout.rows } : undefined),
+  };
 }

@@ -8,6 +8,8 @@ export interface CommandOptions {
   json: boolean;
   socketPath: string;
   watch: boolean;
+  /** status: the actor tree instead of the fleet dashboard. */
+  tree: boolean;
   intervalMs: number;
   format: ExpositionFormat;
   positionals: string[];
@@ -16,6 +18,8 @@ export interface CommandOptions {
 /** What one command accepts beyond --json, --socket and --help. */
 export interface OptionRules {
   watch?: boolean;
+  /** Accepts --tree (status). */
+  tree?: boolean;
   format?: boolean;
   /** Names of the positional arguments it requires, e.g. ['PATH']. */
   positionals?: readonly string[];
@@ -29,6 +33,7 @@ const FLAGS = {
   json: { type: 'boolean' },
   socket: { type: 'string' },
   watch: { type: 'boolean' },
+  tree: { type: 'boolean' },
   interval: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -52,6 +57,7 @@ export function parseCommandOptions(argv: readonly string[], rules: OptionRules)
   if (!rules.watch && (values.watch !== undefined || values.interval !== undefined)) {
     throw new UsageError('--watch and --interval are only for status');
   }
+  if (!rules.tree && values.tree !== undefined) throw new UsageError('--tree is only for status');
   if (!rules.format && values.format !== undefined) throw new UsageError('--format is only for metrics');
   if (values.interval !== undefined && !values.watch) throw new UsageError('--interval needs --watch');
   const expected = rules.positionals ?? [];
@@ -66,6 +72,7 @@ export function parseCommandOptions(argv: readonly string[], rules: OptionRules)
     json: values.json ?? false,
     socketPath,
     watch: values.watch ?? false,
+    tree: values.tree ?? false,
     intervalMs: values.interval === undefined ? WATCH_DEFAULTS.intervalMs : parseInterval(values.interval),
     format: parseFormat(values.format),
     positionals,

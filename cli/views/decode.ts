@@ -13,6 +13,9 @@ import {
 } from './json-fields.js';
 import type {
   ActorEntry,
+  EventsSnapshot,
+  FleetEventEntry,
+  PrinterLastAlert,
   ActorError,
   PrinterAlertEntry,
   PrinterDropsEntry,
@@ -90,6 +93,25 @@ function printerSource(value: unknown, field: string): PrinterSourceEntry {
   return {
     source: stringAt(source.source, `${field}.source`),
     lastSeenAt: optional(source.lastSeenAt, `${field}.lastSeenAt`, numberAt) ?? null,
+    ...(source.fresh === undefined ? {} : { fresh: booleanAt(source.fresh, `${field}.fresh`) }),
+  };
+}
+
+function booleanAt(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new SnapshotError(field, 'a boolean');
+  return value;
+}
+
+const ALERT_STATES = ['raised', 'cleared'] as const;
+
+function printerLastAlert(value: unknown, field: string): PrinterLastAlert {
+  const alert = objectAt(value, field);
+  const item = optional(alert.item, `${field}.item`, stringAt);
+  return {
+    name: stringAt(alert.name, `${field}.name`),
+    ...(item === undefined ? {} : { item }),
+    state: oneOfAt(alert.state, `${field}.state`, ALERT_STATES),
+    at: numberAt(alert.at, `${field}.at`),
   };
 }
 
@@ -130,6 +152,7 @@ function printerEntry(value: unknown, field: string): PrinterEntry {
     readingsPerSecond: numberAt(printer.readingsPerSecond, `${field}.readingsPerSecond`),
     dropped: printerDrops(printer.dropped, `${field}.dropped`),
     alerts: arrayAt(printer.alerts, `${field}.alerts`, printerAlert),
+    ...(printer.lastAlert === undefined ? {} : { lastAlert: optional(printer.lastAlert, `${field}.lastAlert`, printerLastAlert) ?? null }),
     ...(printer.held === undefined ? {} : { held: optional(printer.held, `${field}.held`, printerHeld) ?? null }),
   };
 }
@@ -186,6 +209,7 @@ export function decodeUplink(value: unknown): UplinkSnapshot {
     },
     inFlightCalls: countAt(root.inFlightCalls, 'inFlightCalls'),
     maxInFlight: countAt(root.maxInFlight, 'maxInFlight'),
+    ...(root.deliveredPerSecond === undefined ? {} : { deliveredPerSecond: numberAt(root.deliveredPerSecond, 'deliveredPerSecond') }),
     ...(root.things === undefined ? {} : { things: arrayAt(root.things, 'things', uplinkThing) }),
     counters: {
       deliveredReadings: countAt(counters.deliveredReadings, 'counters.deliveredReadings'),
@@ -240,4 +264,30 @@ export function decodeRestart(value: unknown): RestartResult {
   if (typeof accepted !== 'boolean') throw new SnapshotError('accepted', 'a boolean');
   const reason = optional(root.reason, 'reason', stringAt);
   return { path: stringAt(root.path, 'path'), accepted, ...(reason === undefined ? {} : { reason }) };
+}
+
+function fleetEvent(value: unknown, field: string): FleetEventEntry {
+  const event = objectAt(value, field);
+  return {
+    at: numberAt(event.at, `${field}.at`),
+    kind: stringAt(event.kind, `${field}.kind`),
+    subject: stringAt(event.subject, `${field}.subject`),
+    detail: stringAt(event.detail, `${field}.detail`),
+  };
+}
+
+/** Result of `events`. */
+export function decodeEvents(value: unknown): EventsSnapshot {
+  const root = objectAt(value, '');
+  const totals = objectAt(root.totals, 'totals');
+  return {
+    at: numberAt(root.at, 'at'),
+    events: arrayAt(root.events, 'events', fleetEvent),
+    totals: {
+      alertsRaised: countAt(totals.alertsRaised, 'totals.alertsRaised'),
+      alertsCleared: countAt(totals.alertsCleared, 'totals.alertsCleared'),
+      restarts: countAt(totals.restarts, 'totals.restarts'),
+      refusedWindows: countAt(totals.refusedWindows, 'totals.refusedWindows'),
+    },
+  };
 }

@@ -47,6 +47,8 @@ export interface PrinterSourceEntry {
   /** filebeat, metricbeat, poll or push. */
   source: string;
   lastSeenAt?: number | null;
+  /** Seen within its stale threshold and not failing since; absent from daemons that predate it. */
+  fresh?: boolean;
 }
 
 export interface PrinterAlertEntry {
@@ -67,8 +69,17 @@ export interface PrinterEntry {
   /** Inputs dropped since the adapter started; `byReason` names only the reasons that have any. */
   dropped: PrinterDropsEntry;
   alerts: PrinterAlertEntry[];
+  /** The latest alert raised or cleared that the daemon saw; absent from daemons that predate it. */
+  lastAlert?: PrinterLastAlert | null;
   /** The uplink holds this printer's Thing alone (404, 403): its data waits, the state column says so. */
   held?: { reason: string; status: number } | null;
+}
+
+export interface PrinterLastAlert {
+  name: string;
+  item?: string | null;
+  state: 'raised' | 'cleared';
+  at: number;
 }
 
 export interface PrinterDropsEntry {
@@ -120,6 +131,8 @@ export interface UplinkSnapshot {
   queue: { readings: number; bytes: number; maxReadings: number; maxBytes: number };
   inFlightCalls: number;
   maxInFlight: number;
+  /** Readings ThingWorx accepted per second, over the daemon's own window; absent from daemons that predate it. */
+  deliveredPerSecond?: number;
   /** The Things the uplink queues for; absent from daemons that predate it. */
   things?: UplinkThingEntry[];
   counters: {
@@ -133,6 +146,22 @@ export interface UplinkSnapshot {
     /** Delivery calls by HTTP status; "none" for no response. */
     responsesByStatus: Record<string, number>;
   };
+}
+
+/** One log-worthy event the daemon kept: alert-raised, alert-cleared, restart, refused, held, released. */
+export interface FleetEventEntry {
+  at: number;
+  kind: string;
+  /** The printer, actor path, peer or Thing it is about. */
+  subject: string;
+  detail: string;
+}
+
+/** Result of `events`: the daemon's bounded ring of recent events, oldest first, and what it counted. */
+export interface EventsSnapshot {
+  at: number;
+  events: FleetEventEntry[];
+  totals: { alertsRaised: number; alertsCleared: number; restarts: number; refusedWindows: number };
 }
 
 /** Result of `restart`. */

@@ -14,6 +14,9 @@ export const ANSI = {
   clearToScreenEnd: '\x1b[J',
   hideCursor: '\x1b[?25l',
   showCursor: '\x1b[?25h',
+  /** The terminal's alternate screen: what is drawn there leaves no trace in the scrollback. */
+  enterAlternateScreen: '\x1b[?1049h',
+  leaveAlternateScreen: '\x1b[?1049l',
 } as const;
 
 /**
@@ -55,6 +58,50 @@ export async function watch(options: WatchOptions): Promise<void> {
     }
   } finally {
     if (inPlace) write(ANSI.showCursor);
+  }
+}
+
+/**
+ * One redraw of a screen of `lines`: cursor home, each line cleared to its end, the rest of the screen
+ * wiped after the last one. Each line ends in a newline (line-buffered writers pass it on at once), so
+ * the caller gives at most one line fewer than the screen has rows: nothing ever scrolls.
+ */
+export function screenFrame(lines: readonly string[]): string {
+  const body = lines.map((line, index) =>
+    index === lines.length - 1 ? `${line}${ANSI.clearToLineEnd}${ANSI.clearToScreenEnd}\n` : `${line}${ANSI.clearToLineEnd}\n`,
+  );
+  return `${ANSI.home}${body.join('')}`;
+}
+
+export interface ScreenWatchOptions {
+  intervalMs: number;
+  /** One frame's lines; it should turn its own failures into lines (the daemon may come and go). */
+  render(): Promise<string[]>;
+  write(text: string): void;
+  /** A terminal: the alternate screen, redrawn in place. Otherwise each frame's lines are printed as they are. */
+  inPlace: boolean;
+  signal: AbortSignal;
+}
+
+/**
+ * Like `watch`, for a full-screen view: on a terminal it switches to the alternate screen (the frames
+ * never pile up in the scrollback) and back when stopped; elsewhere it prints plain lines.
+ */
+export async function watchScreen(options: ScreenWatchOptions): Promise<void> {
+  const { signal, inPlace, write } = options;
+  if (inPlace) write(`${ANSI.enterAlternateScreen}${ANSI.hideCursor}${ANSI.clearScreen}`);
+  try {
+    while (!signal.aborted) {
+      const lines = await options.render();
+      write(inPlace ? screenFrame(lines) : lines.map((line) => `${line}\n`).join(''));
+      try {
+        await sleep(options.intervalMs, undefined, { signal });
+      } catch {
+        // Aborted while waiting: the loop condition ends it.
+      }
+    }
+  } finally {
+    if (inPlace) write(`${ANSI.showCursor}${ANSI.leaveAlternateScreen}`);
   }
 }
 

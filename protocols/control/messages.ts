@@ -1,6 +1,6 @@
 /** What travels on the control socket: one request line, one reply line. */
 
-export const CONTROL_COMMANDS = ['status', 'printers', 'uplink', 'metrics', 'config', 'restart', 'ping'] as const;
+export const CONTROL_COMMANDS = ['status', 'printers', 'uplink', 'metrics', 'config', 'events', 'restart', 'ping'] as const;
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 /**

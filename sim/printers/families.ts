@@ -125,6 +125,12 @@ export interface PrinterModel {
   status(): JsonObject;
   sensors(): JsonObject;
   consumables(): JsonObject;
+  /**
+   * From now on the item answers this value (a sensor, a consumable, or BuildState for the status's
+   * state) until released; the model goes on drifting underneath, so the sequence after it is the same.
+   */
+  force(item: string, value: number | string): void;
+  release(item: string): void;
 }
 
 function round(value: number, decimals: number): number {
@@ -142,6 +148,7 @@ export function createPrinterModel(options: PrinterModelOptions): PrinterModel {
   let jobNumber = 1 + Math.floor(random() * 90000);
   let job: Job | undefined = startJob();
   let pollsInPhase = 0;
+  const forced = new Map<string, number | string>();
 
   function startJob(): Job {
     const [fewest, most] = profile.layerRange;
@@ -188,24 +195,33 @@ export function createPrinterModel(options: PrinterModelOptions): PrinterModel {
     identify: () => ({ model: profile.model, family: options.family, serial, firmware: profile.firmware }),
     status: () => {
       advanceJob();
-      if (!job) return { state: 'idle', job: null };
+      const forcedState = forced.get('BuildState');
+      if (!job) return { state: forcedState ?? 'idle', job: null };
       const reported: JsonObject = { ...job };
       if (options.includeJobFileName) reported.file = `/jobs/${job.id.toLowerCase()}_bracket_v7_final.ctl`;
-      return { state: job.state, job: reported };
+      return { state: forcedState ?? job.state, job: reported };
     },
     sensors: () => {
       const result: JsonObject = { ...profile.textSensors };
       profile.sensors.forEach((value, index) => {
-        result[value.item] = drift(value, index);
+        const drifted = drift(value, index);
+        result[value.item] = forced.get(value.item) ?? drifted;
       });
       return result;
     },
     consumables: () => {
       const result: JsonObject = {};
       profile.consumables.forEach((value, index) => {
-        result[value.item] = drift(value, sensorCount + index);
+        const drifted = drift(value, sensorCount + index);
+        result[value.item] = forced.get(value.item) ?? drifted;
       });
       return result;
+    },
+    force: (item, value) => {
+      forced.set(item, value);
+    },
+    release: (item) => {
+      forced.delete(item);
     },
   };
 }

@@ -36,18 +36,23 @@ export interface SimPrinterConfigEntry {
 
 const SLA_LIMITS: readonly SimLimitEntry[] = [
   { item: 'VatTemperature', type: 'Above', limit: 35, alert: 'VatTemperatureHigh', severity: 'critical' },
+  { item: 'ResinLevel', type: 'Below', limit: 5, alert: 'ResinLow', severity: 'warning' },
   { item: 'BuildState', type: 'EqualTo', value: 'error', alert: 'BuildFailed', severity: 'critical' },
 ];
 
 /**
- * Limits the simulated values never reach on their own (vat ≤ 32 °C, print head ≤ 70 °C, oxygen ≤
- * 1000 ppm, no build error): an alert fires only when a test forces a value past one, e.g.
- * forceValue('VatTemperature', 40) or forceValue('BuildState', 'error').
+ * Limits the simulated values never reach on their own (vat ≤ 32 °C, resin and model material ≥ 5 %
+ * (refilled below), print head ≤ 70 °C, oxygen ≤ 1000 ppm, no build error): an alert fires only when
+ * a value is forced past one, by a test (forceValue('VatTemperature', 40)) or by the demo's
+ * excursions (excursions.ts).
  */
 export const SIM_PRINTER_LIMITS: Readonly<Record<PrinterFamily, readonly SimLimitEntry[]>> = Object.freeze({
   'projet-6k': SLA_LIMITS,
   'projet-7k': SLA_LIMITS,
-  mjp: [{ item: 'PrintHeadTemperature', type: 'Above', limit: 75, alert: 'PrintHeadHot', severity: 'warning' }],
+  mjp: [
+    { item: 'PrintHeadTemperature', type: 'Above', limit: 75, alert: 'PrintHeadHot', severity: 'warning' },
+    { item: 'ModelMaterialLevel', type: 'Below', limit: 5, alert: 'ModelMaterialLow', severity: 'warning' },
+  ],
   dmp: [{ item: 'OxygenPpm', type: 'Above', limit: 1200, alert: 'OxygenHigh', severity: 'critical' }],
 });
 

@@ -2,6 +2,7 @@
 export { type SimBeatsTarget, BEAT_SHIPPER_DEFAULTS } from './beat-shipper.js';
 export { BEATS_DOCUMENT_DEFAULTS } from './beats-documents.js';
 export { type SimPrinterErrorCode, SimPrinterError } from './errors.js';
+export { EXCURSION_DEFAULTS, type Excursion, type Excursions, FAMILY_EXCURSIONS, startExcursions } from './excursions.js';
 export { PRINTER_FAMILIES, type PrinterFamily } from './families.js';
 export {
   FLEET_DEFAULTS,

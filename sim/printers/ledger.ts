@@ -48,6 +48,8 @@ export interface LedgerOptions {
   printer: string;
   thing?: string;
   keepExpected?: boolean;
+  /** Told every expected reading of an acknowledged event as it is acknowledged (kept or not). */
+  onExpected?: (reading: ExpectedReading) => void;
   maxSampledLines?: number;
   sampleEveryNthLine?: number;
   maxForbiddenStrings?: number;
@@ -96,11 +98,14 @@ export function createLedger(options: LedgerOptions): PrinterLedger {
     recordAcked: (source, time, items) => {
       counts[source].events_acked += 1;
       counts[source].readings_acked += items.length;
-      if (!keepExpected) return;
+      const { onExpected } = options;
+      if (!keepExpected && onExpected === undefined) return;
       // One fixed-shape object per reading (no spread): long runs keep hundreds of thousands.
       const { printer, thing } = options;
       for (const { item, value } of items) {
-        expected.push(thing === undefined ? { printer, item, value, time, source } : { printer, thing, item, value, time, source });
+        const reading: ExpectedReading = thing === undefined ? { printer, item, value, time, source } : { printer, thing, item, value, time, source };
+        if (keepExpected) expected.push(reading);
+        onExpected?.(reading);
       }
     },
     forbid,

@@ -17,6 +17,8 @@ export const PIP_SERVER_DEFAULTS = Object.freeze({
   maxLineBytes: PIP_CODEC_LIMITS.maxLineBytes,
   /** Size of an `oversized` garbage reply: past any client's line cap, and sent without a newline. */
   oversizedReplyBytes: PIP_CODEC_LIMITS.maxLineBytes + 4096,
+  /** Op names kept for stats(), the latest ones. */
+  opsKept: 1_000,
 });
 
 /** Kinds of bad reply the simulator can send instead of a good one. */
@@ -48,7 +50,7 @@ export interface PipServerStats {
   connectionsAccepted: number;
   requests: number;
   answered: number;
-  /** Every op name received, in order, including refused ones. */
+  /** The op names received, in order, including refused ones: the latest PIP_SERVER_DEFAULTS.opsKept. */
   opsReceived: readonly string[];
 }
 
@@ -66,6 +68,9 @@ export interface PipServer {
   closeConnections(): void;
   /** Fault: the next `count` replies (any connection) are garbage of this kind. */
   answerGarbage(kind: PipGarbageKind, count?: number): void;
+  /** Polls answer this value for the item (a sensor, a consumable, BuildState) until released. */
+  forceValue(item: string, value: number | string): void;
+  releaseValue(item: string): void;
   /** Fault: the printer goes away (listener closed, connections destroyed). */
   down(): Promise<void>;
   /** The printer comes back on the same port. */
@@ -155,7 +160,11 @@ export function createPipServer(options: PipServerOptions): PipServer {
     const fields = typeof request === 'object' && request !== null ? (request as Record<string, unknown>) : {};
     const id = fields.id;
     const op = fields.op;
-    if (typeof op === 'string') opsReceived.push(op);
+    if (typeof op === 'string') {
+      opsReceived.push(op);
+      // Only the latest: a demo polls for hours.
+      if (opsReceived.length > PIP_SERVER_DEFAULTS.opsKept) opsReceived.splice(0, opsReceived.length - PIP_SERVER_DEFAULTS.opsKept);
+    }
     if (!answering) return undefined;
     answered += 1;
     if (fields.v !== 1 || typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_REQUEST_ID) {
@@ -222,6 +231,8 @@ export function createPipServer(options: PipServerOptions): PipServer {
     answerGarbage: (kind, count = 1) => {
       for (let i = 0; i < count; i += 1) garbage.push(kind);
     },
+    forceValue: (item, value) => model.force(item, value),
+    releaseValue: (item) => model.release(item),
     down: shutDown,
     up: listen,
     stats: () => ({ connectionsOpen, connectionsAccepted, requests, answered, opsReceived: [...opsReceived] }),

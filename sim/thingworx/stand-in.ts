@@ -9,10 +9,10 @@ import type { DecodedRows } from './infotable-decoder.js';
 import { handleRoute, type Reply, routeTakesBody, text } from './route-handlers.js';
 import { ProvisionedModel } from './provisioned-model.js';
 import { decideRoute } from './routes.js';
-import { type RecordColumns, type RecordedVtq, ThingStore } from './thing-store.js';
+import { type RecordColumns, type RecordedVtq, type RowListener, ThingStore } from './thing-store.js';
 
 export type { OutageMode, ResetPoint, StandInFaults } from './faults.js';
-export type { RecordColumns, RecordedVtq } from './thing-store.js';
+export type { RecordColumns, RecordedVtq, RowListener } from './thing-store.js';
 
 export const STAND_IN_DEFAULTS = {
   host: '127.0.0.1',
@@ -38,6 +38,8 @@ export interface StandInOptions {
   seed?: number;
   maxBodyBytes?: number;
   maxRecords?: number;
+  /** Told every accepted row as it is stored (a running account that keeps no rows of its own). */
+  onRow?: RowListener;
   logger?: Logger;
   now?: () => number;
 }
@@ -129,7 +131,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
   const logger = (options.logger ?? silentLogger()).child({ component: 'thingworx-stand-in' });
   const now = options.now ?? Date.now;
   const maxBodyBytes = options.maxBodyBytes ?? STAND_IN_DEFAULTS.maxBodyBytes;
-  const store = new ThingStore(options.maxRecords ?? STAND_IN_DEFAULTS.maxRecords);
+  const store = new ThingStore(options.maxRecords ?? STAND_IN_DEFAULTS.maxRecords, options.onRow);
   const things = options.things === 'any' ? undefined : new Set(options.things);
   const model = new ProvisionedModel();
   let appKeyDigest = digest(options.appKey);

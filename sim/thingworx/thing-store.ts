@@ -4,6 +4,9 @@ export type { RecordedVtq } from './infotable-decoder.js';
 
 type Via = RecordedVtq['via'];
 
+/** One accepted row, as it is stored: its Thing, property, value (a string, a number, a boolean) and time. */
+export type RowListener = (thing: string, name: string, value: VtqValue, time: number) => void;
+
 /** Held rows' Thing, property, time and arrival, column by column: what a benchmark checks, without a record per row. */
 export interface RecordColumns {
   things: string[];
@@ -83,7 +86,10 @@ export class ThingStore {
   /** The records read so far, extended when read again: the same array throughout, as a live list was. */
   private readonly view: RecordedVtq[] = [];
 
-  constructor(private readonly maxRecords: number) {}
+  constructor(
+    private readonly maxRecords: number,
+    private readonly onRow?: RowListener,
+  ) {}
 
   /** Rows held. */
   get length(): number {
@@ -137,6 +143,11 @@ export class ThingStore {
       this.codes[at] = code | viaBits;
       while (latest.length <= nameId) latest.push(NO_ROW);
       latest[nameId] = this.evicted + at;
+      if (this.onRow) {
+        const base = code & 7;
+        const value = base === STRING_CODE ? (rows.texts[row] as string) : base === BOOLEAN_CODE ? rows.numbers[row] !== 0 : (rows.numbers[row] as number);
+        this.onRow(thing, rows.names[row] as string, value, rows.times[row] as number);
+      }
     }
     this.size += count;
     if (this.size > this.maxRecords) this.evict(this.size - this.maxRecords + Math.ceil(this.maxRecords / 10));

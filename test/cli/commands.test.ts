@@ -97,20 +97,35 @@ test('--json prints the raw result of every view', async (t) => {
   }
 });
 
-test('status renders the summary and table, in colour only on a terminal without NO_COLOR', async (t) => {
-  const { socketPath } = await startDaemon(t);
+test('status shows the fleet dashboard: header, a line per printer, events', async (t) => {
+  const { socketPath, requests } = await startDaemon(t);
   const plain = capture();
   t.is(await statusCommand.run(['--socket', socketPath], plain.io), 0);
+  const lines = plain.stdout().split('\n');
+  t.true(lines[0]?.startsWith('3dconnect 0.1.0 · pid 4242 · up 2h'), lines[0]);
+  t.true(lines[1]?.startsWith('uplink degraded · queue 1,234/100,000'), lines[1]);
+  t.true(lines[2]?.startsWith('held 2: Printer_SLA_02 (403 forbidden'), lines[2]);
+  t.regex(plain.stdout(), /\np02 +offline +- +- +live +never +0\.0 /);
+  // This stand-in daemon has no events view: the dashboard says so rather than failing.
+  t.true(plain.stdout().includes('EVENTS unavailable'));
+  t.deepEqual(new Set(requests.map((r) => r.cmd)), new Set(['status', 'printers', 'uplink', 'events']));
+  t.false(plain.stdout().includes(ESC));
+});
+
+test('status --tree renders the summary and table, in colour only on a terminal without NO_COLOR', async (t) => {
+  const { socketPath } = await startDaemon(t);
+  const plain = capture();
+  t.is(await statusCommand.run(['--tree', '--socket', socketPath], plain.io), 0);
   t.true(plain.stdout().startsWith('3dconnect 0.1.0 · pid 4242 · up 2h'));
   t.regex(plain.stdout(), /\n {4}adapter\/fleet\/p02 +failed +12\/3 /);
   t.false(plain.stdout().includes(ESC));
 
   const tty = capture({ isTTY: true });
-  t.is(await statusCommand.run(['--socket', socketPath], tty.io), 0);
+  t.is(await statusCommand.run(['--tree', '--socket', socketPath], tty.io), 0);
   t.true(tty.stdout().includes(`${ESC}[31mfailed`));
 
   const noColor = capture({ isTTY: true, env: { NO_COLOR: '1' } });
-  t.is(await statusCommand.run(['--socket', socketPath], noColor.io), 0);
+  t.is(await statusCommand.run(['--tree', '--socket', socketPath], noColor.io), 0);
   t.false(noColor.stdout().includes(ESC));
   t.is(noColor.stdout(), plain.stdout());
 });
@@ -200,7 +215,7 @@ test('a reply that does not decode, or a daemon failure, exits 70', async (t) =>
     throw new Error('snapshot failed');
   });
   const bad = capture();
-  t.is(await statusCommand.run(['--socket', socketPath], bad.io), COMMAND_EXIT.software);
+  t.is(await statusCommand.run(['--tree', '--socket', socketPath], bad.io), COMMAND_EXIT.software);
   t.regex(bad.stderr(), /reply cannot be shown \(SNAPSHOT_BAD_FIELD\): actors\[0\]\.kind/);
   const failed = capture();
   t.is(await printersCommand.run(['--socket', socketPath], failed.io), COMMAND_EXIT.software);
@@ -234,7 +249,7 @@ test('usage errors exit 64 with the usage line; --help exits 0', async (t) => {
   }
 });
 
-test('status --watch redraws in place until stopped, and exits 0', async (t) => {
+test('status --watch --tree redraws the tree in place until stopped, and exits 0', async (t) => {
   const controller = new AbortController();
   let frames = 0;
   const { socketPath } = await startDaemon(t, async () => {
@@ -243,12 +258,45 @@ test('status --watch redraws in place until stopped, and exits 0', async (t) => 
     return STATUS;
   });
   const { io, stdout } = capture({ isTTY: true, signal: controller.signal });
-  t.is(await statusCommand.run(['--watch', '--interval', '0.2', '--socket', socketPath], io), COMMAND_EXIT.ok);
+  t.is(await statusCommand.run(['--watch', '--tree', '--interval', '0.2', '--socket', socketPath], io), COMMAND_EXIT.ok);
   const text = stdout();
   t.is(text.split(ANSI.home).length - 1, 2, 'two frames, each from the top');
   t.true(text.startsWith(ANSI.hideCursor));
   t.true(text.endsWith(ANSI.showCursor));
   t.true(text.includes('Ctrl-C to stop'));
+});
+
+test('status --watch draws the dashboard on the alternate screen, and leaves it when stopped', async (t) => {
+  const controller = new AbortController();
+  let frames = 0;
+  const { socketPath } = await startDaemon(t, async (request) => {
+    if (request.cmd === 'status' && ++frames === 2) controller.abort();
+    return request.cmd === 'status' ? STATUS : request.cmd === 'printers' ? PRINTERS : request.cmd === 'uplink' ? UPLINK : null;
+  });
+  const { io, stdout } = capture({ isTTY: true, signal: controller.signal });
+  t.is(await statusCommand.run(['--watch', '--interval', '0.2', '--socket', socketPath], { ...io, screen: () => ({ columns: 80, rows: 12 }) }), 0);
+  const text = stdout();
+  t.true(text.startsWith(ANSI.enterAlternateScreen));
+  t.true(text.endsWith(ANSI.leaveAlternateScreen));
+  const frameTexts = text.split(ANSI.home).slice(1);
+  t.is(frameTexts.length, 2, 'two frames, each from the top');
+  for (const frame of frameTexts) t.true(frame.split('\n').length - 1 <= 11, 'a row fewer than the screen: nothing scrolls');
+  t.true(text.includes('Ctrl-C stops'));
+});
+
+test('status --watch into a pipe prints a summary line per interval', async (t) => {
+  const controller = new AbortController();
+  let frames = 0;
+  const { socketPath } = await startDaemon(t, async (request) => {
+    if (request.cmd === 'status' && ++frames === 2) controller.abort();
+    return request.cmd === 'status' ? STATUS : request.cmd === 'printers' ? PRINTERS : request.cmd === 'uplink' ? UPLINK : null;
+  });
+  const { io, stdout } = capture({ signal: controller.signal });
+  t.is(await statusCommand.run(['--watch', '--interval', '0.2', '--socket', socketPath], io), 0);
+  const lines = stdout().trimEnd().split('\n');
+  t.is(lines.length, 2);
+  for (const line of lines) t.regex(line, /^\d\d:\d\d:\d\dZ uplink degraded \(retrying 1 Thing; last: HTTP 503: Service Unavailable\), queue 1,234, delivered \?\/s, held 2; printers 1 printing, 1 offline; 12\.3 readings\/s; 1 alert active$/);
+  t.false(stdout().includes(ESC));
 });
 
 test('status --watch --json into a pipe writes one JSON line per frame', async (t) => {

@@ -38,9 +38,14 @@ test('the daemon: every view holds real values, restart shows up, sockets 0660 a
   t.is(refused?.context.remoteCode, 'CONTROL_NOT_PERMITTED');
   await waitFor('the refusal logged', () => daemon.output().includes('control request refused: not allowed on this socket'));
   // The installed command itself, once, as an operator runs it.
-  const fromShell = await runCli(['status', '--socket', daemon.socket], daemon.env);
+  const fromShell = await runCli(['status', '--tree', '--socket', daemon.socket], daemon.env);
   t.is(fromShell.code, 0, fromShell.stderr);
   t.regex(fromShell.stdout, /adapter\/fleet\/p01\/collector\s+running/);
+  const dashboard = await runCli(['status', '--socket', daemon.socket], daemon.env);
+  t.is(dashboard.code, 0, dashboard.stderr);
+  t.regex(dashboard.stdout, /^uplink \w+ · queue /m);
+  t.regex(dashboard.stdout, /^p01 /m);
+  t.regex(dashboard.stdout, /^EVENTS newest first/m);
 
   const status = await json<{ actors: ActorRow[] }>('status');
   t.true(status.actors.length >= 1 + 4 + 2 * 4, 'the whole tree is listed');

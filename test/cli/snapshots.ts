@@ -1,5 +1,6 @@
 /** Snapshots as a daemon would send them, at a fixed clock so ages are exact. */
-import type { PrintersSnapshot, StatusSnapshot, UplinkSnapshot } from '../../cli/views/types.js';
+import type { DashboardSnapshot } from '../../cli/views/dashboard-view.js';
+import type { ActorEntry, EventsSnapshot, PrinterEntry, PrintersSnapshot, StatusSnapshot, UplinkSnapshot } from '../../cli/views/types.js';
 
 export const NOW = 1_764_000_000_000;
 const SECOND = 1_000;
@@ -176,3 +177,80 @@ export const CONFIG = {
 };
 
 export const LEAKED_SECRETS = ['hunter2-leaked', 's3cr3t-token', 'pw-leaked', '12345'];
+
+/** Twenty printers of the demo's families, some warm, some stale, one held, one restarted: the dashboard's fixture. */
+const FAMILIES = ['projet-6k', 'projet-7k', 'figure-4', 'sla-750'] as const;
+const FLEET_SOURCES: Record<(typeof FAMILIES)[number], string[]> = {
+  'projet-6k': ['filebeat', 'metricbeat', 'poll'],
+  'projet-7k': ['poll', 'push'],
+  'figure-4': ['push'],
+  'sla-750': ['filebeat', 'metricbeat'],
+};
+
+function fleetPrinter(index: number): PrinterEntry {
+  const id = `p${String(index + 1).padStart(2, '0')}`;
+  const family = FAMILIES[index % FAMILIES.length] ?? 'projet-6k';
+  const stale = index === 6;
+  return {
+    id,
+    thing: `Demo-Printer-${id}`,
+    family,
+    state: stale ? 'degraded' : index === 13 ? 'offline' : 'online',
+    sources: FLEET_SOURCES[family].map((source, n) => ({
+      source,
+      lastSeenAt: index === 13 ? null : NOW - (n + 1) * SECOND - (stale && n === 0 ? 10 * MINUTE : 0),
+      fresh: index !== 13 && !(stale && n === 0),
+    })),
+    readingsPerSecond: index === 13 ? 0 : 20 + index * 1.5,
+    dropped: { total: 0, byReason: {} },
+    alerts: index === 2 ? [{ name: 'VatTempHigh', item: 'VatTemp', since: NOW - 8 * SECOND }] : index === 9 ? [{ name: 'ResinLow', item: 'ResinLevel', since: NOW - 40 * SECOND }] : [],
+    lastAlert:
+      index === 2
+        ? { name: 'VatTempHigh', item: 'VatTemp', state: 'raised', at: NOW - 8 * SECOND }
+        : index === 9
+          ? { name: 'ResinLow', item: 'ResinLevel', state: 'raised', at: NOW - 40 * SECOND }
+          : index === 4
+            ? { name: 'BuildFailed', item: 'BuildStatus', state: 'cleared', at: NOW - 2 * MINUTE }
+            : null,
+    held: index === 16 ? { reason: 'not-found', status: 404 } : null,
+  };
+}
+
+const fleetPrinters = Array.from({ length: 20 }, (_, index) => fleetPrinter(index));
+
+function fleetActor(path: string, restarts = 0): ActorEntry {
+  return { path, kind: 'worker', status: 'running', restarts: { total: restarts, inWindow: restarts }, lastError: null, startedAt: NOW - HOUR, messagesHandled: 10, mailboxDepth: 0, lastMessageAt: NOW - SECOND };
+}
+
+export const DASHBOARD: DashboardSnapshot = {
+  status: {
+    at: NOW,
+    adapter: { version: '0.1.0', pid: 4242, startedAt: NOW - 12 * MINUTE, printers: { configured: 20, running: 20 }, uplinkSession: 'ready' },
+    actors: [
+      fleetActor('adapter'),
+      fleetActor('adapter/fleet'),
+      ...fleetPrinters.flatMap((p, index) => [fleetActor(`adapter/fleet/${p.id}`), fleetActor(`adapter/fleet/${p.id}/collector`, index === 4 ? 2 : 0)]),
+    ],
+  },
+  printers: { at: NOW, printers: fleetPrinters, refused: [] },
+  uplink: {
+    ...UPLINK,
+    session: 'ready',
+    sessionDetail: null,
+    queue: { ...UPLINK.queue, readings: 87 },
+    deliveredPerSecond: 612.4,
+    things: [{ thing: 'Demo-Printer-p17', queuedReadings: 240, hold: { reason: 'not-found', status: 404, heldForMs: 30 * SECOND, retryInMs: 30 * SECOND } }],
+  },
+  events: {
+    at: NOW,
+    events: [
+      { at: NOW - 3 * MINUTE, kind: 'refused', subject: 'CN=stranger', detail: '3 windows (unknown_printer)' },
+      { at: NOW - 2 * MINUTE, kind: 'alert-cleared', subject: 'p05', detail: 'BuildFailed (BuildStatus)' },
+      { at: NOW - 90 * SECOND, kind: 'restart', subject: 'adapter/fleet/p05/collector', detail: 'restarted' },
+      { at: NOW - 40 * SECOND, kind: 'alert-raised', subject: 'p10', detail: 'ResinLow (ResinLevel)' },
+      { at: NOW - 30 * SECOND, kind: 'held', subject: 'Demo-Printer-p17', detail: '404 not-found' },
+      { at: NOW - 8 * SECOND, kind: 'alert-raised', subject: 'p03', detail: 'VatTempHigh (VatTemp)' },
+    ],
+    totals: { alertsRaised: 9, alertsCleared: 7, restarts: 2, refusedWindows: 3 },
+  } satisfies EventsSnapshot,
+};
