@@ -10,7 +10,7 @@ import { type AdapterProcess, startAdapterProcess } from './adapter-process.js';
 import type { HealthView } from '../actors/health/behaviour.js';
 import type { IngressView } from '../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../actors/paths.js';
-import { type Daemon, startDaemon } from '../cli/daemon.js';
+import { type Daemon, startDaemon } from '../actors/daemon.js';
 import { type Logger, silentLogger } from '../config/logging.js';
 import type { AdapterConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';

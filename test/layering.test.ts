@@ -41,8 +41,6 @@ const LAZY_ONLY = ['cli/demo.ts'];
  * fails the test until it is removed from here).
  */
 const KNOWN: readonly string[] = [
-  // TODO(issue 18): sim/demo.ts should import ../actors/daemon.js; left while the dashboard work edits sim/demo.ts.
-  'sim/demo.ts -> cli/daemon.ts',
   // TODO(issue 18): cli/commands.ts should load the demo command with import('./demo.js'); the packaging work does.
   'cli/commands.ts -> cli/demo.ts (static)',
 ];
