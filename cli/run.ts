@@ -1,5 +1,5 @@
 /** `3dconnect run --config FILE`: the daemon. */
-import { createLogger, effectiveLogLevel, flushLogSync, type Logger } from '../config/logging.js';
+import { createLogger, effectiveLogLevel, type Logger } from '../config/logging.js';
 import { loadConfigFile } from '../config/load.js';
 import { unresolvableSecrets } from '../config/secrets.js';
 import { unreadableTlsFiles } from '../config/tls-files.js';
@@ -47,7 +47,6 @@ function exitWithin(code: number, logger: Logger): void {
     const resources = process.getActiveResourcesInfo();
     if (resources.some((resource) => resource.startsWith('FSReq'))) {
       logger.fatal({ code, resources }, 'still running after the adapter ended, with a file-system call stuck; killing the process');
-      flushLogSync(logger);
       process.kill(process.pid, 'SIGKILL');
       return;
     }

@@ -72,22 +72,9 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   if (settings.destination) {
     return pino(options, settings.destination);
   }
-  return pino(options);
-}
-
-/**
- * Writes out what the logger still buffers, synchronously: for the last lines before the process
- * kills itself (no exit handler runs then, and an asynchronous write would be lost with it).
- */
-export function flushLogSync(logger: Logger): void {
-  const stream: unknown = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
-  const flushSync = (stream as { flushSync?: unknown } | undefined)?.flushSync;
-  if (typeof flushSync !== 'function') return;
-  try {
-    flushSync.call(stream);
-  } catch {
-    // Nothing more can be done for a log line the process is about to lose.
-  }
+  // Synchronous: the adapter logs events, not readings, so the cost is small, and no line is lost to
+  // a crash or to a process that must kill itself (see cli/run.ts) with writes still queued.
+  return pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that writes nothing, for tests and benchmarks that do not look at logs. */
