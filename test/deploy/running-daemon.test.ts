@@ -14,9 +14,10 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import test from 'ava';
 import { freePort, listeningTcpPorts, runCli, startDaemonFixture } from '../cli/daemon-support.js';
+import { fileWrites, WRITE_SYSCALLS } from './trace-support.js';
 
 const buildDir = join(process.cwd(), '.tmp', `running-daemon-${randomBytes(6).toString('hex')}`);
 const start = join(buildDir, 'dist', 'cli', 'start.js');
@@ -51,57 +52,6 @@ child.on('exit', (code) => process.exit(code ?? 1));
 });
 
 test.after.always(() => rmSync(buildDir, { recursive: true, force: true }));
-
-/** The file-system calls strace is asked to report: every way to write, create, move or remove a file. */
-const SYSCALLS = [
-  'open',
-  'openat',
-  'openat2',
-  'creat',
-  'truncate',
-  'rename',
-  'renameat',
-  'renameat2',
-  'unlink',
-  'unlinkat',
-  'rmdir',
-  'mkdir',
-  'mkdirat',
-  'link',
-  'linkat',
-  'symlink',
-  'symlinkat',
-  'chmod',
-  'fchmodat',
-  'mknod',
-  'mknodat',
-  'utimensat',
-].join(',');
-
-const WRITE_FLAGS = /\b(O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND)\b/;
-
-interface FileWrite {
-  line: string;
-  path: string;
-}
-
-/** The calls in an strace -f log that write to the file system, with the path each touches. */
-function fileWrites(trace: string, cwd: string): FileWrite[] {
-  const writes: FileWrite[] = [];
-  for (const line of trace.split('\n')) {
-    const call = /^\d+\s+(\w+)\((.*)$/.exec(line.trim());
-    if (!call) continue;
-    const [, name = '', rest = ''] = call;
-    const isOpen = name === 'open' || name === 'openat' || name === 'openat2' || name === 'creat';
-    if (isOpen && name !== 'creat' && !WRITE_FLAGS.test(rest)) continue;
-    // The first quoted path; for renames and links the second one too.
-    const paths = [...rest.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? '');
-    for (const path of name.startsWith('rename') || name.startsWith('link') || name.startsWith('symlink') ? paths : paths.slice(0, 1)) {
-      writes.push({ line, path: isAbsolute(path) ? path : resolve(cwd, path) });
-    }
-  }
-  return writes;
-}
 
 test('the trace reader finds writes, creations, renames and removals, and passes reads', (t) => {
   const trace = [
@@ -166,7 +116,7 @@ const delay = (ms: number) => new Promise((done) => setTimeout(done, ms));
   async (t) => {
     t.timeout((TRACE_SECONDS + 150) * 1000);
     const traceFile = join(buildDir, `strace-${randomBytes(4).toString('hex')}.log`);
-    const daemon = await startWrappedDaemon({ start, logLevel: 'trace', traceFile, syscalls: SYSCALLS }, 6);
+    const daemon = await startWrappedDaemon({ start, logLevel: 'trace', traceFile, syscalls: WRITE_SYSCALLS }, 6);
     t.teardown(() => daemon.stop());
     const pid = daemonPid(daemon.child.pid!);
     // strace keeps signals to itself: they go to the daemon itself; the wrapper follows it out.
