@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -66,20 +65,8 @@ export function createBenchClock(parameters: BenchClockParameters): BenchClock {
 // ---------------------------------------------------------------------------------------------
 // A process as /proc sees it
 
-/** RSS in MiB, from /proc (or ps). */
-export function rssMbOf(pid: number): number {
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (match?.[1]) return Number(match[1]) / 1024;
-  } catch {
-    // No /proc (macOS): ask ps.
-  }
-  try {
-    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** RSS in MiB, from /proc (or ps): the one the demo uses for the adapter's own process. */
+export { rssMbOfProcess as rssMbOf } from '../sim/adapter-process.js';
 
 /** utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
 export function cpuSecondsOf(pid: number): number {
