@@ -1,0 +1,477 @@
+import WebSocket from 'ws';
+import type { Logger } from '../../../config/logging.js';
+import { backoffDelayMs } from '../../../actors/uplink/backoff.js';
+import { ThingworxConfigError } from '../config-error.js';
+import { type RestTlsOptions, thingworxTlsOptions } from '../https-agent.js';
+import { VtqEncodingError } from '../named-vtq.js';
+import { OUTCOME_DEFAULTS, outcomeForRequestError } from '../outcome.js';
+import type { DeliveryOutcome, ThingworxTransport, TransportStatus, VtqRow } from '../types.js';
+import { MessageAssembler } from './assembler.js';
+import { AlwaysOnError } from './errors.js';
+import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
+import type { Body, Message } from './message.js';
+import { answerServerMessage } from './one-way.js';
+import { outcomeForAlwaysOnResponse } from './outcome.js';
+import { PROPERTY_UPDATE_SERVICE, propertyUpdateParams } from './property-update.js';
+import { classifyCode, readFrameHead } from './reader.js';
+import { Characteristic, Code, ENTITY_THING, METHOD_CODES, NO_SESSION_ID } from './wire.js';
+import { encodeMessage } from './writer.js';
+
+/** Every timing of the AlwaysOn session, in one place; the defaults are the Edge SDK's (PROTOCOLS.md §3). */
+export const ALWAYSON_TRANSPORT_DEFAULTS = {
+  path: '/Thingworx/WS',
+  /** A WebSocket ping this often… */
+  pingIntervalMs: 55_000,
+  /** …and a reconnect when its pong has not come within this. */
+  pongTimeoutMs: 10_000,
+  /** The first reconnect after a drop waits a random 0..this, so many edges do not return in step. */
+  reconnectJitterMs: 10_000,
+  /** Later reconnects back off from this to reconnectMaxMs. */
+  reconnectMinMs: 5_000,
+  reconnectMaxMs: 60_000,
+  reconnectJitterRatio: 0.2,
+  /** WebSocket upgrade (TCP, TLS, HTTP) deadline. */
+  connectTimeoutMs: 10_000,
+  /** Deadline of each request (AUTH, BIND, a property push, the session check). */
+  requestTimeoutMs: 15_000,
+  /** Every Thing has this property, and reading it is cheap: the session check, as REST does it. */
+  sessionCheckProperty: 'name',
+} as const;
+
+type Timings = { -readonly [K in keyof typeof ALWAYSON_TRANSPORT_DEFAULTS]: (typeof ALWAYSON_TRANSPORT_DEFAULTS)[K] extends number ? number : string };
+
+export interface AlwaysOnTransportOptions extends Partial<Omit<Timings, 'path' | 'sessionCheckProperty'>> {
+  /** Server origin as for REST, e.g. `https://twx.example.com:8443`; `wss://…/Thingworx/WS` is derived from it. */
+  baseUrl: string;
+  /** The app key, or a function that returns the current one (re-read after a rotation). Never logged. */
+  appKey: string | (() => string);
+  tls?: RestTlsOptions;
+  /** Plain ws:// only when this is true (tests, a local stand-in), as REST allows http://. */
+  allowInsecureHttp?: boolean;
+  /** The Things to BIND when a session starts: the printers' and the adapter's own (read again at every connect). */
+  things: () => readonly string[];
+  limits?: Partial<AlwaysOnCodecLimits>;
+  logger: Logger;
+  random?: () => number;
+  now?: () => number;
+}
+
+/** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). */
+const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
+const MAX_REQUEST_ID = 0xffff_ffff;
+
+type Reply = { ok: true; message: Message } | { ok: false; outcome: DeliveryOutcome };
+
+interface PendingRequest {
+  settle(reply: Reply): void;
+  timer: NodeJS.Timeout;
+}
+
+/** One authenticated WebSocket: its session id, what it bound, its requests in flight, its keep-alive. */
+class Session {
+  sessionId = NO_SESSION_ID;
+  readonly bound = new Set<string>();
+  readonly binding = new Map<string, Promise<DeliveryOutcome>>();
+  readonly pending = new Map<number, PendingRequest>();
+  readonly assembler: MessageAssembler;
+  pingTimer: NodeJS.Timeout | undefined;
+  pongTimer: NodeJS.Timeout | undefined;
+  ended = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    limits: AlwaysOnCodecLimits,
+  ) {
+    this.assembler = new MessageAssembler(limits);
+  }
+}
+
+function wsUrl(baseUrl: string, allowInsecure: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ThingworxConfigError('baseUrl', 'not a URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowInsecure)) {
+    throw new ThingworxConfigError('baseUrl', `${url.protocol} is not allowed: use https:// (plain http only when explicitly allowed)`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ThingworxConfigError('baseUrl', 'must not carry credentials, a query or a fragment');
+  }
+  const prefix = url.pathname.replace(/\/+$/, '');
+  const ws = new URL(url.href);
+  ws.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  ws.pathname = `${prefix}${ALWAYSON_TRANSPORT_DEFAULTS.path}`;
+  return ws;
+}
+
+/**
+ * The AlwaysOn transport: the same narrow face as REST (ThingworxTransport), over one authenticated WebSocket session
+ * (PROTOCOLS.md §3). The uplink's delivery engine is unchanged: each SUCCESS is a `delivered`, each refusal the outcome
+ * its REST status would be, a lost connection a `retry` for every call in flight (the engine re-sends; the server's
+ * side suppresses the duplicates as it does for REST). The session reconnects by itself after a drop (random delay,
+ * then backoff); calls while it is away are answered `retry` at once. Never throws per call.
+ */
+export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): ThingworxTransport {
+  const url = wsUrl(options.baseUrl, options.allowInsecureHttp === true);
+  const limits: AlwaysOnCodecLimits = { ...DEFAULT_ALWAYSON_LIMITS, ...options.limits };
+  const timing = { ...ALWAYSON_TRANSPORT_DEFAULTS, ...withoutUndefined(options) };
+  const logger = options.logger.child({ component: 'thingworx-alwayson', host: url.host });
+  const tls = url.protocol === 'wss:' ? thingworxTlsOptions(url, options.tls ?? {}, options.logger) : {};
+  if (url.protocol === 'ws:') logger.warn({ event: 'thingworx_plain_ws', host: url.host }, 'ThingWorx AlwaysOn is plain ws://: no TLS, for tests only');
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+
+  let closed = false;
+  let session: Session | undefined;
+  let connecting: Promise<Session | DeliveryOutcome> | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let reconnectAt = 0;
+  let failedAttempts = 0;
+  let everConnected = false;
+  let reconnects = 0;
+  let lastPongAt: number | undefined;
+  let lastError: string | undefined;
+  let lastRequestId = 0;
+
+  const currentAppKey = (): string | undefined => {
+    try {
+      const key = typeof options.appKey === 'function' ? options.appKey() : options.appKey;
+      return typeof key === 'string' && APP_KEY_SHAPE.test(key) ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (typeof options.appKey === 'string' && currentAppKey() === undefined) {
+    throw new ThingworxConfigError('appKey', 'must be a non-empty token of visible ASCII characters');
+  }
+  const secrets = (): string[] => {
+    const key = currentAppKey();
+    return key === undefined ? [] : [key];
+  };
+  const retry = (detail: string): DeliveryOutcome => ({ kind: 'retry', detail });
+
+  const nextRequestId = (): number => {
+    lastRequestId = lastRequestId >= MAX_REQUEST_ID ? 1 : lastRequestId + 1;
+    return lastRequestId;
+  };
+
+  const send = (live: Session, message: Message): void => {
+    for (const frame of encodeMessage(message, limits)) live.socket.send(frame, { binary: true });
+  };
+
+  /** Sends a request and waits for its response (correlated by request id) or its deadline. */
+  const request = (live: Session, code: number, body: Body): Promise<Reply> => {
+    if (live.ended) return Promise.resolve({ ok: false, outcome: retry('TWX_AO_CONNECTION_LOST: the session ended') });
+    const requestId = nextRequestId();
+    const message: Message = { header: { code, requestId, endpointId: 0, sessionId: live.sessionId }, body };
+    return new Promise<Reply>((resolve) => {
+      const timer = setTimeout(() => {
+        live.pending.delete(requestId);
+        resolve({ ok: false, outcome: retry(`TWX_AO_TIMEOUT: no response to request ${requestId} within ${timing.requestTimeoutMs} ms`) });
+      }, timing.requestTimeoutMs);
+      live.pending.set(requestId, {
+        settle: (reply) => {
+          clearTimeout(timer);
+          live.pending.delete(requestId);
+          resolve(reply);
+        },
+        timer,
+      });
+      try {
+        send(live, message);
+      } catch (error) {
+        const entry = live.pending.get(requestId);
+        const tooLarge = error instanceof AlwaysOnError && (error.code === 'AO_ERR_MESSAGE_TOO_LARGE' || error.code === 'AO_ERR_STRING_TOO_LARGE');
+        const detail = `${error instanceof AlwaysOnError ? error.code : 'TWX_AO_SEND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`;
+        // Too large for one message: refused as REST refuses a 413, so the engine splits the batch.
+        entry?.settle({ ok: false, outcome: tooLarge ? { kind: 'rejected', status: 413, detail } : retry(detail) });
+      }
+    });
+  };
+
+  const outcomeOf = (reply: Reply): DeliveryOutcome =>
+    reply.ok ? outcomeForAlwaysOnResponse(reply.message, secrets(), now()) : reply.outcome;
+
+  /** The session ended (drop, missed pong, refused key): every call in flight is told to retry. */
+  const end = (live: Session, reason: string, reconnect: boolean): void => {
+    if (live.ended) return;
+    live.ended = true;
+    clearInterval(live.pingTimer);
+    clearTimeout(live.pongTimer);
+    for (const pending of [...live.pending.values()]) pending.settle({ ok: false, outcome: retry(`TWX_AO_CONNECTION_LOST: ${reason}`) });
+    live.assembler.reset();
+    live.socket.removeAllListeners('message');
+    live.socket.terminate();
+    if (session === live) session = undefined;
+    lastError = reason;
+    if (reconnect && !closed) {
+      logger.warn({ sessionId: live.sessionId, reason }, 'AlwaysOn session lost; reconnecting');
+      scheduleReconnect();
+    }
+  };
+
+  const reconnectDelay = (): number => {
+    if (failedAttempts === 0) return Math.round(random() * timing.reconnectJitterMs);
+    const policy = { minMs: timing.reconnectMinMs, maxMs: timing.reconnectMaxMs, jitterRatio: timing.reconnectJitterRatio };
+    return backoffDelayMs(failedAttempts - 1, policy, random());
+  };
+
+  const scheduleReconnect = (): void => {
+    if (closed || reconnectTimer !== undefined || connecting !== undefined) return;
+    const delayMs = reconnectDelay();
+    reconnectAt = now() + delayMs;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      void ensureSession();
+    }, delayMs);
+  };
+
+  const answerServer = (live: Session, message: Message): void => {
+    const answer = answerServerMessage(message.body);
+    const target = message.body.kind === 'request' ? { entity: message.body.entity, name: message.body.name, method: message.body.method } : { kind: message.body.kind };
+    if (answer.kind === 'refused') logger.warn({ ...target, requestId: message.header.requestId }, 'ThingWorx asked the one-way adapter to write or call a service; refused (FORBIDDEN)');
+    else logger.info({ ...target, answer: answer.kind }, 'ThingWorx called the edge');
+    const body: Body = answer.kind === 'metadata' ? { kind: 'response', result: answer.result } : { kind: 'response', reason: answer.reason };
+    send(live, { header: { ...message.header, code: answer.code, sessionId: live.sessionId }, body });
+  };
+
+  const onFrame = (live: Session, data: Buffer): void => {
+    let message: Message | undefined;
+    try {
+      message = live.assembler.push(data);
+    } catch (error) {
+      const code = error instanceof AlwaysOnError ? error.code : 'AO_ERR_INTERNAL';
+      logger.warn({ code, err: error instanceof Error ? error.message : String(error) }, 'AlwaysOn message unreadable');
+      let head: ReturnType<typeof readFrameHead> | undefined;
+      try {
+        head = readFrameHead(data, limits);
+      } catch {
+        return;
+      }
+      const kind = classifyCode(head.header.code);
+      if (kind === 'response') live.pending.get(head.header.requestId)?.settle({ ok: false, outcome: retry(`${code}: unreadable response`) });
+      else send(live, { header: { ...head.header, code: Code.BAD_REQUEST, sessionId: live.sessionId }, body: { kind: 'response', reason: code } });
+      return;
+    }
+    if (message === undefined) return;
+    if (message.header.code >= Code.SUCCESS) {
+      const pending = live.pending.get(message.header.requestId);
+      if (pending) pending.settle({ ok: true, message });
+      else logger.debug({ requestId: message.header.requestId }, 'AlwaysOn response to no request in flight (timed out?)');
+      return;
+    }
+    answerServer(live, message);
+  };
+
+  const startKeepAlive = (live: Session): void => {
+    live.socket.on('pong', () => {
+      lastPongAt = now();
+      clearTimeout(live.pongTimer);
+      live.pongTimer = undefined;
+    });
+    live.pingTimer = setInterval(() => {
+      if (live.pongTimer !== undefined) return;
+      live.socket.ping();
+      live.pongTimer = setTimeout(() => {
+        logger.warn({ sessionId: live.sessionId, pongTimeoutMs: timing.pongTimeoutMs }, 'AlwaysOn ping unanswered');
+        end(live, `AO_ERR_PONG_MISSED: no pong within ${timing.pongTimeoutMs} ms`, true);
+      }, timing.pongTimeoutMs);
+    }, timing.pingIntervalMs);
+  };
+
+  const bindAll = async (live: Session, names: readonly string[]): Promise<DeliveryOutcome> => {
+    const unique = [...new Set(names)].filter((name) => name.length > 0 && !live.bound.has(name));
+    if (unique.length === 0) return { kind: 'delivered', status: 200 };
+    const outcome = outcomeOf(await request(live, Code.BIND, { kind: 'bind', names: unique }));
+    if (outcome.kind === 'delivered') for (const name of unique) live.bound.add(name);
+    return outcome;
+  };
+
+  /** Opens the socket, AUTHs with the current key, BINDs the configured Things. */
+  const connect = async (): Promise<Session | DeliveryOutcome> => {
+    const appKey = currentAppKey();
+    if (appKey === undefined) return { kind: 'unauthorized', status: 0 };
+    const socket = new WebSocket(url, {
+      headers: { appKey, 'Max-Frame-Size': String(limits.chunkSize) },
+      handshakeTimeout: timing.connectTimeoutMs,
+      perMessageDeflate: false,
+      maxPayload: limits.maxMessageBytes,
+      ...tls,
+    });
+    const live = new Session(socket, limits);
+    const opened = await new Promise<DeliveryOutcome | undefined>((resolve) => {
+      socket.once('open', () => resolve(undefined));
+      socket.once('unexpected-response', (_req, res) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        socket.terminate();
+        resolve(status === 401 ? { kind: 'unauthorized', status } : retry(`TWX_AO_UPGRADE_REFUSED: HTTP ${status} to the WebSocket upgrade`));
+      });
+      socket.once('error', (error) => resolve(outcomeForRequestError(error, { nowMs: now(), secrets: [appKey], ...OUTCOME_DEFAULTS })));
+    });
+    if (opened) {
+      socket.terminate();
+      return opened;
+    }
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        logger.warn({}, 'AlwaysOn text frame ignored: the protocol is binary');
+        return;
+      }
+      onFrame(live, Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
+    });
+    socket.on('close', (code) => end(live, `TWX_AO_CONNECTION_LOST: closed (${code})`, true));
+    socket.on('error', (error) => end(live, `TWX_AO_CONNECTION_LOST: ${error.message}`, true));
+
+    const auth = await request(live, Code.AUTH, { kind: 'auth', claims: [{ name: 'appKey', value: appKey }] });
+    const authOutcome = outcomeOf(auth);
+    if (!auth.ok || authOutcome.kind !== 'delivered') {
+      end(live, `AO_ERR_AUTH_REFUSED: ${authOutcome.kind}`, false);
+      return authOutcome;
+    }
+    live.sessionId = auth.message.header.sessionId;
+    const bind = await bindAll(live, options.things());
+    if (bind.kind !== 'delivered') {
+      // One Thing the key may not bind refuses the whole list: each Thing is bound again alone before its first push.
+      logger.warn({ sessionId: live.sessionId, outcome: bind.kind }, 'AlwaysOn BIND of the configured Things refused; binding each on first use');
+    }
+    if (live.ended) return retry(lastError ?? 'TWX_AO_CONNECTION_LOST');
+    startKeepAlive(live);
+    return live;
+  };
+
+  /** The live session, or the outcome that says why there is none (a reconnect pending: retry at once). */
+  const ensureSession = (): Promise<Session | DeliveryOutcome> => {
+    if (closed) return Promise.resolve(retry('TWX_TRANSPORT_CLOSED: the transport is closed'));
+    if (session && !session.ended) return Promise.resolve(session);
+    if (connecting) return connecting;
+    if (reconnectTimer !== undefined) {
+      return Promise.resolve(retry(`TWX_AO_NOT_CONNECTED: reconnecting in ${Math.max(0, reconnectAt - now())} ms`));
+    }
+    connecting = connect().then(
+      (result) => {
+        connecting = undefined;
+        if (result instanceof Session) {
+          if (closed) {
+            end(result, 'TWX_TRANSPORT_CLOSED', false);
+            return retry('TWX_TRANSPORT_CLOSED: the transport is closed');
+          }
+          session = result;
+          failedAttempts = 0;
+          if (everConnected) reconnects += 1;
+          everConnected = true;
+          lastError = undefined;
+          logger.info({ sessionId: result.sessionId, bound: result.bound.size, reconnects }, 'AlwaysOn session open');
+          return result;
+        }
+        lastError = 'detail' in result ? result.detail : `${result.kind} ${result.status}`;
+        // A refused key waits for the uplink's own re-check (it re-reads the key); no answer backs off here.
+        if (result.kind === 'retry') {
+          failedAttempts += 1;
+          scheduleReconnect();
+        }
+        return result;
+      },
+      (error: unknown) => {
+        connecting = undefined;
+        failedAttempts += 1;
+        scheduleReconnect();
+        return retry(`TWX_AO_CONNECT_FAILED: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    return connecting;
+  };
+
+  /** BINDs one Thing alone (one added by a reload, or left out by a refused BIND of the list). */
+  const ensureBound = (live: Session, thing: string): Promise<DeliveryOutcome> => {
+    if (live.bound.has(thing)) return Promise.resolve({ kind: 'delivered', status: 200 });
+    let binding = live.binding.get(thing);
+    if (!binding) {
+      binding = bindAll(live, [thing]).finally(() => live.binding.delete(thing));
+      live.binding.set(thing, binding);
+    }
+    return binding;
+  };
+
+  /** After a refused key, the next call connects again and AUTHs with the key as it is then. */
+  const afterCall = (live: Session, outcome: DeliveryOutcome): DeliveryOutcome => {
+    if (outcome.kind === 'unauthorized' && outcome.status === 401) end(live, 'AO_ERR_AUTH_REFUSED: the key was refused mid-session', false);
+    return outcome;
+  };
+
+  const call = async (thing: string, body: Body & { kind: 'request' }, needsBind: boolean): Promise<DeliveryOutcome> => {
+    if (typeof thing !== 'string' || thing.length === 0) return { kind: 'rejected', status: 0, detail: 'TWX_THING_INVALID: the Thing name is empty' };
+    const live = await ensureSession();
+    if (!(live instanceof Session)) return live;
+    if (needsBind) {
+      const bound = await ensureBound(live, thing);
+      if (bound.kind !== 'delivered') return afterCall(live, bound);
+    }
+    return afterCall(live, outcomeOf(await request(live, METHOD_CODES[body.method], body)));
+  };
+
+  return {
+    async updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome> {
+      let body: Body & { kind: 'request' };
+      try {
+        body = {
+          kind: 'request',
+          method: 'POST',
+          entityType: ENTITY_THING,
+          entity: thing,
+          characteristic: Characteristic.SERVICES,
+          name: PROPERTY_UPDATE_SERVICE,
+          params: propertyUpdateParams(rows),
+        };
+      } catch (error) {
+        const code = error instanceof VtqEncodingError ? error.code : 'TWX_ENCODING_FAILED';
+        return { kind: 'rejected', status: 0, detail: `${code}: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const started = now();
+      const outcome = await call(thing, body, true);
+      logger.debug({ thing, rows: rows.length, outcome: outcome.kind, ms: now() - started }, 'thingworx alwayson request');
+      return outcome;
+    },
+
+    checkSession(thing: string): Promise<DeliveryOutcome> {
+      const body: Body & { kind: 'request' } = {
+        kind: 'request',
+        method: 'GET',
+        entityType: ENTITY_THING,
+        entity: thing,
+        characteristic: Characteristic.PROPERTIES,
+        name: ALWAYSON_TRANSPORT_DEFAULTS.sessionCheckProperty,
+      };
+      return call(thing, body, false);
+    },
+
+    describe(): TransportStatus {
+      const live = session && !session.ended ? session : undefined;
+      return {
+        transport: 'alwayson',
+        state: closed ? 'closed' : live ? 'open' : connecting ? 'connecting' : reconnectTimer !== undefined ? 'waiting' : 'idle',
+        sessionId: live ? live.sessionId : null,
+        boundThings: live ? [...live.bound].sort() : [],
+        lastPongAgoMs: lastPongAt === undefined ? null : Math.max(0, now() - lastPongAt),
+        reconnects,
+        reconnectInMs: reconnectTimer !== undefined ? Math.max(0, reconnectAt - now()) : null,
+        lastError: lastError ?? null,
+      };
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearTimeout(reconnectTimer);
+      reconnectTimer = undefined;
+      if (session) end(session, 'TWX_TRANSPORT_CLOSED: the transport was closed with this request in flight', false);
+      await connecting;
+    },
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && typeof v === 'number')) as Partial<T>;
+}
