@@ -7,7 +7,7 @@ import { UPLINK_PATH } from '../actors/paths.js';
 import { type Demo, DEMO_DEFAULTS, type DemoSummary, startDemo } from '../sim/demo.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
 
-const USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--json]';
+const USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--transport rest|alwayson] [--json]';
 const PROGRESS_EVERY_MS = 2_000;
 
 function help(io: CliIo): void {
@@ -18,6 +18,7 @@ function help(io: CliIo): void {
   io.out('SECONDS, or until Ctrl-C, then lets every sent event be acknowledged, stops cleanly and prints a');
   io.out('summary: events sent, acknowledged and found in ThingWorx, duplicates, lost (must be 0), alerts,');
   io.out(`peak memory. --json prints the summary as one JSON object. Defaults: ${DEMO_DEFAULTS.printers} printers, seed ${DEMO_DEFAULTS.seed}.`);
+  io.out('--transport alwayson talks to the stand-in over the AlwaysOn WebSocket session instead of REST.');
 }
 
 interface DemoArgs {
@@ -25,6 +26,7 @@ interface DemoArgs {
   printers: number;
   seed: number;
   json: boolean;
+  transport?: 'rest' | 'alwayson';
 }
 
 function parseArgs(args: readonly string[]): DemoArgs | string {
@@ -36,6 +38,11 @@ function parseArgs(args: readonly string[]): DemoArgs | string {
     else if (arg === '--duration') parsed.durationS = value();
     else if (arg === '--printers') parsed.printers = value();
     else if (arg === '--seed') parsed.seed = value();
+    else if (arg === '--transport') {
+      const transport = args[++i];
+      if (transport !== 'rest' && transport !== 'alwayson') return '--transport takes rest or alwayson';
+      parsed.transport = transport;
+    }
     else return `unknown argument: ${arg}`;
   }
   if (parsed.durationS !== undefined && !(parsed.durationS > 0)) return '--duration takes a number of seconds above 0';
@@ -94,7 +101,7 @@ export const demoCommand: CliCommand = {
       return EXIT.usage;
     }
     if (!parsed.json) io.err(`demo: starting the stand-in, ${parsed.printers} simulated printers and the adapter…`);
-    const demo = await startDemo({ printers: parsed.printers, seed: parsed.seed });
+    const demo = await startDemo({ printers: parsed.printers, seed: parsed.seed, ...(parsed.transport ? { transport: parsed.transport } : {}) });
     if (!parsed.json) io.err('demo: running. Ctrl-C stops it and prints the summary.');
 
     // On a terminal the status table is redrawn in place; in a log, one progress line at a time.

@@ -33,6 +33,8 @@ export interface DemoOptions {
   logger?: Logger;
   /** Raw config sections merged over the generated ones (tests tune limits and supervision). */
   configOverrides?: Record<string, unknown>;
+  /** How the adapter talks to the stand-in: REST (the default) or the AlwaysOn WebSocket session. */
+  transport?: 'rest' | 'alwayson';
 }
 
 export interface DemoSummary {
@@ -91,6 +93,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     log: { level: 'warn' },
     thingworx: {
       url: standIn.url.replace('127.0.0.1', 'localhost'),
+      transport: options.transport ?? 'rest',
       appKey: { env: appKeyEnv },
       tls: { caFile: pki.caCertFile, allowSelfSigned: false, allowInsecureHttp: false },
       healthIntervalMs: 5_000,
