@@ -59,6 +59,8 @@ export interface AlwaysOnTransportOptions extends Partial<Omit<Timings, 'path' |
 /** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). */
 const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
 const MAX_REQUEST_ID = 0xffff_ffff;
+/** close() waits at most this for a connect under way. */
+const CLOSE_WAIT_MS = 1_000;
 
 type Reply = { ok: true; message: Message } | { ok: false; outcome: DeliveryOutcome };
 
@@ -301,16 +303,23 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       ...tls,
     });
     const live = new Session(socket, limits);
+    // One error listener for the socket's whole life: ws may emit more than one while a handshake is aborted.
+    let settleOpen: ((outcome: DeliveryOutcome | undefined) => void) | undefined;
+    socket.on('error', (error) => {
+      if (settleOpen) settleOpen(outcomeForRequestError(error, { nowMs: now(), secrets: [appKey], ...OUTCOME_DEFAULTS }));
+      else end(live, `TWX_AO_CONNECTION_LOST: ${error.message}`, true);
+    });
     const opened = await new Promise<DeliveryOutcome | undefined>((resolve) => {
+      settleOpen = resolve;
       socket.once('open', () => resolve(undefined));
       socket.once('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0;
         res.resume();
-        socket.terminate();
         resolve(status === 401 ? { kind: 'unauthorized', status } : retry(`TWX_AO_UPGRADE_REFUSED: HTTP ${status} to the WebSocket upgrade`));
+        socket.terminate();
       });
-      socket.once('error', (error) => resolve(outcomeForRequestError(error, { nowMs: now(), secrets: [appKey], ...OUTCOME_DEFAULTS })));
     });
+    settleOpen = undefined;
     if (opened) {
       socket.terminate();
       return opened;
@@ -323,7 +332,6 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       onFrame(live, Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
     });
     socket.on('close', (code) => end(live, `TWX_AO_CONNECTION_LOST: closed (${code})`, true));
-    socket.on('error', (error) => end(live, `TWX_AO_CONNECTION_LOST: ${error.message}`, true));
 
     const auth = await request(live, Code.AUTH, { kind: 'auth', claims: [{ name: 'appKey', value: appKey }] });
     const authOutcome = outcomeOf(auth);
@@ -348,7 +356,8 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     if (session && !session.ended) return Promise.resolve(session);
     if (connecting) return connecting;
     if (reconnectTimer !== undefined) {
-      return Promise.resolve(retry(`TWX_AO_NOT_CONNECTED: reconnecting in ${Math.max(0, reconnectAt - now())} ms`));
+      // A stable detail: the session check logs a new detail at warn, and the time left is in describe().
+      return Promise.resolve(retry('TWX_AO_NOT_CONNECTED: the AlwaysOn session is reconnecting'));
     }
     connecting = connect().then(
       (result) => {
@@ -467,7 +476,8 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       clearTimeout(reconnectTimer);
       reconnectTimer = undefined;
       if (session) end(session, 'TWX_TRANSPORT_CLOSED: the transport was closed with this request in flight', false);
-      await connecting;
+      // A connect under way ends itself when it settles (it sees `closed`); waiting for it is bounded.
+      if (connecting) await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     },
   };
 }
