@@ -66,8 +66,10 @@ export class ByteWriter {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw new AlwaysOnError('AO_ERR_BAD_VALUE', `an unsigned 64-bit field needs a whole number ≥ 0, got ${value}`);
     }
+    // Two u32 halves: exact for every safe integer, and no BigInt per value on the hot path.
     const at = this.#room(8);
-    this.#buffer.writeBigUInt64BE(BigInt(value), at);
+    this.#buffer.writeUInt32BE(Math.floor(value / 0x1_0000_0000), at);
+    this.#buffer.writeUInt32BE(value >>> 0, at + 4);
     return this;
   }
 
@@ -86,6 +88,23 @@ export class ByteWriter {
     const at = this.#room(bytes);
     this.#buffer.write(text, at, bytes, 'utf8');
     return this;
+  }
+
+  /** Starts again, keeping the buffer (one writer serves every message: encoding is synchronous). */
+  reset(): this {
+    this.#length = 0;
+    return this;
+  }
+
+  /** Leaves `bytes` to fill later through view() (a header written once the body's size is known). */
+  skip(bytes: number): this {
+    this.#room(bytes);
+    return this;
+  }
+
+  /** What was written, in place: valid until the next write or reset. */
+  view(): Buffer {
+    return this.#buffer.subarray(0, this.#length);
   }
 
   /** A copy of what was written. */

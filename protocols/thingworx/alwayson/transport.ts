@@ -12,7 +12,7 @@ import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
 import type { Body, Message } from './message.js';
 import { answerServerMessage } from './one-way.js';
 import { outcomeForAlwaysOnResponse } from './outcome.js';
-import { PROPERTY_UPDATE_SERVICE, propertyUpdateParams } from './property-update.js';
+import { encodePropertyUpdate } from './property-update.js';
 import { classifyCode, readFrameHead } from './reader.js';
 import { Characteristic, Code, ENTITY_THING, METHOD_CODES, NO_SESSION_ID } from './wire.js';
 import { encodeMessage } from './writer.js';
@@ -63,6 +63,7 @@ const MAX_REQUEST_ID = 0xffff_ffff;
 const CLOSE_WAIT_MS = 1_000;
 
 type Reply = { ok: true; message: Message } | { ok: false; outcome: DeliveryOutcome };
+type FrameBuilder = (requestId: number, sessionId: number) => Buffer[];
 
 interface PendingRequest {
   settle(reply: Reply): void;
@@ -159,15 +160,21 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     return lastRequestId;
   };
 
-  const send = (live: Session, message: Message): void => {
-    for (const frame of encodeMessage(message, limits)) live.socket.send(frame, { binary: true });
+  const sendFrames = (live: Session, frames: readonly Buffer[]): void => {
+    for (const frame of frames) live.socket.send(frame, { binary: true });
   };
+  const send = (live: Session, message: Message): void => sendFrames(live, encodeMessage(message, limits));
+
+  /** The frames of a request with this code and body. */
+  const framesFor =
+    (code: number, body: Body): FrameBuilder =>
+    (requestId, sessionId) =>
+      encodeMessage({ header: { code, requestId, endpointId: 0, sessionId }, body }, limits);
 
   /** Sends a request and waits for its response (correlated by request id) or its deadline. */
-  const request = (live: Session, code: number, body: Body): Promise<Reply> => {
+  const request = (live: Session, frames: FrameBuilder): Promise<Reply> => {
     if (live.ended) return Promise.resolve({ ok: false, outcome: retry('TWX_AO_CONNECTION_LOST: the session ended') });
     const requestId = nextRequestId();
-    const message: Message = { header: { code, requestId, endpointId: 0, sessionId: live.sessionId }, body };
     return new Promise<Reply>((resolve) => {
       const timer = setTimeout(() => {
         live.pending.delete(requestId);
@@ -182,9 +189,14 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
         timer,
       });
       try {
-        send(live, message);
+        sendFrames(live, frames(requestId, live.sessionId));
       } catch (error) {
         const entry = live.pending.get(requestId);
+        if (error instanceof VtqEncodingError) {
+          // Not sent: status 0 marks a batch refused before it reached the wire, as REST does.
+          entry?.settle({ ok: false, outcome: { kind: 'rejected', status: 0, detail: `${error.code}: ${error.message}` } });
+          return;
+        }
         const tooLarge = error instanceof AlwaysOnError && (error.code === 'AO_ERR_MESSAGE_TOO_LARGE' || error.code === 'AO_ERR_STRING_TOO_LARGE');
         const detail = `${error instanceof AlwaysOnError ? error.code : 'TWX_AO_SEND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`;
         // Too large for one message: refused as REST refuses a 413, so the engine splits the batch.
@@ -286,7 +298,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
   const bindAll = async (live: Session, names: readonly string[]): Promise<DeliveryOutcome> => {
     const unique = [...new Set(names)].filter((name) => name.length > 0 && !live.bound.has(name));
     if (unique.length === 0) return { kind: 'delivered', status: 200 };
-    const outcome = outcomeOf(await request(live, Code.BIND, { kind: 'bind', names: unique }));
+    const outcome = outcomeOf(await request(live, framesFor(Code.BIND, { kind: 'bind', names: unique })));
     if (outcome.kind === 'delivered') for (const name of unique) live.bound.add(name);
     return outcome;
   };
@@ -333,7 +345,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     });
     socket.on('close', (code) => end(live, `TWX_AO_CONNECTION_LOST: closed (${code})`, true));
 
-    const auth = await request(live, Code.AUTH, { kind: 'auth', claims: [{ name: 'appKey', value: appKey }] });
+    const auth = await request(live, framesFor(Code.AUTH, { kind: 'auth', claims: [{ name: 'appKey', value: appKey }] }));
     const authOutcome = outcomeOf(auth);
     if (!auth.ok || authOutcome.kind !== 'delivered') {
       end(live, `AO_ERR_AUTH_REFUSED: ${authOutcome.kind}`, false);
@@ -410,7 +422,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     return outcome;
   };
 
-  const call = async (thing: string, body: Body & { kind: 'request' }, needsBind: boolean): Promise<DeliveryOutcome> => {
+  const call = async (thing: string, frames: FrameBuilder, needsBind: boolean): Promise<DeliveryOutcome> => {
     if (typeof thing !== 'string' || thing.length === 0) return { kind: 'rejected', status: 0, detail: 'TWX_THING_INVALID: the Thing name is empty' };
     const live = await ensureSession();
     if (!(live instanceof Session)) return live;
@@ -418,28 +430,15 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       const bound = await ensureBound(live, thing);
       if (bound.kind !== 'delivered') return afterCall(live, bound);
     }
-    return afterCall(live, outcomeOf(await request(live, METHOD_CODES[body.method], body)));
+    return afterCall(live, outcomeOf(await request(live, frames)));
   };
 
   return {
     async updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome> {
-      let body: Body & { kind: 'request' };
-      try {
-        body = {
-          kind: 'request',
-          method: 'POST',
-          entityType: ENTITY_THING,
-          entity: thing,
-          characteristic: Characteristic.SERVICES,
-          name: PROPERTY_UPDATE_SERVICE,
-          params: propertyUpdateParams(rows),
-        };
-      } catch (error) {
-        const code = error instanceof VtqEncodingError ? error.code : 'TWX_ENCODING_FAILED';
-        return { kind: 'rejected', status: 0, detail: `${code}: ${error instanceof Error ? error.message : String(error)}` };
-      }
       const started = now();
-      const outcome = await call(thing, body, true);
+      // Encoded when sent (after the session and its BIND): the rows are only read, before this call settles.
+      const frames: FrameBuilder = (requestId, sessionId) => encodePropertyUpdate({ requestId, endpointId: 0, sessionId }, thing, rows, limits);
+      const outcome = await call(thing, frames, true);
       logger.debug({ thing, rows: rows.length, outcome: outcome.kind, ms: now() - started }, 'thingworx alwayson request');
       return outcome;
     },
@@ -453,7 +452,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
         characteristic: Characteristic.PROPERTIES,
         name: ALWAYSON_TRANSPORT_DEFAULTS.sessionCheckProperty,
       };
-      return call(thing, body, false);
+      return call(thing, framesFor(METHOD_CODES[body.method], body), false);
     },
 
     describe(): TransportStatus {

@@ -106,9 +106,14 @@ export function writeInfoTable(out: ByteWriter, table: InfoTable, depth: number,
   out.u8(ENTRY_END);
 }
 
-/** Everything after the header. */
+/** Everything after the header, as its own buffer. */
 export function encodeBody(body: Body, limits: AlwaysOnCodecLimits = DEFAULT_ALWAYSON_LIMITS): Buffer {
   const out = new ByteWriter(limits.maxMessageBytes, limits.maxStringBytes);
+  writeBody(out, body, limits);
+  return out.take();
+}
+
+function writeBody(out: ByteWriter, body: Body, limits: AlwaysOnCodecLimits): void {
   switch (body.kind) {
     case 'auth':
       if (body.claims.length > limits.maxHeaders) throw limitExceeded('AO_ERR_TOO_MANY', 'maxHeaders', body.claims.length, limits.maxHeaders);
@@ -138,7 +143,19 @@ export function encodeBody(body: Body, limits: AlwaysOnCodecLimits = DEFAULT_ALW
       else out.u8(MARKER_NONE);
       break;
   }
-  return out.take();
+}
+
+/** One writer per set of limits, reused: encoding is synchronous and every frame is copied out of it. */
+const writers = new WeakMap<AlwaysOnCodecLimits, ByteWriter>();
+
+/** The shared writer for these limits, emptied, with the header's bytes left free at its start. */
+export function messageWriter(limits: AlwaysOnCodecLimits): ByteWriter {
+  let out = writers.get(limits);
+  if (!out) {
+    out = new ByteWriter(limits.maxMessageBytes, limits.maxStringBytes, 16 * 1024);
+    writers.set(limits, out);
+  }
+  return out.reset().skip(HEADER_BYTES);
 }
 
 /** The code a message goes out with: its own for responses, else the one its body implies. */
@@ -180,23 +197,32 @@ function writeHeader(target: Buffer, header: Header, code: number, chunk?: { chu
 
 /**
  * A message as the frames to send: one when header and body fit the chunk size, else chunks of at most chunkSize
- * bytes. Every chunk repeats the header with the chunk info; in a request, chunks after the first repeat
+ * bytes (the header counts towards maxMessageBytes). Every chunk repeats the header with the chunk info; in a request, chunks after the first repeat
  * `entityType, entity`, and every chunk's share of the body is sized as if it held that prefix (so the SDK's
  * reassembler, which sizes them the same way, agrees). No empty chunk is ever produced.
  */
 export function encodeMessage(message: Message, limits: AlwaysOnCodecLimits = DEFAULT_ALWAYSON_LIMITS): Buffer[] {
   const { header, body } = message;
+  const code = codeOf(message);
+  const out = messageWriter(limits);
+  writeBody(out, body, limits);
+  return framesOf(out, header, code, body.kind === 'request' ? 1 + encodedStringBytes(body.entity) : 0, limits);
+}
+
+/**
+ * The frames of a message whose body `out` holds after its free header bytes (messageWriter). `prefixBytes`: the
+ * request's `entityType, entity` that chunks after the first repeat (0 for other messages).
+ */
+export function framesOf(out: ByteWriter, header: Header, code: number, prefixBytes: number, limits: AlwaysOnCodecLimits): Buffer[] {
   checkU32('requestId', header.requestId);
   checkU32('endpointId', header.endpointId);
   checkU32('sessionId', header.sessionId);
-  const code = codeOf(message);
-  const bytes = encodeBody(body, limits);
-  if (HEADER_BYTES + bytes.length <= limits.chunkSize) {
-    const frame = Buffer.allocUnsafe(HEADER_BYTES + bytes.length);
-    bytes.copy(frame, writeHeader(frame, header, code));
-    return [frame];
+  const written = out.view();
+  if (written.length <= limits.chunkSize) {
+    writeHeader(written, header, code);
+    return [Buffer.from(written)];
   }
-  const prefixBytes = body.kind === 'request' ? 1 + encodedStringBytes(body.entity) : 0;
+  const bytes = written.subarray(HEADER_BYTES);
   const share = limits.chunkSize - MULTIPART_HEADER_BYTES - prefixBytes;
   if (limits.chunkSize > U16_MAX || share <= 0) {
     throw new AlwaysOnError('AO_ERR_BAD_CHUNK', `chunk size ${limits.chunkSize} cannot carry this message`, { chunkSize: limits.chunkSize });

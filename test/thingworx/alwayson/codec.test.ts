@@ -5,7 +5,9 @@ import {
   DEFAULT_ALWAYSON_LIMITS,
   decodeFrame,
   encodeMessage,
+  encodePropertyUpdate,
   MessageAssembler,
+  propertyUpdateParams,
   type AlwaysOnCodecLimits,
   type InfoTable,
   type Message,
@@ -174,4 +176,24 @@ test('multipart: the announced size is checked on chunk 1, order is enforced, pa
     if (out) done.push(out);
   }
   t.deepEqual(done, [message(4, 120), message(5, 90)]);
+});
+
+test('the direct property-update writer matches the generic writer, single-frame and chunked', (t) => {
+  const random = seededRandom(1616);
+  const types = ['NUMBER', 'INTEGER', 'BOOLEAN', 'DATETIME', 'STRING'] as const;
+  for (let run = 0; run < 100; run++) {
+    const rows = Array.from({ length: Math.floor(random() * 300) }, (_, i) => {
+      const baseType = types[Math.floor(random() * types.length)] ?? 'NUMBER';
+      const value =
+        baseType === 'NUMBER' ? (random() - 0.5) * 1e6 : baseType === 'INTEGER' ? Math.floor((random() - 0.5) * 2 ** 31) : baseType === 'BOOLEAN' ? random() < 0.5 : baseType === 'DATETIME' ? Math.floor(random() * 2 ** 45) : `välue-${'x'.repeat(Math.floor(random() * 200))}`;
+      return { name: `Item${i % 7}`, value, time: 1_700_000_000_000 + i, quality: random() < 0.9 ? ('GOOD' as const) : ('BAD' as const), baseType };
+    });
+    const lim = limits({ chunkSize: 100 + Math.floor(random() * 9000) });
+    const header = { requestId: run + 1, endpointId: 0, sessionId: SESSION };
+    const generic = encodeMessage(
+      { header: { ...header, code: Code.POST }, body: { kind: 'request', method: 'POST', entityType: 0x0a, entity: `Printer-${run}`, characteristic: 2, name: 'UpdateSubscribedPropertyValues', params: propertyUpdateParams(rows) } },
+      lim,
+    );
+    t.deepEqual(encodePropertyUpdate(header, `Printer-${run}`, rows, lim), generic);
+  }
 });

@@ -4,6 +4,7 @@ import {
   DEFAULT_ALWAYSON_LIMITS,
   decodeFrame,
   encodeMessage,
+  encodePropertyUpdate,
   MessageAssembler,
   NO_SESSION_ID,
   propertyUpdateParams,
@@ -110,6 +111,8 @@ test('UpdateSubscribedPropertyValues with one row of each base type we send', (t
     },
   };
   t.deepEqual(encodeMessage(message), [expected]);
+  // The transport's direct writer (no object per value) writes the same bytes.
+  t.deepEqual(encodePropertyUpdate({ requestId: 3, endpointId: 0, sessionId: SESSION }, 'printer-01', rows, DEFAULT_ALWAYSON_LIMITS), [expected]);
   const decoded = decodeFrame(expected);
   t.deepEqual(decoded, message);
   t.true(decoded.body.kind === 'request');
