@@ -4,7 +4,7 @@ import { BASE_TYPE_CODES } from './base-types.js';
 import { ByteWriter, encodedStringBytes } from './byte-writer.js';
 import type { AlwaysOnCodecLimits } from './limits.js';
 import type { FieldDefinition, Header, InfoTable, Primitive } from './message.js';
-import { BaseType, Characteristic, Code, ENTITY_THING, ENTRY_END, ENTRY_MORE, MARKER_INFOTABLE } from './wire.js';
+import { BaseType, Characteristic, Code, ENTITY_THING, ENTRY_END, ENTRY_MORE, MARKER_INFOTABLE, SHORT_STRING_MAX } from './wire.js';
 import { framesOf, messageWriter, writeInfoTable } from './writer.js';
 
 /**
@@ -114,6 +114,32 @@ const PUSH_PREAMBLE: Buffer = (() => {
   return Buffer.concat([shape, Buffer.from([ENTRY_MORE, 0, 1, BaseType.INFOTABLE]), innerShape]);
 })();
 
+/** Property names and qualities repeat in every push: their wire form (length + UTF-8) is kept, up to a bound. */
+const NAME_CACHE_ENTRIES = 4096;
+const encodedNames = new Map<string, Buffer>();
+
+/** Writes a name as a string, from the cache when it is short; a long one goes through the writer's limits each time. */
+function writeName(out: ByteWriter, text: string): void {
+  const cached = encodedNames.get(text);
+  if (cached !== undefined) {
+    out.bytes(cached);
+    return;
+  }
+  if (text.length > SHORT_STRING_MAX) {
+    out.string(text);
+    return;
+  }
+  const bytes = new ByteWriter(SHORT_STRING_MAX * 4, SHORT_STRING_MAX * 4, 64).string(text).take();
+  if (bytes.length > SHORT_STRING_MAX + 1) {
+    // Short in characters, long in UTF-8 bytes: written as a long string each time.
+    out.string(text);
+    return;
+  }
+  if (encodedNames.size >= NAME_CACHE_ENTRIES) encodedNames.clear();
+  encodedNames.set(text, bytes);
+  out.bytes(bytes);
+}
+
 /**
  * The frames of `UpdateSubscribedPropertyValues` for one Thing, written straight from the rows: the same bytes as
  * encodeMessage over propertyUpdateParams (a test holds them equal), without an object per value on the way. Rows are
@@ -126,7 +152,9 @@ export function encodePropertyUpdate(header: Omit<Header, 'code'>, thing: string
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as VtqRow;
     const value = checkedWireValue(row, index);
-    out.u8(ENTRY_MORE).u16(4).u8(BaseType.STRING).string(row.name).u8(BaseType.VARIANT);
+    out.u8(ENTRY_MORE).u16(4).u8(BaseType.STRING);
+    writeName(out, row.name);
+    out.u8(BaseType.VARIANT);
     const baseType = baseTypeOf(row);
     out.u8(BASE_TYPE_CODES[baseType]);
     switch (baseType) {
@@ -145,7 +173,8 @@ export function encodePropertyUpdate(header: Omit<Header, 'code'>, thing: string
       default:
         out.string(String(value));
     }
-    out.u8(BaseType.DATETIME).u64(Math.round(row.time)).u8(BaseType.STRING).string(row.quality);
+    out.u8(BaseType.DATETIME).u64(Math.round(row.time)).u8(BaseType.STRING);
+    writeName(out, row.quality);
   }
   out.u8(ENTRY_END).u8(ENTRY_END);
   return framesOf(out, { ...header, code: Code.POST }, Code.POST, 1 + encodedStringBytes(thing), limits);

@@ -7,6 +7,8 @@ import type { ThingworxTransport, VtqRow } from '../../../protocols/thingworx/ty
 import { startThingworxStandIn, type StandInOptions, type ThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
 import { createTestPki, type TestPki } from '../../support/certs.js';
 
+/** Slack for connect, TLS and AUTH on a loaded 2-core machine. */
+const RECONNECT_SLACK_MS = 5_000;
 const KEY = '6a1c1f1e-2d5b-4c3e-8f00-5b7a1c2d3e4f';
 const T = 1_764_238_502_123;
 const rows = (n: number, from = 0): VtqRow[] =>
@@ -178,8 +180,12 @@ test('a ping unanswered: the session is given up and reconnects within ping inte
     standIn.alwaysOn.setPongs(false);
     const started = Date.now();
     await until(() => (transport.describe?.().reconnects ?? 0) >= 1, 'a reconnect');
+    // The stated bound: the next ping, its pong deadline, then the random reconnect delay (plus connect and AUTH, which
+    // the slack covers on a busy machine: a liveness bound, not a speed claim).
     const bound = timing.pingIntervalMs + timing.pongTimeoutMs + timing.reconnectJitterMs;
-    t.log(`reconnected after ${Date.now() - started} ms (stated bound ${bound} ms plus scheduling)`);
+    const elapsed = Date.now() - started;
+    t.log(`reconnected after ${elapsed} ms (stated bound ${bound} ms plus scheduling)`);
+    t.true(elapsed < bound + RECONNECT_SLACK_MS, `reconnected within ${bound} ms + ${RECONNECT_SLACK_MS} ms of slack`);
     t.regex(transport.describe?.().lastError ?? 'none', /none|PONG_MISSED/);
     t.is(standIn.alwaysOn.counters.auths, 2);
     standIn.alwaysOn.setPongs(true);
