@@ -327,7 +327,8 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       socket.once('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0;
         res.resume();
-        resolve(status === 401 ? { kind: 'unauthorized', status } : retry(`TWX_AO_UPGRADE_REFUSED: HTTP ${status} to the WebSocket upgrade`));
+        // A gateway may check the appKey header at the upgrade: 401/403 there mean what they mean to REST.
+        resolve(status === 401 || status === 403 ? { kind: 'unauthorized', status } : retry(`TWX_AO_UPGRADE_REFUSED: HTTP ${status} to the WebSocket upgrade`));
         socket.terminate();
       });
     });
