@@ -10,7 +10,7 @@ import { ADMISSION_DEFAULTS } from '../protocols/admission/policy.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { PUSH_SERVER_DEFAULTS } from '../protocols/push/defaults.js';
 import { DEFAULT_ALWAYSON_LIMITS } from '../protocols/thingworx/alwayson/limits.js';
-import { ALWAYSON_TRANSPORT_DEFAULTS } from '../protocols/thingworx/alwayson/transport.js';
+import { ALWAYSON_TRANSPORT_DEFAULTS } from '../protocols/thingworx/alwayson/defaults.js';
 import { REST_TRANSPORT_DEFAULTS } from '../protocols/thingworx/rest-transport.js';
 import { DEFAULT_FAMILIES } from './default-catalog.js';
 import type { Catalog } from './types.js';

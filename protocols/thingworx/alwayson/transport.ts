@@ -7,6 +7,7 @@ import { VtqEncodingError } from '../named-vtq.js';
 import { OUTCOME_DEFAULTS, outcomeForRequestError } from '../outcome.js';
 import type { DeliveryOutcome, ThingworxTransport, TransportStatus, VtqRow } from '../types.js';
 import { MessageAssembler } from './assembler.js';
+import { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
 import { AlwaysOnError } from './errors.js';
 import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
 import type { Body, Message } from './message.js';
@@ -14,29 +15,10 @@ import { answerServerMessage } from './one-way.js';
 import { outcomeForAlwaysOnResponse } from './outcome.js';
 import { encodePropertyUpdate } from './property-update.js';
 import { classifyCode, readFrameHead } from './reader.js';
+
+export { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
 import { Characteristic, Code, ENTITY_THING, METHOD_CODES, NO_SESSION_ID } from './wire.js';
 import { encodeMessage } from './writer.js';
-
-/** Every timing of the AlwaysOn session, in one place; the defaults are the Edge SDK's (PROTOCOLS.md §3). */
-export const ALWAYSON_TRANSPORT_DEFAULTS = {
-  path: '/Thingworx/WS',
-  /** A WebSocket ping this often… */
-  pingIntervalMs: 55_000,
-  /** …and a reconnect when its pong has not come within this. */
-  pongTimeoutMs: 10_000,
-  /** The first reconnect after a drop waits a random 0..this, so many edges do not return in step. */
-  reconnectJitterMs: 10_000,
-  /** Later reconnects back off from this to reconnectMaxMs. */
-  reconnectMinMs: 5_000,
-  reconnectMaxMs: 60_000,
-  reconnectJitterRatio: 0.2,
-  /** WebSocket upgrade (TCP, TLS, HTTP) deadline. */
-  connectTimeoutMs: 10_000,
-  /** Deadline of each request (AUTH, BIND, a property push, the session check). */
-  requestTimeoutMs: 15_000,
-  /** Every Thing has this property, and reading it is cheap: the session check, as REST does it. */
-  sessionCheckProperty: 'name',
-} as const;
 
 type Timings = { -readonly [K in keyof typeof ALWAYSON_TRANSPORT_DEFAULTS]: (typeof ALWAYSON_TRANSPORT_DEFAULTS)[K] extends number ? number : string };
 
