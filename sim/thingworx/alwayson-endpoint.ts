@@ -34,6 +34,8 @@ export interface AlwaysOnCounters {
   auths: number;
   authRefused: number;
   binds: number;
+  /** Things unbound (an edge leaving in good order). */
+  unbound: number;
   requests: number;
   /** Responses sent, by AlwaysOn code. */
   byCode: Record<number, number>;
@@ -92,7 +94,7 @@ const NAME_RESULT: (thing: string) => InfoTable = (thing) => ({
 export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpointContext): AlwaysOnEndpoint {
   const logger = context.logger.child({ side: 'alwayson' });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: DEFAULT_ALWAYSON_LIMITS.maxMessageBytes, autoPong: false });
-  const counters: AlwaysOnCounters = { upgrades: 0, auths: 0, authRefused: 0, binds: 0, requests: 0, byCode: {}, dropped: 0 };
+  const counters: AlwaysOnCounters = { upgrades: 0, auths: 0, authRefused: 0, binds: 0, unbound: 0, requests: 0, byCode: {}, dropped: 0 };
   const sessions = new Set<EdgeSession>();
   let nextSessionId = 0x1000;
   let nextServerRequestId = 0x8000_0000;
@@ -177,7 +179,7 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
         return answer(session, header, Code.SUCCESS);
       }
       case 'unbind':
-        for (const name of body.names) session.bound.delete(name);
+        for (const name of body.names) if (session.bound.delete(name)) counters.unbound += 1;
         return answer(session, header, Code.SUCCESS);
       case 'request':
         if (body.method === 'GET' && body.characteristic === 1 && body.name === 'name') {

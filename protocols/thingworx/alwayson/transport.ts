@@ -457,7 +457,13 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       closed = true;
       clearTimeout(reconnectTimer);
       reconnectTimer = undefined;
-      if (session) end(session, 'TWX_TRANSPORT_CLOSED: the transport was closed with this request in flight', false);
+      const live = session;
+      if (live && !live.ended && live.bound.size > 0) {
+        // UNBIND first, so ThingWorx sees these Things leave now rather than when the socket times out; bounded.
+        const unbind = request(live, framesFor(Code.UNBIND, { kind: 'unbind', names: [...live.bound] }));
+        await Promise.race([unbind, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+      }
+      if (live) end(live, 'TWX_TRANSPORT_CLOSED: the transport was closed with this request in flight', false);
       // A connect under way ends itself when it settles (it sees `closed`); waiting for it is bounded.
       if (connecting) await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     },

@@ -83,6 +83,9 @@ test('over wss with the configured CA: AUTH gives the session, the Things are bo
     t.deepEqual(standIn.alwaysOn.sessions(), [{ sessionId: status?.sessionId as number, bound: ['adapter', 'p01', 'p02'] }]);
     t.is(standIn.alwaysOn.counters.auths, 1);
     t.is(standIn.alwaysOn.counters.upgrades, 1);
+    await transport.close();
+    t.is(standIn.alwaysOn.counters.unbound, 3, 'closing UNBINDs what it bound');
+    t.is(transport.describe?.().state, 'closed');
   });
   t.false(log.text().includes(KEY), 'the app key never appears in a log line');
 });
