@@ -3,22 +3,19 @@ import type { Logger } from '../../../config/logging.js';
 import { backoffDelayMs } from '../../../actors/uplink/backoff.js';
 import { ThingworxConfigError } from '../config-error.js';
 import { type RestTlsOptions, thingworxTlsOptions } from '../https-agent.js';
-import { VtqEncodingError } from '../named-vtq.js';
 import { OUTCOME_DEFAULTS, outcomeForRequestError } from '../outcome.js';
 import type { DeliveryOutcome, ThingworxTransport, TransportStatus, VtqRow } from '../types.js';
-import { MessageAssembler } from './assembler.js';
 import { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
-import { AlwaysOnError } from './errors.js';
 import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
 import type { Body, Message } from './message.js';
 import { answerServerMessage } from './one-way.js';
 import { outcomeForAlwaysOnResponse } from './outcome.js';
 import { encodePropertyUpdate } from './property-update.js';
-import { classifyCode, readFrameHead } from './reader.js';
+import { AlwaysOnSession as Session, type FrameBuilder, type Reply } from './session.js';
+import { Characteristic, Code, ENTITY_THING, METHOD_CODES } from './wire.js';
+import { encodeMessage } from './writer.js';
 
 export { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
-import { Characteristic, Code, ENTITY_THING, METHOD_CODES, NO_SESSION_ID } from './wire.js';
-import { encodeMessage } from './writer.js';
 
 type Timings = { -readonly [K in keyof typeof ALWAYSON_TRANSPORT_DEFAULTS]: (typeof ALWAYSON_TRANSPORT_DEFAULTS)[K] extends number ? number : string };
 
@@ -43,33 +40,6 @@ const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
 const MAX_REQUEST_ID = 0xffff_ffff;
 /** close() waits at most this for a connect under way. */
 const CLOSE_WAIT_MS = 1_000;
-
-type Reply = { ok: true; message: Message } | { ok: false; outcome: DeliveryOutcome };
-type FrameBuilder = (requestId: number, sessionId: number) => Buffer[];
-
-interface PendingRequest {
-  settle(reply: Reply): void;
-  timer: NodeJS.Timeout;
-}
-
-/** One authenticated WebSocket: its session id, what it bound, its requests in flight, its keep-alive. */
-class Session {
-  sessionId = NO_SESSION_ID;
-  readonly bound = new Set<string>();
-  readonly binding = new Map<string, Promise<DeliveryOutcome>>();
-  readonly pending = new Map<number, PendingRequest>();
-  readonly assembler: MessageAssembler;
-  pingTimer: NodeJS.Timeout | undefined;
-  pongTimer: NodeJS.Timeout | undefined;
-  ended = false;
-
-  constructor(
-    readonly socket: WebSocket,
-    limits: AlwaysOnCodecLimits,
-  ) {
-    this.assembler = new MessageAssembler(limits);
-  }
-}
 
 function wsUrl(baseUrl: string, allowInsecure: boolean): URL {
   let url: URL;
@@ -142,64 +112,20 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     return lastRequestId;
   };
 
-  const sendFrames = (live: Session, frames: readonly Buffer[]): void => {
-    for (const frame of frames) live.socket.send(frame, { binary: true });
-  };
-  const send = (live: Session, message: Message): void => sendFrames(live, encodeMessage(message, limits));
-
   /** The frames of a request with this code and body. */
   const framesFor =
     (code: number, body: Body): FrameBuilder =>
     (requestId, sessionId) =>
       encodeMessage({ header: { code, requestId, endpointId: 0, sessionId }, body }, limits);
 
-  /** Sends a request and waits for its response (correlated by request id) or its deadline. */
-  const request = (live: Session, frames: FrameBuilder): Promise<Reply> => {
-    if (live.ended) return Promise.resolve({ ok: false, outcome: retry('TWX_AO_CONNECTION_LOST: the session ended') });
-    const requestId = nextRequestId();
-    return new Promise<Reply>((resolve) => {
-      const timer = setTimeout(() => {
-        live.pending.delete(requestId);
-        resolve({ ok: false, outcome: retry(`TWX_AO_TIMEOUT: no response to request ${requestId} within ${timing.requestTimeoutMs} ms`) });
-      }, timing.requestTimeoutMs);
-      live.pending.set(requestId, {
-        settle: (reply) => {
-          clearTimeout(timer);
-          live.pending.delete(requestId);
-          resolve(reply);
-        },
-        timer,
-      });
-      try {
-        sendFrames(live, frames(requestId, live.sessionId));
-      } catch (error) {
-        const entry = live.pending.get(requestId);
-        if (error instanceof VtqEncodingError) {
-          // Not sent: status 0 marks a batch refused before it reached the wire, as REST does.
-          entry?.settle({ ok: false, outcome: { kind: 'rejected', status: 0, detail: `${error.code}: ${error.message}` } });
-          return;
-        }
-        const tooLarge = error instanceof AlwaysOnError && (error.code === 'AO_ERR_MESSAGE_TOO_LARGE' || error.code === 'AO_ERR_STRING_TOO_LARGE');
-        const detail = `${error instanceof AlwaysOnError ? error.code : 'TWX_AO_SEND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`;
-        // Too large for one message: refused as REST refuses a 413, so the engine splits the batch.
-        entry?.settle({ ok: false, outcome: tooLarge ? { kind: 'rejected', status: 413, detail } : retry(detail) });
-      }
-    });
-  };
+  const request = (live: Session, frames: FrameBuilder): Promise<Reply> => live.request(nextRequestId(), frames);
 
   const outcomeOf = (reply: Reply): DeliveryOutcome =>
     reply.ok ? outcomeForAlwaysOnResponse(reply.message, secrets(), now()) : reply.outcome;
 
-  /** The session ended (drop, missed pong, refused key): every call in flight is told to retry. */
+  /** The session ended (drop, missed pong, refused key, close): reconnect after a delay when asked. */
   const end = (live: Session, reason: string, reconnect: boolean): void => {
-    if (live.ended) return;
-    live.ended = true;
-    clearInterval(live.pingTimer);
-    clearTimeout(live.pongTimer);
-    for (const pending of [...live.pending.values()]) pending.settle({ ok: false, outcome: retry(`TWX_AO_CONNECTION_LOST: ${reason}`) });
-    live.assembler.reset();
-    live.socket.removeAllListeners('message');
-    live.socket.terminate();
+    if (!live.end(reason)) return;
     if (session === live) session = undefined;
     lastError = reason;
     if (reconnect && !closed) {
@@ -230,51 +156,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     if (answer.kind === 'refused') logger.warn({ ...target, requestId: message.header.requestId }, 'ThingWorx asked the one-way adapter to write or call a service; refused (FORBIDDEN)');
     else logger.info({ ...target, answer: answer.kind }, 'ThingWorx called the edge');
     const body: Body = answer.kind === 'metadata' ? { kind: 'response', result: answer.result } : { kind: 'response', reason: answer.reason };
-    send(live, { header: { ...message.header, code: answer.code, sessionId: live.sessionId }, body });
-  };
-
-  const onFrame = (live: Session, data: Buffer): void => {
-    let message: Message | undefined;
-    try {
-      message = live.assembler.push(data);
-    } catch (error) {
-      const code = error instanceof AlwaysOnError ? error.code : 'AO_ERR_INTERNAL';
-      logger.warn({ code, err: error instanceof Error ? error.message : String(error) }, 'AlwaysOn message unreadable');
-      let head: ReturnType<typeof readFrameHead> | undefined;
-      try {
-        head = readFrameHead(data, limits);
-      } catch {
-        return;
-      }
-      const kind = classifyCode(head.header.code);
-      if (kind === 'response') live.pending.get(head.header.requestId)?.settle({ ok: false, outcome: retry(`${code}: unreadable response`) });
-      else send(live, { header: { ...head.header, code: Code.BAD_REQUEST, sessionId: live.sessionId }, body: { kind: 'response', reason: code } });
-      return;
-    }
-    if (message === undefined) return;
-    if (message.header.code >= Code.SUCCESS) {
-      const pending = live.pending.get(message.header.requestId);
-      if (pending) pending.settle({ ok: true, message });
-      else logger.debug({ requestId: message.header.requestId }, 'AlwaysOn response to no request in flight (timed out?)');
-      return;
-    }
-    answerServer(live, message);
-  };
-
-  const startKeepAlive = (live: Session): void => {
-    live.socket.on('pong', () => {
-      lastPongAt = now();
-      clearTimeout(live.pongTimer);
-      live.pongTimer = undefined;
-    });
-    live.pingTimer = setInterval(() => {
-      if (live.pongTimer !== undefined) return;
-      live.socket.ping();
-      live.pongTimer = setTimeout(() => {
-        logger.warn({ sessionId: live.sessionId, pongTimeoutMs: timing.pongTimeoutMs }, 'AlwaysOn ping unanswered');
-        end(live, `AO_ERR_PONG_MISSED: no pong within ${timing.pongTimeoutMs} ms`, true);
-      }, timing.pongTimeoutMs);
-    }, timing.pingIntervalMs);
+    live.send({ header: { ...message.header, code: answer.code, sessionId: live.sessionId }, body });
   };
 
   const bindAll = async (live: Session, names: readonly string[]): Promise<DeliveryOutcome> => {
@@ -296,7 +178,12 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       maxPayload: limits.maxMessageBytes,
       ...tls,
     });
-    const live = new Session(socket, limits);
+    const live: Session = new Session(socket, {
+      limits,
+      requestTimeoutMs: timing.requestTimeoutMs,
+      logger,
+      onServerMessage: (message) => answerServer(live, message),
+    });
     // One error listener for the socket's whole life: ws may emit more than one while a handshake is aborted.
     let settleOpen: ((outcome: DeliveryOutcome | undefined) => void) | undefined;
     socket.on('error', (error) => {
@@ -324,7 +211,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
         logger.warn({}, 'AlwaysOn text frame ignored: the protocol is binary');
         return;
       }
-      onFrame(live, Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
+      live.onFrame(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
     });
     socket.on('close', (code) => end(live, `TWX_AO_CONNECTION_LOST: closed (${code})`, true));
 
@@ -341,7 +228,17 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       logger.warn({ sessionId: live.sessionId, outcome: bind.kind }, 'AlwaysOn BIND of the configured Things refused; binding each on first use');
     }
     if (live.ended) return retry(lastError ?? 'TWX_AO_CONNECTION_LOST');
-    startKeepAlive(live);
+    live.startKeepAlive(
+      timing.pingIntervalMs,
+      timing.pongTimeoutMs,
+      () => {
+        lastPongAt = now();
+      },
+      () => {
+        logger.warn({ sessionId: live.sessionId, pongTimeoutMs: timing.pongTimeoutMs }, 'AlwaysOn ping unanswered');
+        end(live, `AO_ERR_PONG_MISSED: no pong within ${timing.pongTimeoutMs} ms`, true);
+      },
+    );
     return live;
   };
 
