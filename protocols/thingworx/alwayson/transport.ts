@@ -17,9 +17,41 @@ import { encodeMessage } from './writer.js';
 
 export { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
 
-type Timings = { -readonly [K in keyof typeof ALWAYSON_TRANSPORT_DEFAULTS]: (typeof ALWAYSON_TRANSPORT_DEFAULTS)[K] extends number ? number : string };
+/** The session's timings (ALWAYSON_TRANSPORT_DEFAULTS for any not given). */
+export interface AlwaysOnTimings {
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  reconnectJitterMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  reconnectJitterRatio: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+}
 
-export interface AlwaysOnTransportOptions extends Partial<Omit<Timings, 'path' | 'sessionCheckProperty'>> {
+const TIMING_KEYS: ReadonlyArray<keyof AlwaysOnTimings> = [
+  'pingIntervalMs',
+  'pongTimeoutMs',
+  'reconnectJitterMs',
+  'reconnectMinMs',
+  'reconnectMaxMs',
+  'reconnectJitterRatio',
+  'connectTimeoutMs',
+  'requestTimeoutMs',
+];
+
+/** Each timing given or its default; a timer cannot honour a negative or non-finite one. */
+function timingsOf(options: Partial<AlwaysOnTimings>): AlwaysOnTimings {
+  const timings: Partial<AlwaysOnTimings> = {};
+  for (const key of TIMING_KEYS) {
+    const value: number = options[key] ?? ALWAYSON_TRANSPORT_DEFAULTS[key];
+    if (!Number.isFinite(value) || value < 0) throw new ThingworxConfigError(key, `must be a number ≥ 0, got ${value}`);
+    timings[key] = value;
+  }
+  return timings as AlwaysOnTimings;
+}
+
+export interface AlwaysOnTransportOptions extends Partial<AlwaysOnTimings> {
   /** Server origin as for REST, e.g. `https://twx.example.com:8443`; `wss://…/Thingworx/WS` is derived from it. */
   baseUrl: string;
   /** The app key, or a function that returns the current one (re-read after a rotation). Never logged. */
@@ -71,7 +103,7 @@ function wsUrl(baseUrl: string, allowInsecure: boolean): URL {
 export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): ThingworxTransport {
   const url = wsUrl(options.baseUrl, options.allowInsecureHttp === true);
   const limits: AlwaysOnCodecLimits = { ...DEFAULT_ALWAYSON_LIMITS, ...options.limits };
-  const timing = { ...ALWAYSON_TRANSPORT_DEFAULTS, ...withoutUndefined(options) };
+  const timing = timingsOf(options);
   const logger = options.logger.child({ component: 'thingworx-alwayson', host: url.host });
   const tls = url.protocol === 'wss:' ? thingworxTlsOptions(url, options.tls ?? {}, options.logger) : {};
   if (url.protocol === 'ws:') logger.warn({ event: 'thingworx_plain_ws', host: url.host }, 'ThingWorx AlwaysOn is plain ws://: no TLS, for tests only');
@@ -365,8 +397,4 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       if (connecting) await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     },
   };
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && typeof v === 'number')) as Partial<T>;
 }
