@@ -10,6 +10,9 @@
  *    UpdatePropertyValues batches (the uplink's measured rows per call, as many in flight as the uplink
  *    allows; at 2,000 readings/s the sender's batches, posted as they are made). Ratios are ours ÷ baseline.
  *    Saturation rounds alternate between the two sides and each side's best round counts.
+ * 3b. The same uplink with transport alwayson (one authenticated WebSocket session, UpdateSubscribedPropertyValues
+ *    in the binary protocol) against the same stand-in process, its saturation rounds interleaved with REST's, and
+ *    its latency at the same rate: ratios are AlwaysOn ÷ REST.
  * 4. Memory per queued reading: with the stand-in down (connections reset), N readings offered to the
  *    engine with its caps raised; heap after a forced GC, before and after, divided by N. Readings come in
  *    events of readingsPerEvent (as everywhere here); also reported without event ids, and one reading per event.
@@ -166,19 +169,21 @@ interface Uplink {
   stop(): Promise<void>;
 }
 
-function benchConfig(url: string, caFile: string): AdapterConfig {
+type TransportKind = AdapterConfig['thingworx']['transport'];
+
+function benchConfig(url: string, caFile: string, transport: TransportKind): AdapterConfig {
   const validated = validateConfig({
     adapter: { id: 'bench', thing: ADAPTER_THING },
     log: { level: 'silent' },
-    thingworx: { url, appKey: { env: APP_KEY_ENV }, tls: { caFile, allowSelfSigned: false, allowInsecureHttp: false } },
+    thingworx: { url, transport, appKey: { env: APP_KEY_ENV }, tls: { caFile, allowSelfSigned: false, allowInsecureHttp: false } },
     printers: [],
   });
   if (!validated.ok) throw new Error(`bench configuration is invalid:\n${validated.errors.join('\n')}`);
   return validated.config;
 }
 
-async function startUplink(url: string, caFile: string): Promise<Uplink> {
-  const config = benchConfig(url, caFile);
+async function startUplink(url: string, caFile: string, transport: TransportKind = 'rest'): Promise<Uplink> {
+  const config = benchConfig(url, caFile, transport);
   const sender = new BenchSender();
   const senderBehaviour: Behaviour<BenchSender, UplinkNotice> = {
     init: () => sender,
@@ -473,6 +478,7 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
   process.env[APP_KEY_ENV] = appKey;
   let standIn: StandInProcess | undefined;
   let uplink: Uplink | undefined;
+  let alwaysOn: Uplink | undefined;
   let baseline: Baseline | undefined;
   try {
     // Memory first, on a quiet heap; a small run warms the code paths so compilation is not counted.
@@ -483,21 +489,26 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
 
     standIn = await startStandInProcess(pki, appKey);
     uplink = await startUplink(standIn.url, pki.caCertFile);
+    alwaysOn = await startUplink(standIn.url, pki.caCertFile, 'alwayson');
     const { maxInFlight, maxRowsPerCall, flushIntervalMs } = uplink.config.uplink;
     baseline = startBaseline(standIn.url, pki.caCert, appKey, maxInFlight);
     const maker = new BatchMaker();
 
     const oursRounds: Array<Throughput & { rowsPerCall: number }> = [];
     const baselineRounds: Throughput[] = [];
+    const alwaysOnRounds: Array<Throughput & { rowsPerCall: number }> = [];
     for (let round = 0; round < settings.saturationRounds; round++) {
       oursRounds.push(await oursAtSaturation(uplink, maker));
+      alwaysOnRounds.push(await oursAtSaturation(alwaysOn, maker));
       // The same UpdatePropertyValues batches: as many rows per request as the uplink put in its calls.
       const rowsPerRequest = Math.max(1, Math.round(oursRounds[0]?.rowsPerCall ?? maxRowsPerCall));
       baselineRounds.push(await baselineAtSaturation(baseline, maker, rowsPerRequest, maxInFlight));
     }
     const ours = best(oursRounds);
     const base = best(baselineRounds);
+    const aon = best(alwaysOnRounds);
     const oursLatency = await oursAtRate(uplink, maker, settings.latencyReadingsPerSecond);
+    const alwaysOnLatency = await oursAtRate(alwaysOn, maker, settings.latencyReadingsPerSecond);
     const baseLatency = await baselineAtRate(baseline, maker, settings.latencyReadingsPerSecond);
     const busyAnswers = uplink.sender.busy;
 
@@ -532,6 +543,18 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
         p50Ratio: round(oursLatency.p50Ms / baseLatency.p50Ms, 2),
         p99Ratio: round(oursLatency.p99Ms / baseLatency.p99Ms, 2),
       },
+      alwaysOn: {
+        what: 'the same uplink with transport alwayson: one WebSocket session, binary UpdateSubscribedPropertyValues; ratios are AlwaysOn ÷ REST',
+        saturation: { ...aon, rounds: alwaysOnRounds.map((r) => r.readingsPerSecond) },
+        latency: alwaysOnLatency,
+        busyAnswers: alwaysOn.sender.busy,
+        vsRest: {
+          throughputRatio: round(aon.readingsPerSecond / ours.readingsPerSecond, 2),
+          cpuPerReadingRatio: round(aon.cpuMicrosPerReading / ours.cpuMicrosPerReading, 2),
+          p50Ratio: round(alwaysOnLatency.p50Ms / oursLatency.p50Ms, 2),
+          p99Ratio: round(alwaysOnLatency.p99Ms / oursLatency.p99Ms, 2),
+        },
+      },
       memory: {
         readingsQueued: settings.queuedReadings,
         bytesPerQueuedReading: Math.round(withEventIds),
@@ -546,6 +569,7 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
   } finally {
     baseline?.close();
     await uplink?.stop();
+    await alwaysOn?.stop();
     await standIn?.stop();
     pki.cleanup();
     if (previousKey === undefined) delete process.env[APP_KEY_ENV];

@@ -7,7 +7,7 @@ import { formatCount } from './views/quantities.js';
 import { colourEnabled, createStyle } from './views/style.js';
 import { watchScreen } from './views/watch.js';
 
-const USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--json]';
+const USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--transport rest|alwayson] [--json]';
 /** The screen on a terminal is redrawn this often; into a log, a report every PLAIN_REPORT_EVERY_MS. */
 const SCREEN_EVERY_MS = 2_000;
 const PLAIN_REPORT_EVERY_MS = 5_000;
@@ -38,6 +38,7 @@ function help(io: CliIo): void {
   io.out('alerts raised and cleared, and peak memory: the adapter\'s own process (it runs apart, as deployed)');
   io.out('and the demo\'s process (the simulators and the ThingWorx stand-in).');
   io.out(`--json prints the summary as one JSON object. Defaults: ${DEMO_DEFAULTS.printers} printers, seed ${DEMO_DEFAULTS.seed}.`);
+  io.out('--transport alwayson talks to the stand-in over the AlwaysOn WebSocket session instead of REST.');
 }
 
 interface DemoArgs {
@@ -45,6 +46,7 @@ interface DemoArgs {
   printers: number;
   seed: number;
   json: boolean;
+  transport?: 'rest' | 'alwayson';
 }
 
 function parseArgs(args: readonly string[]): DemoArgs | string {
@@ -56,6 +58,11 @@ function parseArgs(args: readonly string[]): DemoArgs | string {
     else if (arg === '--duration') parsed.durationS = value();
     else if (arg === '--printers') parsed.printers = value();
     else if (arg === '--seed') parsed.seed = value();
+    else if (arg === '--transport') {
+      const transport = args[++i];
+      if (transport !== 'rest' && transport !== 'alwayson') return '--transport takes rest or alwayson';
+      parsed.transport = transport;
+    }
     else return `unknown argument: ${arg}`;
   }
   if (parsed.durationS !== undefined && !(parsed.durationS > 0)) return '--duration takes a number of seconds above 0';
@@ -154,7 +161,10 @@ export const demoCommand: CliCommand = {
     }
     if (!parsed.json) io.err(`demo: starting the stand-in, ${parsed.printers} simulated printers and the adapter…`);
     // The adapter in its own process: its memory is its own, apart from the simulators' and the stand-in's.
-    const demo = await startDemo({ printers: parsed.printers, seed: parsed.seed, excursions: true, bounded: true, adapterProcess: true });
+    const demo = await startDemo({
+      printers: parsed.printers, seed: parsed.seed, excursions: true, bounded: true, adapterProcess: true,
+      ...(parsed.transport ? { transport: parsed.transport } : {}),
+    });
     if (!parsed.json) io.err('demo: running. Ctrl-C stops it and prints the summary.');
 
     const socket = demo.config.control.socket;

@@ -10,6 +10,8 @@ import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
 import { ADMISSION_DEFAULTS } from '../protocols/admission/policy.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { PUSH_SERVER_DEFAULTS } from '../protocols/push/defaults.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../protocols/thingworx/alwayson/limits.js';
+import { ALWAYSON_TRANSPORT_DEFAULTS } from '../protocols/thingworx/alwayson/defaults.js';
 import { REST_TRANSPORT_DEFAULTS } from '../protocols/thingworx/rest-transport.js';
 import { DEFAULT_FAMILIES } from './default-catalog.js';
 import type { Catalog } from './types.js';
@@ -45,6 +47,14 @@ export const DEFAULTS = {
   thingworx: {
     transport: 'rest',
     tls: { allowSelfSigned: false, allowInsecureHttp: false },
+    alwaysOn: {
+      pingIntervalMs: ALWAYSON_TRANSPORT_DEFAULTS.pingIntervalMs,
+      pongTimeoutMs: ALWAYSON_TRANSPORT_DEFAULTS.pongTimeoutMs,
+      reconnectJitterMs: ALWAYSON_TRANSPORT_DEFAULTS.reconnectJitterMs,
+      reconnectMinMs: ALWAYSON_TRANSPORT_DEFAULTS.reconnectMinMs,
+      reconnectMaxMs: ALWAYSON_TRANSPORT_DEFAULTS.reconnectMaxMs,
+      chunkSize: DEFAULT_ALWAYSON_LIMITS.chunkSize,
+    },
     requestTimeoutMs: REST_TRANSPORT_DEFAULTS.requestTimeoutMs,
     sessionCheckIntervalMs: 30_000,
     healthIntervalMs: 60_000,

@@ -41,8 +41,23 @@ export interface ThingworxTls {
   allowInsecureHttp: boolean;
 }
 
-/** Only REST so far; AlwaysOn (WebSocket) is planned. */
-export type ThingworxTransportKind = 'rest';
+/** rest: UpdatePropertyValues over HTTPS · alwayson: the Edge SDK's binary WebSocket session. */
+export type ThingworxTransportKind = 'rest' | 'alwayson';
+
+/** Timings of the AlwaysOn session (used only with transport: alwayson). */
+export interface AlwaysOnSettings {
+  /** A WebSocket ping this often… */
+  pingIntervalMs: number;
+  /** …and a reconnect when its pong has not come within this. */
+  pongTimeoutMs: number;
+  /** The first reconnect after a drop waits a random 0..this. */
+  reconnectJitterMs: number;
+  /** Later reconnects back off from this to reconnectMaxMs. */
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** Bytes per chunk; must match the server's setting. */
+  chunkSize: number;
+}
 
 export interface ThingworxSettings {
   /** Base URL without /Thingworx, e.g. https://twx.example.com:8443 (a reverse proxy's path prefix allowed). */
@@ -50,6 +65,7 @@ export interface ThingworxSettings {
   transport: ThingworxTransportKind;
   appKey: SecretRef;
   tls: ThingworxTls;
+  alwaysOn: AlwaysOnSettings;
   requestTimeoutMs: number;
   sessionCheckIntervalMs: number;
   healthIntervalMs: number;

@@ -64,6 +64,8 @@ export interface DemoOptions {
    * The command is node's arguments before `run --config FILE` (default: this process's entry script).
    */
   adapterProcess?: boolean | { command: readonly string[] };
+  /** How the adapter talks to the stand-in: REST (the default) or the AlwaysOn WebSocket session. */
+  transport?: 'rest' | 'alwayson';
 }
 
 export interface DemoSummary {
@@ -139,6 +141,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     log: { level: 'warn' },
     thingworx: {
       url: standIn.url.replace('127.0.0.1', 'localhost'),
+      transport: options.transport ?? 'rest',
       appKey: { env: appKeyEnv },
       tls: { caFile: pki.caCertFile, allowSelfSigned: false, allowInsecureHttp: false },
       healthIntervalMs: 5_000,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolveSecret } from '../../config/secrets.js';
 import type { AdapterConfig } from '../../config/types.js';
 import { adapterHealthRows } from '../../protocols/thingworx/adapter-health.js';
+import { createAlwaysOnTransport } from '../../protocols/thingworx/alwayson/transport.js';
 import { createRestTransport } from '../../protocols/thingworx/rest-transport.js';
 import type { RestTlsOptions } from '../../protocols/thingworx/https-agent.js';
 import type { ThingworxTransport } from '../../protocols/thingworx/types.js';
@@ -39,16 +40,38 @@ export async function readThingworxTls(config: AdapterConfig): Promise<RestTlsOp
   return tlsOptions;
 }
 
-async function restTransport(env: AdapterEnvironment, appKey: () => string, ctx: ActorContext<UplinkMessage>) {
+/** The transport the configuration names: REST, or the AlwaysOn session. Same face to the engine either way. */
+async function thingworxTransport(env: AdapterEnvironment, appKey: () => string, ctx: ActorContext<UplinkMessage>): Promise<ThingworxTransport> {
   const { thingworx } = env.config;
-  return createRestTransport({
-    baseUrl: thingworx.url,
-    appKey,
-    tls: await readThingworxTls(env.config),
-    allowInsecureHttp: thingworx.tls.allowInsecureHttp,
-    requestTimeoutMs: thingworx.requestTimeoutMs,
-    logger: ctx.log,
-  });
+  const tls = await readThingworxTls(env.config);
+  switch (thingworx.transport) {
+    case 'rest':
+      return createRestTransport({
+        baseUrl: thingworx.url,
+        appKey,
+        tls,
+        allowInsecureHttp: thingworx.tls.allowInsecureHttp,
+        requestTimeoutMs: thingworx.requestTimeoutMs,
+        logger: ctx.log,
+      });
+    case 'alwayson': {
+      const { chunkSize, ...timings } = thingworx.alwaysOn;
+      return createAlwaysOnTransport({
+        baseUrl: thingworx.url,
+        appKey,
+        tls,
+        allowInsecureHttp: thingworx.tls.allowInsecureHttp,
+        requestTimeoutMs: thingworx.requestTimeoutMs,
+        ...timings,
+        limits: { chunkSize },
+        // Read at every connect: a reload's new printers are bound then (and alone before their first push).
+        things: () => [...env.config.printers.map((printer) => printer.thing), env.config.adapter.thing],
+        logger: ctx.log,
+      });
+    }
+    default:
+      return exhaustive(thingworx.transport);
+  }
 }
 
 /** Every actor that offers batches and so must hear of a new, empty uplink. */
@@ -132,7 +155,7 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
     async init(ctx) {
       const { config } = env;
       const appKey = { current: await resolveSecret(config.thingworx.appKey) };
-      const transport = await restTransport(env, () => appKey.current, ctx);
+      const transport = await thingworxTransport(env, () => appKey.current, ctx);
       const engine = new DeliveryEngine({
         transport,
         sessionCheckThing: config.adapter.thing,

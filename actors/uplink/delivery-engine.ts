@@ -225,6 +225,7 @@ export class DeliveryEngine {
       session: this.#session.state,
       sessionDetail: this.#session.lastFailure ?? this.#degradedReason() ?? null,
       endpointHost: this.#options.endpointHost ?? null,
+      transportSession: this.#options.transport.describe?.() ?? null,
       stopping: this.#stopping,
       queue: {
         readings: this.#queuedReadings,

@@ -1,3 +1,4 @@
+import type { TransportStatus } from '../../protocols/thingworx/types.js';
 import type { UplinkCounterSnapshot } from './counters.js';
 import type { SessionState } from './session.js';
 import type { HoldReason } from './thing-queue.js';
@@ -38,6 +39,8 @@ export interface UplinkStatus {
    */
   sessionDetail: string | null;
   endpointHost: string | null;
+  /** The session transport's own state (AlwaysOn: session id, bound Things, last pong, reconnects); null for REST. */
+  transportSession: TransportStatus | null;
   stopping: boolean;
   queue: {
     readings: number;

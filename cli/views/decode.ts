@@ -27,6 +27,7 @@ import type {
   StatusSnapshot,
   UplinkSnapshot,
   UplinkThingEntry,
+  UplinkTransportSession,
   UplinkThingHold,
 } from './types.js';
 
@@ -190,6 +191,18 @@ function uplinkThing(value: unknown, field: string): UplinkThingEntry {
   };
 }
 
+function transportSession(value: unknown, field: string): UplinkTransportSession {
+  const session = objectAt(value, field);
+  return {
+    state: stringAt(session.state, `${field}.state`),
+    sessionId: optional(session.sessionId, `${field}.sessionId`, numberAt) ?? null,
+    boundThings: arrayAt(session.boundThings, `${field}.boundThings`, stringAt),
+    lastPongAgoMs: optional(session.lastPongAgoMs, `${field}.lastPongAgoMs`, numberAt) ?? null,
+    reconnects: countAt(session.reconnects, `${field}.reconnects`),
+    lastError: optional(session.lastError, `${field}.lastError`, stringAt) ?? null,
+  };
+}
+
 export function decodeUplink(value: unknown): UplinkSnapshot {
   const root = objectAt(value, '');
   const queue = objectAt(root.queue, 'queue');
@@ -198,6 +211,9 @@ export function decodeUplink(value: unknown): UplinkSnapshot {
   return {
     at: numberAt(root.at, 'at'),
     transport: stringAt(root.transport, 'transport'),
+    ...(root.transportSession === undefined || root.transportSession === null
+      ? {}
+      : { transportSession: transportSession(root.transportSession, 'transportSession') }),
     session: stringAt(root.session, 'session'),
     ...(root.sessionDetail === undefined ? {} : { sessionDetail: optional(root.sessionDetail, 'sessionDetail', stringAt) ?? null }),
     endpointHost: optional(root.endpointHost, 'endpointHost', stringAt) ?? null,

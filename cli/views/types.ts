@@ -119,11 +119,23 @@ export interface UplinkThingEntry {
   hold: UplinkThingHold | null;
 }
 
+/** The AlwaysOn session behind the uplink (transport alwayson only). */
+export interface UplinkTransportSession {
+  state: string;
+  sessionId: number | null;
+  boundThings: string[];
+  lastPongAgoMs: number | null;
+  reconnects: number;
+  lastError: string | null;
+}
+
 /** Result of `uplink`: a subset of the uplink's status() plus its transport, so it can be passed through. */
 export interface UplinkSnapshot {
   at: number;
-  /** rest (AlwaysOn planned). */
+  /** rest or alwayson. */
   transport: string;
+  /** The AlwaysOn session; absent or null for REST and from daemons that predate it. */
+  transportSession?: UplinkTransportSession | null;
   session: string;
   /** Why the session is not ready (the last failed check, e.g. TWX_TLS_UNTRUSTED, or why degraded), when it is not. */
   sessionDetail?: string | null;

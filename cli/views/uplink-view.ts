@@ -3,7 +3,7 @@ import { formatAge, formatBytes, formatCount } from './quantities.js';
 import type { Style } from './style.js';
 import { type CellInput, type Column, renderTable } from './table.js';
 import { stateTone } from './tones.js';
-import type { UplinkSnapshot, UplinkThingEntry, UplinkThingHold } from './types.js';
+import type { UplinkSnapshot, UplinkThingEntry, UplinkThingHold, UplinkTransportSession } from './types.js';
 
 const COLUMNS: readonly Column[] = [{ header: 'FIELD' }, { header: 'VALUE' }];
 
@@ -54,10 +54,27 @@ function heldRows(snapshot: UplinkSnapshot): CellInput[][] {
   return held.map((entry, index) => [index === 0 ? 'held Things' : '', { text: heldText(entry), tone: 'warn' }]);
 }
 
+/** The AlwaysOn session in one line: `open · session 4096 · last pong 12s ago · 1 reconnect`. */
+function transportSessionRows(session: UplinkTransportSession | null | undefined): CellInput[][] {
+  if (!session) return [];
+  const parts = [
+    session.state,
+    session.sessionId === null ? 'no session' : `session ${session.sessionId}`,
+    session.lastPongAgoMs === null ? 'no pong yet' : `last pong ${formatAge(session.lastPongAgoMs)} ago`,
+    `${formatCount(session.reconnects)} reconnect${session.reconnects === 1 ? '' : 's'}`,
+  ];
+  if (session.lastError) parts.push(session.lastError);
+  return [
+    ['AlwaysOn', { text: parts.join(' · '), tone: session.state === 'open' ? 'plain' : 'warn' }],
+    ['bound Things', session.boundThings.length === 0 ? '-' : session.boundThings.join(', ')],
+  ];
+}
+
 export function uplinkRows(snapshot: UplinkSnapshot): CellInput[][] {
   const { queue, counters } = snapshot;
   return [
     ['transport', snapshot.transport],
+    ...transportSessionRows(snapshot.transportSession),
     [
       'session',
       {

@@ -16,9 +16,8 @@ export const THING_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export const THING_DESCRIPTION = 'a ThingWorx Thing name (letters, digits, "_", "." and "-")';
 
 const CLIENT_AUTH: readonly ClientAuth[] = ['none', 'optional', 'required'];
-// AlwaysOn (the Edge SDK's WebSocket protocol) is not implemented yet: refused here rather than
-// silently run as REST.
-const TRANSPORTS: readonly ThingworxTransportKind[] = ['rest'];
+// rest: UpdatePropertyValues over HTTPS; alwayson: the Edge SDK's WebSocket session (PROTOCOLS.md §3).
+const TRANSPORTS: readonly ThingworxTransportKind[] = ['rest', 'alwayson'];
 
 function error(path: string | undefined, key: string, message: string): ValidationError {
   return new ValidationError(message, undefined, childPath(path, key), 'cross-field');
@@ -96,6 +95,15 @@ export const thingworxSchema = closedObject({
     'is required; use appKey: { file: /etc/3dconnect/appkey } or appKey: { env: TWX_APP_KEY }',
   ),
   tls: thingworxTlsSchema,
+  alwaysOn: closedObject({
+    pingIntervalMs: durationMs().default(DEFAULTS.thingworx.alwaysOn.pingIntervalMs),
+    pongTimeoutMs: durationMs().default(DEFAULTS.thingworx.alwaysOn.pongTimeoutMs),
+    reconnectJitterMs: durationMs(0).default(DEFAULTS.thingworx.alwaysOn.reconnectJitterMs),
+    reconnectMinMs: durationMs().default(DEFAULTS.thingworx.alwaysOn.reconnectMinMs),
+    reconnectMaxMs: durationMs().default(DEFAULTS.thingworx.alwaysOn.reconnectMaxMs),
+    // Must match the server's setting; the header needs 21 bytes and the length fits a u16.
+    chunkSize: integer(64, 65_535).default(DEFAULTS.thingworx.alwaysOn.chunkSize),
+  }),
   requestTimeoutMs: durationMs().default(DEFAULTS.thingworx.requestTimeoutMs),
   sessionCheckIntervalMs: durationMs().default(DEFAULTS.thingworx.sessionCheckIntervalMs),
   healthIntervalMs: durationMs().default(DEFAULTS.thingworx.healthIntervalMs),

@@ -34,6 +34,21 @@ export function createThingworxAgent(url: URL, tls: RestTlsOptions, pool: PoolOp
     logger.warn({ event: 'thingworx_plain_http', host: url.host }, 'ThingWorx connection is plain HTTP: no TLS, for tests only');
     return new HttpAgent(common);
   }
+  return new HttpsAgent({ ...common, ...thingworxTlsOptions(url, tls, logger) });
+}
+
+/** What an https connection to ThingWorx presents and checks: the REST agent's and the AlwaysOn socket's, the same. */
+export interface ThingworxTlsConnectOptions {
+  ca?: string | Buffer | Array<string | Buffer>;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  passphrase?: string;
+  rejectUnauthorized: boolean;
+  minVersion: 'TLSv1.2';
+}
+
+/** The TLS options of a connection to ThingWorx: verification on unless explicitly turned off (logged as a warning). */
+export function thingworxTlsOptions(url: URL, tls: RestTlsOptions, logger: Logger): ThingworxTlsConnectOptions {
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
     throw new ThingworxConfigError('tls', 'a client certificate needs both cert and key');
   }
@@ -44,12 +59,11 @@ export function createThingworxAgent(url: URL, tls: RestTlsOptions, pool: PoolOp
       'ThingWorx certificate verification is OFF (allowSelfSigned): any server certificate is accepted',
     );
   }
-  return new HttpsAgent({
-    ...common,
+  return {
     ...(tls.ca !== undefined ? { ca: typeof tls.ca === 'string' || Buffer.isBuffer(tls.ca) ? tls.ca : [...tls.ca] } : {}),
     ...(tls.cert !== undefined ? { cert: tls.cert, key: tls.key } : {}),
     ...(tls.passphrase !== undefined ? { passphrase: tls.passphrase } : {}),
     rejectUnauthorized: !allowSelfSigned,
     minVersion: 'TLSv1.2',
-  });
+  };
 }

@@ -129,8 +129,8 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** The row's checked wire value; throws VtqEncodingError when the row cannot be sent. */
-function checkedWireValue(row: VtqRow, rowIndex: number): WireValue {
+/** The row's checked wire value; throws VtqEncodingError when the row cannot be sent. (AlwaysOn writes rows with it too.) */
+export function checkedWireValue(row: VtqRow, rowIndex: number): WireValue {
   if (typeof row.name !== 'string' || row.name.length === 0) {
     throw new VtqEncodingError(rowIndex, String(row.name), 'property name must be a non-empty string');
   }

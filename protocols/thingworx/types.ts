@@ -41,4 +41,24 @@ export interface ThingworxTransport {
   checkSession(thing: string): Promise<DeliveryOutcome>;
   /** Close keep-alive sockets. */
   close(): Promise<void>;
+  /** What the transport's own connection looks like, for `3dconnect uplink`; absent for REST (one call is one request). */
+  describe?(): TransportStatus;
+}
+
+/** A session transport's state (AlwaysOn): plain, JSON-serialisable data. */
+export interface TransportStatus {
+  transport: 'rest' | 'alwayson';
+  /** idle: no socket and none planned · connecting · open: authenticated · waiting: reconnect scheduled · closed */
+  state: 'idle' | 'connecting' | 'open' | 'waiting' | 'closed';
+  /** The id AUTH gave; null while there is no session. */
+  sessionId: number | null;
+  boundThings: string[];
+  /** How long ago the last WebSocket pong came; null before the first. */
+  lastPongAgoMs: number | null;
+  /** Sessions established again after a drop. */
+  reconnects: number;
+  /** Until the planned reconnect; null when none is planned. */
+  reconnectInMs: number | null;
+  /** Why the last session ended or could not start (stable code first); null when none failed. */
+  lastError: string | null;
 }

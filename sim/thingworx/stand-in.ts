@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { type Logger, silentLogger } from '../../config/logging.js';
+import { type AlwaysOnEndpoint, attachAlwaysOnEndpoint } from './alwayson-endpoint.js';
 import { FaultPlan, type OutageMode, type StandInFaults } from './faults.js';
 import type { DecodedRows } from './infotable-decoder.js';
 import { handleRoute, type Reply, routeTakesBody, text } from './route-handlers.js';
@@ -11,6 +12,7 @@ import { ProvisionedModel } from './provisioned-model.js';
 import { decideRoute } from './routes.js';
 import { type RecordColumns, type RecordedVtq, type RowListener, ThingStore } from './thing-store.js';
 
+export type { AlwaysOnCounters, AlwaysOnEndpoint } from './alwayson-endpoint.js';
 export type { OutageMode, ResetPoint, StandInFaults } from './faults.js';
 export type { RecordColumns, RecordedVtq, RowListener } from './thing-store.js';
 
@@ -69,6 +71,8 @@ export interface ThingworxStandIn {
   recordColumns(): RecordColumns;
   counters: Readonly<StandInCounters>;
   faults: StandInFaults;
+  /** The AlwaysOn side (`/Thingworx/WS` on the same server): its counters, sessions and test controls. */
+  alwaysOn: AlwaysOnEndpoint;
   addThing(name: string): void;
   removeThing(name: string): void;
   propertyValue(thing: string, property: string): RecordedVtq | undefined;
@@ -264,6 +268,20 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
     socket.destroy();
   });
 
+  const alwaysOn = attachAlwaysOnEndpoint(server, {
+    appKeyMatches: (candidate) => timingSafeEqual(digest(candidate), appKeyDigest),
+    thingExists: (thing) => things === undefined || things.has(thing),
+    plan,
+    store,
+    onRowsRecorded: (count) => {
+      counters.rowsAccepted += count;
+    },
+    corruptRows,
+    wait,
+    now,
+    logger,
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? STAND_IN_DEFAULTS.port, options.host ?? STAND_IN_DEFAULTS.host, () => {
@@ -286,6 +304,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
     recordColumns: () => store.columns(),
     counters,
     faults: plan.controls,
+    alwaysOn,
     addThing: (name) => things?.add(name),
     removeThing: (name) => things?.delete(name),
     propertyValue: (thing, property) => store.latestValue(thing, property),
@@ -296,6 +315,7 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      alwaysOn.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;

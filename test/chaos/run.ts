@@ -45,6 +45,8 @@ export interface ChaosRunOptions {
   rssCapMb?: number;
   /** Progress lines (the soak prints them; the test keeps quiet). */
   progress?: (line: string) => void;
+  /** The uplink's transport (REST unless given). */
+  transport?: 'rest' | 'alwayson';
 }
 
 export interface ChaosOutcome {
@@ -124,7 +126,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosOutcome> 
   const progress = options.progress ?? (() => undefined);
   const minutes = durationMs / 60_000;
   const rssCapMb = options.rssCapMb ?? Math.round(CHAOS_RUN_DEFAULTS.rssBaseMb + CHAOS_RUN_DEFAULTS.rssPerMinuteMb * minutes);
-  const system = await startChaosSystem({ seed, ...(options.printers === undefined ? {} : { printers: options.printers }) });
+  const system = await startChaosSystem({
+    seed,
+    ...(options.printers === undefined ? {} : { printers: options.printers }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
+  });
   let stopSampling = () => {};
   try {
     const { registry, fleet } = system;

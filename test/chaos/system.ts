@@ -26,6 +26,8 @@ export const CHAOS_SYSTEM_DEFAULTS = {
   rates: DEMO_DEFAULTS.rates,
   pollIntervalMs: 2_000,
   thingworx: { requestTimeoutMs: 4_000, healthIntervalMs: 5_000 },
+  /** AlwaysOn timings for a run with transport alwayson: the SDK's shape, scaled to a chaos run's pace. */
+  alwaysOn: { pingIntervalMs: 5_000, pongTimeoutMs: 3_000, reconnectJitterMs: 500, reconnectMinMs: 200, reconnectMaxMs: 2_000 },
   /**
    * Budgets sized for the monkey's rate (about 2.5 faults a second over the whole tree), so the
    * tree heals instead of giving up; giving up is isolation.test.ts's subject.
@@ -57,6 +59,8 @@ export interface ChaosSystemOptions {
   configOverrides?: Record<string, unknown>;
   /** The simulated Beats' client settings over the chaos defaults (a smaller window, say). */
   beatsClient?: BeatsClientOverrides;
+  /** How the adapter talks to the stand-in; REST unless a run says alwayson. */
+  transport?: 'rest' | 'alwayson';
 }
 
 export interface ChaosSystem {
@@ -134,6 +138,7 @@ export async function startChaosSystem(options: ChaosSystemOptions): Promise<Cha
         appKey: { env: appKeyEnv },
         tls: { caFile: pki.caCertFile, allowSelfSigned: false, allowInsecureHttp: false },
         ...defaults.thingworx,
+        ...(options.transport === 'alwayson' ? { transport: 'alwayson', alwaysOn: defaults.alwaysOn } : {}),
       },
       listeners: {
         beats: { enabled: true, host: '127.0.0.1', port: ports.beats },

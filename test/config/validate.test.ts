@@ -197,8 +197,19 @@ test('LOG_LEVEL-style levels are the only accepted log levels', (t) => {
   t.deepEqual(errorsOf({ ...sampleConfig(), log: { level: 'DEBUG' } }), ['log.level: must be one of fatal, error, warn, info, debug, trace, silent']);
 });
 
-test('the AlwaysOn transport is refused until it exists, rather than silently run as REST', (t) => {
+test('the AlwaysOn transport is accepted with the SDK timings by default; an unknown transport is refused', (t) => {
   const raw = sampleConfig();
   raw.thingworx = { url: 'https://twx.example.com', transport: 'alwayson', appKey: { env: 'TWX_APP_KEY' } };
-  t.deepEqual(errorsOf(raw), ['thingworx.transport: must be one of rest']);
+  const config = accepted(raw);
+  t.is(config.thingworx.transport, 'alwayson');
+  t.deepEqual(config.thingworx.alwaysOn, {
+    pingIntervalMs: 55_000,
+    pongTimeoutMs: 10_000,
+    reconnectJitterMs: 10_000,
+    reconnectMinMs: 5_000,
+    reconnectMaxMs: 60_000,
+    chunkSize: 8192,
+  });
+  raw.thingworx = { url: 'https://twx.example.com', transport: 'mqtt', appKey: { env: 'TWX_APP_KEY' } };
+  t.deepEqual(errorsOf(raw), ['thingworx.transport: must be one of rest, alwayson']);
 });
