@@ -74,8 +74,12 @@ export async function ensureBaseImage(log: (line: string) => void): Promise<stri
   const nodeVersion = (await mustRun('node --version', NODE24_BIN, ['--version'])).trim();
   // This machine's npm may trust an extra CA (a TLS-inspecting egress proxy): the base's npm then
   // trusts it too, through npm's global config; node itself, and so the adapter, is left as it is.
-  const cafile = (await run('npm', ['config', 'get', 'cafile'])).stdout.trim();
-  const extraCa = cafile && cafile !== 'null' && cafile !== 'undefined' && existsSync(cafile) ? cafile : undefined;
+  // npm's global config sits beside the node that runs it: under CI's Node 24 on PATH, /usr/bin/npm does not see
+  // the machine's npmrc, so node's own extra-CA setting is the fallback.
+  const configured = (await run('npm', ['config', 'get', 'cafile'])).stdout.trim();
+  const extraCa = [configured, process.env.NODE_EXTRA_CA_CERTS ?? ''].find(
+    (file) => file !== '' && file !== 'null' && file !== 'undefined' && existsSync(file),
+  );
   const tag = `localhost/3dconnect-ci-base:bookworm-node-${nodeVersion.replace(/^v/, '')}${extraCa ? '-npm-ca' : ''}`;
   if (await imageExists(tag)) return tag;
 
