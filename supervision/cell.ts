@@ -1,5 +1,6 @@
 import type { Logger } from '../config/logging.js';
 import type { ActorContext, Address, ExitReason } from './behaviour.js';
+import { allows, type CellEvent, type CellPhase, handlesMessages, isReachable, ownsPath, transition } from './cell-state.js';
 import { withinDeadline } from './deadline.js';
 import type { ActorKind, RegistryEntry } from './entry.js';
 import { describeError, type ErrorInfo, SupervisionError } from './errors.js';
@@ -96,23 +97,24 @@ export class Cell implements Runnable {
   private readonly abort = new AbortController();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly baseContext: ActorContext<unknown>;
-  private state: unknown;
-  private initialized = false;
+  /** The lifecycle: the one value every method checks, changed only through `moveOn` (cell-state.ts). */
+  private phase: CellPhase = 'starting';
+  /** The behaviour's state, once init returned one (whatever the phase then: a kill may come first). */
+  private held: { state: unknown } | undefined;
+  /** `started` has been resolved or rejected. */
   private startSettled = false;
+  /** Chaos: the next ping, probe or behaviour message throws. */
   private crashArmed = false;
+  /** Why it ends, as far as known; `exitReason` reads these once, when it finishes. */
   private crashError: ErrorInfo | undefined;
   /** Set by the supervisor before it stops this incarnation (shutdown, strategy restart). */
   private stopOrder: ExitReason | undefined;
   /** Set by the actor itself: ctx.stop() (normal) or a supervisor giving up (escalated). */
   private selfStop: ExitReason | undefined;
+  /** terminate runs once per incarnation, from inside (stop) or at the finish, whichever comes first. */
   private terminateStarted = false;
+  /** The reason it finished with: what a late init's state is terminated under. */
   private finalReason: ExitReason | undefined;
-  private finishing = false;
-  private detached = false;
-  /** nact-stopped through kill(), maybe from inside this actor's own handler, mid-batch. */
-  private killed = false;
-  /** Crashed, or ended from inside after an ordered or self stop: handles nothing more (see leaveTree). */
-  private leaving = false;
   private resolveStarted!: () => void;
   private rejectStarted!: (error: Error) => void;
   private resolveExited!: (exit: ExitInfo) => void;
@@ -145,14 +147,24 @@ export class Cell implements Runnable {
     this.send('init', undefined);
   }
 
+  /** Where this incarnation is in its life (see cell-state.ts). */
+  get lifecycle(): CellPhase {
+    return this.phase;
+  }
+
   /** Running: init done, not ended, reachable. */
   get isRunning(): boolean {
-    return this.initialized && !this.finishing && !this.detached;
+    return this.held !== undefined && isReachable(this.phase);
+  }
+
+  /** The one place the phase changes; a transition not drawn throws INVALID_TRANSITION. */
+  private moveOn(event: CellEvent): void {
+    this.phase = transition(this.phase, event, this.path);
   }
 
   /** Queue an envelope to this incarnation. False once it has ended. */
   send(kind: EnvelopeKind, body: unknown): boolean {
-    if (this.finishing || this.detached) return false;
+    if (!isReachable(this.phase)) return false;
     this.enqueue(kind, body, undefined);
     return true;
   }
@@ -194,14 +206,14 @@ export class Cell implements Runnable {
 
   /** Chaos: nact `stop` from outside; the wrapper sees it only through afterStop, like any stray stop. */
   kill(): boolean {
-    if (this.finishing || this.detached) return false;
-    this.killed = true;
+    if (!allows(this.phase, 'kill')) return false;
+    this.moveOn('kill');
     stopActor(this.ref);
     return true;
   }
 
   armCrash(): boolean {
-    if (this.finishing || this.detached) return false;
+    if (!isReachable(this.phase)) return false;
     this.crashArmed = true;
     // Always a probe: what is queued may never be handled (a message counted for a path that
     // vanished), and an armed crash must not linger until some later, unrelated message.
@@ -212,7 +224,7 @@ export class Cell implements Runnable {
   orderStop(reason: ExitReason): void {
     this.stopOrder ??= reason;
     // Unreachable (its parent vanished): nobody can deliver a stop, so end it here.
-    if (this.detached) {
+    if (this.phase === 'detached') {
       void this.finish();
       return;
     }
@@ -226,14 +238,14 @@ export class Cell implements Runnable {
    */
   abandon(reason: ExitReason): Promise<ExitInfo> {
     this.stopOrder ??= reason;
-    if (!this.finishing && !this.detached) stopActor(this.ref);
+    if (isReachable(this.phase)) stopActor(this.ref);
     return this.finish();
   }
 
   /** Its supervisor is gone from the nact tree: this incarnation and everything below is unreachable. */
   detach(): void {
-    if (this.detached) return;
-    this.detached = true;
+    if (!allows(this.phase, 'detach')) return;
+    this.moveOn('detach');
     this.hooks.detach?.();
   }
 
@@ -271,7 +283,7 @@ export class Cell implements Runnable {
   }
 
   private schedule(msg: unknown, delayMs: number): () => void {
-    if (this.finishing || this.detached) return () => undefined;
+    if (!isReachable(this.phase)) return () => undefined;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.send('user', msg);
@@ -287,7 +299,7 @@ export class Cell implements Runnable {
   private receive(message: unknown, sender: unknown): void {
     if (message === NOTHING) return;
     // A zombie continuation or a message racing the end: this incarnation does no more work.
-    if (this.finishing || this.detached) return;
+    if (!isReachable(this.phase)) return;
     // Uncounted, but in the same FIFO: still one message at a time, in order.
     this.enqueue('raw', message, sender);
   }
@@ -313,7 +325,7 @@ export class Cell implements Runnable {
     const taken = this.taken;
     for (let handled = 0; handled < MAILBOX_DEFAULTS.drainBatch; handled += 1) {
       // Nothing is handled after a kill or a crash (what is left counts as dropped).
-      if (this.killed || this.leaving) return;
+      if (this.phase === 'killed' || this.phase === 'leaving') return;
       if (!this.queue.shiftInto(taken)) {
         this.scheduled = false;
         return;
@@ -322,7 +334,8 @@ export class Cell implements Runnable {
       taken.body = undefined;
       taken.sender = undefined;
       if (kind !== 'raw') this.mailboxDepth -= 1;
-      if (this.finishing || this.detached) continue;
+      // Ended or unreachable: what is queued is taken off unhandled.
+      if (!isReachable(this.phase)) continue;
       const pending = this.handleEnvelope(kind, body, sender);
       if (pending) {
         pending.then(this.afterAsyncHandler, this.crashFromAsyncHandler);
@@ -339,7 +352,7 @@ export class Cell implements Runnable {
       return;
     }
     // Ended: nothing more is handled (what is left counts as dropped), and this path may soon be a successor's.
-    if (this.finishing || this.detached || this.killed || this.leaving) return;
+    if (!handlesMessages(this.phase)) return;
     runQueue.schedule(this);
   }
 
@@ -368,27 +381,28 @@ export class Cell implements Runnable {
 
   private async runInit(): Promise<void> {
     const state = await this.hooks.init(this.baseContext, this);
-    if (this.finishing) {
+    if (this.phase === 'finished') {
       await this.terminateLateInit(state);
       return;
     }
-    this.state = state;
-    this.initialized = true;
-    if (this.detached) return;
+    this.held = { state };
+    if (this.phase === 'detached') return;
+    // A kill that came while init ran ends it on afterStop; until then, what init built is this incarnation's.
+    if (this.phase === 'starting') this.moveOn('init-done');
     this.markStarted();
     await this.afterMessage();
   }
 
   /** ctx.stop() (or a supervisor giving up) takes effect once the current message is done. */
   private afterMessage(): void | Promise<void> {
-    if (this.selfStop && !this.finishing) return this.endFromInside(this.selfStop);
+    if (this.selfStop && this.phase !== 'finished') return this.endFromInside(this.selfStop);
   }
 
   /** Returns a promise only when the behaviour's handler did, or when the message ends the incarnation. */
   private handleUser(body: unknown, sender: unknown): void | Promise<void> {
     this.throwIfCrashArmed();
     this.entry.recordMessage(this.registry.clock());
-    const next = this.hooks.handle(this.state, body, this.messageContext(sender));
+    const next = this.hooks.handle(this.held?.state, body, this.messageContext(sender));
     if (isThenable(next)) return Promise.resolve(next).then(this.afterAsyncUserMessage);
     this.keepState(next);
     return this.afterMessage();
@@ -401,8 +415,8 @@ export class Cell implements Runnable {
   };
 
   private keepState(next: unknown): void {
-    if (this.finishing) return;
-    this.state = next;
+    if (this.phase === 'finished' || this.held === undefined) return;
+    this.held.state = next;
     this.entry.messagesHandled += 1;
   }
 
@@ -423,6 +437,7 @@ export class Cell implements Runnable {
 
   /** Ordered or self-requested end: terminate while still in the nact tree, then leave it. */
   private async endFromInside(reason: ExitReason): Promise<void> {
+    this.moveOn('stop');
     await this.runTerminate(reason, true);
     this.leaveTree();
   }
@@ -435,7 +450,7 @@ export class Cell implements Runnable {
 
   private crashed(error: unknown): void {
     // Throws of zombie continuations after the end change nothing.
-    if (this.finishing) return;
+    if (this.phase === 'finished') return;
     this.crashError ??= describeError(error);
   }
 
@@ -448,19 +463,19 @@ export class Cell implements Runnable {
    * own stop of the actor would have done; whichever comes first finishes it.
    */
   private leaveTree(): void {
-    if (this.finishing) return;
-    const ownsPath = !this.killed && !this.leaving && !this.detached;
-    this.leaving = true;
-    if (ownsPath) stopActor(this.ref);
+    if (this.phase === 'finished') return;
+    const stopByPath = ownsPath(this.phase);
+    this.moveOn('leave');
+    if (stopByPath) stopActor(this.ref);
     setImmediate(() => void this.finish());
   }
 
   private exitReason(): ExitReason {
     if (this.stopOrder) return this.stopOrder;
-    if (this.crashError && !this.initialized) return { kind: 'start-failed', error: this.crashError };
+    if (this.crashError && this.held === undefined) return { kind: 'start-failed', error: this.crashError };
     if (this.crashError) return { kind: 'crashed', error: this.crashError };
     if (this.selfStop) return this.selfStop;
-    if (!this.initialized) {
+    if (this.held === undefined) {
       return { kind: 'start-failed', error: { message: `${this.path} stopped during init`, code: 'START_ABORTED' } };
     }
     return { kind: 'killed' };
@@ -468,8 +483,8 @@ export class Cell implements Runnable {
 
   /** Idempotent end of the incarnation: from afterStop, abandon, or a vanished parent. */
   private finish(): Promise<ExitInfo> {
-    if (this.finishing) return this.exited;
-    this.finishing = true;
+    if (this.phase === 'finished') return this.exited;
+    this.moveOn('finish');
     // nact does not stop children with their parent: whatever still lives below is unreachable now,
     // and must not send by path (that path may soon belong to a successor).
     this.hooks.detach?.();
@@ -505,7 +520,7 @@ export class Cell implements Runnable {
     }
     this.resolveExited(exit);
     // A start failure is reported through `started`; an ordered stop is awaited by the supervisor.
-    if (this.initialized && !this.stopOrder) this.options.onUnexpectedExit(this, exit);
+    if (this.held !== undefined && !this.stopOrder) this.options.onUnexpectedExit(this, exit);
   }
 
   /**
@@ -527,10 +542,10 @@ export class Cell implements Runnable {
     this.terminateStarted = true;
     try {
       await this.hooks.terminate({
-        state: this.state,
+        state: this.held?.state,
         reason,
         ctx: this.baseContext,
-        initialized: this.initialized,
+        initialized: this.held !== undefined,
         attached,
       });
     } catch (error) {

@@ -9,7 +9,8 @@ export type SupervisionErrorCode =
   | 'NOT_RUNNING'
   | 'ASK_TIMEOUT'
   | 'INJECTED_CRASH'
-  | 'TREE_NOT_RUNNING';
+  | 'TREE_NOT_RUNNING'
+  | 'INVALID_TRANSITION';
 
 /**
  * The one coded error of the adapter: a stable `code` that logs, tests and operators key on, and the context a

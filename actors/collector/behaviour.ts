@@ -11,6 +11,7 @@ import type { HealthMessage } from '../health/messages.js';
 import type { IngressMessage } from '../ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../paths.js';
 import { coalescingLimitFor, type OutboundBatches, outboundFor } from '../uplink/outbound.js';
+import { handleUplinkNotice, type SenderHooks } from '../uplink/sender.js';
 import type { CollectorMessage, CollectorView } from './messages.js';
 
 /**
@@ -144,6 +145,21 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     }
   }
 
+  /** The collector's part of the uplink's notices: release what was delivered, resume when not busy. */
+  function noticeHooks(state: CollectorState, ctx: ActorContext<CollectorMessage>): SenderHooks<HeldSource> {
+    return {
+      refused(refused, batchId) {
+        // Malformed (a bug of ours, never a size: oversized batches wait and go alone): keeping it would
+        // stall this printer for good. Counted and logged.
+        env.drops.count(printer.id, 'not_sendable', refused.batch.readings.length);
+        ctx.log.error({ batchId, detail: refused.detail }, 'uplink refused a batch for good; dropped');
+        release(refused.source);
+      },
+      delivered: release,
+      unblocked: () => resumeAll(state, ctx),
+    };
+  }
+
   return {
     init(ctx) {
       // What reached the previous incarnation's mailbox died with it; ingress makes the printer re-send.
@@ -176,31 +192,12 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
           accept(state, ctx, heldMessage(msg.delivery), 'push', normalized);
           return state;
         }
-        case 'OfferAnswered': {
-          const refused = state.outbound.answered(msg.batchId, msg.result);
-          if (refused) {
-            // Malformed (a bug of ours, never a size: oversized batches wait and go alone): keeping it would
-            // stall this printer for good. Counted and logged.
-            env.drops.count(printer.id, 'not_sendable', refused.batch.readings.length);
-            ctx.log.error({ batchId: msg.batchId, detail: refused.detail }, 'uplink refused a batch for good; dropped');
-            release(refused.source);
-          }
-          return state;
-        }
-        case 'Delivered': {
-          for (const source of state.outbound.delivered(msg.batchId)) release(source);
-          return state;
-        }
+        case 'OfferAnswered':
+        case 'Delivered':
         case 'SpaceAvailable':
-          state.outbound.spaceAvailable();
-          if (!state.outbound.busy) resumeAll(state, ctx);
-          return state;
         case 'UplinkStarted':
-          state.outbound.uplinkRestarted();
-          return state;
         case 'RetryOffer':
-          state.outbound.retry();
-          if (!state.outbound.busy) resumeAll(state, ctx);
+          handleUplinkNotice(state.outbound, msg, noticeHooks(state, ctx));
           return state;
         case 'Describe':
           ctx.reply({

@@ -6,7 +6,8 @@ import type { Reading } from '../../protocols/readings.js';
 import type { ActorContext, Behaviour } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';
-import { type OutboundBatches, outboundFor } from '../uplink/outbound.js';
+import { type OutboundBatches, outboundFor, type RefusedBatch } from '../uplink/outbound.js';
+import { handleUplinkNotice } from '../uplink/sender.js';
 import type { HealthMessage } from './messages.js';
 
 /** Numbers this actor's incarnations, for batch ids that never repeat across restarts. */
@@ -37,6 +38,11 @@ export interface HealthView {
   alertsRaised: number;
   alertsCleared: number;
   pendingBatches: number;
+}
+
+/** A health batch refused for good is a bug of ours (never a size): logged, nothing to release. */
+function logRefused(ctx: ActorContext<HealthMessage>, refused: RefusedBatch<undefined>, batchId: string): void {
+  ctx.log.error({ batchId, detail: refused.detail }, 'uplink refused a health batch');
 }
 
 /**
@@ -146,21 +152,11 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
           return state;
         }
         case 'RetryOffer':
-          state.outbound.retry();
-          return state;
-        case 'OfferAnswered': {
-          const refused = state.outbound.answered(msg.batchId, msg.result);
-          if (refused) ctx.log.error({ batchId: msg.batchId, detail: refused.detail }, 'uplink refused a health batch');
-          return state;
-        }
+        case 'OfferAnswered':
         case 'Delivered':
-          state.outbound.delivered(msg.batchId);
-          return state;
         case 'SpaceAvailable':
-          state.outbound.spaceAvailable();
-          return state;
         case 'UplinkStarted':
-          state.outbound.uplinkRestarted();
+          handleUplinkNotice(state.outbound, msg, { refused: (refused, batchId) => logRefused(ctx, refused, batchId) });
           return state;
         case 'Describe': {
           const now = env.now();

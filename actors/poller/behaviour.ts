@@ -11,6 +11,7 @@ import { exhaustive } from '../exhaustive.js';
 import type { HealthMessage } from '../health/messages.js';
 import { healthPath, UPLINK_PATH } from '../paths.js';
 import type { UplinkMessage } from '../uplink/messages.js';
+import { handleUplinkNotice, type OfferKeeper, type SenderHooks } from '../uplink/sender.js';
 import type { PollerMessage, PollerView } from './messages.js';
 
 /**
@@ -34,6 +35,35 @@ interface PollerState {
 }
 
 type OfferOutcome = { kind: 'offered'; batchId: string } | { kind: 'nothing-to-send' } | { kind: 'no-uplink' };
+
+/** Poll readings are never held: no source to release, nothing to resume. */
+const NOTHING_TO_RELEASE: SenderHooks<never> = {};
+
+/**
+ * The poller's offers as the sender's side of the delivery protocol sees them: poll readings are
+ * state and never queued, so only the outage report's offer is kept, and no answer makes it busy.
+ */
+function outageReport(state: PollerState): OfferKeeper<never> {
+  return {
+    busy: false,
+    answered(batchId, result) {
+      const accepted = result.kind === 'accepted';
+      if (!accepted) state.view.skippedBusy++;
+      // A refused outage report is offered again with the next failed poll.
+      if (state.outage.kind === 'offered' && state.outage.batchId === batchId) {
+        state.outage = accepted ? { kind: 'reported' } : { kind: 'unreported' };
+      }
+      return undefined;
+    },
+    delivered: () => [],
+    spaceAvailable: () => undefined,
+    // A new uplink may not hold what the old one took: write the outage again if it lasts.
+    uplinkRestarted() {
+      if (state.outage.kind === 'offered' || state.outage.kind === 'reported') state.outage = { kind: 'unreported' };
+    },
+    retry: () => undefined,
+  };
+}
 
 async function pollOnce(client: PrinterClient): Promise<PollReplies> {
   // One query at a time: the printer-interface protocol allows one outstanding request.
@@ -135,21 +165,11 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
           reportOutage(state, ctx, msg.at);
           return state;
         }
-        case 'OfferAnswered': {
-          const accepted = msg.result.kind === 'accepted';
-          if (!accepted) state.view.skippedBusy++;
-          // A refused outage report is offered again with the next failed poll.
-          if (state.outage.kind === 'offered' && state.outage.batchId === msg.batchId) {
-            state.outage = accepted ? { kind: 'reported' } : { kind: 'unreported' };
-          }
-          return state;
-        }
+        case 'OfferAnswered':
         case 'UplinkStarted':
-          // A new uplink may not hold what the old one took: write the outage again if it lasts.
-          if (state.outage.kind === 'offered' || state.outage.kind === 'reported') state.outage = { kind: 'unreported' };
-          return state;
         case 'Delivered':
         case 'SpaceAvailable':
+          handleUplinkNotice(outageReport(state), msg, NOTHING_TO_RELEASE);
           return state;
         case 'Describe':
           ctx.reply({ ...state.view, connection: state.client.connection() } satisfies PollerView);
