@@ -1,6 +1,6 @@
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import type { PushDelivery } from '../../protocols/push/connection.js';
-import type { UplinkNotice } from '../uplink/messages.js';
+import type { SenderNotice } from '../uplink/sender.js';
 
 /** What a printer's collector handles. */
 export type CollectorMessage =
@@ -8,11 +8,10 @@ export type CollectorMessage =
   | { type: 'WindowReceived'; batch: BeatsBatch }
   /** Ingress routed a push message from this printer. */
   | { type: 'PushReceived'; delivery: PushDelivery }
-  /** The uplink was not running when we offered: try again. */
-  | { type: 'RetryOffer' }
   /** An ask: counters and pending work for the CLI. */
   | { type: 'Describe' }
-  | UplinkNotice;
+  /** The uplink's notices, and RetryOffer when the uplink was not running: actors/uplink/sender.ts handles them. */
+  | SenderNotice;
 
 export interface CollectorView {
   pendingBatches: number;

@@ -1,5 +1,5 @@
 import type { ReadingSource, Reading } from '../../protocols/readings.js';
-import type { UplinkNotice } from '../uplink/messages.js';
+import type { SenderNotice } from '../uplink/sender.js';
 
 /** What a printer's health actor handles. */
 export type HealthMessage =
@@ -9,6 +9,6 @@ export type HealthMessage =
   | { type: 'SourceFailed'; source: Exclude<ReadingSource, 'health'>; at: number; reason: string }
   /** Re-evaluate the printer state (sources go stale without any message arriving). */
   | { type: 'EvaluateDue' }
-  | { type: 'RetryOffer' }
   | { type: 'Describe' }
-  | UplinkNotice;
+  /** The uplink's notices, and RetryOffer when the uplink was not running: actors/uplink/sender.ts handles them. */
+  | SenderNotice;
