@@ -23,6 +23,7 @@ import { type RecordedVtq, startThingworxStandIn, type ThingworxStandIn } from '
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
+import { until } from '../support/until.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -272,12 +273,8 @@ async function stopTree(rig: Rig): Promise<void> {
   await rig.tree.stop();
 }
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(WAIT.pollMs);
-  }
+function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs: number = WAIT.pollMs): Promise<void> {
+  return until(condition, { what, timeoutMs, everyMs });
 }
 
 /**
@@ -295,6 +292,19 @@ function startProducer(t: ExecutionContext, rig: Rig, printers: readonly string[
   const stop = (): void => clearInterval(timer);
   t.teardown(stop);
   return { stop, offered: () => offered };
+}
+
+/**
+ * Offers `count` batches, to each printer in turn, keeping at most `outstanding` unanswered, and resolves once
+ * every one is answered. Paced by the uplink's answers, not by a clock: the same offers reach it however fast
+ * the machine is. A refused batch is not offered again (its source would keep it).
+ */
+async function offerBatches(rig: Rig, printers: readonly string[], batchSize: number, count: number, outstanding = 4): Promise<void> {
+  for (let turn = 0; turn < count; turn++) {
+    await waitFor('room for another offer', () => rig.sender.unanswered() < outstanding, WAIT.stateMs, 1);
+    rig.offer(rig.sender.make(printers[turn % printers.length] ?? 'p01', batchSize));
+  }
+  await waitFor('every offer answered', () => rig.sender.unanswered() === 0, WAIT.stateMs);
 }
 
 /** Samples the uplink's status in the background, keeping the largest queue seen and every session state. */
@@ -468,28 +478,33 @@ test.serial('an outage under continuous input: Busy at the caps, memory bounded,
   /** What a refused reading would cost if anything kept it (a Reading with its event id; measured ≈ 150–250 B). */
   const keptReadingBytes = 150;
   const batchSize = 200;
+  /**
+   * Readings offered during the outage: enough that keeping the refused ones would break the heap bound
+   * twice over (≈ 42,000), plus a margin. A fixed count, so the test checks the same thing on any machine.
+   */
+  const outageBatches = Math.ceil((1.2 * 2 * heapBoundBytes) / keptReadingBytes / batchSize);
   const rig = await startRig(t, { things, uplink: { ...caps, maxRowsPerCall: 250, backoff: { minMs: 100, maxMs: 800 } } });
   const watch = watchStatus(rig);
-  // Up to 20,000 readings/s offered, far more than the caps hold for the length of the outage.
-  const producer = startProducer(t, rig, PRINTERS, batchSize, 10);
-  await delay(1_000);
-  t.true(rig.sender.deliveredOrder.length > 0, 'delivering before the outage');
+  await offerBatches(rig, PRINTERS, batchSize, 2 * PRINTERS.length);
+  await waitFor('delivering before the outage', () => rig.sender.deliveredOrder.length > 0, WAIT.deliveryMs);
 
   rig.standIn.faults.setOutage(true, 'reset');
   const recordsAtOutage = rig.standIn.records.length;
   const heapBefore = heapAfterGc();
-  const offeredBefore = producer.offered();
   const busyBefore = rig.sender.busy;
-  await delay(4_000);
+  const samplesBefore = watch.seen.samples;
+  await offerBatches(rig, PRINTERS, batchSize, outageBatches);
+  // The queue's size is sampled every 50 ms: enough samples during the outage for its largest to mean something.
+  await waitFor('the queue sampled during the outage', () => watch.seen.samples >= samplesBefore + 20, WAIT.stateMs);
   const heapAfter = heapAfterGc();
-  const offeredDuring = (producer.offered() - offeredBefore) * batchSize;
+  const offeredDuring = outageBatches * batchSize;
   const busyDuring = rig.sender.busy - busyBefore;
   const recordsDuring = rig.standIn.records.length - recordsAtOutage;
   const outageStatus = await rig.status();
   rig.standIn.faults.setOutage(false);
 
-  await delay(1_500);
-  producer.stop();
+  await waitFor('delivering again after the outage', () => rig.standIn.records.length > recordsAtOutage, WAIT.deliveryMs);
+  await offerBatches(rig, PRINTERS, batchSize, 2 * PRINTERS.length);
   await waitFor('every accepted batch delivered', () => rig.sender.unanswered() === 0 && rig.sender.allAcceptedDelivered(), WAIT.deliveryMs);
   await watch.stop();
 
@@ -503,7 +518,6 @@ test.serial('an outage under continuous input: Busy at the caps, memory bounded,
   t.is(recordsDuring, 0, 'nothing reached ThingWorx while it was down');
   t.true(outageStatus.queue.readings > caps.maxQueuedReadings / 2, 'the queue filled during the outage');
   t.is(outageStatus.queue.waitingSenders, 1, 'one refusal remembered per sender, however many offers were refused');
-  t.true(watch.seen.samples > 20);
   t.true(watch.seen.maxReadings <= caps.maxQueuedReadings, 'queued readings within the cap');
   t.true(watch.seen.maxBytes <= caps.maxQueuedBytes, 'queued bytes within the cap');
   t.is(watch.seen.capReadings, caps.maxQueuedReadings);
