@@ -454,7 +454,8 @@ test.serial('a server certificate from an unrelated CA is refused: nothing sent,
   await waitFor('the offer answered', () => rig.sender.unanswered() === 0, WAIT.stateMs);
   // Several session checks, each refused at the TLS handshake.
   await waitFor('three session checks', async () => (await rig.status()).sessionChecks >= 3, WAIT.stateMs);
-  await delay(500);
+  const samplesAtChecks = watch.seen.samples;
+  await waitFor('the status sampled a few times more', () => watch.seen.samples >= samplesAtChecks + 5, WAIT.stateMs);
   await watch.stop();
   const status = await rig.status();
 
@@ -584,7 +585,11 @@ test.serial('a 404 Thing is held alone: the others keep being delivered, and add
   });
   const startedAt = performance.now();
   const producer = startProducer(t, rig, ['p01', 'p02', 'p03'], 10, 30);
-  await delay(2_000);
+  await waitFor(
+    'ten batches accepted for each known Thing, and the unknown Thing at its share',
+    () => known.every((thing) => rig.sender.acceptedBatches(thing).length >= 10) && rig.sender.busyReasons.has('thing-share-full'),
+    WAIT.deliveryMs,
+  );
   producer.stop();
   await waitFor('the known Things delivered', () => rig.sender.unanswered() === 0 && known.every((thing) => rig.sender.acceptedBatches(thing).every((b) => b.delivered > 0)), WAIT.deliveryMs);
 
