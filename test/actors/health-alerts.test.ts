@@ -10,6 +10,7 @@ import { compileAlertRule } from '../../protocols/health/rules.js';
 import type { Reading } from '../../protocols/readings.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { testAdapterConfig } from './support.js';
+import { until as untilCondition } from '../support/until.js';
 
 /** The batches one printer's health actor hands to the uplink, with an uplink that accepts everything. */
 const PRINTER = 'p01';
@@ -30,13 +31,7 @@ function acceptingUplink(offers: UplinkBatch[]): Behaviour<undefined, UplinkMess
   };
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => boolean): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 interface Rig {
   tree: Tree;
