@@ -83,6 +83,7 @@ test('a value hovering at its limit with hysteresis: one alert batch, carrying s
   }
   rig.tell({ type: 'Observed', source: 'filebeat', readings: [vat(31, T0 + 61_000)], at: T0 + 61_000 });
   await until('the raise and the clear offered', () => rig.alertRows().flat().length === 6);
+  // That no further row follows is what is under test: a fixed wait, as there is nothing to wait for.
   await new Promise((resolve) => setTimeout(resolve, 200));
   // Queued batches may be coalesced into one offer; a transition's three rows never straddle two.
   for (const batch of rig.alertRows()) {
@@ -117,6 +118,7 @@ test('raiseAfterMs with an injected clock: a short spike sends nothing, a held e
   rig.tell({ type: 'Observed', source: 'filebeat', readings: [vat(33, T0 + 100_000)], at: T0 + 100_000 });
   rig.clock.now = T0 + 105_000;
   rig.tell({ type: 'EvaluateDue' });
+  // That nothing is offered is what is under test: a fixed wait (health, then the uplink, must both have had their turn).
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.deepEqual(rig.alertRows(), [], 'nothing before the excursion has held 10 s');
   rig.clock.now = T0 + 110_000;
@@ -124,6 +126,7 @@ test('raiseAfterMs with an injected clock: a short spike sends nothing, a held e
   rig.clock.now = T0 + 130_000;
   rig.tell({ type: 'EvaluateDue' });
   await until('the raise offered', () => rig.alertRows().length === 1);
+  // That it is raised only once is what is under test: a fixed wait, as there is nothing to wait for.
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.deepEqual(rig.alertRows(), [
     [
