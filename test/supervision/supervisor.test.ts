@@ -194,6 +194,7 @@ test('restart types: permanent always, transient only after an abnormal exit, te
   await waitUntil(registry, () => initsOf(journal, 'perm') === 2 && initsOf(journal, 'trans2') === 2, 'restarts');
   await waitForStatus(registry, 'root/trans1', 'stopped');
   await waitForStatus(registry, 'root/temp', 'stopped');
+  // That no further restart follows is what is under test: a short fixed wait.
   await sleep(100);
   t.deepEqual(
     ['perm', 'trans1', 'trans2', 'temp'].map((name) => [name, initsOf(journal, name), registry.get(`root/${name}`)?.status]),
@@ -247,6 +248,7 @@ test('exceeding restart intensity stops the children and escalates exactly once 
   for (const name of ['x', 'y', 'z']) registry.killByPath(`root/inner/${name}`);
   await waitUntil(registry, () => registry.get('root/inner')?.restarts.total === 1, 'parent restarted inner');
   await allRunning(tree);
+  // That no further escalation follows is what is under test: a short fixed wait.
   await sleep(100);
   t.deepEqual(
     escalations.map((event) => event.path),
@@ -271,6 +273,7 @@ test('the root giving up calls onEscalate once and ends the tree', async (t) => 
   tree.registry.killByPath('root/a');
   tree.registry.killByPath('root/b');
   const exit = await tree.done;
+  // That nothing more is escalated after the tree ended is what is under test: a short fixed wait.
   await sleep(50);
   t.is(exit.reason.kind, 'escalated');
   t.deepEqual(
