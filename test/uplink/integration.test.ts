@@ -716,9 +716,11 @@ test.serial('a 30 s outage under load: the first row comes within 2 s of ThingWo
   const burstMs = performance.now() - burstStart;
   const msPerReading = burstMs / (burstBatches * batchSize);
 
+  const deliveredBeforeProducer = rig.sender.deliveredOrder.length;
   const producer = startProducer(t, rig, PRINTERS, batchSize, 20);
-  await delay(500);
+  await waitFor('the producer delivering', () => rig.sender.deliveredOrder.length > deliveredBeforeProducer, WAIT.deliveryMs);
   rig.standIn.faults.setOutage(true, 'reset');
+  // The outage's length is the scenario: backoff and probes over 30 s.
   await delay(30_000);
   const sessionDuringOutage = (await rig.status()).session;
   const backlog = (await rig.status()).queue.readings;
