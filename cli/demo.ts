@@ -1,4 +1,5 @@
 /** `3dconnect demo`: the adapter between simulated printers and a local ThingWorx stand-in. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Demo, DEMO_DEFAULTS, type DemoSummary, startDemo } from '../sim/demo.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
 import { fetchDashboard } from './commands/status.js';
@@ -6,6 +7,7 @@ import { plainEventLines, plainSummaryLine, renderDashboard } from './views/dash
 import { formatCount } from './views/quantities.js';
 import { colourEnabled, createStyle } from './views/style.js';
 import { watchScreen } from './views/watch.js';
+import { usageProblem } from './run.js';
 
 const USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--transport rest|alwayson] [--json]';
 /** The screen on a terminal is redrawn this often; into a log, a report every PLAIN_REPORT_EVERY_MS. */
@@ -49,21 +51,35 @@ interface DemoArgs {
   transport?: 'rest' | 'alwayson';
 }
 
-function parseArgs(args: readonly string[]): DemoArgs | string {
-  const parsed: DemoArgs = { printers: DEMO_DEFAULTS.printers, seed: DEMO_DEFAULTS.seed, json: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => Number(args[++i]);
-    if (arg === '--json') parsed.json = true;
-    else if (arg === '--duration') parsed.durationS = value();
-    else if (arg === '--printers') parsed.printers = value();
-    else if (arg === '--seed') parsed.seed = value();
-    else if (arg === '--transport') {
-      const transport = args[++i];
-      if (transport !== 'rest' && transport !== 'alwayson') return '--transport takes rest or alwayson';
-      parsed.transport = transport;
-    }
-    else return `unknown argument: ${arg}`;
+/**
+ * Every flag the demo takes. A new flag is a row here and a line in readDemoArgs; node:util's
+ * parseArgs rejects anything else, as the control commands do (cli/commands/options.ts).
+ */
+const DEMO_FLAGS = {
+  duration: { type: 'string' },
+  printers: { type: 'string' },
+  seed: { type: 'string' },
+  transport: { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The arguments, or a message for stderr saying what is wrong with them. */
+function readDemoArgs(args: readonly string[]): DemoArgs | string {
+  let values: ReturnType<typeof parseArgs<{ options: typeof DEMO_FLAGS; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...args], options: DEMO_FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return usageProblem(error);
+  }
+  const parsed: DemoArgs = {
+    durationS: values.duration === undefined ? undefined : Number(values.duration),
+    printers: values.printers === undefined ? DEMO_DEFAULTS.printers : Number(values.printers),
+    seed: values.seed === undefined ? DEMO_DEFAULTS.seed : Number(values.seed),
+    json: values.json ?? false,
+  };
+  if (values.transport !== undefined) {
+    if (values.transport !== 'rest' && values.transport !== 'alwayson') return '--transport takes rest or alwayson';
+    parsed.transport = values.transport;
   }
   if (parsed.durationS !== undefined && !(parsed.durationS > 0)) return '--duration takes a number of seconds above 0';
   if (!Number.isInteger(parsed.printers) || parsed.printers < 1 || parsed.printers > 20) return '--printers takes 1 to 20';
@@ -153,7 +169,7 @@ export const demoCommand: CliCommand = {
       help(io);
       return EXIT.ok;
     }
-    const parsed = parseArgs(args);
+    const parsed = readDemoArgs(args);
     if (typeof parsed === 'string') {
       io.err(parsed);
       io.err(USAGE);

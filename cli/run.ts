@@ -1,4 +1,5 @@
 /** `3dconnect run --config FILE`: the daemon. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { createLogger, effectiveLogLevel, type Logger } from '../config/logging.js';
 import { loadConfigFile } from '../config/load.js';
 import { unresolvableSecrets } from '../config/secrets.js';
@@ -29,11 +30,34 @@ function help(io: CliIo): void {
   io.out('keep running, 78 invalid configuration, or a secret or TLS file that cannot be read.');
 }
 
-function configPath(args: readonly string[]): string | undefined {
-  const index = args.indexOf('--config');
-  if (index >= 0) return args[index + 1];
-  const inline = args.find((arg) => arg.startsWith('--config='));
-  return inline?.slice('--config='.length);
+/** Every flag `run` takes; node:util's parseArgs rejects anything else. */
+const RUN_FLAGS = {
+  config: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The configuration file's path, or a message for stderr saying what is wrong with the arguments. */
+function readRunArgs(args: readonly string[]): { file: string } | { problem: string } {
+  let values: ReturnType<typeof parseArgs<{ options: typeof RUN_FLAGS; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...args], options: RUN_FLAGS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return { problem: usageProblem(error) };
+  }
+  if (values.config === undefined || values.config === '') return { problem: '--config FILE is required' };
+  return { file: values.config };
+}
+
+/** node:util's parse errors, shortened to the one line the operator needs: which argument is wrong (cli/demo.ts too). */
+export function usageProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  const argument = /'([^' ]+)/.exec(message)?.[1];
+  if (argument === undefined) return message.split('\n')[0] ?? message;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unknown argument: ${argument}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return message.includes('does not take') ? `${argument} takes no value` : `${argument} needs a value`;
+  }
+  return message.split('\n')[0] ?? message;
 }
 
 /**
@@ -64,11 +88,13 @@ export async function runDaemon(args: readonly string[], io: CliIo, options: Pic
     help(io);
     return EXIT.ok;
   }
-  const file = configPath(args);
-  if (file === undefined) {
+  const parsed = readRunArgs(args);
+  if ('problem' in parsed) {
+    io.err(parsed.problem);
     io.err(USAGE);
     return EXIT.usage;
   }
+  const { file } = parsed;
   const loaded = await loadConfigFile(file);
   if (!loaded.ok) {
     for (const error of loaded.errors) io.err(error);

@@ -6,6 +6,7 @@ import { createBeatsClient } from '../../protocols/lumberjack/client.js';
 import { createPipServer } from '../../sim/printers/pip-server.js';
 import { startThingworxStandIn } from '../../sim/thingworx/stand-in.js';
 import { createTestPki } from '../support/certs.js';
+import { until } from '../support/until.js';
 import { quietLogger, testAdapterConfig } from './support.js';
 
 const APP_KEY = 'adapter-test-key-0001';
@@ -60,7 +61,9 @@ test('a Beats window reaches ThingWorx over TLS, is acknowledged only after, and
   const published = client.publish(lines.map((line, i) => filebeatDoc(line, i * 100, 'printer-01'))).then(() => {
     acked = true;
   });
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // The uplink has the readings and has tried ThingWorx twice (each attempt reset): the window is still open.
+  const resetsAtOutage = standIn.counters.resets;
+  await until(() => standIn.counters.resets >= resetsAtOutage + 2, { timeoutMs: 20_000, what: 'two refused delivery attempts' });
   t.false(acked, 'acknowledged before ThingWorx had the readings');
 
   standIn.faults.setOutage(false);

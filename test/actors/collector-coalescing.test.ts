@@ -9,6 +9,7 @@ import { silentLogger } from '../../config/logging.js';
 import type { PushDelivery } from '../../protocols/push/connection.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { testAdapterConfig } from './support.js';
+import { until as untilCondition } from '../support/until.js';
 
 /** The collector's side of coalescing, with an uplink that records offers and answers only when the test says. */
 const PRINTER = 'p01';
@@ -24,13 +25,7 @@ function recordingUplink(offers: UplinkBatch[]): Behaviour<undefined, UplinkMess
   };
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (what: string, check: () => boolean): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS });
 
 function pushMessage(seq: number, acked: number[]): PushDelivery {
   return {

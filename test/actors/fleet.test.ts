@@ -5,20 +5,31 @@ import { healthPath, INGRESS_PATH } from '../../actors/paths.js';
 import { alertPropertyNames } from '../../protocols/health/companions.js';
 import { createBeatsClient } from '../../protocols/lumberjack/client.js';
 import { startDemo } from '../../sim/demo.js';
+import { until } from '../support/until.js';
 import { quietLogger } from './support.js';
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  return until(check, { what, timeoutMs, everyMs: 100 });
 }
 
 test.serial('20 printers: every acknowledged event reaches ThingWorx, every family delivers catalog items, nothing raw leaks', async (t) => {
   const demo = await startDemo({ printers: 20, seed: 7 });
   t.teardown(() => demo.stop());
-  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  // Runs until enough has been acknowledged, from every source, to check the whole path; not for a fixed time.
+  await waitFor(
+    'over 500 events acknowledged, from every source, and readings for every printer',
+    () => {
+      const { totals } = demo.fleet.counters();
+      const sources = [totals.filebeat, totals.metricbeat, totals.push];
+      const things = new Set(demo.standIn.records.map((r) => r.thing));
+      return (
+        sources.reduce((sum, source) => sum + source.events_acked, 0) > 500 &&
+        sources.every((source) => source.events_acked > 0) &&
+        demo.config.printers.every((printer) => things.has(printer.thing))
+      );
+    },
+    60_000,
+  );
   await demo.quiesce();
   const summary = await demo.summary();
   t.log(JSON.stringify(summary));
@@ -69,10 +80,14 @@ test.serial('a printer whose PIP endpoint is down keeps Beats flowing, goes degr
   const alertRows = () => demo.standIn.records.filter((r) => r.thing === printer.thing && r.name === limit.alert);
   sla.forceValue('VatTemperature', 40);
   await waitFor('the alert raised in ThingWorx', () => alertRows().some((r) => r.value === true));
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // More readings past the limit go through, which would raise it again if raising were not once.
+  const ackedWhileHigh = sla.counters().ledger.filebeat.events_acked;
+  await waitFor('more log lines acknowledged while the value is high', () => sla.counters().ledger.filebeat.events_acked > ackedWhileHigh + 10);
   sla.releaseValue('VatTemperature');
   await waitFor('the alert cleared in ThingWorx', () => alertRows().some((r) => r.value === false));
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // Likewise readings below the limit, which would clear it again if clearing were not once.
+  const ackedWhileLow = sla.counters().ledger.filebeat.events_acked;
+  await waitFor('more log lines acknowledged after the release', () => sla.counters().ledger.filebeat.events_acked > ackedWhileLow + 10);
   t.deepEqual(
     alertRows().map((r) => r.value),
     [true, false],

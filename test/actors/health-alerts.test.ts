@@ -10,6 +10,7 @@ import { compileAlertRule } from '../../protocols/health/rules.js';
 import type { Reading } from '../../protocols/readings.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { testAdapterConfig } from './support.js';
+import { until as untilCondition } from '../support/until.js';
 
 /** The batches one printer's health actor hands to the uplink, with an uplink that accepts everything. */
 const PRINTER = 'p01';
@@ -30,13 +31,7 @@ function acceptingUplink(offers: UplinkBatch[]): Behaviour<undefined, UplinkMess
   };
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => boolean): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 interface Rig {
   tree: Tree;
@@ -88,6 +83,7 @@ test('a value hovering at its limit with hysteresis: one alert batch, carrying s
   }
   rig.tell({ type: 'Observed', source: 'filebeat', readings: [vat(31, T0 + 61_000)], at: T0 + 61_000 });
   await until('the raise and the clear offered', () => rig.alertRows().flat().length === 6);
+  // That no further row follows is what is under test: a fixed wait, as there is nothing to wait for.
   await new Promise((resolve) => setTimeout(resolve, 200));
   // Queued batches may be coalesced into one offer; a transition's three rows never straddle two.
   for (const batch of rig.alertRows()) {
@@ -122,6 +118,7 @@ test('raiseAfterMs with an injected clock: a short spike sends nothing, a held e
   rig.tell({ type: 'Observed', source: 'filebeat', readings: [vat(33, T0 + 100_000)], at: T0 + 100_000 });
   rig.clock.now = T0 + 105_000;
   rig.tell({ type: 'EvaluateDue' });
+  // That nothing is offered is what is under test: a fixed wait (health, then the uplink, must both have had their turn).
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.deepEqual(rig.alertRows(), [], 'nothing before the excursion has held 10 s');
   rig.clock.now = T0 + 110_000;
@@ -129,6 +126,7 @@ test('raiseAfterMs with an injected clock: a short spike sends nothing, a held e
   rig.clock.now = T0 + 130_000;
   rig.tell({ type: 'EvaluateDue' });
   await until('the raise offered', () => rig.alertRows().length === 1);
+  // That it is raised only once is what is under test: a fixed wait, as there is nothing to wait for.
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.deepEqual(rig.alertRows(), [
     [

@@ -9,6 +9,7 @@ import { silentLogger } from '../../config/logging.js';
 import { createPipServer, type PipServer } from '../../sim/printers/pip-server.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { testAdapterConfig } from './support.js';
+import { until as untilCondition } from '../support/until.js';
 
 /**
  * A printer the poller cannot reach writes `offline` once per change, not once per poll (the field
@@ -35,13 +36,7 @@ function scriptedUplink(script: Uplink): Behaviour<undefined, UplinkMessage> {
   };
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 interface Rig {
   tree: Tree;

@@ -16,6 +16,7 @@ import { createPipServer } from '../../sim/printers/pip-server.js';
 import { startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
 import { createTestPki } from '../support/certs.js';
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
+import { until as untilCondition } from '../support/until.js';
 
 const APP_KEY = 'field-true-ingest-key-01';
 const WAIT_MS = 30_000;
@@ -76,13 +77,7 @@ function client(t: ExecutionContext, port: number): BeatsClient {
   return beat;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 /** A distinct device time per test and line, far from the simulated poller's clock. */
 function lineTime(test: number, index: number): number {

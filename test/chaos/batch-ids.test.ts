@@ -10,6 +10,7 @@ import { silentLogger } from '../../config/logging.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { testAdapterConfig } from '../actors/support.js';
+import { until as untilCondition } from '../support/until.js';
 
 /**
  * Regression for a loss the chaos run found (seed 1247915587 on Node 24): batch ids restarted at #1
@@ -76,13 +77,7 @@ function window(): FakeWindow {
   return fake;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 async function startPrinter(script: ScriptedUplink): Promise<Tree> {
   const config = testAdapterConfig({ thingworxUrl: 'https://127.0.0.1:9', printers: [{ id: PRINTER, family: 'projet-6k', pipPort: 9 }] });

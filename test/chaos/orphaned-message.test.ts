@@ -1,6 +1,7 @@
 import test from 'ava';
 import { collectorPath } from '../../actors/paths.js';
 import type { Address } from '../../supervision/index.js';
+import { until } from '../support/until.js';
 import { accountDeliveries } from './invariants.js';
 import { startChaosSystem } from './system.js';
 
@@ -39,11 +40,19 @@ test('a window and a push message that die in a collector’s mailbox are re-sen
     }
     return sent;
   };
-  const deadline = Date.now() + 20_000;
-  while (orphaned.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(() => orphaned.length >= 2, { timeoutMs: 20_000, what: 'two messages orphaned' }).catch(() => undefined);
   t.deepEqual(orphaned.sort(), [`${collectorPath(beating.id)} WindowReceived`, `${collectorPath(pushing.id)} PushReceived`].sort());
 
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // The fleet goes on after the kills: more acknowledged from both printers, then it stops and everything is accounted.
+  const ackedBy = (id: string) => {
+    const { ledger } = fleet.printer(id)!.counters();
+    return ledger.filebeat.events_acked + ledger.metricbeat.events_acked + ledger.push.events_acked;
+  };
+  const ackedAtKill = [ackedBy(beating.id), ackedBy(pushing.id)];
+  await until(() => ackedBy(beating.id) > (ackedAtKill[0] ?? 0) && ackedBy(pushing.id) > (ackedAtKill[1] ?? 0), {
+    timeoutMs: 20_000,
+    what: 'both printers acknowledged again after the kills',
+  });
   fleet.setRates({ linesPerSecond: 0, metricDocsPerSecond: 0, pushMessagesPerSecond: 0 });
   await t.notThrowsAsync(fleet.drained(DRAIN_MS), `not everything acknowledged within ${DRAIN_MS} ms`);
   const account = accountDeliveries(fleet, system.standIn.records);

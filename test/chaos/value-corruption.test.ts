@@ -2,6 +2,7 @@ import test from 'ava';
 import { accountDeliveries, eventTotals } from './invariants.js';
 import { deliveryViolations } from './run.js';
 import { startChaosSystem } from './system.js';
+import { until as untilCondition } from '../support/until.js';
 
 /**
  * The zero-loss invariant must catch an event that arrives with another value, not only one that does not
@@ -12,13 +13,7 @@ import { startChaosSystem } from './system.js';
 const CORRUPTED_ROWS = 3;
 const DRAIN_MS = 20_000;
 
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> => untilCondition(check, { what, timeoutMs, everyMs: 50 });
 
 test('a value changed by +1000 inside ThingWorx breaks zero loss, naming Thing, item, time, expected and got', async (t) => {
   t.timeout(90_000);

@@ -10,16 +10,11 @@ import { NOTHING_OBSERVED, planProvisioning } from '../../protocols/thingworx/pr
 import { createTestPki } from '../../sim/pki.js';
 import { startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
 import { freePort, runCliInProcess, startDaemonFixture } from './daemon-support.js';
+import { until } from '../support/until.js';
 
 const EXAMPLE = 'config/examples/adapter.yaml';
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitFor = (what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> => until(check, { what, timeoutMs, everyMs: 200 });
 
 function writes(standIn: ThingworxStandIn): number {
   return [...standIn.provisioned.writes.values()].reduce((sum, count) => sum + count, 0);

@@ -8,6 +8,7 @@ import { MonotonicRate } from '../../actors/control/rate-window.js';
 import { collectorPath } from '../../actors/paths.js';
 import { controlRequest } from '../../protocols/control/client.js';
 import { startDemo } from '../../sim/demo.js';
+import { until } from '../support/until.js';
 
 test('a rate is the growth over the window, per second, and a counter back at zero adds rather than subtracts', (t) => {
   const rate = new MonotonicRate({ windowMs: 10_000 });
@@ -71,12 +72,14 @@ test('printers: the rate is right on the first call, the same for two callers, a
   const socket = demo.config.control.socket;
   const rates = async () => ((await controlRequest(socket, 'printers')) as unknown as PrintersReply).printers.map((p) => p.readingsPerSecond);
   // Let the daemon take a few samples; then the very first call of a client is already a rate.
-  const deadline = Date.now() + 30_000;
-  let first = await rates();
-  while (!first.every((rate) => rate > 0) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    first = await rates();
-  }
+  let first: number[] = [];
+  await until(
+    async () => {
+      first = await rates();
+      return first.every((rate) => rate > 0);
+    },
+    { timeoutMs: 30_000, everyMs: 250, what: 'a rate for every printer' },
+  ).catch(() => undefined);
   t.true(first.every((rate) => rate > 0), `first call: ${first.join(', ')}`);
   // Two callers at once: the same figures (unless a sample landed between them; then the next pair).
   let same = false;
@@ -87,13 +90,16 @@ test('printers: the rate is right on the first call, the same for two callers, a
   t.true(same, 'two callers at once see the same figures');
 
   t.true(demo.daemon.tree.registry.restart(collectorPath('p01')));
+  // Sampled across the restart (at least 30 samples, 200 ms apart) until its rate is back.
   const seen: number[] = [];
-  const until = Date.now() + 6_000;
-  while (Date.now() < until) {
-    const [p01] = await rates();
-    if (p01 !== undefined) seen.push(p01);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await until(
+    async () => {
+      const [p01] = await rates();
+      if (p01 !== undefined) seen.push(p01);
+      return seen.length >= 30 && (seen.at(-1) ?? 0) > 0;
+    },
+    { timeoutMs: 30_000, everyMs: 200, what: 'p01 back to a real rate' },
+  ).catch(() => undefined);
   t.true(seen.every((rate) => rate >= 0), `never negative: ${seen.join(', ')}`);
   t.true((seen.at(-1) ?? 0) > 0, 'and back to a real rate');
   const events = (await controlRequest(socket, 'events')) as unknown as { events: Array<{ kind: string; subject: string }> };

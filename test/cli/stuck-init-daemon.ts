@@ -1,7 +1,7 @@
 /**
  * `3dconnect run` with one more actor whose init never returns, the way an init stuck in a retry
  * loop (a timer) or in a read that never ends (a FIFO with no writer) would. Spawned by
- * failed-start.test.ts: `node --import tsx THIS timer|FIFO_PATH --config FILE`.
+ * failed-start.test.ts: `node --import tsx THIS timer|FIFO_PATH run --config FILE`.
  */
 import { readFile } from 'node:fs/promises';
 import { processIo } from '../../cli/command.js';
@@ -11,7 +11,9 @@ import { workerSpec } from '../../supervision/index.js';
 /** Short, so the test does not wait the default 10 s; the mechanism is the same. */
 const STUCK_START_TIMEOUT_MS = 1_000;
 
-const [how = 'timer', ...args] = process.argv.slice(2);
+// `run` is the subcommand's name, as cli/start.js receives it; runDaemon takes what follows it.
+const [how = 'timer', subcommand, ...args] = process.argv.slice(2);
+if (subcommand !== 'run') throw new Error(`expected: THIS timer|FIFO_PATH run --config FILE, got ${subcommand}`);
 
 const stuck = workerSpec(
   'stuck',

@@ -178,7 +178,7 @@ test('after its first window a connection may stay silent for idleTimeoutMs, but
   t.teardown(() => client.close());
   const first = client.publish(filebeatEvents(2));
   await eventually(() => held.length === 1, 10_000, 'the first window');
-  // Held well past both idle timeouts: keep-alives flow, the connection stays.
+  // Held well past both idle timeouts: keep-alives flow, the connection stays. The time held is what is under test.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   t.is(server.connections().length, 1);
   t.is(server.stats().closedIdle, 0);

@@ -216,6 +216,7 @@ test('a server that is not there yet: the client keeps retrying with backoff unt
   await placeholder.server.close();
   const beats = client(t, port, { backoff: { minMs: 50, maxMs: 100 } });
   const published = beats.publish(filebeatEvents(3));
+  // The server's absence is what is under test: several 50–100 ms backoffs' worth of refused connects.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const batches: BeatsBatch[] = [];
   await beatsServer(

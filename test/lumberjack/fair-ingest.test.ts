@@ -178,6 +178,7 @@ test('a compressed window cannot take the budget past its size: a large inflate 
   for (const peer of peers) peer.socket.write(window);
   // Two fit (3.5 + 3.5 + the worst case of 4 would not): the third waits for room.
   await eventually(() => held.length === 2, 20_000, 'two windows');
+  // That the third does not arrive is what is under test: a fixed wait, long enough for its inflate had it started.
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.is(held.length, 2, 'the third inflate waits');
   t.true(budget.heldBytes <= budget.limits.maxBytes, `${budget.heldBytes} bytes held`);

@@ -179,6 +179,7 @@ test('a throwing window handler closes that connection, logged as an error', asy
 test('a connection silent for less than its idle timeout stays open', async (t) => {
   const { port, server } = await startServer(t);
   const peer = await rawPeer(port);
+  // The silence is what is under test: a fixed wait, shorter than the idle timeout.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   t.is(server.connections().length, 1);
   peer.socket.write(CAPTURES[0]!.bytes);

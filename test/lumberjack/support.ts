@@ -4,6 +4,7 @@ import { type Socket, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../config/logging.js';
 import { encodeAck } from '../../protocols/lumberjack/frame-writer.js';
+import { until as untilCondition } from '../support/until.js';
 
 const FIXTURES = new URL('../fixtures/beats/', import.meta.url);
 
@@ -137,13 +138,7 @@ export async function writePieces(socket: Socket, pieces: readonly Buffer[]): Pr
 }
 
 /** Polls `condition` until it holds; rejects after `timeoutMs` (generous: the machine may be loaded). */
-export async function eventually(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export const eventually = (condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> => untilCondition(condition, { timeoutMs, what });
 
 /** Filebeat-shaped documents numbered from `first`. */
 export function filebeatEvents(count: number, first = 0): Record<string, unknown>[] {

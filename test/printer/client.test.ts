@@ -142,6 +142,7 @@ test('concurrent calls are queued and sent one at a time, in call order', async 
   const before = sim.stats().requests;
   const waiting = [printer.status(), printer.sensors(), printer.identify()].map(codeOf);
   await waitFor('the first request', () => sim.stats().requests > before);
+  // That no second request follows is what is under test: a fixed wait, as there is nothing to wait for.
   await new Promise((resolve) => setTimeout(resolve, 150));
   t.is(sim.stats().requests, before + 1);
   await printer.close();
@@ -266,6 +267,7 @@ test('close fails waiting calls, stops reconnecting and refuses new calls', asyn
   t.is(printer.connection().state, 'closed');
   await waitFor('the simulator to see the close', () => sim.stats().connectionsOpen === 0);
   const accepted = sim.stats().connectionsAccepted;
+  // That no reconnect comes is what is under test: a fixed wait, as there is nothing to wait for.
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.is(sim.stats().connectionsAccepted, accepted, 'no reconnect after close');
 });

@@ -5,20 +5,11 @@ import { silentLogger } from '../../config/logging.js';
 import { createPushClient } from '../../protocols/push/client.js';
 import { isPushError } from '../../protocols/push/errors.js';
 import { TOKENS, WAIT_MS, startServer } from './harness.js';
+import { until as untilCondition } from '../support/until.js';
 
 const FAST_BACKOFF = { minMs: 20, maxMs: 200 };
 
-function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
-}
+const until = (condition: () => boolean, what: string): Promise<void> => untilCondition(condition, { what, timeoutMs: WAIT_MS });
 
 test('send() resolves only once the application acks', async (t) => {
   const { server, url, deliveries } = await startServer();

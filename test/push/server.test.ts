@@ -227,6 +227,7 @@ test('a printer that stops answering pings is dropped, a paused one is not', asy
   paused.ws.send(message(1));
   const delivery = await deliveries.next('delivery');
   server.pause(delivery.connectionId);
+  // Staying open while paused is what is under test: five ping intervals, a fixed wait.
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.is(paused.ws.readyState, paused.ws.OPEN);
   t.is(server.connections().length, 1);

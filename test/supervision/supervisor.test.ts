@@ -14,6 +14,7 @@ import {
   type TreeEscalation,
   workerSpec,
 } from '../../supervision/index.js';
+import { until } from '../support/until.js';
 import { type Journal, newJournal, probe, sleep, waitForStatus, waitUntil } from './support.js';
 
 const FAST: SupervisorFlagsInput = { intensity: 20, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } };
@@ -193,6 +194,7 @@ test('restart types: permanent always, transient only after an abnormal exit, te
   await waitUntil(registry, () => initsOf(journal, 'perm') === 2 && initsOf(journal, 'trans2') === 2, 'restarts');
   await waitForStatus(registry, 'root/trans1', 'stopped');
   await waitForStatus(registry, 'root/temp', 'stopped');
+  // That no further restart follows is what is under test: a short fixed wait.
   await sleep(100);
   t.deepEqual(
     ['perm', 'trans1', 'trans2', 'temp'].map((name) => [name, initsOf(journal, name), registry.get(`root/${name}`)?.status]),
@@ -246,6 +248,7 @@ test('exceeding restart intensity stops the children and escalates exactly once 
   for (const name of ['x', 'y', 'z']) registry.killByPath(`root/inner/${name}`);
   await waitUntil(registry, () => registry.get('root/inner')?.restarts.total === 1, 'parent restarted inner');
   await allRunning(tree);
+  // That no further escalation follows is what is under test: a short fixed wait.
   await sleep(100);
   t.deepEqual(
     escalations.map((event) => event.path),
@@ -270,6 +273,7 @@ test('the root giving up calls onEscalate once and ends the tree', async (t) => 
   tree.registry.killByPath('root/a');
   tree.registry.killByPath('root/b');
   const exit = await tree.done;
+  // That nothing more is escalated after the tree ended is what is under test: a short fixed wait.
   await sleep(50);
   t.is(exit.reason.kind, 'escalated');
   t.deepEqual(
@@ -390,6 +394,7 @@ test('backoff: prompt first restart, growing and capped delays, reset after a qu
   };
   const runs = [];
   for (let i = 0; i < 4; i += 1) runs.push(await killAndTime());
+  // The quiet period itself is under test: after it, the next kill restarts without backoff.
   await sleep(900);
   runs.push(await killAndTime());
   t.deepEqual(
@@ -524,9 +529,11 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
       await waitUntil(tree.registry, () => incarnations === 2, 'successor started');
       lateSelfTell = ctx.tellSelf({ type: 'tick', from: state.id });
       await sleep(200);
+      abandonedTerminated = true;
     },
   };
   let lateSelfTell: boolean | undefined;
+  let abandonedTerminated = false;
   const tree = await startTree(
     supervisorSpec('root', FAST, [
       supervisorSpec('sub', FAST, [workerSpec('w', slowToStop, { shutdownMs: 2_000 })], { shutdownMs: 100 }),
@@ -537,7 +544,9 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
   t.true(registry.restart('root/sub'));
   await waitUntil(registry, () => incarnations === 2 && registry.get('root/sub/w')?.status === 'running', 'successor running');
   // The abandoned incarnation finishes its terminate only now, and must leave the successor's entry alone.
-  await sleep(600);
+  await until(() => abandonedTerminated, { what: 'the abandoned incarnation terminated' });
+  // What must not happen: a tick of the abandoned one (every 5 ms) reaching the successor. Ten periods.
+  await sleep(50);
   t.is(registry.get('root/sub/w')?.status, 'running');
   t.is(registry.get('root/sub')?.status, 'running');
   t.true(registry.tell('root/sub/w', { type: 'tick', from: 2 }));

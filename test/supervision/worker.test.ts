@@ -145,6 +145,7 @@ test('each end (kill, crash, shutdown) runs terminate once, aborts the signal an
   await waitUntil(registry, () => ticksOf(3) >= 3, 'incarnation 3 ticking');
   await tree.stop();
   const after = [1, 2, 3].map(ticksOf);
+  // That no timer fires is what is under test: a fixed wait of several tick periods.
   await sleep(60);
   t.deepEqual([1, 2, 3].map(ticksOf), after, 'no timer of an ended incarnation fires');
   t.deepEqual(stats.terminations, [
@@ -221,6 +222,7 @@ test('an init slower than startTimeoutMs is abandoned; what it builds later stil
     async init() {
       attempts += 1;
       const attempt = attempts;
+      // The slow init is the scenario, not a wait for something.
       if (attempt === 2) await sleep(300);
       return { attempt };
     },

@@ -23,6 +23,7 @@ import { type RecordedVtq, startThingworxStandIn, type ThingworxStandIn } from '
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
+import { until } from '../support/until.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -272,12 +273,8 @@ async function stopTree(rig: Rig): Promise<void> {
   await rig.tree.stop();
 }
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(WAIT.pollMs);
-  }
+function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs: number = WAIT.pollMs): Promise<void> {
+  return until(condition, { what, timeoutMs, everyMs });
 }
 
 /**
@@ -295,6 +292,19 @@ function startProducer(t: ExecutionContext, rig: Rig, printers: readonly string[
   const stop = (): void => clearInterval(timer);
   t.teardown(stop);
   return { stop, offered: () => offered };
+}
+
+/**
+ * Offers `count` batches, to each printer in turn, keeping at most `outstanding` unanswered, and resolves once
+ * every one is answered. Paced by the uplink's answers, not by a clock: the same offers reach it however fast
+ * the machine is. A refused batch is not offered again (its source would keep it).
+ */
+async function offerBatches(rig: Rig, printers: readonly string[], batchSize: number, count: number, outstanding = 4): Promise<void> {
+  for (let turn = 0; turn < count; turn++) {
+    await waitFor('room for another offer', () => rig.sender.unanswered() < outstanding, WAIT.stateMs, 1);
+    rig.offer(rig.sender.make(printers[turn % printers.length] ?? 'p01', batchSize));
+  }
+  await waitFor('every offer answered', () => rig.sender.unanswered() === 0, WAIT.stateMs);
 }
 
 /** Samples the uplink's status in the background, keeping the largest queue seen and every session state. */
@@ -444,7 +454,8 @@ test.serial('a server certificate from an unrelated CA is refused: nothing sent,
   await waitFor('the offer answered', () => rig.sender.unanswered() === 0, WAIT.stateMs);
   // Several session checks, each refused at the TLS handshake.
   await waitFor('three session checks', async () => (await rig.status()).sessionChecks >= 3, WAIT.stateMs);
-  await delay(500);
+  const samplesAtChecks = watch.seen.samples;
+  await waitFor('the status sampled a few times more', () => watch.seen.samples >= samplesAtChecks + 5, WAIT.stateMs);
   await watch.stop();
   const status = await rig.status();
 
@@ -468,28 +479,33 @@ test.serial('an outage under continuous input: Busy at the caps, memory bounded,
   /** What a refused reading would cost if anything kept it (a Reading with its event id; measured ≈ 150–250 B). */
   const keptReadingBytes = 150;
   const batchSize = 200;
+  /**
+   * Readings offered during the outage: enough that keeping the refused ones would break the heap bound
+   * twice over (≈ 42,000), plus a margin. A fixed count, so the test checks the same thing on any machine.
+   */
+  const outageBatches = Math.ceil((1.2 * 2 * heapBoundBytes) / keptReadingBytes / batchSize);
   const rig = await startRig(t, { things, uplink: { ...caps, maxRowsPerCall: 250, backoff: { minMs: 100, maxMs: 800 } } });
   const watch = watchStatus(rig);
-  // Up to 20,000 readings/s offered, far more than the caps hold for the length of the outage.
-  const producer = startProducer(t, rig, PRINTERS, batchSize, 10);
-  await delay(1_000);
-  t.true(rig.sender.deliveredOrder.length > 0, 'delivering before the outage');
+  await offerBatches(rig, PRINTERS, batchSize, 2 * PRINTERS.length);
+  await waitFor('delivering before the outage', () => rig.sender.deliveredOrder.length > 0, WAIT.deliveryMs);
 
   rig.standIn.faults.setOutage(true, 'reset');
   const recordsAtOutage = rig.standIn.records.length;
   const heapBefore = heapAfterGc();
-  const offeredBefore = producer.offered();
   const busyBefore = rig.sender.busy;
-  await delay(4_000);
+  const samplesBefore = watch.seen.samples;
+  await offerBatches(rig, PRINTERS, batchSize, outageBatches);
+  // The queue's size is sampled every 50 ms: enough samples during the outage for its largest to mean something.
+  await waitFor('the queue sampled during the outage', () => watch.seen.samples >= samplesBefore + 20, WAIT.stateMs);
   const heapAfter = heapAfterGc();
-  const offeredDuring = (producer.offered() - offeredBefore) * batchSize;
+  const offeredDuring = outageBatches * batchSize;
   const busyDuring = rig.sender.busy - busyBefore;
   const recordsDuring = rig.standIn.records.length - recordsAtOutage;
   const outageStatus = await rig.status();
   rig.standIn.faults.setOutage(false);
 
-  await delay(1_500);
-  producer.stop();
+  await waitFor('delivering again after the outage', () => rig.standIn.records.length > recordsAtOutage, WAIT.deliveryMs);
+  await offerBatches(rig, PRINTERS, batchSize, 2 * PRINTERS.length);
   await waitFor('every accepted batch delivered', () => rig.sender.unanswered() === 0 && rig.sender.allAcceptedDelivered(), WAIT.deliveryMs);
   await watch.stop();
 
@@ -503,7 +519,6 @@ test.serial('an outage under continuous input: Busy at the caps, memory bounded,
   t.is(recordsDuring, 0, 'nothing reached ThingWorx while it was down');
   t.true(outageStatus.queue.readings > caps.maxQueuedReadings / 2, 'the queue filled during the outage');
   t.is(outageStatus.queue.waitingSenders, 1, 'one refusal remembered per sender, however many offers were refused');
-  t.true(watch.seen.samples > 20);
   t.true(watch.seen.maxReadings <= caps.maxQueuedReadings, 'queued readings within the cap');
   t.true(watch.seen.maxBytes <= caps.maxQueuedBytes, 'queued bytes within the cap');
   t.is(watch.seen.capReadings, caps.maxQueuedReadings);
@@ -570,7 +585,11 @@ test.serial('a 404 Thing is held alone: the others keep being delivered, and add
   });
   const startedAt = performance.now();
   const producer = startProducer(t, rig, ['p01', 'p02', 'p03'], 10, 30);
-  await delay(2_000);
+  await waitFor(
+    'ten batches accepted for each known Thing, and the unknown Thing at its share',
+    () => known.every((thing) => rig.sender.acceptedBatches(thing).length >= 10) && rig.sender.busyReasons.has('thing-share-full'),
+    WAIT.deliveryMs,
+  );
   producer.stop();
   await waitFor('the known Things delivered', () => rig.sender.unanswered() === 0 && known.every((thing) => rig.sender.acceptedBatches(thing).every((b) => b.delivered > 0)), WAIT.deliveryMs);
 
@@ -697,9 +716,11 @@ test.serial('a 30 s outage under load: the first row comes within 2 s of ThingWo
   const burstMs = performance.now() - burstStart;
   const msPerReading = burstMs / (burstBatches * batchSize);
 
+  const deliveredBeforeProducer = rig.sender.deliveredOrder.length;
   const producer = startProducer(t, rig, PRINTERS, batchSize, 20);
-  await delay(500);
+  await waitFor('the producer delivering', () => rig.sender.deliveredOrder.length > deliveredBeforeProducer, WAIT.deliveryMs);
   rig.standIn.faults.setOutage(true, 'reset');
+  // The outage's length is the scenario: backoff and probes over 30 s.
   await delay(30_000);
   const sessionDuringOutage = (await rig.status()).session;
   const backlog = (await rig.status()).queue.readings;

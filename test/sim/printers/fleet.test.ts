@@ -3,6 +3,7 @@ import { validateConfig } from '../../../config/validate.js';
 import { SimPrinterError } from '../../../sim/printers/errors.js';
 import { startSimulatedFleet } from '../../../sim/printers/fleet.js';
 import { printerConfigFor, pushTokenEnvName } from '../../../sim/printers/fleet-config.js';
+import { until } from '../../support/until.js';
 import { startBeatsReceiver, startPushReceiver } from './support.js';
 
 test('a fleet of 20 ships to real listeners; the totals and expected readings match what was acknowledged', async (t) => {
@@ -30,7 +31,21 @@ test('a fleet of 20 ships to real listeners; the totals and expected readings ma
   const beats = await startBeatsReceiver();
   t.teardown(() => beats.close());
   await fleet.start({ beats: { host: '127.0.0.1', port: beats.port }, push: { url: push.url } });
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Runs until every printer has shipped and a job file name has come up, however fast the machine is.
+  await until(
+    () => {
+      const { totals, printers } = fleet.counters();
+      const ledgers = info.map((printer) => printers[printer.id]!.ledger);
+      return (
+        totals.filebeat.events_acked > 0 &&
+        totals.metricbeat.events_acked > 0 &&
+        totals.push.events_acked > 0 &&
+        ledgers.every((ledger) => ledger.filebeat.events_acked + ledger.metricbeat.events_acked + ledger.push.events_acked > 0) &&
+        fleet.forbiddenStrings().some((text) => text.endsWith('.ctl'))
+      );
+    },
+    { timeoutMs: 30_000, what: 'every printer shipped and a job file named' },
+  );
   fleet.setRates({ linesPerSecond: 0, metricDocsPerSecond: 0, pushMessagesPerSecond: 0 });
   await fleet.drained();
 

@@ -6,6 +6,7 @@ import type { BeatsServerTlsOptions } from '../../../protocols/lumberjack/server
 import { tokenAuthenticator } from '../../../protocols/push/auth.js';
 import type { PushDelivery } from '../../../protocols/push/connection.js';
 import { createPushServer } from '../../../protocols/push/server.js';
+import { until as untilCondition } from '../../support/until.js';
 
 /** Generous: waits only fail when something is really wrong, never by slowness. */
 export const WAIT_MS = 20_000;
@@ -103,13 +104,7 @@ export async function startPushReceiver(tokens: Record<string, string>): Promise
 }
 
 /** Resolves once `condition` holds, checking every 20 ms; fails after WAIT_MS. */
-export async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export const eventually = (condition: () => boolean, what: string): Promise<void> => untilCondition(condition, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 /** A fixed wall clock: device time then only steps by the simulator's own 1 ms increments. */
 export const FIXED_EPOCH = Date.UTC(2026, 10, 27, 10, 15, 2, 123);

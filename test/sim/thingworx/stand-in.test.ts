@@ -1,6 +1,7 @@
 import test from 'ava';
 import { startThingworxStandIn, type StandInOptions, type ThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
 import { type Probe, probe, statusOf } from './stand-in-client.js';
+import { until as untilCondition } from '../../support/until.js';
 
 const KEY = 'sim-key-1';
 const T = 1764238502123;
@@ -28,13 +29,7 @@ async function withStandIn(options: Partial<StandInOptions>, run: (standIn: Thin
 }
 
 /** Waits for a condition on the stand-in instead of guessing a delay. */
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const until = (condition: () => boolean, timeoutMs = 10_000): Promise<void> => untilCondition(condition, { timeoutMs, what: 'a condition on the stand-in' });
 
 const post = (standIn: ThingworxStandIn, body: string, extra: Partial<Probe> = {}) =>
   probe(standIn.url, { method: 'POST', path: UPDATE, headers: JSON_HEADERS, body, ...extra });
