@@ -10,7 +10,7 @@ function capture(): { io: CliIo; stdout: () => string[]; stderr: () => string[] 
   return { io: { out: (line) => out.push(line), err: (line) => err.push(line), env: {} }, stdout: () => out, stderr: () => err };
 }
 
-const DEMO_USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--json]';
+const DEMO_USAGE = 'usage: 3dconnect demo [--duration SECONDS] [--printers N] [--seed N] [--transport rest|alwayson] [--json]';
 const RUN_USAGE = 'usage: 3dconnect run --config FILE';
 
 test('demo: a bad flag or value exits 64 with one line naming it, then the usage line', async (t) => {
@@ -24,6 +24,7 @@ test('demo: a bad flag or value exits 64 with one line naming it, then the usage
     [['--printers', '21'], '--printers takes 1 to 20'],
     [['--printers', 'two'], '--printers takes 1 to 20'],
     [['--seed', '1.5'], '--seed takes an integer'],
+    [['--transport', 'mqtt'], '--transport takes rest or alwayson'],
   ];
   for (const [argv, message] of cases) {
     const { io, stdout, stderr } = capture();
