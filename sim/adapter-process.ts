@@ -86,6 +86,7 @@ export function startAdapterProcess(options: AdapterProcessOptions): Promise<Ada
   const ports: { beats?: number; push?: number } = {};
   return new Promise((resolve, reject) => {
     let ready = false;
+    let controlReady = false;
     const fail = (why: string) => {
       if (ready) return;
       ready = true;
@@ -93,7 +94,7 @@ export function startAdapterProcess(options: AdapterProcessOptions): Promise<Ada
       child.kill('SIGKILL');
       reject(new Error(`demo: ${why}; its last lines:\n${lastLines.join('\n')}`));
     };
-    const timer = setTimeout(() => fail('the adapter did not open its listeners in time'), options.startTimeoutMs ?? ADAPTER_PROCESS_DEFAULTS.startTimeoutMs);
+    const timer = setTimeout(() => fail('the adapter did not open its listeners and control socket in time'), options.startTimeoutMs ?? ADAPTER_PROCESS_DEFAULTS.startTimeoutMs);
     void exit.then((code) => fail(`the adapter exited (${code}) before it was ready`));
     createInterface({ input: stdout }).on('line', (line) => {
       keep(line);
@@ -101,7 +102,9 @@ export function startAdapterProcess(options: AdapterProcessOptions): Promise<Ada
       const announced = portAnnounced(line);
       if (announced?.msg === 'beats listener ready') ports.beats = announced.port;
       if (announced?.msg === 'push listener ready') ports.push = announced.port;
-      if (ports.beats === undefined || ports.push === undefined) return;
+      // The control socket opens last: until then a view asked for says there is no daemon.
+      if (line.includes('"msg":"control socket ready"')) controlReady = true;
+      if (ports.beats === undefined || ports.push === undefined || !controlReady) return;
       ready = true;
       clearTimeout(timer);
       resolve({
