@@ -48,8 +48,8 @@ export interface RestTransportOptions {
   now?: () => number;
 }
 
-/** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). */
-const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
+/** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). Both transports check it. */
+export const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
 
 /** The origin and any reverse-proxy path prefix of a ThingWorx base URL; throws ThingworxConfigError. */
 export function parseBaseUrl(baseUrl: string, allowInsecureHttp: boolean): { url: URL; pathPrefix: string } {

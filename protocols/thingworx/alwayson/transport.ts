@@ -4,6 +4,7 @@ import { backoffDelayMs } from '../../../supervision/backoff.js';
 import { ThingworxConfigError } from '../config-error.js';
 import { type RestTlsOptions, thingworxTlsOptions } from '../https-agent.js';
 import { OUTCOME_DEFAULTS, outcomeForRequestError } from '../outcome.js';
+import { APP_KEY_SHAPE, parseBaseUrl } from '../rest-transport.js';
 import type { DeliveryOutcome, ThingworxTransport, TransportStatus, VtqRow } from '../types.js';
 import { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
 import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
@@ -67,29 +68,16 @@ export interface AlwaysOnTransportOptions extends Partial<AlwaysOnTimings> {
   now?: () => number;
 }
 
-/** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). */
-const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
 const MAX_REQUEST_ID = 0xffff_ffff;
 /** close() waits at most this for a connect under way. */
 const CLOSE_WAIT_MS = 1_000;
 
+/** The session's URL: the base URL checked as REST checks it, on ws(s) at the AlwaysOn path. */
 function wsUrl(baseUrl: string, allowInsecure: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new ThingworxConfigError('baseUrl', 'not a URL');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowInsecure)) {
-    throw new ThingworxConfigError('baseUrl', `${url.protocol} is not allowed: use https:// (plain http only when explicitly allowed)`);
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ThingworxConfigError('baseUrl', 'must not carry credentials, a query or a fragment');
-  }
-  const prefix = url.pathname.replace(/\/+$/, '');
+  const { url, pathPrefix } = parseBaseUrl(baseUrl, allowInsecure);
   const ws = new URL(url.href);
   ws.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  ws.pathname = `${prefix}${ALWAYSON_TRANSPORT_DEFAULTS.path}`;
+  ws.pathname = `${pathPrefix}${ALWAYSON_TRANSPORT_DEFAULTS.path}`;
   return ws;
 }
 
