@@ -51,6 +51,25 @@ export interface RestTransportOptions {
 /** An app key must be a single visible-ASCII token to go in a header (a UUID in practice). Both transports check it. */
 export const APP_KEY_SHAPE = /^[\x21-\x7e]+$/;
 
+/**
+ * The key as each request reads it (a function re-reads a rotated key), or undefined when it is unusable; a fixed key
+ * of the wrong shape is a configuration error at once. Both transports read the key through this.
+ */
+export function appKeyReader(appKey: string | (() => string)): () => string | undefined {
+  const read = (): string | undefined => {
+    try {
+      const key = typeof appKey === 'function' ? appKey() : appKey;
+      return typeof key === 'string' && APP_KEY_SHAPE.test(key) ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (typeof appKey === 'string' && read() === undefined) {
+    throw new ThingworxConfigError('appKey', 'must be a non-empty token of visible ASCII characters');
+  }
+  return read;
+}
+
 /** The origin and any reverse-proxy path prefix of a ThingWorx base URL; throws ThingworxConfigError. */
 export function parseBaseUrl(baseUrl: string, allowInsecureHttp: boolean): { url: URL; pathPrefix: string } {
   let url: URL;
@@ -110,17 +129,7 @@ export function createRestTransport(options: RestTransportOptions): ThingworxTra
   const inFlight = new Set<InFlight>();
   let closed = false;
 
-  const currentAppKey = (): string | undefined => {
-    try {
-      const key = typeof options.appKey === 'function' ? options.appKey() : options.appKey;
-      return typeof key === 'string' && APP_KEY_SHAPE.test(key) ? key : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  if (typeof options.appKey === 'string' && currentAppKey() === undefined) {
-    throw new ThingworxConfigError('appKey', 'must be a non-empty token of visible ASCII characters');
-  }
+  const currentAppKey = appKeyReader(options.appKey);
 
   const thingPath = (thing: string): string => `${pathPrefix}/Thingworx/Things/${encodeURIComponent(thing)}`;
 

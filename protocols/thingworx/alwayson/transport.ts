@@ -4,7 +4,7 @@ import { backoffDelayMs } from '../../../supervision/backoff.js';
 import { ThingworxConfigError } from '../config-error.js';
 import { type RestTlsOptions, thingworxTlsOptions } from '../https-agent.js';
 import { OUTCOME_DEFAULTS, outcomeForRequestError } from '../outcome.js';
-import { APP_KEY_SHAPE, parseBaseUrl } from '../rest-transport.js';
+import { appKeyReader, parseBaseUrl } from '../rest-transport.js';
 import type { DeliveryOutcome, ThingworxTransport, TransportStatus, VtqRow } from '../types.js';
 import { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
 import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
@@ -110,17 +110,7 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
   let lastError: string | undefined;
   let lastRequestId = 0;
 
-  const currentAppKey = (): string | undefined => {
-    try {
-      const key = typeof options.appKey === 'function' ? options.appKey() : options.appKey;
-      return typeof key === 'string' && APP_KEY_SHAPE.test(key) ? key : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  if (typeof options.appKey === 'string' && currentAppKey() === undefined) {
-    throw new ThingworxConfigError('appKey', 'must be a non-empty token of visible ASCII characters');
-  }
+  const currentAppKey = appKeyReader(options.appKey);
   const secrets = (): string[] => {
     const key = currentAppKey();
     return key === undefined ? [] : [key];
