@@ -104,8 +104,6 @@ export class PushConnection {
   private rateTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private answeredPing = true;
-  /** The last message decoded: the next one usually repeats its strings (see decodePushFrame). */
-  private lastMessage: PushMessage | undefined;
   /** Acks waiting for the end of this loop turn (see queueAck). */
   private readonly acksDue: number[] = [];
   private markClosed: () => void = () => {};
@@ -197,7 +195,7 @@ export class PushConnection {
       return;
     }
     const bytes = bytesOf(data);
-    const decoded = decodePushFrame(bytes, this.limits.messageLimits, this.lastMessage);
+    const decoded = decodePushFrame(bytes, this.limits.messageLimits);
     if (!decoded.ok) {
       this.refuse(decoded.problem.code, decoded.problem.message, PUSH_CLOSE_CODES.policy);
       return;
@@ -211,7 +209,6 @@ export class PushConnection {
       this.refuse('PUSH_OVERFLOW', `more than ${this.limits.maxHeldMessages} messages held back`, PUSH_CLOSE_CODES.policy);
       return;
     }
-    this.lastMessage = decoded.message;
     this.held.push(decoded.message);
     this.heldSizes.push(bytes.length);
     this.bytesHeld += bytes.length;
