@@ -55,9 +55,10 @@ export interface PushConnectionOptions {
   remoteAddress: string;
   socket: WebSocket;
   /**
-   * The TCP or TLS socket under `socket`. When given, the acks of one event-loop turn are written
-   * to it as one buffer of frames (one write, one syscall) instead of one ws send each; every ack
-   * is still its own frame.
+   * The TCP or TLS socket under `socket`. When given, and no extension (compression) was
+   * negotiated, the acks of one event-loop turn are written to it as one buffer of frames (one
+   * write, one syscall) instead of one ws send each; every ack is still its own frame.
+   * bench/push-acks.ts measures why; test/push/ack-frames.test.ts guards what it rests on.
    */
   transport?: Pick<Duplex, 'write'>;
   limits: PushConnectionLimits;
@@ -106,6 +107,11 @@ export class PushConnection {
   private answeredPing = true;
   /** Acks waiting for the end of this loop turn (see queueAck). */
   private readonly acksDue: number[] = [];
+  /**
+   * Where acks are written as hand-built frames: only with no extension, since a compressed
+   * connection makes ws queue its frames behind the compressor, and ours could overtake them.
+   */
+  private readonly ackTransport: Pick<Duplex, 'write'> | undefined;
   private markClosed: () => void = () => {};
   /** Settles once the socket has closed (handshake done or terminated). */
   readonly closed = new Promise<void>((resolve) => {
@@ -118,6 +124,7 @@ export class PushConnection {
     this.socket = options.socket;
     this.limits = options.limits;
     this.log = options.logger.child({ printerId: this.printerId, connectionId: this.connectionId });
+    this.ackTransport = this.socket.extensions === '' ? options.transport : undefined;
     this.bucket = new TokenBucket(this.limits.maxMessagesPerSecond, this.limits.burstMessages, performance.now());
     // Authenticated at the upgrade: the printer is known.
     this.budget = options.budget?.open({ identified: true, onFreed: () => this.updateFlow() });
@@ -274,7 +281,7 @@ export class PushConnection {
     this.pending.delete(seq);
     this.bytesHeld -= size;
     this.counts.acked++;
-    if (this.options.transport === undefined) this.socket.send(encodeAck(seq));
+    if (this.ackTransport === undefined) this.socket.send(encodeAck(seq));
     else this.queueAck(seq);
     this.drain();
   }
@@ -297,7 +304,7 @@ export class PushConnection {
    * Once ws is closing they are dropped, as ws.send drops them: the printer re-sends those messages.
    */
   private flushAcks(): void {
-    const { transport } = this.options;
+    const transport = this.ackTransport;
     if (transport === undefined || this.acksDue.length === 0) return;
     if (this.socket.readyState === this.socket.OPEN) transport.write(encodeAckFrames(this.acksDue));
     this.acksDue.length = 0;
