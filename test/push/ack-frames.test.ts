@@ -1,14 +1,14 @@
 import test from 'ava';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { type AddressInfo, type Socket, connect as connectTcp } from 'node:net';
-import { type PerMessageDeflateOptions, WebSocket, WebSocketServer } from 'ws';
+import type { AddressInfo, Socket } from 'node:net';
+import { type PerMessageDeflateOptions, type WebSocket, WebSocketServer } from 'ws';
 import { silentLogger } from '../../config/logging.js';
 import { PushConnection, type PushDelivery } from '../../protocols/push/connection.js';
 import { PUSH_SERVER_DEFAULTS } from '../../protocols/push/defaults.js';
 import { PUSH_MESSAGE_LIMITS } from '../../protocols/push/message.js';
 import { encodeAck, encodeAckFrames } from '../../protocols/push/replies.js';
-import { Inbox, TOKENS, WAIT_MS, message, rawClient, roundTrip, startServer } from './harness.js';
+import { Inbox, TOKENS, WAIT_MS, message, rawClient, rawUpgradedSocket, roundTrip, startServer } from './harness.js';
 
 /**
  * PushConnection writes a turn's acks as frames it builds itself, on the socket under ws
@@ -23,7 +23,7 @@ interface WsEnd {
 }
 
 /** A ws server as the push server sets one up (noServer, upgrade by hand), with one peer connected. */
-async function wsPair(perMessageDeflate: boolean | PerMessageDeflateOptions, connectPeer: (port: number) => void): Promise<{ server: WsEnd; close: () => void }> {
+async function wsPair<Peer>(perMessageDeflate: boolean | PerMessageDeflateOptions, connectPeer: (port: number) => Peer): Promise<{ server: WsEnd; peer: Awaited<Peer>; close: () => void }> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate, clientTracking: false });
   const http = createServer();
   const accepted = new Promise<WsEnd>((resolve) => {
@@ -31,36 +31,16 @@ async function wsPair(perMessageDeflate: boolean | PerMessageDeflateOptions, con
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  connectPeer((http.address() as AddressInfo).port);
+  const peer = await connectPeer((http.address() as AddressInfo).port);
   const server = await accepted;
   return {
     server,
+    peer,
     close: () => {
       server.ws.terminate();
       http.close();
     },
   };
-}
-
-/** A TCP peer that upgrades by hand and keeps every byte the server sends after the 101. */
-function rawPeer(port: number): { bytes: () => Buffer; socket: Socket } {
-  const socket = connectTcp(port, '127.0.0.1');
-  let buffer = Buffer.alloc(0);
-  let headerDone = false;
-  socket.on('error', () => {});
-  socket.on('data', (chunk: Buffer) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    if (headerDone) return;
-    const end = buffer.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    headerDone = true;
-    buffer = buffer.subarray(end + 4);
-  });
-  socket.write(
-    'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  return { bytes: () => (headerDone ? buffer : Buffer.alloc(0)), socket };
 }
 
 async function waitFor(condition: () => boolean, what: string): Promise<void> {
@@ -105,15 +85,12 @@ function framesOf(bytes: Buffer): WireFrame[] {
 const SEQS = [0, 7, 10, 99, 125, 1_764_238_502_123, Number.MAX_SAFE_INTEGER];
 
 test('ws frames a server text message byte for byte as encodeAckFrames builds it', async (t) => {
-  let peer: ReturnType<typeof rawPeer> | undefined;
-  const { server, close } = await wsPair(false, (port) => {
-    peer = rawPeer(port);
-  });
+  const { server, peer, close } = await wsPair(false, (port) => rawUpgradedSocket(port, TOKENS.p01));
   t.teardown(close);
   const expected = encodeAckFrames(SEQS);
   for (const seq of SEQS) server.ws.send(encodeAck(seq));
-  await waitFor(() => (peer?.bytes().length ?? 0) >= expected.length, 'acks from ws');
-  t.deepEqual(peer?.bytes(), expected);
+  await waitFor(() => peer.received().length >= expected.length, 'acks from ws');
+  t.deepEqual(peer.received(), expected);
   t.deepEqual(
     framesOf(encodeAckFrames(SEQS)).map((frame) => [frame.fin, frame.rsv, frame.opcode, frame.payload.toString('latin1')]),
     SEQS.map((seq) => [true, 0, 1, encodeAck(seq)]),
@@ -121,12 +98,8 @@ test('ws frames a server text message byte for byte as encodeAckFrames builds it
 });
 
 test('acks written under ws land between its frames, whole and in call order: text, a large message, ping, close', async (t) => {
-  let peer: ReturnType<typeof rawPeer> | undefined;
-  const { server, close } = await wsPair(false, (port) => {
-    peer = rawPeer(port);
-  });
+  const { server, peer, close } = await wsPair(false, (port) => rawUpgradedSocket(port, TOKENS.p01));
   t.teardown(close);
-  await waitFor(() => peer?.socket.readyState === 'open', 'peer connection');
   // Larger than the socket's high-water mark: ws writes it while the socket is already backed up.
   const large = 'x'.repeat(256 * 1024);
   server.ws.send('{"error":{"code":"FIRST","message":"a"}}');
@@ -136,8 +109,8 @@ test('acks written under ws land between its frames, whole and in call order: te
   server.ws.ping('p');
   server.transport.write(encodeAckFrames([4]));
   server.ws.close(1000, 'bye');
-  await waitFor(() => peer?.bytes().includes(Buffer.from('bye')) ?? false, 'the close frame');
-  const frames = framesOf(peer?.bytes() ?? Buffer.alloc(0));
+  await waitFor(() => peer.received().includes('bye'), 'the close frame');
+  const frames = framesOf(peer.received());
   t.deepEqual(
     frames.map((frame) => [frame.fin, frame.rsv, frame.opcode, frame.payload.length > 64 ? `${frame.payload.length} bytes` : frame.payload.toString('latin1')]),
     [
@@ -166,15 +139,9 @@ test('the push server negotiates no extension, though the printer offers compres
 });
 
 test('where compression was negotiated, a connection sends its acks through ws and never writes under it', async (t) => {
-  let client: WebSocket | undefined;
-  const { server, close } = await wsPair({ threshold: 0 }, (port) => {
-    client = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: { threshold: 0 } });
-  });
+  const { server, peer: client, close } = await wsPair({ threshold: 0 }, (port) => rawClient(`ws://127.0.0.1:${port}/`, undefined, { perMessageDeflate: { threshold: 0 } }));
   t.teardown(close);
   t.regex(server.ws.extensions, /permessage-deflate/);
-  const frames = new Inbox<string>();
-  client?.on('message', (data) => frames.push(String(data)));
-  await waitFor(() => client?.readyState === WebSocket.OPEN, 'client open');
 
   let writesUnderWs = 0;
   const deliveries = new Inbox<PushDelivery>();
@@ -194,12 +161,12 @@ test('where compression was negotiated, a connection sends its acks through ws a
     onMessage: (delivery) => deliveries.push(delivery),
     onClosed: () => {},
   });
-  for (const seq of [1, 2, 3]) client?.send(message(seq));
+  for (const seq of [1, 2, 3]) client.ws.send(message(seq));
   const delivered = [await deliveries.next('delivery 1'), await deliveries.next('delivery 2'), await deliveries.next('delivery 3')];
   for (const delivery of delivered.reverse()) delivery.ack();
-  t.deepEqual([await frames.next('ack'), await frames.next('ack'), await frames.next('ack')], ['{"ack":3}', '{"ack":2}', '{"ack":1}']);
+  t.deepEqual([await client.frames.next('ack'), await client.frames.next('ack'), await client.frames.next('ack')], ['{"ack":3}', '{"ack":2}', '{"ack":1}']);
   t.is(writesUnderWs, 0);
-  if (client) await roundTrip(client);
+  await roundTrip(client.ws);
   connection.terminate();
   await connection.closed;
 });
