@@ -11,6 +11,7 @@ interface BenchmarkModule {
 
 const BENCHMARKS: Record<string, () => Promise<BenchmarkModule>> = {
   lumberjack: () => import('./lumberjack.js'),
+  'push-acks': () => import('./push-acks.js'),
   loglines: () => import('./loglines.js'),
   uplink: () => import('./uplink.js'),
   'end-to-end': () => import('./end-to-end.js'),

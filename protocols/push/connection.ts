@@ -55,9 +55,10 @@ export interface PushConnectionOptions {
   remoteAddress: string;
   socket: WebSocket;
   /**
-   * The TCP or TLS socket under `socket`. When given, the acks of one event-loop turn are written
-   * to it as one buffer of frames (one write, one syscall) instead of one ws send each; every ack
-   * is still its own frame.
+   * The TCP or TLS socket under `socket`. When given, and no extension (compression) was
+   * negotiated, the acks of one event-loop turn are written to it as one buffer of frames (one
+   * write, one syscall) instead of one ws send each; every ack is still its own frame.
+   * bench/push-acks.ts measures why; test/push/ack-frames.test.ts guards what it rests on.
    */
   transport?: Pick<Duplex, 'write'>;
   limits: PushConnectionLimits;
@@ -104,10 +105,13 @@ export class PushConnection {
   private rateTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private answeredPing = true;
-  /** The last message decoded: the next one usually repeats its strings (see decodePushFrame). */
-  private lastMessage: PushMessage | undefined;
   /** Acks waiting for the end of this loop turn (see queueAck). */
   private readonly acksDue: number[] = [];
+  /**
+   * Where acks are written as hand-built frames: only with no extension, since a compressed
+   * connection makes ws queue its frames behind the compressor, and ours could overtake them.
+   */
+  private readonly ackTransport: Pick<Duplex, 'write'> | undefined;
   private markClosed: () => void = () => {};
   /** Settles once the socket has closed (handshake done or terminated). */
   readonly closed = new Promise<void>((resolve) => {
@@ -120,6 +124,7 @@ export class PushConnection {
     this.socket = options.socket;
     this.limits = options.limits;
     this.log = options.logger.child({ printerId: this.printerId, connectionId: this.connectionId });
+    this.ackTransport = this.socket.extensions === '' ? options.transport : undefined;
     this.bucket = new TokenBucket(this.limits.maxMessagesPerSecond, this.limits.burstMessages, performance.now());
     // Authenticated at the upgrade: the printer is known.
     this.budget = options.budget?.open({ identified: true, onFreed: () => this.updateFlow() });
@@ -197,7 +202,7 @@ export class PushConnection {
       return;
     }
     const bytes = bytesOf(data);
-    const decoded = decodePushFrame(bytes, this.limits.messageLimits, this.lastMessage);
+    const decoded = decodePushFrame(bytes, this.limits.messageLimits);
     if (!decoded.ok) {
       this.refuse(decoded.problem.code, decoded.problem.message, PUSH_CLOSE_CODES.policy);
       return;
@@ -211,7 +216,6 @@ export class PushConnection {
       this.refuse('PUSH_OVERFLOW', `more than ${this.limits.maxHeldMessages} messages held back`, PUSH_CLOSE_CODES.policy);
       return;
     }
-    this.lastMessage = decoded.message;
     this.held.push(decoded.message);
     this.heldSizes.push(bytes.length);
     this.bytesHeld += bytes.length;
@@ -277,7 +281,7 @@ export class PushConnection {
     this.pending.delete(seq);
     this.bytesHeld -= size;
     this.counts.acked++;
-    if (this.options.transport === undefined) this.socket.send(encodeAck(seq));
+    if (this.ackTransport === undefined) this.socket.send(encodeAck(seq));
     else this.queueAck(seq);
     this.drain();
   }
@@ -300,7 +304,7 @@ export class PushConnection {
    * Once ws is closing they are dropped, as ws.send drops them: the printer re-sends those messages.
    */
   private flushAcks(): void {
-    const { transport } = this.options;
+    const transport = this.ackTransport;
     if (transport === undefined || this.acksDue.length === 0) return;
     if (this.socket.readyState === this.socket.OPEN) transport.write(encodeAckFrames(this.acksDue));
     this.acksDue.length = 0;
