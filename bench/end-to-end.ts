@@ -907,6 +907,24 @@ async function withRig<T>(cli: string, body: (context: RigContext) => Promise<T>
   }
 }
 
+/** The settings a reader needs to compare runs, in both reports. */
+function reportedSettings(): Record<string, unknown> {
+  const settings = END_TO_END_BENCH;
+  return {
+    printers: settings.printers,
+    nominalEventsPerSecond: settings.printers * settings.nominalEventsPerPrinter,
+    nominalMs: settings.nominalMs,
+    steps: settings.steps,
+    uplinkFlushIntervalMs: settings.uplinkFlushIntervalMs,
+    pushMessagesPerSecond: settings.pushMessagesPerSecond,
+    pushMaxPendingAcks: settings.pushMaxPendingAcks,
+  };
+}
+
+function loadAverageSince(atStart: number[]): { atStart: number[]; atEnd: number[] } {
+  return { atStart, atEnd: loadavg().map((load) => round(load, 1)) };
+}
+
 function buildInfo(build: AdapterBuild): Record<string, unknown> {
   return { ref: build.ref, commit: build.commit, ...(build.dirty === undefined ? {} : { dirty: build.dirty }) };
 }
@@ -950,14 +968,8 @@ async function compareBuilds(
   });
   return {
     what: 'this tree and another build (--against), each as deployed (compiled, deploy heap flags), measured in one run with the same simulated printers and ThingWorx stand-in over TLS, ACK after delivery; nominal runs alternate between the builds',
-    settings: {
-      printers: END_TO_END_BENCH.printers,
-      nominalEventsPerSecond: END_TO_END_BENCH.printers * END_TO_END_BENCH.nominalEventsPerPrinter,
-      nominalMs: END_TO_END_BENCH.nominalMs,
-      comparison,
-      steps: END_TO_END_BENCH.steps,
-    },
-    loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => round(load, 1)) },
+    settings: { ...reportedSettings(), comparison },
+    loadAverage: loadAverageSince(loadAtStart),
     /** This tree ÷ the other build: below 1 is better, except the sustained rate (above 1 is better). */
     ratios: thisOverAgainst(figures('this'), figures('against')),
     this: side('this'),
@@ -988,16 +1000,8 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
   const cores = availableParallelism();
   return {
     what: 'simulated printers → adapter (own process, compiled dist/cli/start.js run, deploy heap flags) → ThingWorx stand-in over TLS, ACK after delivery; baseline: bare Beats + push receiver acknowledging on arrival, same simulators',
-    settings: {
-      printers: END_TO_END_BENCH.printers,
-      nominalEventsPerSecond: END_TO_END_BENCH.printers * END_TO_END_BENCH.nominalEventsPerPrinter,
-      nominalMs: END_TO_END_BENCH.nominalMs,
-      steps: END_TO_END_BENCH.steps,
-      uplinkFlushIntervalMs: END_TO_END_BENCH.uplinkFlushIntervalMs,
-      pushMessagesPerSecond: END_TO_END_BENCH.pushMessagesPerSecond,
-      pushMaxPendingAcks: END_TO_END_BENCH.pushMaxPendingAcks,
-    },
-    loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => round(load, 1)) },
+    settings: reportedSettings(),
+    loadAverage: loadAverageSince(loadAtStart),
     nominal,
     throughput: {
       full: {
