@@ -54,6 +54,8 @@ import {
   rssMbOf,
   runQueueWaitSecondsOf,
 } from './measures.js';
+import { type AdapterBuild, buildAtRef, workingTreeBuild } from './build-at-ref.js';
+import { type BuildFigures, costAtSharedRates, summarizeNominal, thisOverAgainst } from './build-comparison.js';
 import { type StandInProcess, type StandInRows, startStandInProcess } from './stand-in-process.js';
 
 export const END_TO_END_BENCH = Object.freeze({
@@ -120,12 +122,19 @@ export const END_TO_END_BENCH = Object.freeze({
   controlTimeoutMs: 2_000,
   uplinkSampleMs: 250,
   targets: Object.freeze({ p99Ms: 250, eventsPerSecond: 30_000, rssMb: 120 }),
+  /** `--against GIT-REF`: this tree and that build measured in one run, the baseline receiver left out. */
+  comparison: Object.freeze({
+    /** Nominal runs per build, alternating (this, against, this, against…) so that machine noise falls on both. */
+    nominalRounds: 2,
+    /** Each build's sustained-rate ladder gets this long (the time budget above is for the single-build run). */
+    ladderBudgetMs: 90_000,
+  }),
 });
 
 const BASELINE_FLAG = '--baseline-receiver';
 /** The adapter as the service runs it: the compiled build (deploy/3dconnect.service), built at the start of the run. */
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(PROJECT_DIR, 'dist', 'cli', 'start.js');
+const THIS_TREE_CLI = join(PROJECT_DIR, 'dist', 'cli', 'start.js');
 
 /** `npm run build`: the bench measures the sources as they are now, never a stale dist/. */
 function buildForProduction(): void {
@@ -335,6 +344,8 @@ function sampleUplink(socketPath: string): { stop(): UplinkSnapshot[] } {
 type Receiver = 'adapter' | 'baseline';
 
 interface RigContext {
+  /** The compiled adapter to run: this tree's, or another build's (--against). */
+  cli: string;
   pki: TestPki;
   standIn: StandInProcess;
   appKey: string;
@@ -368,7 +379,7 @@ async function startRig(context: RigContext, receiver: Receiver, keepExpected: b
     if (controlSocket !== undefined) {
       const file = join(context.pki.dir, `adapter-${tag}.json`);
       writeFileSync(file, JSON.stringify(adapterConfig(context, fleet, tag, controlSocket), null, 2));
-      child = await startChild([...DEPLOYED_NODE_FLAGS, ...EXTRA_ADAPTER_FLAGS, CLI, 'run', '--config', file], env, settings.childStartTimeoutMs);
+      child = await startChild([...DEPLOYED_NODE_FLAGS, ...EXTRA_ADAPTER_FLAGS, context.cli, 'run', '--config', file], env, settings.childStartTimeoutMs);
     } else {
       child = await startChild(['--import', 'tsx', SELF, BASELINE_FLAG], env, settings.childStartTimeoutMs);
     }
@@ -665,9 +676,9 @@ interface NominalResult extends Omit<WindowFigures, 'endedAt'> {
   adapterExitCode: number | null;
 }
 
-async function nominalPhase(context: RigContext): Promise<NominalResult> {
+async function nominalPhase(context: RigContext, tag = 'nominal'): Promise<NominalResult> {
   const settings = END_TO_END_BENCH;
-  const rig = await startRig(context, 'adapter', true, 'nominal');
+  const rig = await startRig(context, 'adapter', true, tag);
   try {
     const rss = trackRss(rig.child);
     await sleep(settings.warmupMs);
@@ -765,9 +776,9 @@ interface StepsResult {
   childExitCode: number | null;
 }
 
-async function stepPhase(context: RigContext, receiver: Receiver, deadline: number): Promise<StepsResult> {
+async function stepPhase(context: RigContext, receiver: Receiver, deadline: number, tag = `steps-${receiver}`): Promise<StepsResult> {
   const settings = END_TO_END_BENCH.steps;
-  const rig = await startRig(context, receiver, false, `steps-${receiver}`);
+  const rig = await startRig(context, receiver, false, tag);
   const steps: StepResult[] = [];
   let stoppedBy: StepsResult['stoppedBy'] = 'maxSteps';
   let childExitCode: number | null = null;
@@ -798,7 +809,7 @@ async function stepPhase(context: RigContext, receiver: Receiver, deadline: numb
         return undefined;
       }
       process.stderr.write(
-        `bench end-to-end: ${receiver}: ${offered} events/s offered, ${step.ackedEventsPerSecond} acknowledged${step.keptUp ? '' : ': fell behind'}\n`,
+        `bench end-to-end: ${tag}: ${offered} events/s offered, ${step.ackedEventsPerSecond} acknowledged${step.keptUp ? '' : ': fell behind'}\n`,
       );
       steps.push(step);
       behind = !step.keptUp;
@@ -838,10 +849,40 @@ async function stepPhase(context: RigContext, receiver: Receiver, deadline: numb
   return { steps, ...(sustained === undefined ? {} : { sustained }), stoppedBy, childWarnings, childExitCode };
 }
 
-export async function runBenchmark(): Promise<Record<string, unknown>> {
+export interface EndToEndOptions {
+  /** A git ref: its build is measured in the same run as this tree's, alternating with it. */
+  against?: string;
+}
+
+export async function runBenchmark(options: EndToEndOptions = {}): Promise<Record<string, unknown>> {
   const settings = END_TO_END_BENCH;
   const startedAt = Date.now();
   const loadAtStart = loadavg().map((load) => round(load, 1));
+  process.stderr.write('bench end-to-end: building dist/ (the adapter runs compiled, as deployed)…\n');
+  buildForProduction();
+  const thisTree = workingTreeBuild(PROJECT_DIR, THIS_TREE_CLI);
+  if (options.against !== undefined) {
+    process.stderr.write(`bench end-to-end: building ${options.against} in a temporary worktree…\n`);
+    const against = buildAtRef(PROJECT_DIR, options.against);
+    try {
+      return await withRig(THIS_TREE_CLI, (context) => compareBuilds(context, thisTree, against, startedAt, loadAtStart));
+    } finally {
+      against.remove();
+    }
+  }
+  return withRig(THIS_TREE_CLI, async (context) => {
+    process.stderr.write('bench end-to-end: nominal load…\n');
+    const nominal = await nominalPhase(context);
+    // The full path falls behind early; the baseline climbs on with the time that is left.
+    const full = await stepPhase(context, 'adapter', startedAt + settings.budgetMs);
+    const baseline = await stepPhase(context, 'baseline', startedAt + settings.budgetMs);
+    return { build: buildInfo(thisTree), ...report(nominal, full, baseline, startedAt, loadAtStart) };
+  });
+}
+
+/** The stand-in process and the test PKI the phases share, stopped and removed however `body` ends. */
+async function withRig<T>(cli: string, body: (context: RigContext) => Promise<T>): Promise<T> {
+  const settings = END_TO_END_BENCH;
   const pki = createTestPki('bench-end-to-end');
   const appKey = randomBytes(16).toString('hex');
   const clock = createBenchClock({ origin: Date.now(), speedup: settings.deviceClockSpeedup, leadMs: settings.deviceClockLeadMs });
@@ -858,20 +899,83 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
     pki.cleanup();
     throw error;
   }
-  const context: RigContext = { pki, standIn, appKey, clock };
   try {
-    process.stderr.write('bench end-to-end: building dist/ (the adapter runs compiled, as deployed)…\n');
-    buildForProduction();
-    process.stderr.write('bench end-to-end: nominal load…\n');
-    const nominal = await nominalPhase(context);
-    // The full path falls behind early; the baseline climbs on with the time that is left.
-    const full = await stepPhase(context, 'adapter', startedAt + settings.budgetMs);
-    const baseline = await stepPhase(context, 'baseline', startedAt + settings.budgetMs);
-    return report(nominal, full, baseline, startedAt, loadAtStart);
+    return await body({ cli, pki, standIn, appKey, clock });
   } finally {
     await standIn.stop();
     pki.cleanup();
   }
+}
+
+/** The settings a reader needs to compare runs, in both reports. */
+function reportedSettings(): Record<string, unknown> {
+  const settings = END_TO_END_BENCH;
+  return {
+    printers: settings.printers,
+    nominalEventsPerSecond: settings.printers * settings.nominalEventsPerPrinter,
+    nominalMs: settings.nominalMs,
+    steps: settings.steps,
+    uplinkFlushIntervalMs: settings.uplinkFlushIntervalMs,
+    pushMessagesPerSecond: settings.pushMessagesPerSecond,
+    pushMaxPendingAcks: settings.pushMaxPendingAcks,
+  };
+}
+
+function loadAverageSince(atStart: number[]): { atStart: number[]; atEnd: number[] } {
+  return { atStart, atEnd: loadavg().map((load) => round(load, 1)) };
+}
+
+function buildInfo(build: AdapterBuild): Record<string, unknown> {
+  return { ref: build.ref, commit: build.commit, ...(build.dirty === undefined ? {} : { dirty: build.dirty }) };
+}
+
+/**
+ * This tree and another build in one run, with the same stand-in and simulators: the nominal phase
+ * alternating between them, then each build's sustained-rate ladder (the other build's first, so that
+ * neither always runs last).
+ */
+async function compareBuilds(
+  context: RigContext,
+  thisTree: AdapterBuild,
+  against: AdapterBuild,
+  startedAt: number,
+  loadAtStart: number[],
+): Promise<Record<string, unknown>> {
+  const { comparison } = END_TO_END_BENCH;
+  const builds = { this: thisTree, against } as const;
+  const contextOf = (which: keyof typeof builds): RigContext => ({ ...context, cli: builds[which].cli });
+  const nominal: Record<keyof typeof builds, NominalResult[]> = { this: [], against: [] };
+  for (let pass = 1; pass <= comparison.nominalRounds; pass++) {
+    for (const which of ['this', 'against'] as const) {
+      process.stderr.write(`bench end-to-end: nominal load, ${which} build, round ${pass}…\n`);
+      nominal[which].push(await nominalPhase(contextOf(which), `nominal-${which}-${pass}`));
+    }
+  }
+  const ladders: Partial<Record<keyof typeof builds, StepsResult>> = {};
+  for (const which of ['against', 'this'] as const) {
+    ladders[which] = await stepPhase(contextOf(which), 'adapter', Date.now() + comparison.ladderBudgetMs, `steps-${which}`);
+  }
+  const figures = (which: keyof typeof builds): BuildFigures => ({
+    nominal: summarizeNominal(nominal[which]),
+    sustainedOfferedEventsPerSecond: ladders[which]?.sustained?.offeredEventsPerSecond ?? 0,
+    steps: ladders[which]?.steps ?? [],
+  });
+  const side = (which: keyof typeof builds) => ({
+    build: buildInfo(builds[which]),
+    ...figures(which),
+    nominalRuns: nominal[which],
+    throughput: ladders[which],
+  });
+  return {
+    what: 'this tree and another build (--against), each as deployed (compiled, deploy heap flags), measured in one run with the same simulated printers and ThingWorx stand-in over TLS, ACK after delivery; nominal runs alternate between the builds',
+    settings: { ...reportedSettings(), comparison },
+    loadAverage: loadAverageSince(loadAtStart),
+    /** This tree ÷ the other build: below 1 is better, except the sustained rate (above 1 is better). */
+    ratios: thisOverAgainst(figures('this'), figures('against')),
+    this: side('this'),
+    against: side('against'),
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+  };
 }
 
 function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult, startedAt: number, loadAtStart: number[]): Record<string, unknown> {
@@ -883,14 +987,10 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
   // CPU per acknowledged event at the offered rates both measured: the comparison a busy machine
   // disturbs least (the bare receiver's cost falls as windows grow, so like is compared with like).
   // Matched by offered rate: the full path's refinement steps have no twin in the baseline's ladder.
-  const baselineByRate = new Map(baseline.steps.map((step) => [step.offeredEventsPerSecond, step]));
-  const pairs = full.steps.flatMap((step) => {
-    const twin = baselineByRate.get(step.offeredEventsPerSecond);
-    return twin === undefined ? [] : [{ offered: step.offeredEventsPerSecond, full: step.cpu.childMsPerEvent, baseline: twin.cpu.childMsPerEvent }];
-  });
-  const fullCost = median(pairs.map((pair) => pair.full));
-  const baselineCost = median(pairs.map((pair) => pair.baseline));
-  const costRatio = median(pairs.map((pair) => pair.full / pair.baseline));
+  const shared = costAtSharedRates(full.steps, baseline.steps);
+  const fullCost = shared.a;
+  const baselineCost = shared.b;
+  const costRatio = shared.aOverB;
   // Where the full path fell behind, how much of the machine the three processes used: near all of it
   // means the rig (printers and stand-in share the machine with the adapter) was the limit, not only the adapter.
   const limitStep = full.steps.filter((step) => !step.keptUp).reduce<StepResult | undefined>(
@@ -900,16 +1000,8 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
   const cores = availableParallelism();
   return {
     what: 'simulated printers → adapter (own process, compiled dist/cli/start.js run, deploy heap flags) → ThingWorx stand-in over TLS, ACK after delivery; baseline: bare Beats + push receiver acknowledging on arrival, same simulators',
-    settings: {
-      printers: END_TO_END_BENCH.printers,
-      nominalEventsPerSecond: END_TO_END_BENCH.printers * END_TO_END_BENCH.nominalEventsPerPrinter,
-      nominalMs: END_TO_END_BENCH.nominalMs,
-      steps: END_TO_END_BENCH.steps,
-      uplinkFlushIntervalMs: END_TO_END_BENCH.uplinkFlushIntervalMs,
-      pushMessagesPerSecond: END_TO_END_BENCH.pushMessagesPerSecond,
-      pushMaxPendingAcks: END_TO_END_BENCH.pushMaxPendingAcks,
-    },
-    loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((load) => round(load, 1)) },
+    settings: reportedSettings(),
+    loadAverage: loadAverageSince(loadAtStart),
     nominal,
     throughput: {
       full: {
@@ -927,7 +1019,7 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
       /** Highest offered rate kept up, full path ÷ bare receiver (1 = the full path costs nothing). */
       sustainedFullOverBaseline: round(fullSustained / baselineSustained, 3),
       /** CPU ms per acknowledged event, median over the offered rates both measured. */
-      cpuMsPerEvent: { full: fullCost, baseline: baselineCost, atOfferedEventsPerSecond: pairs.map((pair) => pair.offered) },
+      cpuMsPerEvent: { full: fullCost, baseline: baselineCost, atOfferedEventsPerSecond: shared.atOfferedEventsPerSecond },
       /** The adapter's CPU ms per event at the highest rate it kept up (its fixed costs spread thinnest there). */
       fullCpuMsPerEventAtSustained: full.sustained?.cpu.childMsPerEvent ?? null,
       /** Median over those rates of full ÷ bare receiver. */

@@ -2,11 +2,14 @@
  * `npm run bench`: runs every benchmark in this folder one after another (never in parallel: the
  * machine is small and shared) and prints one JSON document. Each benchmark measures its own
  * baseline in the same run, so the ratios are what to compare across runs, not the absolute times.
+ * `npm run bench end-to-end -- --against GIT-REF` measures this tree and that commit's build in one
+ * run (bench/build-at-ref.ts) and gives the ratios between them.
  */
 import { cpus, totalmem } from 'node:os';
+import { parseBenchArguments } from './arguments.js';
 
 interface BenchmarkModule {
-  runBenchmark(): Promise<Record<string, unknown>>;
+  runBenchmark(options?: { against?: string }): Promise<Record<string, unknown>>;
 }
 
 const BENCHMARKS: Record<string, () => Promise<BenchmarkModule>> = {
@@ -22,20 +25,20 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkModule>> = {
 const ONLY_WHEN_NAMED = new Set(['demo-soak']);
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const unknown = only.filter((name) => !(name in BENCHMARKS));
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+  const args = parseBenchArguments(process.argv.slice(2), Object.keys(BENCHMARKS));
+  if ('problem' in args) {
+    process.stderr.write(`npm run bench: ${args.problem}\n`);
     process.exit(64);
   }
-  const selected = only.length > 0 ? only : Object.keys(BENCHMARKS).filter((name) => !ONLY_WHEN_NAMED.has(name));
+  const options = args.against === undefined ? {} : { against: args.against };
+  const selected = args.names.length > 0 ? args.names : Object.keys(BENCHMARKS).filter((name) => !ONLY_WHEN_NAMED.has(name));
   const results: Record<string, unknown> = {};
   for (const name of selected) {
     process.stderr.write(`bench: running ${name}…\n`);
     const load = BENCHMARKS[name];
     if (!load) continue;
     const module = await load();
-    results[name] = await module.runBenchmark();
+    results[name] = await module.runBenchmark(options);
   }
   const report = {
     node: process.version,

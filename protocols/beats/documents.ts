@@ -3,7 +3,7 @@
  * (PROTOCOLS.md §1 "Beats documents"). Hand decoders: the input is untrusted and never throws.
  */
 import { parseIsoTimestamp } from '../loglines/convert.js';
-import type { JsonFieldSelection } from '../lumberjack/json-select.js';
+import type { JsonFieldSelection } from '../lumberjack/field-selection.js';
 
 /**
  * What a document says about who sent it; used to identify the printer. Each Beats generation names

@@ -7,7 +7,7 @@ import { type DecodeStep, LumberjackDecoder, type LumberjackWindow } from './dec
 import { LumberjackError, type LumberjackErrorCode } from './errors.js';
 import { encodeAck } from './frame-writer.js';
 import { type Inflater, inflateInline, inflateOffLoop } from './inflate.js';
-import type { JsonFieldSelection } from './json-select.js';
+import type { JsonFieldSelection } from './field-selection.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
 

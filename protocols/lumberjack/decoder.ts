@@ -1,7 +1,7 @@
 import { LumberjackError, limitExceeded } from './errors.js';
 import { type Frame, FrameReader } from './frame-reader.js';
 import { inflateCapped } from './inflate.js';
-import { type JsonFieldSelection, parseSelectedJson } from './json-select.js';
+import { type JsonFieldSelection, selectFields } from './field-selection.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
 
@@ -10,7 +10,7 @@ export interface LumberjackWindow {
   version: ProtocolVersion;
   /**
    * Parsed JSON documents (v2 `J`), pruned to the decoder's field selection when it has one (see
-   * json-select.ts), or key/value maps with a null prototype (v1 `D`).
+   * field-selection.ts), or key/value maps with a null prototype (v1 `D`).
    */
   events: unknown[];
   /** Each event's seq as sent; an ACK for the first n events carries sequences[n - 1]. */
@@ -58,8 +58,8 @@ export class LumberjackDecoder {
   private inner: FrameReader | undefined;
 
   /**
-   * `eventFields`: the fields of each JSON event the application reads; the rest is validated and
-   * not built (a window's documents cost their selected fields, not every field they carry).
+   * `eventFields`: the fields of each JSON event the application reads; the rest is parsed and let
+   * go (a window's documents, held until acknowledged, keep their selected fields only).
    */
   constructor(
     private readonly limits: DecoderLimits,
@@ -200,13 +200,15 @@ export class LumberjackDecoder {
     window.sequences.push(frame.seq);
   }
 
+  /** The payload is at most maxEventBytes (the frame reader refused a longer one before reading it). */
   private parseJson(payload: Buffer, seq: number): unknown {
+    let document: unknown;
     try {
-      if (this.eventFields === undefined) return JSON.parse(payload.toString('utf8'));
-      return parseSelectedJson(payload, 0, payload.length, this.eventFields);
+      document = JSON.parse(payload.toString('utf8'));
     } catch {
       throw new LumberjackError('LJ_ERR_BAD_JSON', `event seq ${seq} is not valid JSON`, { seq, bytes: payload.length });
     }
+    return this.eventFields === undefined ? document : selectFields(document, this.eventFields);
   }
 }
 

@@ -14,6 +14,7 @@ export {
 } from './client.js';
 export { type DecodeStep, type DecoderLimits, drainWindows, LumberjackDecoder, type LumberjackWindow } from './decoder.js';
 export { type LumberjackErrorCode, type LumberjackErrorContext, LumberjackError } from './errors.js';
+export { type JsonFieldSelection, selectFields } from './field-selection.js';
 export { type Frame, type FrameLimits, FrameReader } from './frame-reader.js';
 export {
   encodeAck,
@@ -23,7 +24,6 @@ export {
   serializeEvent,
   type WindowEncoding,
 } from './frame-writer.js';
-export { type JsonFieldSelection, JsonSyntaxError, parseSelectedJson } from './json-select.js';
 export { DEFAULT_LUMBERJACK_LIMITS, type LumberjackLimits, MAX_KEEP_ALIVE_MS, resolveLimits } from './limits.js';
 export { type BeatsServer, type BeatsServerOptions, createBeatsServer, DEFAULT_BEATS_LISTEN } from './server.js';
 export type { BeatsServerTlsOptions, ClientAuth } from './server-tls.js';

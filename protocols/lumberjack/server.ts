@@ -12,7 +12,7 @@ import {
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { BeatsConnection, type ConnectionSharing } from './connection.js';
 import { LumberjackError } from './errors.js';
-import type { JsonFieldSelection } from './json-select.js';
+import type { JsonFieldSelection } from './field-selection.js';
 import { type LumberjackLimits, resolveLimits } from './limits.js';
 import {
   type BeatsServerTlsOptions,
