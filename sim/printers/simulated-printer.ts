@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../clients/lumberjack-client.js';
 import type { ReadingValue } from '../../protocols/readings.js';
 import type { BeatShipperCounters, SimBeatsTarget } from './beat-shipper.js';
 import type { PrinterFamily } from './families.js';
