@@ -14,7 +14,7 @@ import {
   QUOTE,
   UPPER_E,
 } from '../json-grammar.js';
-import type { ReadingValue } from '../readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 
 /**
  * Printer → adapter message of the push protocol (PROTOCOLS.md §6), decoded strictly by hand:

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { HealthView } from '../../actors/health/behaviour.js';
 import type { IngressView } from '../../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../../actors/paths.js';
-import { alertPropertyNames } from '../../protocols/health/companions.js';
+import { alertPropertyNames } from '../../domain/health/companions.js';
 import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
 import { startDemo } from '../../sim/demo.js';
 import { until } from '../support/until.js';
