@@ -4,7 +4,7 @@
  * by the collectors and ingress, read by the CLI views and the adapter's health Thing. It outlives
  * the actors that write it, so a restarted collector does not make a counter go back to zero.
  */
-import { addDropCounts, type DropCounts, type DropReason, emptyDropCounts } from '../protocols/catalog/normalizer.js';
+import { addDropCounts, type DropCounts, type DropReason, emptyDropCounts } from '../domain/catalog/normalizer.js';
 
 /** What a printer's inputs can lose: the normalizer's reasons, and a window whose claimed printer the certificate overrode. */
 export type PrinterDropReason = DropReason | 'identity_mismatch';

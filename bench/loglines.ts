@@ -13,11 +13,11 @@
  * Per-second CPU figures are ns/line times the nominal load.
  */
 import { pathToFileURL } from 'node:url';
-import type { Reading } from '../protocols/readings.js';
-import { appendLogReadings, createLogLineCounters, type LogLineContext } from '../protocols/loglines/apply.js';
-import { DEFAULT_SLA_LOG_RULES } from '../protocols/loglines/default-sla-rules.js';
-import type { LineCaptures } from '../protocols/loglines/line-pattern.js';
-import { type CompiledLogRules, compileLogRules } from '../protocols/loglines/rules.js';
+import type { Reading } from '../domain/readings.js';
+import { appendLogReadings, createLogLineCounters, type LogLineContext } from '../domain/loglines/apply.js';
+import { DEFAULT_SLA_LOG_RULES } from '../domain/loglines/default-sla-rules.js';
+import type { LineCaptures } from '../domain/loglines/line-pattern.js';
+import { type CompiledLogRules, compileLogRules } from '../domain/loglines/rules.js';
 import { createSlaLineGenerator } from '../sim/printers/sla-log-lines.js';
 import { median, round } from './measures.js';
 

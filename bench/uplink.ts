@@ -35,7 +35,7 @@ import type { UplinkStatus } from '../actors/uplink/status.js';
 import { silentLogger } from '../config/logging.js';
 import type { AdapterConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import type { Reading } from '../protocols/readings.js';
+import type { Reading } from '../domain/readings.js';
 import { createRestTransport } from '../protocols/thingworx/rest-transport.js';
 import { createTestPki, type TestPki } from '../sim/pki.js';
 import { startThingworxStandIn } from '../sim/thingworx/stand-in.js';
@@ -89,7 +89,7 @@ class BatchMaker {
     let eventId: string | undefined;
     for (let i = 0; i < count; i++) {
       const seq = ++this.#seq;
-      // One id string per line, shared by its readings, as protocols/loglines and protocols/push make them.
+      // One id string per line, shared by its readings, as domain/loglines and protocols/push make them.
       if (readingsPerEvent > 0 && i % readingsPerEvent === 0) eventId = `${thing}/filebeat//var/log/printer.log@${seq * 73}`;
       const reading: Reading = {
         printer: thing,

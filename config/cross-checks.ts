@@ -4,8 +4,8 @@
  * everything; every read is therefore defensive.
  */
 import { adminSocketPathFor } from '../protocols/control/socket-file.js';
-import { alertPropertyNames } from '../protocols/health/companions.js';
-import type { ValueType } from '../protocols/readings.js';
+import { alertPropertyNames } from '../domain/health/companions.js';
+import type { ValueType } from '../domain/readings.js';
 import { bindsEveryInterface, bindsOverlap } from './bind-address.js';
 import { CONFIG_LIMITS } from './defaults.js';
 import { type ConfigIssue, childPath } from './issues.js';

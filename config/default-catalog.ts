@@ -5,7 +5,7 @@
  * in config/defaults.ts.
  */
 import { filesystemUsageItem } from '../protocols/beats/metricbeat-readings.js';
-import { DEFAULT_SLA_LOG_RULES } from '../protocols/loglines/default-sla-rules.js';
+import { DEFAULT_SLA_LOG_RULES } from '../domain/loglines/default-sla-rules.js';
 import type { CatalogItem, FamilyCatalog } from './types.js';
 
 // Item names for Metricbeat mounts are the Beats mapping's own, so the catalog and the mapping agree.

@@ -4,9 +4,9 @@
  * default (its exported *_DEFAULTS object), the value is taken from there, so the two cannot drift.
  */
 import { DEFAULT_UPLINK_LIMITS } from './uplink-limits.js';
-import { ALERT_RULE_DEFAULTS } from '../protocols/health/rules.js';
+import { ALERT_RULE_DEFAULTS } from '../domain/health/rules.js';
 import { INGEST_BUDGET_DEFAULTS } from '../protocols/ingest-budget/byte-budget.js';
-import { LIVENESS_DEFAULTS } from '../protocols/health/liveness.js';
+import { LIVENESS_DEFAULTS } from '../domain/health/liveness.js';
 import { ADMISSION_DEFAULTS } from '../protocols/admission/policy.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { PUSH_SERVER_DEFAULTS } from '../protocols/push/defaults.js';

@@ -2,9 +2,9 @@
  * The adapter configuration as the rest of the code sees it: validated, with every default filled in
  * (config/defaults.ts). Only validateConfig/loadConfigFile produce values of these types.
  */
-import type { AlertType, CompiledAlertRule } from '../protocols/health/rules.js';
-import type { LogItemSpec, LogRuleSpec } from '../protocols/loglines/rules.js';
-import type { ReadingSource, ValueType } from '../protocols/readings.js';
+import type { AlertType, CompiledAlertRule } from '../domain/health/rules.js';
+import type { LogItemSpec, LogRuleSpec } from '../domain/loglines/rules.js';
+import type { ReadingSource, ValueType } from '../domain/readings.js';
 import type { LogLevel } from './logging.js';
 
 /**
@@ -229,7 +229,7 @@ export interface CatalogItem {
   lane: ItemLane;
 }
 
-/** A log-line rule as the line parser compiles it (protocols/loglines): { name?, match, time, items }. */
+/** A log-line rule as the line parser compiles it (domain/loglines): { name?, match, time, items }. */
 export type LogRule = LogRuleSpec;
 export type LogRuleItem = LogItemSpec;
 
@@ -257,7 +257,7 @@ export interface PrinterIdentity {
 
 /**
  * A local operating-limit check, shaped like a ThingWorx property alert (PROTOCOLS.md §4), with every
- * default filled in: what protocols/health evaluates.
+ * default filled in: what domain/health evaluates.
  */
 export type OperatingLimit = CompiledAlertRule;
 export type LimitType = AlertType;

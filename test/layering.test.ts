@@ -8,9 +8,11 @@ import { join, posix, relative } from 'node:path';
 import test from 'ava';
 
 const ROOT = process.cwd();
-const SOURCE_DIRS = ['actors', 'protocols', 'supervision', 'config', 'cli', 'sim', 'bench'];
+const SOURCE_DIRS = ['actors', 'domain', 'protocols', 'supervision', 'config', 'cli', 'sim', 'bench'];
 /** What ships in the service. */
-const PRODUCTION = ['actors/', 'protocols/', 'supervision/', 'config/', 'cli/'];
+const PRODUCTION = ['actors/', 'domain/', 'protocols/', 'supervision/', 'config/', 'cli/'];
+/** The one part of domain/ that reads wire output (Beats documents, a batch's peer): it sits above protocols/. */
+const DOMAIN_ABOVE_PROTOCOLS = ['domain/catalog/'];
 
 interface Rule {
   from: readonly string[];
@@ -22,6 +24,18 @@ interface Rule {
 
 const RULES: readonly Rule[] = [
   { from: ['protocols/'], to: ['actors/', 'cli/', 'sim/'], why: 'wire code knows nothing of the actors, the command line or the simulators' },
+  {
+    from: ['domain/'],
+    to: ['actors/', 'config/', 'cli/', 'sim/', 'bench/'],
+    why: "the adapter's own rules know nothing of the actors, the configuration that feeds them, the command line or the simulators",
+  },
+  {
+    from: ['domain/'],
+    to: ['protocols/'],
+    why: 'domain/ sits below the wire code, which may use its Reading and rules',
+    except: ['domain/catalog/normalizer.ts'],
+  },
+  { from: ['protocols/'], to: DOMAIN_ABOVE_PROTOCOLS, why: 'the normalizer reads wire output, so wire code must not import it' },
   { from: ['config/'], to: ['actors/'], why: 'configuration sits below the actors that read it' },
   {
     from: PRODUCTION,
@@ -167,7 +181,7 @@ test('the reader sees static, re-exported, side-effect, type-only and dynamic im
   );
 });
 
-test('each rule catches its arrow; the demo command may import sim/ and be loaded only lazily', (t) => {
+test('each rule catches its arrow; the demo command may import sim/ and be loaded only lazily; domain/ sits below protocols/ apart from the normalizer', (t) => {
   const edge = (from: string, to: string, dynamic = false): ImportEdge => ({ from, to, dynamic });
   t.deepEqual(
     violations([
@@ -180,12 +194,22 @@ test('each rule catches its arrow; the demo command may import sim/ and be loade
       edge('cli/run.ts', 'test/support.ts'),
       edge('sim/demo.ts', 'cli/daemon.ts'),
       edge('cli/commands.ts', 'cli/demo.ts'),
+      edge('domain/health/rules.ts', 'actors/health/behaviour.ts'),
+      edge('domain/loglines/rules.ts', 'config/types.ts'),
+      edge('domain/health/liveness.ts', 'sim/printers/fleet.ts'),
+      edge('domain/readings.ts', 'protocols/thingworx/types.ts'),
+      edge('protocols/beats/documents.ts', 'domain/catalog/normalizer.ts'),
     ]),
     [
       'actors/adapter.ts -> sim/printers/fleet.ts',
       'cli/commands.ts -> cli/demo.ts (static)',
       'cli/run.ts -> test/support.ts',
       'config/defaults.ts -> actors/uplink/limits.ts',
+      'domain/health/liveness.ts -> sim/printers/fleet.ts',
+      'domain/health/rules.ts -> actors/health/behaviour.ts',
+      'domain/loglines/rules.ts -> config/types.ts',
+      'domain/readings.ts -> protocols/thingworx/types.ts',
+      'protocols/beats/documents.ts -> domain/catalog/normalizer.ts',
       'protocols/lumberjack/x.ts -> actors/uplink/y.ts',
       'protocols/push/x.ts -> cli/run.ts',
       'protocols/push/x.ts -> sim/printers/y.ts',
@@ -202,6 +226,10 @@ test('each rule catches its arrow; the demo command may import sim/ and be loade
       edge('sim/demo.ts', 'actors/daemon.ts'),
       edge('bench/end-to-end.ts', 'sim/printers/fleet.ts'),
       edge('actors/adapter.ts', 'config/defaults.ts'),
+      edge('protocols/thingworx/types.ts', 'domain/readings.ts'),
+      edge('config/types.ts', 'domain/loglines/rules.ts'),
+      edge('domain/catalog/normalizer.ts', 'protocols/beats/index.ts'),
+      edge('domain/health/errors.ts', 'supervision/errors.ts'),
     ]),
     [],
   );

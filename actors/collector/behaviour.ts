@@ -1,9 +1,9 @@
 import type { PrinterConfig } from '../../config/types.js';
-import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
+import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../domain/catalog/normalizer.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import type { PushDelivery } from '../../protocols/push/connection.js';
 import { pushReadings } from '../../protocols/push/readings.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';

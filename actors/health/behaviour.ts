@@ -1,8 +1,8 @@
 import type { PrinterConfig } from '../../config/types.js';
-import { type AlertTracker, type AlertTransition, createAlertTracker } from '../../protocols/health/alert-tracker.js';
-import { alertPropertyNames } from '../../protocols/health/companions.js';
-import { createLivenessTracker, type LivenessTracker, type PrinterLiveness } from '../../protocols/health/liveness.js';
-import type { Reading } from '../../protocols/readings.js';
+import { type AlertTracker, type AlertTransition, createAlertTracker } from '../../domain/health/alert-tracker.js';
+import { alertPropertyNames } from '../../domain/health/companions.js';
+import { createLivenessTracker, type LivenessTracker, type PrinterLiveness } from '../../domain/health/liveness.js';
+import type { Reading } from '../../domain/readings.js';
 import type { ActorContext, Behaviour } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';
@@ -61,7 +61,7 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
 
   /**
    * One transition as the rows ThingWorx gets, in one batch: `<Alert>_Severity`, `<Alert>_Value`, then the
-   * BOOLEAN `<Alert>`, all at the transition's time (the companions first: see protocols/health/companions.ts).
+   * BOOLEAN `<Alert>`, all at the transition's time (the companions first: see domain/health/companions.ts).
    */
   function alertReadings(transition: AlertTransition, now: number): Reading[] {
     const names = alertPropertyNames(transition.alert);

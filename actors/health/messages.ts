@@ -1,4 +1,4 @@
-import type { ReadingSource, Reading } from '../../protocols/readings.js';
+import type { ReadingSource, Reading } from '../../domain/readings.js';
 import type { SenderNotice } from '../uplink/sender.js';
 
 /** What a printer's health actor handles. */

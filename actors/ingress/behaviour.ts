@@ -3,7 +3,7 @@ import { resolveSecret } from '../../config/secrets.js';
 import type { ListenerTls, PrinterConfig } from '../../config/types.js';
 import { knownPrintersOf } from '../../protocols/admission/policy.js';
 import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
-import { identifyWindow } from '../../protocols/catalog/normalizer.js';
+import { identifyWindow } from '../../domain/catalog/normalizer.js';
 import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
 import type { BeatsBatch, PeerIdentity } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';

@@ -1,10 +1,10 @@
 import { parseHostPort } from '../../config/endpoint.js';
 import type { PrinterConfig } from '../../config/types.js';
-import { type CatalogView, catalogView, normalizeReadings } from '../../protocols/catalog/normalizer.js';
+import { type CatalogView, catalogView, normalizeReadings } from '../../domain/catalog/normalizer.js';
 import { createPrinterClient, type PrinterClient } from '../../protocols/printer/client.js';
 import { isPipError } from '../../protocols/printer/errors.js';
 import { badPollReadings, type PollReplies, pollReadings } from '../../protocols/printer/poll-readings.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { ActorContext, Behaviour } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';

@@ -1,4 +1,4 @@
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { BusyReason } from './queue-caps.js';
 import type { Lane } from './queued-row.js';
 

@@ -6,7 +6,7 @@ import { createAlwaysOnTransport } from '../../protocols/thingworx/alwayson/tran
 import { createRestTransport } from '../../protocols/thingworx/rest-transport.js';
 import type { RestTlsOptions } from '../../protocols/thingworx/https-agent.js';
 import type { ThingworxTransport } from '../../protocols/thingworx/types.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';

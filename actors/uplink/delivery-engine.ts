@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { DeliveryOutcome, ThingworxTransport } from '../../protocols/thingworx/types.js';
 import { backoffDelayMs } from '../../supervision/backoff.js';
 import { isSendable, isWellFormedBatch, type OfferResult, type RejectReason, type UplinkBatch } from './batch.js';

@@ -5,7 +5,7 @@ import { resolveUplinkLimits, type UplinkLimitOverrides } from './limits.js';
 import { laneCap, thingCap } from './queue-caps.js';
 import type { Lane } from './queued-row.js';
 import { RowQueue } from './row-queue.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 
 export const OUTBOUND_DEFAULTS = {
   /** When a sender tries again without being told: the uplink is down, or a SpaceAvailable was lost with it. */

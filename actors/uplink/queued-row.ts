@@ -1,4 +1,4 @@
-import type { Quality, ReadingValue } from '../../protocols/readings.js';
+import type { Quality, ReadingValue } from '../../domain/readings.js';
 import { NamedVtqRow } from '../../protocols/thingworx/named-vtq.js';
 
 /** alert: priority lane, never conflated · event: kept in order, deduplicated by eventId · state: conflated. */

@@ -1,7 +1,7 @@
 /** Schema of the data-item catalog: families, their items and their log-line rules. */
 import { ValidationError, mixed } from 'yup';
-import { type LogRuleError, compileLogRules, ITEM_NAME, LOG_RULE_DEFAULTS } from '../../protocols/loglines/rules.js';
-import type { ValueType } from '../../protocols/readings.js';
+import { type LogRuleError, compileLogRules, ITEM_NAME, LOG_RULE_DEFAULTS } from '../../domain/loglines/rules.js';
+import type { ValueType } from '../../domain/readings.js';
 import { CONFIG_LIMITS, DEFAULTS, defaultCatalog } from '../defaults.js';
 import { childPath } from '../issues.js';
 import type { DataSource, ItemLane, LogRule } from '../types.js';
@@ -37,7 +37,7 @@ function logRuleErrorMessage(error: LogRuleError): string {
 }
 
 /**
- * Rules are checked by the parser that will run them (protocols/loglines), so a config that loads is
+ * Rules are checked by the parser that will run them (domain/loglines), so a config that loads is
  * a config the collector can compile: patterns compile on RE2 (lookarounds and backreferences are
  * refused by name) and are capped in length and program size; groups exist; types and units are valid.
  */

@@ -1,11 +1,11 @@
 /** Schema of the printers list and of each printer's operating limits. */
 import { isIP } from 'node:net';
 import { lazy, mixed } from 'yup';
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import { CONFIG_LIMITS, DEFAULTS } from '../defaults.js';
 import { childPath } from '../issues.js';
 import { parseHostPort } from '../endpoint.js';
-import { ALERT_TYPES, type AlertType, hysteresisProblem, NUMERIC_ALERT_TYPES } from '../../protocols/health/rules.js';
+import { ALERT_TYPES, type AlertType, hysteresisProblem, NUMERIC_ALERT_TYPES } from '../../domain/health/rules.js';
 import { isPlainRecord, stringAt } from '../untrusted.js';
 import { closedObject, decimal, flag, integer, list, oneOf, text } from './fields.js';
 import { FAMILY_DESCRIPTION, ITEM_NAME_DESCRIPTION, ITEM_NAME_PATTERN } from './catalog.js';

@@ -2,7 +2,7 @@
  * Beats documents (the JSON inside a Lumberjack `J` frame) decoded into what the adapter uses
  * (PROTOCOLS.md §1 "Beats documents"). Hand decoders: the input is untrusted and never throws.
  */
-import { parseIsoTimestamp } from '../loglines/convert.js';
+import { parseIsoTimestamp } from '../../domain/loglines/convert.js';
 import type { JsonFieldSelection } from '../lumberjack/field-selection.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Reading } from '../readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { BeatsDocument, MetricbeatSample } from './documents.js';
 import { metricEventId } from './event-ids.js';
 

@@ -5,7 +5,7 @@ import { AckSequencer } from './ack-order.js';
 import type { BeatsBatch, BeatsIdentify, ConnectionInfo, PeerIdentity } from './batch.js';
 import { type DecodeStep, LumberjackDecoder, type LumberjackWindow } from './decoder.js';
 import { LumberjackError, type LumberjackErrorCode } from './errors.js';
-import { encodeAck } from './frame-writer.js';
+import { encodeAck } from './ack-writer.js';
 import { type Inflater, inflateInline, inflateOffLoop } from './inflate.js';
 import type { JsonFieldSelection } from './field-selection.js';
 import type { LumberjackLimits } from './limits.js';

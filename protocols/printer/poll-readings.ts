@@ -1,4 +1,4 @@
-import type { Reading } from '../readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { PipResults } from './results.js';
 
 /** Catalog names of the items a status reply becomes (DATA-ITEMS.md). */

@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 
 /**
  * Printer → adapter message of the push protocol (PROTOCOLS.md §6), parsed by JSON.parse (the

@@ -1,5 +1,5 @@
 import { asciiBytes } from '../json-grammar.js';
-import type { Quality, ReadingValue, ValueType } from '../readings.js';
+import type { Quality, ReadingValue, ValueType } from '../../domain/readings.js';
 import { JsonBytesWriter } from './json-bytes.js';
 import type { VtqRow } from './types.js';
 

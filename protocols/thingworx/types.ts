@@ -1,4 +1,4 @@
-import type { Quality, ReadingValue, ValueType } from '../readings.js';
+import type { Quality, ReadingValue, ValueType } from '../../domain/readings.js';
 
 /** One row of a NamedVTQ InfoTable (PROTOCOLS.md §2). */
 export interface VtqRow {

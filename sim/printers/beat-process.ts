@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import { type BeatShipperOptions, createBeatShipper, type ShippableEvent } from './beat-shipper.js';
 import { SimPrinterError } from './errors.js';
 import type { PrinterProcess } from './printer-process.js';

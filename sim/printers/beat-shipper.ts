@@ -4,7 +4,7 @@ import {
   type BeatsClientOverrides,
   type BeatsClientTlsOptions,
   createBeatsClient,
-} from '../../protocols/lumberjack/client.js';
+} from '../clients/lumberjack-client.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import type { ExpectedItem, PrinterLedger } from './ledger.js';
 

@@ -2,7 +2,7 @@
  * The zero-loss check every harness makes (demo, chaos, daemon tests, benchmarks): what the
  * simulators' ledger says was acknowledged against what the ThingWorx stand-in recorded.
  */
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import type { RecordedVtq } from '../thingworx/stand-in.js';
 import type { SimulatedFleet } from './fleet.js';
 import type { ExpectedReading } from './ledger.js';

@@ -7,7 +7,7 @@
  * duration still lets them raise and clear. The forced values go through the printers' own
  * generators, so the delivery account expects exactly what was sent.
  */
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import { seededRandom } from '../seeded-random.js';
 import type { PrinterFamily } from './families.js';
 import type { SimulatedPrinter } from './simulated-printer.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../clients/lumberjack-client.js';
 import { createBeatProcess } from './beat-process.js';
 import { type BeatIdentity, filebeatDocumentWriter } from './beats-documents.js';
 import type { DeviceClock } from './device-clock.js';

@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import type { PrinterFamily } from './families.js';
 import { PUSH_FAMILIES } from './push-printer.js';
 import type { SimPrinterIdentity, SimulatedPrinter } from './simulated-printer.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Logger, silentLogger } from '../../config/logging.js';
-import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
-import type { PushClientTls } from '../../protocols/push/client.js';
+import type { BeatsClientOverrides } from '../clients/lumberjack-client.js';
+import type { PushClientTls } from '../clients/push-client.js';
 import type { SimBeatsTarget } from './beat-shipper.js';
 import { SimPrinterError } from './errors.js';
 import { PRINTER_FAMILIES, type PrinterFamily } from './families.js';

@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 
 /**
  * What one simulated printer considers handed over and acknowledged, for zero-loss checks. For every

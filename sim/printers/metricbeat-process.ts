@@ -1,6 +1,6 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
-import { serializeEventText } from '../../protocols/lumberjack/frame-writer.js';
+import type { BeatsClientOverrides } from '../clients/lumberjack-client.js';
+import { serializeEventText } from '../clients/frame-writer.js';
 import { createBeatProcess } from './beat-process.js';
 import { type BeatIdentity, metricbeatDocument } from './beats-documents.js';
 import type { DeviceClock } from './device-clock.js';

@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import type { MetricSample } from './beats-documents.js';
 import { SimPrinterError } from './errors.js';
 import { createSeededRandom } from './families.js';

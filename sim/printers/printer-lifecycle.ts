@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { Logger } from '../../config/logging.js';
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import type { DrainWaiter } from './drain-waiter.js';
 import { SimPrinterError } from './errors.js';
 import type { PrinterFamily } from './families.js';

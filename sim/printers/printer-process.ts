@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import type { BeatShipperCounters } from './beat-shipper.js';
 import type { LedgerSource } from './ledger.js';
 import type { PushShipperCounters } from './push-shipper.js';

@@ -1,5 +1,5 @@
 import type { PushReading } from '../../protocols/push/message.js';
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import { SimPrinterError } from './errors.js';
 import { createPrinterModel, type JsonObject } from './families.js';
 import { BUILD_STATES, checkForcedValue, type ItemFormat } from './item-formats.js';

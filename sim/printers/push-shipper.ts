@@ -1,5 +1,5 @@
 import type { Logger } from '../../config/logging.js';
-import { createPushClient, PUSH_CLIENT_DEFAULTS, type PushClient, type PushClientTls } from '../../protocols/push/client.js';
+import { createPushClient, PUSH_CLIENT_DEFAULTS, type PushClient, type PushClientTls } from '../clients/push-client.js';
 import { PushError } from '../../protocols/push/errors.js';
 import type { PushReading } from '../../protocols/push/message.js';
 import type { ExpectedItem, PrinterLedger } from './ledger.js';

@@ -4,7 +4,7 @@
  * row ThingWorx took waits a while for the acknowledgement it may precede. What a long demo keeps is
  * the readings in flight and a few counters per printer, not every event and every row.
  */
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import { describeValue, sameValue } from './delivery-account.js';
 import type { ExpectedReading } from './ledger.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../config/logging.js';
-import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { BeatsClientOverrides } from '../clients/lumberjack-client.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import type { BeatShipperCounters, SimBeatsTarget } from './beat-shipper.js';
 import type { PrinterFamily } from './families.js';
 import type { ExpectedReading, LedgerCounters, LedgerOptions } from './ledger.js';

@@ -1,4 +1,4 @@
-import type { ReadingValue } from '../../protocols/readings.js';
+import type { ReadingValue } from '../../domain/readings.js';
 import { isoTime } from './device-clock.js';
 import { SimPrinterError } from './errors.js';
 import { createPrinterModel, createSeededRandom, type JsonObject } from './families.js';

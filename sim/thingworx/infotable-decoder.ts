@@ -1,4 +1,4 @@
-import type { Quality, ValueType } from '../../protocols/readings.js';
+import type { Quality, ValueType } from '../../domain/readings.js';
 
 /**
  * Strict decoders for what the stand-in accepts, as ThingWorx documents it (PROTOCOLS.md §2): a

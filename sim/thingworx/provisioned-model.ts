@@ -9,7 +9,7 @@
  * what PROTOCOLS.md §2 lists for an unknown property and what it answers for a GET of one (an assumption). Things
  * registered when the stand-in starts keep accepting any property, as before.
  */
-import { ALERT_TYPES as ALERT_RULE_TYPES } from '../../protocols/health/rules.js';
+import { ALERT_TYPES as ALERT_RULE_TYPES } from '../../domain/health/rules.js';
 
 export interface ModelReply {
   status: number;
@@ -51,7 +51,7 @@ export interface ProvisionedThing {
 const TEMPLATES: ReadonlySet<string> = new Set(['GenericThing', 'ValueStream']);
 const BASE_TYPES: ReadonlySet<string> = new Set(['NUMBER', 'INTEGER', 'LONG', 'STRING', 'BOOLEAN', 'DATETIME', 'JSON', 'INFOTABLE', 'LOCATION']);
 const DATA_CHANGE_TYPES: ReadonlySet<string> = new Set(['ALWAYS', 'NEVER', 'ON', 'OFF', 'VALUE']);
-/** ThingWorx's alert types are the ones the adapter's limits use (protocols/health/rules.ts). */
+/** ThingWorx's alert types are the ones the adapter's limits use (domain/health/rules.ts). */
 const ALERT_TYPES: ReadonlySet<string> = new Set(ALERT_RULE_TYPES);
 
 const OK: ModelReply = Object.freeze({ status: 200, body: '', json: true });

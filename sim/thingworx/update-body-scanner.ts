@@ -1,5 +1,5 @@
 import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COMMA, DIGIT_0, DIGIT_9, DOT, EXACT_DECIMAL_DIGITS, EXACT_POWERS_OF_TEN, LOWER_E, MINUS, PLUS, QUOTE, UPPER_E } from '../../protocols/json-grammar.js';
-import type { Quality, ValueType } from '../../protocols/readings.js';
+import type { Quality, ValueType } from '../../domain/readings.js';
 import { type DecodedRows, EXPECTED_FIELDS, type VtqValue } from './infotable-decoder.js';
 
 /**

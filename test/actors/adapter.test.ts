@@ -2,7 +2,7 @@ import test from 'ava';
 import { adapterEnvironment, startAdapter } from '../../actors/adapter.js';
 import type { IngressView } from '../../actors/ingress/messages.js';
 import { INGRESS_PATH } from '../../actors/paths.js';
-import { createBeatsClient } from '../../protocols/lumberjack/client.js';
+import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
 import { createPipServer } from '../../sim/printers/pip-server.js';
 import { startThingworxStandIn } from '../../sim/thingworx/stand-in.js';
 import { createTestPki } from '../support/certs.js';

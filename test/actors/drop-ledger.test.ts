@@ -1,6 +1,6 @@
 import test from 'ava';
 import { DropLedger, OTHER_PEERS } from '../../actors/drop-ledger.js';
-import { catalogView, emptyDropCounts, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
+import { catalogView, emptyDropCounts, normalizeBeatsEvents, normalizeReadings } from '../../domain/catalog/normalizer.js';
 import { DEFAULT_FAMILIES } from '../../config/default-catalog.js';
 
 const sla = DEFAULT_FAMILIES['projet-6k'];

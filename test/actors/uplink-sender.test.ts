@@ -2,7 +2,7 @@ import test from 'ava';
 import type { UplinkBatch } from '../../actors/uplink/batch.js';
 import { OutboundBatches } from '../../actors/uplink/outbound.js';
 import { handleUplinkNotice, type OfferKeeper, type SenderHooks } from '../../actors/uplink/sender.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 
 function reading(item: string): Reading {
   return { printer: 'p01', item, value: 1, time: 1, receivedAt: 1, quality: 'GOOD', source: 'push', eventId: item };

@@ -4,7 +4,7 @@ import { BEATS_DOCUMENT_FIELDS, type BeatsDocument, decodeBeatsEvent } from '../
 import { identifyPrinter } from '../../protocols/beats/identify-printer.js';
 import { metricbeatReadings } from '../../protocols/beats/metricbeat-readings.js';
 import { selectFields } from '../../protocols/lumberjack/field-selection.js';
-import { identifyWindow } from '../../protocols/catalog/normalizer.js';
+import { identifyWindow } from '../../domain/catalog/normalizer.js';
 
 /** Filebeat and Metricbeat documents of 6.x, 7.x and 8.x, written from the public field references (see the README). */
 const GENERATIONS = new URL('../fixtures/beats/generations/', import.meta.url);

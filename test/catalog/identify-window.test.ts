@@ -1,5 +1,5 @@
 import test from 'ava';
-import { identifyWindow } from '../../protocols/catalog/normalizer.js';
+import { identifyWindow } from '../../domain/catalog/normalizer.js';
 
 const printers = [
   { id: 'p01', identity: { tlsSubject: 'CN=printer-01' } },

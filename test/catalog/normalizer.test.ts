@@ -1,8 +1,8 @@
 import test from 'ava';
 import { DEFAULT_FAMILIES } from '../../config/default-catalog.js';
 import { logEventId } from '../../protocols/beats/event-ids.js';
-import { addDropCounts, catalogView, emptyDropCounts, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
-import type { Reading } from '../../protocols/readings.js';
+import { addDropCounts, catalogView, emptyDropCounts, normalizeBeatsEvents, normalizeReadings } from '../../domain/catalog/normalizer.js';
+import type { Reading } from '../../domain/readings.js';
 
 const mjp = DEFAULT_FAMILIES.mjp;
 const sla = DEFAULT_FAMILIES['projet-6k'];

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { startDaemon, type Daemon } from '../../actors/daemon.js';
 import { createLogger, type LogLevel, isLogLevel } from '../../config/logging.js';
 import type { AdapterConfig } from '../../config/types.js';
-import type { BeatsClientOverrides } from '../../protocols/lumberjack/client.js';
+import type { BeatsClientOverrides } from '../../sim/clients/lumberjack-client.js';
 import { validateConfig } from '../../config/validate.js';
 import { DEMO_DEFAULTS } from '../../sim/demo.js';
 import { printerConfigFor, type SimRates, type SimulatedFleet, startSimulatedFleet } from '../../sim/printers/index.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
+import { DEFAULT_SLA_LOG_RULES } from '../../domain/loglines/default-sla-rules.js';
 import { validateConfig } from '../../config/validate.js';
 import { errorsOf, type Raw, sampleConfig, samplePrinter } from './sample-config.js';
 

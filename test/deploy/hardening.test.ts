@@ -108,7 +108,7 @@ test('Containerfile: BASE argument, multi-stage, numeric non-root user, HEALTHCH
   const runtime = instructions.slice(instructions.lastIndexOf('FROM '));
   t.regex(runtime, /npm ci --omit=dev/);
   t.regex(runtime, /COPY --from=build \/src\/dist dist/);
-  t.notRegex(runtime, /COPY (actors|protocols|supervision|config|sim|test|bench) /, 'no sources in the runtime stage');
+  t.notRegex(runtime, /COPY (actors|domain|protocols|supervision|config|sim|test|bench) /, 'no sources in the runtime stage');
   const user = /^USER\s+(\S+)$/m.exec(runtime)?.[1] ?? '';
   t.regex(user, /^[1-9]\d*(:[1-9]\d*)?$/, 'a numeric, non-root user');
   t.regex(runtime, /^HEALTHCHECK .*CMD \["3dconnect", "status"/m);

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { createAlertTracker } from '../../protocols/health/alert-tracker.js';
-import { compileAlertRule, holdingRule, type AlertRule } from '../../protocols/health/rules.js';
-import type { Reading, ReadingValue } from '../../protocols/readings.js';
+import { createAlertTracker } from '../../domain/health/alert-tracker.js';
+import { compileAlertRule, holdingRule, type AlertRule } from '../../domain/health/rules.js';
+import type { Reading, ReadingValue } from '../../domain/readings.js';
 
 const T0 = 1_764_238_500_000;
 

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { createAlertTracker } from '../../protocols/health/alert-tracker.js';
-import type { AlertRule } from '../../protocols/health/rules.js';
-import type { Quality, Reading, ReadingValue } from '../../protocols/readings.js';
+import { createAlertTracker } from '../../domain/health/alert-tracker.js';
+import type { AlertRule } from '../../domain/health/rules.js';
+import type { Quality, Reading, ReadingValue } from '../../domain/readings.js';
 
 let clock = 1_764_238_500_000;
 function reading(item: string, value: ReadingValue, printer = 'p01', quality: Quality = 'GOOD'): Reading {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { alertPropertyDefinitions, alertPropertyNames } from '../../protocols/health/companions.js';
+import { alertPropertyDefinitions, alertPropertyNames } from '../../domain/health/companions.js';
 
 test('an alert writes itself and two companions, typed for provisioning, companions first', (t) => {
   t.deepEqual(alertPropertyNames('VatTooHot'), { alert: 'VatTooHot', severity: 'VatTooHot_Severity', value: 'VatTooHot_Value' });

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { HealthError } from '../../protocols/health/errors.js';
-import { type AlertRule, compileAlertRule, conditionHolds } from '../../protocols/health/rules.js';
-import type { ReadingValue } from '../../protocols/readings.js';
+import { HealthError } from '../../domain/health/errors.js';
+import { type AlertRule, compileAlertRule, conditionHolds } from '../../domain/health/rules.js';
+import type { ReadingValue } from '../../domain/readings.js';
 
 /** The values of `probe` for which the rule's condition holds. */
 function firing(rule: Omit<AlertRule, 'item' | 'alert'>, probe: readonly ReadingValue[]): ReadingValue[] {

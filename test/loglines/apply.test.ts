@@ -1,8 +1,8 @@
 import test from 'ava';
-import type { Reading } from '../../protocols/readings.js';
-import { type LogLineContext, appendLogReadings, applyLogRules, createLogLineCounters } from '../../protocols/loglines/apply.js';
-import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
-import { type CompiledLogRules, type LogRuleSpec, compileLogRules } from '../../protocols/loglines/rules.js';
+import type { Reading } from '../../domain/readings.js';
+import { type LogLineContext, appendLogReadings, applyLogRules, createLogLineCounters } from '../../domain/loglines/apply.js';
+import { DEFAULT_SLA_LOG_RULES } from '../../domain/loglines/default-sla-rules.js';
+import { type CompiledLogRules, type LogRuleSpec, compileLogRules } from '../../domain/loglines/rules.js';
 
 function compile(specs: readonly LogRuleSpec[]): CompiledLogRules {
   const result = compileLogRules(specs);

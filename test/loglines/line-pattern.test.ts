@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { parse } from 'yaml';
-import { applyLogRules } from '../../protocols/loglines/apply.js';
-import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
-import { compileLinePattern } from '../../protocols/loglines/line-pattern.js';
-import { compileLogRules, type LogRuleSpec } from '../../protocols/loglines/rules.js';
+import { applyLogRules } from '../../domain/loglines/apply.js';
+import { DEFAULT_SLA_LOG_RULES } from '../../domain/loglines/default-sla-rules.js';
+import { compileLinePattern } from '../../domain/loglines/line-pattern.js';
+import { compileLogRules, type LogRuleSpec } from '../../domain/loglines/rules.js';
 import { createSeededRandom } from '../../sim/printers/families.js';
 import { createSlaLineGenerator, type SlaFamily } from '../../sim/printers/sla-log-lines.js';
 

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { RE2JS } from 're2js';
-import { applyLogRules } from '../../protocols/loglines/apply.js';
-import { parseIsoTimestamp } from '../../protocols/loglines/convert.js';
-import { DEFAULT_SLA_LOG_RULES } from '../../protocols/loglines/default-sla-rules.js';
-import { type LogRuleSpec, compileLogRules } from '../../protocols/loglines/rules.js';
+import { applyLogRules } from '../../domain/loglines/apply.js';
+import { parseIsoTimestamp } from '../../domain/loglines/convert.js';
+import { DEFAULT_SLA_LOG_RULES } from '../../domain/loglines/default-sla-rules.js';
+import { type LogRuleSpec, compileLogRules } from '../../domain/loglines/rules.js';
 
 const ok: LogRuleSpec = { match: '^(\\S+) LASER power=(\\d+)W', time: 1, items: { LaserPower: { group: 2, type: 'NUMBER', unit: 'W' } } };
 

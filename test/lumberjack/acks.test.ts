@@ -2,7 +2,7 @@ import test from 'ava';
 import { AckSequencer } from '../../protocols/lumberjack/ack-order.js';
 import { AckReader } from '../../protocols/lumberjack/ack-reader.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
-import { encodeAck } from '../../protocols/lumberjack/frame-writer.js';
+import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 
 const window = (size: number, bytes = 10) => ({
   version: 2 as const,

@@ -8,7 +8,7 @@ import { connect as connectTls } from 'node:tls';
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
-import { createBeatsClient } from '../../protocols/lumberjack/client.js';
+import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
 import type { LumberjackLimits } from '../../protocols/lumberjack/limits.js';
 import { type BeatsServerOptions, createBeatsServer } from '../../protocols/lumberjack/server.js';
 import { createTestPki, type TestPki } from '../support/certs.js';

@@ -2,7 +2,7 @@ import { constants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import test from 'ava';
 import { type LumberjackWindow, LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
-import { encodeKeyValueWindow, encodeWindow } from '../../protocols/lumberjack/frame-writer.js';
+import { encodeKeyValueWindow, encodeWindow } from '../../sim/clients/frame-writer.js';
 import { DEFAULT_LUMBERJACK_LIMITS, type LumberjackLimits } from '../../protocols/lumberjack/limits.js';
 import { CAPTURES, randomSplit, seededRandom } from './support.js';
 

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import test from 'ava';
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
-import { encodeJsonTextWindow, encodeJsonWindow, encodeWindow } from '../../protocols/lumberjack/frame-writer.js';
+import { encodeJsonTextWindow, encodeJsonWindow, encodeWindow } from '../../sim/clients/frame-writer.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
 
 const texts = (count: number) =>

@@ -5,7 +5,7 @@ import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
-import { encodeKeyValueWindow, encodeWindow } from '../../protocols/lumberjack/frame-writer.js';
+import { encodeKeyValueWindow, encodeWindow } from '../../sim/clients/frame-writer.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import { CAPTURES, filebeatEvents, randomSplit, rawPeer, seededRandom } from './support.js';

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
-import { createBeatsClient } from '../../protocols/lumberjack/client.js';
-import { encodeAck } from '../../protocols/lumberjack/frame-writer.js';
+import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
+import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import { CAPTURES, filebeatEvents, rawPeer } from './support.js';
 

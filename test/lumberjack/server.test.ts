@@ -4,7 +4,8 @@ import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
-import { encodeAck, encodeWindow } from '../../protocols/lumberjack/frame-writer.js';
+import { encodeWindow } from '../../sim/clients/frame-writer.js';
+import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 import type { LumberjackLimits } from '../../protocols/lumberjack/limits.js';
 import { type BeatsServer, createBeatsServer } from '../../protocols/lumberjack/server.js';
 import {

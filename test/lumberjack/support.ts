@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../config/logging.js';
-import { encodeAck } from '../../protocols/lumberjack/frame-writer.js';
+import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 import { until as untilCondition } from '../support/until.js';
 
 const FIXTURES = new URL('../fixtures/beats/', import.meta.url);

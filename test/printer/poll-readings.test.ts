@@ -1,6 +1,6 @@
 import test from 'ava';
 import { badPollReadings, pollReadings } from '../../protocols/printer/poll-readings.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 
 const AT = 1_764_238_502_123;
 const job = { id: 'J-00042', state: 'building', layer: 152, layers: 1200, startedAt: AT - 60_000, estimatedEndAt: AT + 3_600_000 } as const;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { WebSocketServer } from 'ws';
 import { silentLogger } from '../../config/logging.js';
-import { createPushClient } from '../../protocols/push/client.js';
+import { createPushClient } from '../../sim/clients/push-client.js';
 import { isPushError } from '../../protocols/push/errors.js';
 import { TOKENS, WAIT_MS, startServer } from './harness.js';
 import { until as untilCondition } from '../support/until.js';

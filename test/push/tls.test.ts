@@ -1,7 +1,7 @@
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import { anyAuthenticator, subjectAuthenticator, tokenAuthenticator } from '../../protocols/push/auth.js';
-import { createPushClient } from '../../protocols/push/client.js';
+import { createPushClient } from '../../sim/clients/push-client.js';
 import { type TestPki, createTestPki } from '../support/certs.js';
 import { TOKENS, rawClient, startServer, upgradeStatus } from './harness.js';
 

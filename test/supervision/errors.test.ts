@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ControlError } from '../../protocols/control/errors.js';
-import { HealthError } from '../../protocols/health/errors.js';
+import { HealthError } from '../../domain/health/errors.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { PipError } from '../../protocols/printer/errors.js';
 import { PushError } from '../../protocols/push/errors.js';

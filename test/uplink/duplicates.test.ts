@@ -1,6 +1,6 @@
 import test from 'ava';
 import { estimateEventBytes, estimateRowBytes } from '../../actors/uplink/queued-row.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import { settle } from './fake-clock.js';
 import { batch, createHarness, reading } from './harness.js';
 import { DELIVERED } from './scripted-transport.js';

@@ -3,7 +3,7 @@ import { DeliveryEngine } from '../../actors/uplink/delivery-engine.js';
 import type { UplinkLimitOverrides } from '../../actors/uplink/limits.js';
 import type { Lane } from '../../actors/uplink/queued-row.js';
 import type { SessionState } from '../../actors/uplink/session.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import { FakeClock } from './fake-clock.js';
 import { ScriptedTransport } from './scripted-transport.js';
 

@@ -18,7 +18,7 @@ import type { UplinkLimitOverrides } from '../../actors/uplink/limits.js';
 import type { UplinkMessage, UplinkNotice } from '../../actors/uplink/messages.js';
 import type { UplinkStatus } from '../../actors/uplink/status.js';
 import type { AdapterConfig } from '../../config/types.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import { type RecordedVtq, startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
 import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
@@ -55,7 +55,7 @@ interface BatchRecord {
   delivered: number;
 }
 
-/** Readings per log line: a line's readings share its event id, as protocols/loglines makes them. */
+/** Readings per log line: a line's readings share its event id, as domain/loglines makes them. */
 const READINGS_PER_LINE = 4;
 
 /**

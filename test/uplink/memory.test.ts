@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import test from 'ava';
 import { DeliveryEngine } from '../../actors/uplink/delivery-engine.js';
 import { silentLogger } from '../../config/logging.js';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import { FakeClock } from './fake-clock.js';
 import { ScriptedTransport } from './scripted-transport.js';
 

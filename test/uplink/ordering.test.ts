@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import type { DeliveryOutcome } from '../../protocols/thingworx/types.js';
 import { batch, createHarness, reading } from './harness.js';
 import { DELIVERED } from './scripted-transport.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Reading } from '../../protocols/readings.js';
+import type { Reading } from '../../domain/readings.js';
 import { settle } from './fake-clock.js';
 import { batch, createHarness, reading } from './harness.js';
 import { captureLogs } from './log-capture.js';

@@ -1,6 +1,6 @@
-import { alertPropertyNames } from '../../health/companions.js';
+import { alertPropertyNames } from '../../../domain/health/companions.js';
 import type { AdapterConfig } from '../../../config/types.js';
-import type { ValueType } from '../../readings.js';
+import type { ValueType } from '../../../domain/readings.js';
 import { ADAPTER_HEALTH_PROPERTIES } from '../adapter-health.js';
 
 /**

@@ -14,7 +14,7 @@ import type { UplinkBatch } from '../../../actors/uplink/batch.js';
 import { uplinkBehaviour } from '../../../actors/uplink/behaviour.js';
 import type { UplinkMessage, UplinkNotice } from '../../../actors/uplink/messages.js';
 import type { UplinkStatus } from '../../../actors/uplink/status.js';
-import type { Reading } from '../../../protocols/readings.js';
+import type { Reading } from '../../../domain/readings.js';
 import { startThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
 import { type Behaviour, startTree, supervisorSpec, workerSpec } from '../../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../../actors/support.js';

@@ -2,8 +2,8 @@ import { type Socket, connect as connectTcp } from 'node:net';
 import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
-import { AckReader } from './ack-reader.js';
-import { LumberjackError, type LumberjackErrorCode, type LumberjackErrorContext } from './errors.js';
+import { AckReader } from '../../protocols/lumberjack/ack-reader.js';
+import { LumberjackError, type LumberjackErrorCode, type LumberjackErrorContext } from '../../protocols/lumberjack/errors.js';
 import { encodeJsonTextWindow, serializeEventText } from './frame-writer.js';
 
 export type BeatsClientTlsOptions = Pick<

@@ -3,11 +3,11 @@
  * and push readings become readings, and only catalogued items survive (ARCHITECTURE.md §4: raw
  * lines, file names and anything off the catalog never leave). Pure: counts say what was dropped.
  */
-import { claimedPrinter, decodeBeatsEvent, identifyPrinter, logEventIdPrefix, logFileKey, textDigest } from '../beats/index.js';
-import { metricbeatReading } from '../beats/metricbeat-readings.js';
-import type { BeatsOrigin } from '../beats/documents.js';
-import type { IdentifiablePrinter } from '../beats/identify-printer.js';
-import type { PeerIdentity } from '../lumberjack/batch.js';
+import { claimedPrinter, decodeBeatsEvent, identifyPrinter, logEventIdPrefix, logFileKey, textDigest } from '../../protocols/beats/index.js';
+import { metricbeatReading } from '../../protocols/beats/metricbeat-readings.js';
+import type { BeatsOrigin } from '../../protocols/beats/documents.js';
+import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
+import type { PeerIdentity } from '../../protocols/lumberjack/batch.js';
 import { appendLogReadings, createLogLineCounters, type LogLineContext, type LogLineCounters } from '../loglines/apply.js';
 import { type CompiledLogRules, compileLogRules, type LogRuleSpec } from '../loglines/rules.js';
 import type { Reading } from '../readings.js';

@@ -1,8 +1,6 @@
 import { deflateSync } from 'node:zlib';
-import { LumberjackError } from './errors.js';
+import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import {
-  ACK_FRAME_BYTES,
-  FRAME_ACK,
   FRAME_COMPRESSED,
   FRAME_DATA,
   FRAME_JSON,
@@ -10,7 +8,7 @@ import {
   type ProtocolVersion,
   U32_MAX,
   versionByte,
-} from './wire.js';
+} from '../../protocols/lumberjack/wire.js';
 
 /** version, type, seq, length */
 const JSON_FRAME_HEADER_BYTES = 10;
@@ -18,15 +16,6 @@ const JSON_FRAME_HEADER_BYTES = 10;
 export interface WindowEncoding {
   /** zlib level 1..9 wraps the data frames in one `C` frame; 0 sends them bare (as Beats do). */
   compressionLevel: number;
-}
-
-/** `<version> A <seq>`: acknowledges every event of the window up to and including seq. */
-export function encodeAck(seq: number, version: ProtocolVersion = 2): Buffer {
-  const frame = Buffer.allocUnsafe(ACK_FRAME_BYTES);
-  frame[0] = versionByte(version);
-  frame[1] = FRAME_ACK;
-  frame.writeUInt32BE(seq, 2);
-  return frame;
 }
 
 /**

@@ -2,9 +2,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Logger } from '../../config/logging.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
-import { PushError } from './errors.js';
-import { PUSH_MESSAGE_LIMITS, type PushMessageLimits, type PushReading, validatePushMessage } from './message.js';
-import { decodeAdapterFrame } from './replies.js';
+import { PushError } from '../../protocols/push/errors.js';
+import { PUSH_MESSAGE_LIMITS, type PushMessageLimits, type PushReading, validatePushMessage } from '../../protocols/push/message.js';
+import { decodeAdapterFrame } from '../../protocols/push/replies.js';
 
 /**
  * The printer side of the push protocol, for the simulators and tests. At-least-once: every
