@@ -157,7 +157,7 @@ export class DeliveryEngine {
     }
     const now = this.#clock.now();
     // Before both passes below, so they agree on which events are still remembered as delivered.
-    this.#duplicates.forgetExpired(now);
+    this.#duplicates.setNow(now);
     const queue = this.#things.get(batch.thing);
     const total: QueueUsage = { readings: this.#queuedReadings, bytes: this.#queuedBytes };
     const forThing: QueueUsage = { readings: queue?.readings ?? 0, bytes: queue?.bytes ?? 0 };

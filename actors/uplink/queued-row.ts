@@ -65,9 +65,9 @@ const CHARGES_EVENT = 0b10000;
  * One reading while the engine owns it, kept small (one object per queued reading, alive until ThingWorx took it):
  * only what the NamedVTQ row and the bookkeeping need. The sender's Reading object is not retained (printer, unit,
  * source and receivedAt are not sent). Its public fields are the wire row (name, value, time, quality; name is the
- * reading's item), so a call sends the queued rows themselves: no copy to build the call, none to encode the body.
- * The bookkeeping is private for that reason (JSON.stringify writes every public own property), and packed: phase,
- * lane and whether the row carries its event's bytes share one small integer, and the bytes are derived.
+ * reading's item), so a call sends the queued rows themselves: no copy to build the call. The bookkeeping is
+ * private so that the row still serialises as the wire row (JSON.stringify writes every public own property), and
+ * packed: phase, lane and whether the row carries its event's bytes share one small integer, and the bytes are derived.
  */
 export class QueuedRow extends NamedVtqRow {
   #flags: number;

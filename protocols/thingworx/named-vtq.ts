@@ -1,6 +1,4 @@
-import { asciiBytes } from '../json-grammar.js';
 import type { Quality, ReadingValue, ValueType } from '../../domain/readings.js';
-import { JsonBytesWriter } from './json-bytes.js';
 import type { VtqRow } from './types.js';
 
 /**
@@ -152,42 +150,12 @@ export function encodeVtqRow(row: VtqRow, rowIndex: number): WireVtqRow {
   return { name: row.name, value, time: Math.round(row.time), quality: row.quality };
 }
 
-/** The body around the rows, and each row's keys: `{"values":{"dataShape":…,"rows":[` row,row… `]}}`. */
-const BODY_HEAD = asciiBytes(`{"values":{"dataShape":${JSON.stringify(NAMED_VTQ_DATA_SHAPE)},"rows":[`);
-const BODY_TAIL = asciiBytes(']}}');
-const FIRST_ROW_NAME = asciiBytes('{"name":');
-const NEXT_ROW_NAME = asciiBytes(',{"name":');
-const ROW_VALUE = asciiBytes(',"value":');
-const ROW_TIME = asciiBytes(',"time":');
-const ROW_QUALITY = asciiBytes(',"quality":');
-const ROW_END = asciiBytes('}');
-
-/** Encoding is synchronous and take() copies the body out, so one writer serves every call. */
-const body = new JsonBytesWriter();
-
 /**
  * The JSON body of `UpdatePropertyValues`: `{"values": <NamedVTQ InfoTable>}`, rows in order, as UTF-8 bytes ready
- * to send. Every row is checked and normalised as encodeVtqRow does (throws VtqEncodingError); the bytes are exactly
- * those of JSON.stringify over the normalised rows, written without building that text (see JsonBytesWriter).
+ * to send. Every row is checked and normalised by encodeVtqRow (throws VtqEncodingError), so the body holds only
+ * finite numbers, strings and booleans, and `JSON.stringify` writes it as documented (PROTOCOLS.md §2).
  */
 export function encodeUpdatePropertyValuesBody(rows: readonly VtqRow[]): Buffer {
-  body.reset();
-  body.raw(BODY_HEAD);
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as VtqRow;
-    const value = checkedWireValue(row, index);
-    body.raw(index === 0 ? FIRST_ROW_NAME : NEXT_ROW_NAME);
-    body.string(row.name);
-    body.raw(ROW_VALUE);
-    if (typeof value === 'number') body.number(value);
-    else if (typeof value === 'string') body.string(value);
-    else body.boolean(value);
-    body.raw(ROW_TIME);
-    body.number(Math.round(row.time));
-    body.raw(ROW_QUALITY);
-    body.string(row.quality);
-    body.raw(ROW_END);
-  }
-  body.raw(BODY_TAIL);
-  return body.take();
+  const body = { values: { dataShape: NAMED_VTQ_DATA_SHAPE, rows: rows.map(encodeVtqRow) } };
+  return Buffer.from(JSON.stringify(body), 'utf8');
 }

@@ -2,7 +2,6 @@ import { DecodedRows, decodePropertyWrite, decodeUpdatePropertyValues } from './
 import type { ModelReply, ProvisionedModel } from './provisioned-model.js';
 import type { Route } from './routes.js';
 import type { ThingStore } from './thing-store.js';
-import { scanUpdatePropertyValues } from './update-body-scanner.js';
 
 /**
  * What the stand-in does for a request that passed the checks in routes.ts: Thing GET, property
@@ -116,15 +115,11 @@ export function handleRoute(
         const reply = model.thingService(route.thing, route.service, params.value);
         return reply ? fromModel(reply) : text(404, `Service [${route.service}] not found on [${route.thing}]`);
       }
-      const bytes = body ?? Buffer.alloc(0);
-      // The adapter's exact form is read straight from the bytes; anything else takes the general path.
-      if (!scanUpdatePropertyValues(bytes, decodedRows)) {
-        const failure = `Unable to Invoke Service UpdatePropertyValues on ${route.thing} : `;
-        const parsed = parseJson(bytes);
-        if (!parsed.ok) return text(500, `${failure}the parameters are not valid JSON`);
-        const rows = decodeUpdatePropertyValues(parsed.value, decodedRows);
-        if (!rows.ok) return text(500, failure + rows.reason);
-      }
+      const failure = `Unable to Invoke Service UpdatePropertyValues on ${route.thing} : `;
+      const parsed = parseJson(body ?? Buffer.alloc(0));
+      if (!parsed.ok) return text(500, `${failure}the parameters are not valid JSON`);
+      const rows = decodeUpdatePropertyValues(parsed.value, decodedRows);
+      if (!rows.ok) return text(500, failure + rows.reason);
       const unknown = model.undefinedProperty(route.thing, decodedRows.names, decodedRows.count);
       if (unknown !== undefined) return undefinedPropertyReply(route.thing, unknown);
       beforeStore?.(decodedRows);

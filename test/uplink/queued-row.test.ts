@@ -1,5 +1,4 @@
 import test from 'ava';
-import { DuplicateFilter } from '../../actors/uplink/duplicate-filter.js';
 import { BatchTracker, EventTracker, estimateEventBytes, estimateRowBytes, QueuedRow } from '../../actors/uplink/queued-row.js';
 
 const T = 1_764_238_502_123;
@@ -43,21 +42,4 @@ test('an event counts its rows and remembers a refusal independently', (t) => {
   event.allAccepted = true;
   t.is(event.remaining, 2);
   t.true(event.allAccepted);
-});
-
-test('the delivered ring forgets the oldest beyond the entries cap, across growth and wrap-around', (t) => {
-  const filter = new DuplicateFilter({ entries: 50, ttlMs: 1_000 });
-  const batch = new BatchTracker('b', 's', 1);
-  for (let i = 0; i < 500; i++) {
-    const event = filter.track('Thing', `e${i}`, batch);
-    filter.settle('Thing', event, i);
-    t.is(filter.deliveredCount, Math.min(i + 1, 50));
-  }
-  t.is(filter.find('Thing', 'e449'), undefined);
-  t.is(filter.find('Thing', 'e450'), 'delivered');
-  t.is(filter.find('Thing', 'e499'), 'delivered');
-  // And by age: everything is older than the TTL a second later.
-  filter.forgetExpired(499 + 1_001);
-  t.is(filter.deliveredCount, 0);
-  t.is(filter.find('Thing', 'e499'), undefined);
 });
