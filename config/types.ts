@@ -164,30 +164,49 @@ export interface Backoff {
   maxMs: number;
 }
 
+/**
+ * Every bound and timing of the delivery engine that the configuration sets (`uplink:`); the engine's UplinkLimits
+ * (actors/uplink/limits.ts) extends it. Defaults: DEFAULT_UPLINK_LIMITS in config/defaults.ts.
+ */
 export interface UplinkSettings {
+  /** Readings queued or in flight, all Things together. */
   maxQueuedReadings: number;
+  /** Estimated bytes of those readings (see estimateRowBytes). */
   maxQueuedBytes: number;
-  maxRowsPerCall: number;
-  flushIntervalMs: number;
-  maxInFlight: number;
-  dedupeEntries: number;
-  dedupeTtlMs: number;
-  conflationEntries: number;
-  backoff: Backoff;
-  /** Fraction of the queue caps one Thing may hold, so a held (404) Thing cannot starve the others. */
+  /** Fraction (0..1] of both caps one Thing may hold, so a held (404) Thing cannot starve the others. */
   perThingShare: number;
-  /** Fraction of the caps kept for alerts: routine readings get Busy before alerts do. */
+  /** Fraction [0..1) of both caps kept for the alert lane: routine readings get busy before alerts do. */
   alertReserve: number;
-  /** A Thing ThingWorx does not know (404) is tried again after this. */
+  /** Rows in one UpdatePropertyValues call. */
+  maxRowsPerCall: number;
+  /** A Thing's routine rows go out this long after the first of them was queued (alerts go at once). */
+  flushIntervalMs: number;
+  /** Calls in flight, all Things together (never more than one per Thing). */
+  maxInFlight: number;
+  /** Recently delivered events (an event: the readings that share one eventId) remembered to suppress re-sends… */
+  dedupeEntries: number;
+  /** …each for this long after it was delivered. */
+  dedupeTtlMs: number;
+  /** (Thing, item) pairs tracked for conflation of state readings; when all are in use, a new pair is not conflated. */
+  conflationEntries: number;
+  /** Retry of a failed call (5xx, timeout, reset), per Thing. */
+  backoff: Backoff;
+  /** A Thing ThingWorx does not know (404) is retried this long after. */
   notFoundRetryMs: number;
-  /** A Thing refused (403) while the app key still works is held alone, retried on a backoff from this up to the max. */
+  /**
+   * A Thing refused (401/403) while the session check shows the key still works: the key's user may not write it.
+   * Held alone and retried on a backoff from this…
+   */
   forbiddenRetryMs: number;
+  /** …up to this. */
   forbiddenRetryMaxMs: number;
-  /** While ThingWorx does not answer, the session check probes it this often, plus up to probeJitterRatio at random. */
+  /** While ThingWorx does not answer, the session check probes it this often… */
   probeIntervalMs: number;
+  /** …plus up to this fraction at random, so adapters that lost the same server do not probe in step. */
   probeJitterRatio: number;
-  /** While the app key is refused, the session is re-checked on a backoff from this up to the max. */
+  /** While unauthorized (401/403), the session is re-checked on a backoff from this… */
   unauthorizedRecheckMs: number;
+  /** …up to this. */
   unauthorizedRecheckMaxMs: number;
   /** A server's Retry-After is honoured up to this. */
   maxRetryAfterMs: number;

@@ -19,12 +19,6 @@ export interface AdmissionLimits {
   maxPendingHandshakes: number;
 }
 
-export const ADMISSION_DEFAULTS: Readonly<Omit<AdmissionLimits, 'maxConnections'>> = Object.freeze({
-  maxConnectionsPerAddress: 8,
-  reservedPerPrinter: 2,
-  maxPendingHandshakes: 64,
-});
-
 /** At most this share of maxConnections is reserved, so printers known only by their documents still fit. */
 export const MAX_RESERVED_SHARE = 0.5;
 

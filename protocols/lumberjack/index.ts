@@ -24,7 +24,7 @@ export {
   type WindowEncoding,
 } from './frame-writer.js';
 export { type JsonFieldSelection, JsonSyntaxError, parseSelectedJson } from './json-select.js';
-export { DEFAULT_LUMBERJACK_LIMITS, type LumberjackLimits, MAX_KEEP_ALIVE_MS, resolveLimits } from './limits.js';
+export { type LumberjackLimits, MAX_KEEP_ALIVE_MS, resolveLimits } from './limits.js';
 export { type BeatsServer, type BeatsServerOptions, createBeatsServer, DEFAULT_BEATS_LISTEN } from './server.js';
 export type { BeatsServerTlsOptions, ClientAuth } from './server-tls.js';
 export type { ProtocolVersion } from './wire.js';

@@ -1,4 +1,5 @@
 import { LumberjackError } from './errors.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 /** Every limit and timeout of the Lumberjack server, in one place (STYLE.md). */
 export interface LumberjackLimits {
@@ -33,22 +34,6 @@ export interface LumberjackLimits {
   /** Concurrent connections the listener accepts (20 printers, two Beats each, and room). */
   maxConnections: number;
 }
-
-export const DEFAULT_LUMBERJACK_LIMITS: Readonly<LumberjackLimits> = Object.freeze({
-  maxWindowEvents: 10_000,
-  maxEventBytes: 1024 * 1024,
-  maxCompressedBytes: 8 * 1024 * 1024,
-  maxInflatedBytes: 32 * 1024 * 1024,
-  maxBytesInFlight: 32 * 1024 * 1024,
-  keepAliveMs: 1000,
-  stallTimeoutMs: 120_000,
-  handshakeTimeoutMs: 10_000,
-  idleTimeoutMs: 60_000,
-  unidentifiedIdleTimeoutMs: 10_000,
-  closeGraceMs: 5000,
-  tcpKeepAliveMs: 60_000,
-  maxConnections: 64,
-});
 
 /** The most a keep-alive interval may be: a Beat must hear from us well within its timeout. */
 export const MAX_KEEP_ALIVE_MS = 3000;

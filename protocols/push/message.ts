@@ -15,6 +15,7 @@ import {
   UPPER_E,
 } from '../json-grammar.js';
 import type { ReadingValue } from '../readings.js';
+import { PUSH_MESSAGE_LIMITS } from '../../config/defaults.js';
 
 /**
  * Printer → adapter message of the push protocol (PROTOCOLS.md §6), decoded strictly by hand:
@@ -35,12 +36,6 @@ export interface PushMessage {
   time: number;
   readings: PushReading[];
 }
-
-export const PUSH_MESSAGE_LIMITS = Object.freeze({
-  maxReadingsPerMessage: 500,
-  maxStringValueLength: 256,
-  maxUnitLength: 16,
-});
 
 export type PushMessageLimits = { [K in keyof typeof PUSH_MESSAGE_LIMITS]: number };
 

@@ -1,65 +1,81 @@
 /**
  * Every default, pinned (issue 18). The values were recorded before the defaults were gathered into config/defaults.ts,
  * so this proves that move changed no value; a deliberate change of a default is made here too, visibly.
+ * config/defaults.ts imports nothing, so the defaults that have an interface are checked against it here (`satisfies`,
+ * by the type check): a field missing from a default, or of the wrong type, fails to compile.
  */
 import test from 'ava';
-import { ADAPTER_TREE_DEFAULTS } from '../../actors/adapter.js';
-import { CONTROL_ACTOR_DEFAULTS } from '../../actors/control/behaviour.js';
-import { FLEET_EVENTS_DEFAULTS } from '../../actors/control/fleet-events.js';
-import { RATE_WINDOW_DEFAULTS } from '../../actors/control/rate-window.js';
-import { DROP_LEDGER_DEFAULTS } from '../../actors/drop-ledger.js';
-import { HEALTH_ACTOR_DEFAULTS } from '../../actors/health/behaviour.js';
-import { UPLINK_ACTOR_DEFAULTS } from '../../actors/uplink/behaviour.js';
-import { OUTBOUND_DEFAULTS } from '../../actors/uplink/outbound.js';
-import { RUN_DEFAULTS } from '../../cli/run.js';
-import { WATCH_DEFAULTS } from '../../cli/views/watch.js';
-import { CONFIG_LIMITS, DEFAULTS } from '../../config/defaults.js';
-import { DEFAULT_UPLINK_LIMITS } from '../../config/uplink-limits.js';
+import {
+  ADAPTER_TREE_DEFAULTS,
+  ADMISSION_DEFAULTS,
+  ALERT_RULE_DEFAULTS,
+  ALWAYSON_TRANSPORT_DEFAULTS,
+  BACKOFF_DEFAULTS,
+  BEATS_CONNECTION_DEFAULTS,
+  CHILD_DEFAULTS,
+  CONFIG_LIMITS,
+  CONTROL_ACTOR_DEFAULTS,
+  CONTROL_DEFAULTS,
+  DEFAULT_ALWAYSON_LIMITS,
+  DEFAULT_LUMBERJACK_LIMITS,
+  DEFAULT_UPLINK_LIMITS,
+  DEFAULTS,
+  DROP_LEDGER_DEFAULTS,
+  FLEET_EVENTS_DEFAULTS,
+  HEALTH_ACTOR_DEFAULTS,
+  INGEST_BUDGET_DEFAULTS,
+  LIVENESS_DEFAULTS,
+  LOG_RULE_DEFAULTS,
+  MAILBOX_DEFAULTS,
+  OUTBOUND_DEFAULTS,
+  OUTCOME_DEFAULTS,
+  PIP_CODEC_LIMITS,
+  PRINTER_CLIENT_DEFAULTS,
+  PROVISIONING_CLIENT_DEFAULTS,
+  PROVISIONING_DEFAULTS,
+  PUSH_MESSAGE_LIMITS,
+  PUSH_SERVER_DEFAULTS,
+  RATE_WINDOW_DEFAULTS,
+  REGISTRY_DEFAULTS,
+  REST_TRANSPORT_DEFAULTS,
+  RUN_DEFAULTS,
+  SUPERVISOR_DEFAULTS,
+  UPLINK_ACTOR_DEFAULTS,
+  WATCH_DEFAULTS,
+} from '../../config/defaults.js';
+import type { UplinkSettings } from '../../config/types.js';
+import type { UplinkLimits } from '../../actors/uplink/limits.js';
+import type { AdmissionLimits } from '../../protocols/admission/policy.js';
+import type { ControlLimits } from '../../protocols/control/limits.js';
+import type { LivenessThresholds } from '../../protocols/health/liveness.js';
+import type { IngestBudgetLimits } from '../../protocols/ingest-budget/byte-budget.js';
+import type { LumberjackLimits } from '../../protocols/lumberjack/limits.js';
+import type { AlwaysOnCodecLimits } from '../../protocols/thingworx/alwayson/limits.js';
+import type { RestartBackoff } from '../../supervision/backoff.js';
+import type { SupervisorFlags } from '../../supervision/spec.js';
 import { validateConfig } from '../../config/validate.js';
-import { ADMISSION_DEFAULTS } from '../../protocols/admission/policy.js';
-import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
-import { ALERT_RULE_DEFAULTS } from '../../protocols/health/rules.js';
-import { LIVENESS_DEFAULTS } from '../../protocols/health/liveness.js';
-import { INGEST_BUDGET_DEFAULTS } from '../../protocols/ingest-budget/byte-budget.js';
-import { LOG_RULE_DEFAULTS } from '../../protocols/loglines/rules.js';
-import { BEATS_CONNECTION_DEFAULTS } from '../../protocols/lumberjack/connection.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
-import { PRINTER_CLIENT_DEFAULTS } from '../../protocols/printer/client.js';
-import { PIP_CODEC_LIMITS } from '../../protocols/printer/codec-limits.js';
-import { PUSH_SERVER_DEFAULTS } from '../../protocols/push/defaults.js';
-import { PUSH_MESSAGE_LIMITS } from '../../protocols/push/message.js';
-import { ALWAYSON_TRANSPORT_DEFAULTS } from '../../protocols/thingworx/alwayson/defaults.js';
-import { DEFAULT_ALWAYSON_LIMITS } from '../../protocols/thingworx/alwayson/limits.js';
-import { OUTCOME_DEFAULTS } from '../../protocols/thingworx/outcome.js';
-import { PROVISIONING_CLIENT_DEFAULTS } from '../../protocols/thingworx/provisioning/client.js';
-import { PROVISIONING_DEFAULTS } from '../../protocols/thingworx/provisioning/desired-model.js';
-import { REST_TRANSPORT_DEFAULTS } from '../../protocols/thingworx/rest-transport.js';
-import { BACKOFF_DEFAULTS } from '../../supervision/backoff.js';
-import { MAILBOX_DEFAULTS } from '../../supervision/cell.js';
-import { REGISTRY_DEFAULTS } from '../../supervision/registry.js';
-import { CHILD_DEFAULTS, SUPERVISOR_DEFAULTS } from '../../supervision/spec.js';
 import { sampleConfig } from './sample-config.js';
 
 test('every module default has the value it had before the defaults were gathered in one file', (t) => {
   const actual = {
     ADAPTER_TREE_DEFAULTS,
-    ADMISSION_DEFAULTS,
+    ADMISSION_DEFAULTS: ADMISSION_DEFAULTS satisfies Readonly<Omit<AdmissionLimits, 'maxConnections'>>,
     ALERT_RULE_DEFAULTS,
     ALWAYSON_TRANSPORT_DEFAULTS,
-    BACKOFF_DEFAULTS,
+    BACKOFF_DEFAULTS: BACKOFF_DEFAULTS satisfies Readonly<RestartBackoff>,
     BEATS_CONNECTION_DEFAULTS,
     CHILD_DEFAULTS,
     CONFIG_LIMITS,
     CONTROL_ACTOR_DEFAULTS,
-    CONTROL_DEFAULTS,
-    DEFAULT_ALWAYSON_LIMITS,
-    DEFAULT_LUMBERJACK_LIMITS,
-    DEFAULT_UPLINK_LIMITS,
+    CONTROL_DEFAULTS: CONTROL_DEFAULTS satisfies Readonly<ControlLimits>,
+    DEFAULT_ALWAYSON_LIMITS: DEFAULT_ALWAYSON_LIMITS satisfies Readonly<AlwaysOnCodecLimits>,
+    DEFAULT_LUMBERJACK_LIMITS: DEFAULT_LUMBERJACK_LIMITS satisfies Readonly<LumberjackLimits>,
+    DEFAULT_UPLINK_LIMITS: DEFAULT_UPLINK_LIMITS satisfies Readonly<UplinkLimits>,
     DROP_LEDGER_DEFAULTS,
     FLEET_EVENTS_DEFAULTS,
     HEALTH_ACTOR_DEFAULTS,
-    INGEST_BUDGET_DEFAULTS,
-    LIVENESS_DEFAULTS,
+    INGEST_BUDGET_DEFAULTS: INGEST_BUDGET_DEFAULTS satisfies Readonly<IngestBudgetLimits>,
+    LIVENESS_DEFAULTS: LIVENESS_DEFAULTS satisfies LivenessThresholds,
     LOG_RULE_DEFAULTS,
     MAILBOX_DEFAULTS,
     OUTBOUND_DEFAULTS,
@@ -74,7 +90,7 @@ test('every module default has the value it had before the defaults were gathere
     REGISTRY_DEFAULTS,
     REST_TRANSPORT_DEFAULTS,
     RUN_DEFAULTS,
-    SUPERVISOR_DEFAULTS,
+    SUPERVISOR_DEFAULTS: SUPERVISOR_DEFAULTS satisfies Readonly<SupervisorFlags>,
     UPLINK_ACTOR_DEFAULTS,
     WATCH_DEFAULTS,
   };
@@ -264,6 +280,7 @@ test('every module default has the value it had before the defaults were gathere
 });
 
 test('the config-shaped defaults the schema fills in are unchanged', (t) => {
+  DEFAULTS.uplink satisfies Readonly<UplinkSettings>;
   t.deepEqual(DEFAULTS, {
     log: { level: 'info' },
     thingworx: {
