@@ -39,7 +39,7 @@ export const CONFIG_LIMITS = {
   minPollIntervalMs: 100,
 } as const;
 
-// ── Printers sending: the Lumberjack (Beats) listener, the push listener, and what admits and bounds their connections ──
+// ── Printers sending: the Beats and push listeners, and what admits and bounds their connections ──
 
 export const DEFAULT_LUMBERJACK_LIMITS = Object.freeze({
   maxWindowEvents: 10_000,

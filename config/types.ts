@@ -2,9 +2,13 @@
  * The adapter configuration as the rest of the code sees it: validated, with every default filled in
  * (config/defaults.ts). Only validateConfig/loadConfigFile produce values of these types.
  */
+import type { AdmissionLimits } from '../protocols/admission/policy.js';
 import type { AlertType, CompiledAlertRule } from '../protocols/health/rules.js';
+import type { IngestBudgetLimits } from '../protocols/ingest-budget/byte-budget.js';
 import type { LogItemSpec, LogRuleSpec } from '../protocols/loglines/rules.js';
+import type { LumberjackLimits } from '../protocols/lumberjack/limits.js';
 import type { ReadingSource, ValueType } from '../protocols/readings.js';
+import type { BackoffPolicy } from '../supervision/backoff.js';
 import type { LogLevel } from './logging.js';
 
 /**
@@ -83,29 +87,13 @@ export interface ListenerTls {
   handshakeTimeoutMs: number;
 }
 
-export interface BeatsLimits {
-  maxWindowEvents: number;
-  maxEventBytes: number;
-  maxCompressedBytes: number;
-  maxInflatedBytes: number;
-  maxBytesInFlight: number;
-  /** Interval of the keep-alive `ACK 0` while a window waits. */
-  keepAliveMs: number;
-  /** How long a window may wait before the connection is closed and the Beat re-sends. */
-  stallTimeoutMs: number;
-  /** Silence after which a connection with nothing in flight is closed (FIN); the Beat reconnects on its next publish. 0: never. */
-  idleTimeoutMs: number;
-  /** The same before a connection's first complete window. 0: never. */
-  unidentifiedIdleTimeoutMs: number;
-  /** Connections at once; anonymous ones may hold all but the slots kept for printers. */
-  maxConnections: number;
-  /** Connections from one address not known to be a printer's. */
-  maxConnectionsPerAddress: number;
-  /** Slots kept for each printer known by identity.remoteAddress or identity.tlsSubject (at most half of maxConnections). */
-  reservedPerPrinter: number;
-  /** TLS handshakes under way from addresses not known to be a printer's. */
-  maxPendingHandshakes: number;
-}
+/**
+ * The Beats listener's bounds as the configuration sets them (`listeners.beats.limits`), declared once where they
+ * are used: the Lumberjack server's limits and the admission limits. The TLS handshake deadline is
+ * `tls.handshakeTimeoutMs`; the socket-level timings (closeGraceMs, tcpKeepAliveMs) are set in code only.
+ */
+export type BeatsLimits = Omit<LumberjackLimits, 'handshakeTimeoutMs' | 'closeGraceMs' | 'tcpKeepAliveMs'> &
+  Omit<AdmissionLimits, 'maxConnections'>;
 
 export interface BeatsListener {
   enabled: boolean;
@@ -140,13 +128,7 @@ export interface PushListener {
  * The memory all printer connections together may hold (windows being built or awaiting their ACK,
  * push messages held or awaiting their ack): see protocols/ingest-budget/byte-budget.ts.
  */
-export interface IngestBudgetSettings {
-  maxBytes: number;
-  /** What a connection may hold before its printer is known. */
-  maxUnidentifiedBytes: number;
-  /** A connection stuck at its share with a window that cannot complete is closed after this. */
-  maxStalledWaitMs: number;
-}
+export type IngestBudgetSettings = IngestBudgetLimits;
 
 export interface ListenerSettings {
   beats: BeatsListener;
@@ -159,10 +141,8 @@ export interface ControlSettings {
   socket: string;
 }
 
-export interface Backoff {
-  minMs: number;
-  maxMs: number;
-}
+/** A retry backoff as the configuration sets it; the jitter is set in code. */
+export type Backoff = Pick<BackoffPolicy, 'minMs' | 'maxMs'>;
 
 /**
  * Every bound and timing of the delivery engine that the configuration sets (`uplink:`); the engine's UplinkLimits

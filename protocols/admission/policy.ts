@@ -13,7 +13,10 @@ export interface AdmissionLimits {
   maxConnections: number;
   /** Connections from one address not (yet) known to be a printer's, TLS handshakes included. */
   maxConnectionsPerAddress: number;
-  /** Slots kept free for each configured printer recognisable at accept (address or certificate). */
+  /**
+   * Slots kept free for each configured printer recognisable at accept (address or certificate); all of them together
+   * at most MAX_RESERVED_SHARE of maxConnections.
+   */
   reservedPerPrinter: number;
   /** TLS handshakes under way from unknown addresses (the subject is not known before it ends). */
   maxPendingHandshakes: number;

@@ -16,7 +16,7 @@
  */
 import { INGEST_BUDGET_DEFAULTS } from '../../config/defaults.js';
 
-/** The budget's size and patience; the defaults live here, the config may override them. */
+/** The budget's size and patience; defaults: INGEST_BUDGET_DEFAULTS in config/defaults.ts; the config may override them. */
 export interface IngestBudgetLimits {
   /** Bytes all printer connections together may hold; well inside the unit's heap (128 MB). */
   maxBytes: number;

@@ -273,7 +273,12 @@ test('every module default has the value it had before the defaults were gathere
       sessionCheckTimeoutMs: 5_000
     },
     RUN_DEFAULTS: { exitGraceMs: 2_000 },
-    SUPERVISOR_DEFAULTS: { strategy: 'one_for_one', intensity: 1, periodMs: 5_000, backoff: { minMs: 100, maxMs: 30_000, jitter: 0.2 } },
+    SUPERVISOR_DEFAULTS: {
+      strategy: 'one_for_one',
+      intensity: 1,
+      periodMs: 5_000,
+      backoff: { minMs: 100, maxMs: 30_000, jitter: 0.2 },
+    },
     UPLINK_ACTOR_DEFAULTS: { shutdownDrainMs: 10_000, ingressAskMs: 500 },
     WATCH_DEFAULTS: { intervalMs: 2_000, minIntervalMs: 200 },
   });
