@@ -41,22 +41,34 @@ export const CONFIG_LIMITS = {
 
 // ── Printers sending: the Beats and push listeners, and what admits and bounds their connections ──
 
+/** The Lumberjack (Beats) server: LumberjackLimits, protocols/lumberjack/limits.ts. Bytes and ms. */
 export const DEFAULT_LUMBERJACK_LIMITS = Object.freeze({
+  /** go-lumber refuses more than 10,000 events in a window; Beats send 2048 by default. */
   maxWindowEvents: 10_000,
-  maxEventBytes: 1024 * 1024,
-  maxCompressedBytes: 8 * 1024 * 1024,
-  maxInflatedBytes: 32 * 1024 * 1024,
-  maxBytesInFlight: 32 * 1024 * 1024,
+  /** One event (a log line, a Metricbeat document) is far smaller; bigger is an error or an attack. */
+  maxEventBytes: 1 * MiB,
+  maxCompressedBytes: 8 * MiB,
+  /** A zlib bomb costs at most this: inflation stops here. */
+  maxInflatedBytes: 32 * MiB,
+  /** Unacknowledged bytes per connection; at the limit the server stops reading that socket. */
+  maxBytesInFlight: 32 * MiB,
+  /** The `A 0` keep-alive while a window waits; a Beat must hear from us well within its timeout (at most 3 s). */
   keepAliveMs: 1000,
+  /** A window that makes no progress for this long is closed, and the Beat re-sends it. */
   stallTimeoutMs: 120_000,
   handshakeTimeoutMs: 10_000,
+  /** A Beat reconnects on its next publish, so an idle connection need not be held. */
   idleTimeoutMs: 60_000,
+  /** A Beat connects when it has events to send, so a connection silent before its first window is suspect. */
   unidentifiedIdleTimeoutMs: 10_000,
   closeGraceMs: 5000,
+  /** So a vanished peer does not hold a connection forever. */
   tcpKeepAliveMs: 60_000,
+  /** 20 printers, two Beats each, and room. */
   maxConnections: 64,
 });
 
+/** One Beats connection's decoding (protocols/lumberjack/connection.ts): fairness between printers. */
 export const BEATS_CONNECTION_DEFAULTS = Object.freeze({
   /**
    * One connection decodes for at most this long before letting the event loop run (other
@@ -69,22 +81,29 @@ export const BEATS_CONNECTION_DEFAULTS = Object.freeze({
   readAheadBytes: 256 * 1024,
 });
 
+/**
+ * Who gets a connection slot on the Beats and push listeners (AdmissionLimits, protocols/admission/policy.ts), so that
+ * configured printers can always connect whatever anonymous peers do. Counts of connections.
+ */
 export const ADMISSION_DEFAULTS = Object.freeze({
+  /** A printer runs two Beats (Filebeat and Metricbeat) or one push client; room for reconnects. */
   maxConnectionsPerAddress: 8,
+  /** One per Beat of a printer. */
   reservedPerPrinter: 2,
   maxPendingHandshakes: 64,
 });
 
+/** The memory all printer connections together may hold (IngestBudgetLimits, protocols/ingest-budget/). */
 export const INGEST_BUDGET_DEFAULTS = Object.freeze({
-  maxBytes: 48 * 1024 * 1024,
-  maxUnidentifiedBytes: 1024 * 1024,
+  /** Bytes; well inside the unit's heap (128 MB). */
+  maxBytes: 48 * MiB,
+  /** Bytes before a connection's printer is known: a Beat's first compressed window fits, an attacker's does not. */
+  maxUnidentifiedBytes: 1 * MiB,
+  /** A connection stuck at its share with a window that cannot complete is closed after this (ms). */
   maxStalledWaitMs: 5000,
 });
 
-/**
- * The push listener's defaults, apart from the server so that the config (and every CLI command
- * that loads it) can read them without loading ws.
- */
+/** The push (WebSocket) listener, protocols/push/server.ts. The config's `listeners.push` overrides some of them. */
 export const PUSH_SERVER_DEFAULTS = Object.freeze({
   path: '/push/v1',
   /** ws refuses a longer frame from its length header, before reading the payload (close 1009). */
@@ -113,6 +132,7 @@ export const PUSH_SERVER_DEFAULTS = Object.freeze({
   closeTimeoutMs: 5_000,
 });
 
+/** What one push message may carry (protocols/push/message.ts); bigger is refused, not truncated. */
 export const PUSH_MESSAGE_LIMITS = Object.freeze({
   maxReadingsPerMessage: 500,
   maxStringValueLength: 256,
@@ -121,6 +141,7 @@ export const PUSH_MESSAGE_LIMITS = Object.freeze({
 
 // ── Printers polled: the PIP/1 client and codec ──
 
+/** The PIP/1 client that polls a printer (protocols/printer/client.ts). ms unless named otherwise. */
 export const PRINTER_CLIENT_DEFAULTS = Object.freeze({
   /** Bounds one call from the moment it is made: queueing, connecting and the reply. */
   timeoutMs: 5_000,
@@ -150,6 +171,7 @@ export const PIP_CODEC_LIMITS = Object.freeze({
 
 // ── What readings are made of: log-line rules, alert rules, liveness ──
 
+/** Bounds of the log-line rules (protocols/loglines/rules.ts), built-in and configured: RE2 keeps matching linear. */
 export const LOG_RULE_DEFAULTS = Object.freeze({
   /** Longer lines are dropped before any regex sees them (counted `too_long`). UTF-16 code units. */
   maxLineLength: 4096,
@@ -167,6 +189,7 @@ export const LOG_RULE_DEFAULTS = Object.freeze({
   maxUnitLength: 16,
 });
 
+/** What an operating limit (config `printers[].limits`, protocols/health/rules.ts) means when it does not say. */
 export const ALERT_RULE_DEFAULTS = Object.freeze({
   limitInclusive: true,
   minimumInclusive: true,
@@ -176,13 +199,17 @@ export const ALERT_RULE_DEFAULTS = Object.freeze({
   raiseAfterMs: 0,
 });
 
-/** Filebeat sends only when the printer logs, so it gets the most slack; Metricbeat reports every 10 s by default. */
+/**
+ * When a source of a printer counts as stale (ms without data; protocols/health/liveness.ts). Filebeat sends only
+ * when the printer logs, so it gets the most slack; Metricbeat reports every 10 s by default.
+ */
 export const LIVENESS_DEFAULTS = Object.freeze({
   staleAfterMs: Object.freeze({ filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 }),
 });
 
 // ── ThingWorx: the REST and AlwaysOn transports, their outcomes, provisioning ──
 
+/** How a ThingWorx answer is read (protocols/thingworx/outcome.ts), for both transports. */
 export const OUTCOME_DEFAULTS = {
   /** A Retry-After beyond this is clamped: no server parks the uplink for longer. */
   maxRetryAfterMs: 300_000,
@@ -190,6 +217,7 @@ export const OUTCOME_DEFAULTS = {
   maxDetailChars: 160,
 } as const;
 
+/** The REST transport (protocols/thingworx/rest-transport.ts); `thingworx.requestTimeoutMs` overrides its deadline. */
 export const REST_TRANSPORT_DEFAULTS = {
   /** Whole-request deadline (connect, TLS, request, status line). */
   requestTimeoutMs: 15_000,
@@ -231,6 +259,10 @@ export const ALWAYSON_TRANSPORT_DEFAULTS = {
   sessionCheckProperty: 'name',
 } as const;
 
+/**
+ * The AlwaysOn binary codec (AlwaysOnCodecLimits, protocols/thingworx/alwayson/limits.ts): what a message from the
+ * server may hold before it is refused. `thingworx.alwaysOn.chunkSize` overrides the chunk size.
+ */
 export const DEFAULT_ALWAYSON_LIMITS = Object.freeze({
   chunkSize: 8192,
   maxMessageBytes: 1024 * 1024,
@@ -244,6 +276,7 @@ export const DEFAULT_ALWAYSON_LIMITS = Object.freeze({
   maxPartialMessages: 8,
 });
 
+/** What `3dconnect provision` creates in ThingWorx (protocols/thingworx/provisioning/). */
 export const PROVISIONING_DEFAULTS = {
   /** The template printer and adapter Things are created from. */
   thingTemplate: 'GenericThing',
@@ -256,6 +289,7 @@ export const PROVISIONING_DEFAULTS = {
   printerStateProperty: 'PrinterState',
 } as const;
 
+/** The provisioning calls (protocols/thingworx/provisioning/client.ts): larger answers than the uplink's. */
 export const PROVISIONING_CLIENT_DEFAULTS = {
   requestTimeoutMs: REST_TRANSPORT_DEFAULTS.requestTimeoutMs,
   /** Definitions of a Thing with every catalog item and alert fit well within this. */
@@ -265,6 +299,7 @@ export const PROVISIONING_CLIENT_DEFAULTS = {
 
 // ── The uplink: the delivery engine and the actors that feed it ──
 
+/** The delivery engine (UplinkLimits, actors/uplink/limits.ts); the config's `uplink` section overrides them. */
 export const DEFAULT_UPLINK_LIMITS = Object.freeze({
   maxQueuedReadings: 100_000,
   maxQueuedBytes: 32 * 1024 * 1024,
@@ -294,9 +329,15 @@ export const DEFAULT_UPLINK_LIMITS = Object.freeze({
   stopDrainMs: 10_000,
 });
 
-/** How long an orderly stop waits for ThingWorx to take what is queued (SIGTERM drain). */
-export const UPLINK_ACTOR_DEFAULTS = { shutdownDrainMs: 10_000, ingressAskMs: 500 } as const;
+/** The uplink actor (actors/uplink/behaviour.ts). ms. */
+export const UPLINK_ACTOR_DEFAULTS = {
+  /** How long an orderly stop waits for ThingWorx to take what is queued (SIGTERM drain). */
+  shutdownDrainMs: 10_000,
+  /** How long the uplink waits for ingress's count of connected printers for the adapter's health reading. */
+  ingressAskMs: 500,
+} as const;
 
+/** What a sender (collector, poller) does between it and the uplink (actors/uplink/outbound.ts). */
 export const OUTBOUND_DEFAULTS = {
   /** When a sender tries again without being told: the uplink is down, or a SpaceAvailable was lost with it. */
   uplinkDownRetryMs: 500,
@@ -310,9 +351,15 @@ export const OUTBOUND_DEFAULTS = {
 /** Shutdown budgets: the uplink gets time to drain what ThingWorx has not taken yet. */
 export const ADAPTER_TREE_DEFAULTS = { uplinkShutdownMs: 15_000, ingressShutdownMs: 5_000 } as const;
 
-/** How often a printer's state is re-evaluated (sources go stale without any message arriving). */
-export const HEALTH_ACTOR_DEFAULTS = { evaluateEveryMs: 1_000, printerStateItem: 'PrinterState' } as const;
+/** The health actor (actors/health/behaviour.ts). */
+export const HEALTH_ACTOR_DEFAULTS = {
+  /** How often (ms) a printer's state is re-evaluated: sources go stale without any message arriving. */
+  evaluateEveryMs: 1_000,
+  /** The item a printer's liveness is delivered as (provisioning creates the property of that name). */
+  printerStateItem: 'PrinterState',
+} as const;
 
+/** What the adapter refused or dropped, by peer (actors/drop-ledger.ts): bounded, as peers are untrusted. */
 export const DROP_LEDGER_DEFAULTS = {
   /** Distinct peers counted by name per refusal reason; any further peer is counted as OTHER_PEERS. */
   maxNamedPeers: 100,
@@ -321,6 +368,7 @@ export const DROP_LEDGER_DEFAULTS = {
 /** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
 export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
 
+/** The rates the control views show (actors/control/rate-window.ts). ms. */
 export const RATE_WINDOW_DEFAULTS = {
   /** The span a rate is averaged over. */
   windowMs: 10_000,
@@ -328,6 +376,7 @@ export const RATE_WINDOW_DEFAULTS = {
   sampleEveryMs: 1_000,
 } as const;
 
+/** The recent events the control `events` view shows (actors/control/fleet-events.ts). */
 export const FLEET_EVENTS_DEFAULTS = {
   /** Events kept; the oldest goes first. */
   capacity: 100,
@@ -335,6 +384,7 @@ export const FLEET_EVENTS_DEFAULTS = {
 
 // ── Supervision ──
 
+/** Between restarts of the same child (supervision/backoff.ts; supervision/README.md). ms, jitter a fraction. */
 export const BACKOFF_DEFAULTS = {
   minMs: 100,
   maxMs: 30_000,
@@ -349,6 +399,7 @@ export const SUPERVISOR_DEFAULTS = {
   backoff: BACKOFF_DEFAULTS,
 } as const;
 
+/** A child spec's defaults (supervision/spec.ts): how it restarts, and its stop and start budgets (ms). */
 export const CHILD_DEFAULTS = {
   restart: 'permanent',
   worker: { shutdownMs: 5_000, startTimeoutMs: 10_000 },
@@ -356,12 +407,14 @@ export const CHILD_DEFAULTS = {
   supervisor: { shutdownMs: 60_000, startTimeoutMs: 120_000 },
 } as const;
 
+/** Asking the actor registry (supervision/registry.ts). ms. */
 export const REGISTRY_DEFAULTS = {
   pingTimeoutMs: 1_000,
   /** A reconcile stops and starts whole subtrees: generous. */
   reconcileTimeoutMs: 120_000,
 } as const;
 
+/** The supervised cells' mailboxes (supervision/cell.ts). */
 export const MAILBOX_DEFAULTS = {
   /**
    * Envelopes a cell handles per turn in the run queue before the others (and, after the round,
@@ -372,6 +425,7 @@ export const MAILBOX_DEFAULTS = {
 
 // ── The control socket and the command line ──
 
+/** The control socket, server and client (ControlLimits, protocols/control/limits.ts). */
 export const CONTROL_DEFAULTS = Object.freeze({
   /** Where the daemon listens and the CLI looks when no path is given (config `control.socket`). */
   socketPath: '/run/3dconnect/control.sock',
@@ -406,6 +460,7 @@ export const CONTROL_DEFAULTS = Object.freeze({
   maxActorPathLength: 512,
 });
 
+/** `3dconnect run` (cli/run.ts). */
 export const RUN_DEFAULTS = {
   /**
    * Once the daemon has stopped or failed to start, how long a straggling handle (a socket, a timer,
@@ -415,6 +470,7 @@ export const RUN_DEFAULTS = {
   exitGraceMs: 2_000,
 } as const;
 
+/** `--watch` on the status views (cli/views/watch.ts). ms. */
 export const WATCH_DEFAULTS = {
   intervalMs: 2_000,
   /** Shortest interval accepted from the command line. */

@@ -200,7 +200,7 @@ test('each rule catches its arrow; the demo command may import sim/ and be loade
       edge('cli/commands.ts', 'cli/demo.ts', true),
       edge('cli/demo.ts', 'sim/demo.ts'),
       edge('protocols/push/x.ts', 'supervision/backoff.ts'),
-      edge('config/defaults.ts', 'protocols/push/defaults.ts'),
+      edge('protocols/push/server.ts', 'config/defaults.ts'),
       edge('sim/demo.ts', 'actors/daemon.ts'),
       edge('bench/end-to-end.ts', 'sim/printers/fleet.ts'),
       edge('actors/adapter.ts', 'config/defaults.ts'),
