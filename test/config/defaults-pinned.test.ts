@@ -284,104 +284,107 @@ test('every module default has the value it had before the defaults were gathere
   });
 });
 
-test('the config-shaped defaults the schema fills in are unchanged', (t) => {
-  DEFAULTS.uplink satisfies Readonly<UplinkSettings>;
-  t.deepEqual(DEFAULTS, {
-    log: { level: 'info' },
-    thingworx: {
-      transport: 'rest',
-      tls: { allowSelfSigned: false, allowInsecureHttp: false },
-      alwaysOn: {
-        pingIntervalMs: 55_000,
-        pongTimeoutMs: 10_000,
-        reconnectJitterMs: 10_000,
-        reconnectMinMs: 5_000,
-        reconnectMaxMs: 60_000,
-        chunkSize: 8_192
-      },
-      requestTimeoutMs: 15_000,
-      sessionCheckIntervalMs: 30_000,
-      healthIntervalMs: 60_000
+/** DEFAULTS as it was before the move (config/defaults.ts). */
+const PINNED_DEFAULTS = {
+  log: { level: 'info' },
+  thingworx: {
+    transport: 'rest',
+    tls: { allowSelfSigned: false, allowInsecureHttp: false },
+    alwaysOn: {
+      pingIntervalMs: 55_000,
+      pongTimeoutMs: 10_000,
+      reconnectJitterMs: 10_000,
+      reconnectMinMs: 5_000,
+      reconnectMaxMs: 60_000,
+      chunkSize: 8_192
     },
-    listenerTls: { clientAuth: 'none', handshakeTimeoutMs: 10_000 },
-    listeners: {
-      beats: {
-        enabled: true,
-        host: '127.0.0.1',
-        port: 5_044,
-        limits: {
-          maxWindowEvents: 10_000,
-          maxEventBytes: 1_048_576,
-          maxCompressedBytes: 8_388_608,
-          maxInflatedBytes: 33_554_432,
-          maxBytesInFlight: 33_554_432,
-          keepAliveMs: 1_000,
-          stallTimeoutMs: 120_000,
-          idleTimeoutMs: 60_000,
-          unidentifiedIdleTimeoutMs: 10_000,
-          maxConnections: 64,
-          maxConnectionsPerAddress: 8,
-          reservedPerPrinter: 2,
-          maxPendingHandshakes: 64
-        }
-      },
-      push: {
-        enabled: true,
-        host: '127.0.0.1',
-        port: 8_765,
-        path: '/push/v1',
-        maxMessageBytes: 262_144,
-        maxMessagesPerSecond: 200,
-        maxPendingAcks: 64,
+    requestTimeoutMs: 15_000,
+    sessionCheckIntervalMs: 30_000,
+    healthIntervalMs: 60_000
+  },
+  listenerTls: { clientAuth: 'none', handshakeTimeoutMs: 10_000 },
+  listeners: {
+    beats: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 5_044,
+      limits: {
+        maxWindowEvents: 10_000,
+        maxEventBytes: 1_048_576,
+        maxCompressedBytes: 8_388_608,
+        maxInflatedBytes: 33_554_432,
+        maxBytesInFlight: 33_554_432,
+        keepAliveMs: 1_000,
+        stallTimeoutMs: 120_000,
+        idleTimeoutMs: 60_000,
+        unidentifiedIdleTimeoutMs: 10_000,
         maxConnections: 64,
         maxConnectionsPerAddress: 8,
         reservedPerPrinter: 2,
         maxPendingHandshakes: 64
-      },
-      budget: { maxBytes: 50_331_648, maxUnidentifiedBytes: 1_048_576, maxStalledWaitMs: 5_000 }
+      }
     },
-    control: { socket: '/run/3dconnect/control.sock' },
-    uplink: {
-      maxQueuedReadings: 100_000,
-      maxQueuedBytes: 33_554_432,
-      maxRowsPerCall: 500,
-      flushIntervalMs: 100,
-      maxInFlight: 4,
-      dedupeEntries: 10_000,
-      dedupeTtlMs: 600_000,
-      conflationEntries: 10_000,
-      backoff: { minMs: 500, maxMs: 60_000 },
-      perThingShare: 0.25,
-      alertReserve: 0.05,
-      notFoundRetryMs: 60_000,
-      forbiddenRetryMs: 5_000,
-      forbiddenRetryMaxMs: 120_000,
-      probeIntervalMs: 1_000,
-      probeJitterRatio: 0.2,
-      unauthorizedRecheckMs: 5_000,
-      unauthorizedRecheckMaxMs: 120_000,
-      maxRetryAfterMs: 300_000
+    push: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: 8_765,
+      path: '/push/v1',
+      maxMessageBytes: 262_144,
+      maxMessagesPerSecond: 200,
+      maxPendingAcks: 64,
+      maxConnections: 64,
+      maxConnectionsPerAddress: 8,
+      reservedPerPrinter: 2,
+      maxPendingHandshakes: 64
     },
-    supervision: {
-      printer: { intensity: 5, periodMs: 60_000, backoff: { minMs: 500, maxMs: 30_000 } },
-      fleet: { intensity: 10, periodMs: 60_000, parkRetryMs: 300_000 },
-      adapter: { intensity: 3, periodMs: 60_000, backoff: { minMs: 1_000, maxMs: 30_000 } }
-    },
-    health: {
-      staleAfterMs: { filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 },
-      offlineAfterMs: 120_000
-    },
-    printer: { pollIntervalMs: 5_000 },
-    limit: {
-      limitInclusive: true,
-      minimumInclusive: true,
-      maximumInclusive: false,
-      severity: 'warning',
-      hysteresis: 0,
-      raiseAfterMs: 0
-    },
-    itemLane: 'state'
-  });
+    budget: { maxBytes: 50_331_648, maxUnidentifiedBytes: 1_048_576, maxStalledWaitMs: 5_000 }
+  },
+  control: { socket: '/run/3dconnect/control.sock' },
+  uplink: {
+    maxQueuedReadings: 100_000,
+    maxQueuedBytes: 33_554_432,
+    maxRowsPerCall: 500,
+    flushIntervalMs: 100,
+    maxInFlight: 4,
+    dedupeEntries: 10_000,
+    dedupeTtlMs: 600_000,
+    conflationEntries: 10_000,
+    backoff: { minMs: 500, maxMs: 60_000 },
+    perThingShare: 0.25,
+    alertReserve: 0.05,
+    notFoundRetryMs: 60_000,
+    forbiddenRetryMs: 5_000,
+    forbiddenRetryMaxMs: 120_000,
+    probeIntervalMs: 1_000,
+    probeJitterRatio: 0.2,
+    unauthorizedRecheckMs: 5_000,
+    unauthorizedRecheckMaxMs: 120_000,
+    maxRetryAfterMs: 300_000
+  },
+  supervision: {
+    printer: { intensity: 5, periodMs: 60_000, backoff: { minMs: 500, maxMs: 30_000 } },
+    fleet: { intensity: 10, periodMs: 60_000, parkRetryMs: 300_000 },
+    adapter: { intensity: 3, periodMs: 60_000, backoff: { minMs: 1_000, maxMs: 30_000 } }
+  },
+  health: {
+    staleAfterMs: { filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 },
+    offlineAfterMs: 120_000
+  },
+  printer: { pollIntervalMs: 5_000 },
+  limit: {
+    limitInclusive: true,
+    minimumInclusive: true,
+    maximumInclusive: false,
+    severity: 'warning',
+    hysteresis: 0,
+    raiseAfterMs: 0
+  },
+  itemLane: 'state'
+};
+
+test('the config-shaped defaults the schema fills in are unchanged', (t) => {
+  DEFAULTS.uplink satisfies Readonly<UplinkSettings>;
+  t.deepEqual(DEFAULTS, PINNED_DEFAULTS);
 });
 
 test('a minimal config with both listeners on gets exactly the recorded effective settings', (t) => {
@@ -389,91 +392,11 @@ test('a minimal config with both listeners on gets exactly the recorded effectiv
   if (!result.ok) return t.fail(result.errors.join('\n'));
   // The catalog (pinned by the catalog tests), the printers and the identity come from the config, not the defaults.
   const { catalog: _catalog, printers: _printers, adapter: _adapter, ...settings } = result.config;
+  // The sections as pinned above, the ThingWorx address and key from the config. The other defaults are filled in
+  // where they apply: per printer (printer, limit, itemLane) and per listener TLS section (listenerTls).
+  const { listenerTls: _tls, printer: _printer, limit: _limit, itemLane: _lane, ...sections } = PINNED_DEFAULTS;
   t.deepEqual(settings, {
-    log: { level: 'info' },
-    thingworx: {
-      url: 'https://twx.example.com:8443',
-      transport: 'rest',
-      appKey: { env: 'TWX_APP_KEY' },
-      tls: { allowSelfSigned: false, allowInsecureHttp: false },
-      alwaysOn: {
-        pingIntervalMs: 55_000,
-        pongTimeoutMs: 10_000,
-        reconnectJitterMs: 10_000,
-        reconnectMinMs: 5_000,
-        reconnectMaxMs: 60_000,
-        chunkSize: 8_192
-      },
-      requestTimeoutMs: 15_000,
-      sessionCheckIntervalMs: 30_000,
-      healthIntervalMs: 60_000
-    },
-    listeners: {
-      beats: {
-        enabled: true,
-        host: '127.0.0.1',
-        port: 5_044,
-        limits: {
-          maxWindowEvents: 10_000,
-          maxEventBytes: 1_048_576,
-          maxCompressedBytes: 8_388_608,
-          maxInflatedBytes: 33_554_432,
-          maxBytesInFlight: 33_554_432,
-          keepAliveMs: 1_000,
-          stallTimeoutMs: 120_000,
-          idleTimeoutMs: 60_000,
-          unidentifiedIdleTimeoutMs: 10_000,
-          maxConnections: 64,
-          maxConnectionsPerAddress: 8,
-          reservedPerPrinter: 2,
-          maxPendingHandshakes: 64
-        }
-      },
-      push: {
-        enabled: true,
-        host: '127.0.0.1',
-        port: 8_765,
-        path: '/push/v1',
-        maxMessageBytes: 262_144,
-        maxMessagesPerSecond: 200,
-        maxPendingAcks: 64,
-        maxConnections: 64,
-        maxConnectionsPerAddress: 8,
-        reservedPerPrinter: 2,
-        maxPendingHandshakes: 64
-      },
-      budget: { maxBytes: 50_331_648, maxUnidentifiedBytes: 1_048_576, maxStalledWaitMs: 5_000 }
-    },
-    control: { socket: '/run/3dconnect/control.sock' },
-    uplink: {
-      maxQueuedReadings: 100_000,
-      maxQueuedBytes: 33_554_432,
-      maxRowsPerCall: 500,
-      flushIntervalMs: 100,
-      maxInFlight: 4,
-      dedupeEntries: 10_000,
-      dedupeTtlMs: 600_000,
-      conflationEntries: 10_000,
-      backoff: { minMs: 500, maxMs: 60_000 },
-      perThingShare: 0.25,
-      alertReserve: 0.05,
-      notFoundRetryMs: 60_000,
-      forbiddenRetryMs: 5_000,
-      forbiddenRetryMaxMs: 120_000,
-      probeIntervalMs: 1_000,
-      probeJitterRatio: 0.2,
-      unauthorizedRecheckMs: 5_000,
-      unauthorizedRecheckMaxMs: 120_000,
-      maxRetryAfterMs: 300_000
-    },
-    supervision: {
-      printer: { intensity: 5, periodMs: 60_000, backoff: { minMs: 500, maxMs: 30_000 } },
-      fleet: { intensity: 10, periodMs: 60_000, parkRetryMs: 300_000 },
-      adapter: { intensity: 3, periodMs: 60_000, backoff: { minMs: 1_000, maxMs: 30_000 } }
-    },
-    health: {
-      staleAfterMs: { filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 },
-      offlineAfterMs: 120_000
-    }
+    ...sections,
+    thingworx: { ...sections.thingworx, url: 'https://twx.example.com:8443', appKey: { env: 'TWX_APP_KEY' } },
   });
 });
