@@ -10,9 +10,7 @@ import { ingressBehaviour } from './ingress/behaviour.js';
 import { ADAPTER_PATH } from './paths.js';
 import { pollerBehaviour } from './poller/behaviour.js';
 import { uplinkBehaviour } from './uplink/behaviour.js';
-
-/** Shutdown budgets: the uplink gets time to drain what ThingWorx has not taken yet. */
-export const ADAPTER_TREE_DEFAULTS = { uplinkShutdownMs: 15_000, ingressShutdownMs: 5_000 } as const;
+import { ADAPTER_TREE_DEFAULTS } from '../config/defaults.js';
 
 /**
  * One printer's subtree. one_for_one: collector, poller and health each keep their own state and

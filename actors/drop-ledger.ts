@@ -5,6 +5,7 @@
  * the actors that write it, so a restarted collector does not make a counter go back to zero.
  */
 import { addDropCounts, type DropCounts, type DropReason, emptyDropCounts } from '../domain/catalog/normalizer.js';
+import { DROP_LEDGER_DEFAULTS } from '../config/defaults.js';
 
 /** What a printer's inputs can lose: the normalizer's reasons, and a window whose claimed printer the certificate overrode. */
 export type PrinterDropReason = DropReason | 'identity_mismatch';
@@ -15,11 +16,6 @@ export type RefusalReason = 'unknown_printer';
 
 /** The peer label of every peer past the bound. */
 export const OTHER_PEERS = 'other';
-
-export const DROP_LEDGER_DEFAULTS = {
-  /** Distinct peers counted by name per refusal reason; any further peer is counted as OTHER_PEERS. */
-  maxNamedPeers: 100,
-} as const;
 
 export interface DropLedgerLimits {
   maxNamedPeers: number;

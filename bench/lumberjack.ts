@@ -22,9 +22,9 @@ import { createBeatsClient } from '../sim/clients/lumberjack-client.js';
 import { LumberjackDecoder, drainWindows } from '../protocols/lumberjack/decoder.js';
 import { encodeWindow } from '../sim/clients/frame-writer.js';
 import { inflateCapped } from '../protocols/lumberjack/inflate.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../protocols/lumberjack/limits.js';
 import { createBeatsServer } from '../protocols/lumberjack/server.js';
 import { median, percentiles, round } from './measures.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../config/defaults.js';
 
 export const LUMBERJACK_BENCH = Object.freeze({
   windowSize: 2048,

@@ -6,17 +6,9 @@ import { unresolvableSecrets } from '../config/secrets.js';
 import { unreadableTlsFiles } from '../config/tls-files.js';
 import { type CliCommand, type CliIo, EXIT, isHelpFlag } from './command.js';
 import { type Daemon, type DaemonOptions, startDaemon } from '../actors/daemon.js';
+import { RUN_DEFAULTS } from '../config/defaults.js';
 
 const USAGE = 'usage: 3dconnect run --config FILE';
-
-export const RUN_DEFAULTS = {
-  /**
-   * Once the daemon has stopped or failed to start, how long a straggling handle (a socket, a timer,
-   * an init that never returned) may keep the process up before it exits anyway: a daemon that
-   * cannot run must end, so that systemd sees the failure and restarts it.
-   */
-  exitGraceMs: 2_000,
-} as const;
 
 function help(io: CliIo): void {
   io.out(USAGE);

@@ -6,7 +6,7 @@
  */
 import { filesystemUsageItem } from '../protocols/beats/metricbeat-readings.js';
 import { DEFAULT_SLA_LOG_RULES } from '../domain/loglines/default-sla-rules.js';
-import type { CatalogItem, FamilyCatalog } from './types.js';
+import type { Catalog, CatalogItem, FamilyCatalog } from './types.js';
 
 // Item names for Metricbeat mounts are the Beats mapping's own, so the catalog and the mapping agree.
 export { filesystemUsageItem };
@@ -84,3 +84,11 @@ export const DEFAULT_FAMILIES: Readonly<Record<string, FamilyCatalog>> = {
     logRules: [],
   },
 };
+
+/**
+ * The built-in catalog (DATA-ITEMS.md). A config that omits `catalog` gets all of it; a config that
+ * lists families replaces those families and keeps the other built-in ones.
+ */
+export function defaultCatalog(): Catalog {
+  return { families: structuredClone(DEFAULT_FAMILIES) };
+}

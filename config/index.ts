@@ -1,6 +1,6 @@
 /** The configuration's public face: load or validate, resolve secrets, show redacted. */
-export { CONFIG_LIMITS, DEFAULTS, defaultCatalog } from './defaults.js';
-export { DEFAULT_FILESYSTEM_MOUNTS, filesystemUsageItem } from './default-catalog.js';
+export { DEFAULT_FILESYSTEM_MOUNTS, defaultCatalog, filesystemUsageItem } from './default-catalog.js';
+export { CONFIG_LIMITS, DEFAULTS } from './defaults.js';
 export { type HostPort, isHostOrAddress, parseHostPort } from './endpoint.js';
 export { type LoadConfigOptions, loadConfigFile } from './load.js';
 export { type Redacted, type RedactedConfig, redactConfig } from './redact.js';

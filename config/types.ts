@@ -2,9 +2,13 @@
  * The adapter configuration as the rest of the code sees it: validated, with every default filled in
  * (config/defaults.ts). Only validateConfig/loadConfigFile produce values of these types.
  */
+import type { AdmissionLimits } from '../protocols/admission/policy.js';
 import type { AlertType, CompiledAlertRule } from '../domain/health/rules.js';
+import type { IngestBudgetLimits } from '../protocols/ingest-budget/byte-budget.js';
 import type { LogItemSpec, LogRuleSpec } from '../domain/loglines/rules.js';
+import type { LumberjackLimits } from '../protocols/lumberjack/limits.js';
 import type { ReadingSource, ValueType } from '../domain/readings.js';
+import type { BackoffPolicy } from '../supervision/backoff.js';
 import type { LogLevel } from './logging.js';
 
 /**
@@ -83,29 +87,13 @@ export interface ListenerTls {
   handshakeTimeoutMs: number;
 }
 
-export interface BeatsLimits {
-  maxWindowEvents: number;
-  maxEventBytes: number;
-  maxCompressedBytes: number;
-  maxInflatedBytes: number;
-  maxBytesInFlight: number;
-  /** Interval of the keep-alive `ACK 0` while a window waits. */
-  keepAliveMs: number;
-  /** How long a window may wait before the connection is closed and the Beat re-sends. */
-  stallTimeoutMs: number;
-  /** Silence after which a connection with nothing in flight is closed (FIN); the Beat reconnects on its next publish. 0: never. */
-  idleTimeoutMs: number;
-  /** The same before a connection's first complete window. 0: never. */
-  unidentifiedIdleTimeoutMs: number;
-  /** Connections at once; anonymous ones may hold all but the slots kept for printers. */
-  maxConnections: number;
-  /** Connections from one address not known to be a printer's. */
-  maxConnectionsPerAddress: number;
-  /** Slots kept for each printer known by identity.remoteAddress or identity.tlsSubject (at most half of maxConnections). */
-  reservedPerPrinter: number;
-  /** TLS handshakes under way from addresses not known to be a printer's. */
-  maxPendingHandshakes: number;
-}
+/**
+ * The Beats listener's bounds as the configuration sets them (`listeners.beats.limits`), declared once where they
+ * are used: the Lumberjack server's limits and the admission limits. The TLS handshake deadline is
+ * `tls.handshakeTimeoutMs`; the socket-level timings (closeGraceMs, tcpKeepAliveMs) are set in code only.
+ */
+export type BeatsLimits = Omit<LumberjackLimits, 'handshakeTimeoutMs' | 'closeGraceMs' | 'tcpKeepAliveMs'> &
+  Omit<AdmissionLimits, 'maxConnections'>;
 
 export interface BeatsListener {
   enabled: boolean;
@@ -140,13 +128,7 @@ export interface PushListener {
  * The memory all printer connections together may hold (windows being built or awaiting their ACK,
  * push messages held or awaiting their ack): see protocols/ingest-budget/byte-budget.ts.
  */
-export interface IngestBudgetSettings {
-  maxBytes: number;
-  /** What a connection may hold before its printer is known. */
-  maxUnidentifiedBytes: number;
-  /** A connection stuck at its share with a window that cannot complete is closed after this. */
-  maxStalledWaitMs: number;
-}
+export type IngestBudgetSettings = IngestBudgetLimits;
 
 export interface ListenerSettings {
   beats: BeatsListener;
@@ -159,35 +141,52 @@ export interface ControlSettings {
   socket: string;
 }
 
-export interface Backoff {
-  minMs: number;
-  maxMs: number;
-}
+/** A retry backoff as the configuration sets it; the jitter is set in code. */
+export type Backoff = Pick<BackoffPolicy, 'minMs' | 'maxMs'>;
 
+/**
+ * Every bound and timing of the delivery engine that the configuration sets (`uplink:`); the engine's UplinkLimits
+ * (actors/uplink/limits.ts) extends it. Defaults: DEFAULT_UPLINK_LIMITS in config/defaults.ts.
+ */
 export interface UplinkSettings {
+  /** Readings queued or in flight, all Things together. */
   maxQueuedReadings: number;
+  /** Estimated bytes of those readings (see estimateRowBytes). */
   maxQueuedBytes: number;
-  maxRowsPerCall: number;
-  flushIntervalMs: number;
-  maxInFlight: number;
-  dedupeEntries: number;
-  dedupeTtlMs: number;
-  conflationEntries: number;
-  backoff: Backoff;
-  /** Fraction of the queue caps one Thing may hold, so a held (404) Thing cannot starve the others. */
+  /** Fraction (0..1] of both caps one Thing may hold, so a held (404) Thing cannot starve the others. */
   perThingShare: number;
-  /** Fraction of the caps kept for alerts: routine readings get Busy before alerts do. */
+  /** Fraction [0..1) of both caps kept for the alert lane: routine readings get busy before alerts do. */
   alertReserve: number;
-  /** A Thing ThingWorx does not know (404) is tried again after this. */
+  /** Rows in one UpdatePropertyValues call. */
+  maxRowsPerCall: number;
+  /** A Thing's routine rows go out this long after the first of them was queued (alerts go at once). */
+  flushIntervalMs: number;
+  /** Calls in flight, all Things together (never more than one per Thing). */
+  maxInFlight: number;
+  /** Recently delivered events (an event: the readings that share one eventId) remembered to suppress re-sends… */
+  dedupeEntries: number;
+  /** …each for this long after it was delivered. */
+  dedupeTtlMs: number;
+  /** (Thing, item) pairs tracked for conflation of state readings; when all are in use, a new pair is not conflated. */
+  conflationEntries: number;
+  /** Retry of a failed call (5xx, timeout, reset), per Thing. */
+  backoff: Backoff;
+  /** A Thing ThingWorx does not know (404) is retried this long after. */
   notFoundRetryMs: number;
-  /** A Thing refused (403) while the app key still works is held alone, retried on a backoff from this up to the max. */
+  /**
+   * A Thing refused (401/403) while the session check shows the key still works: the key's user may not write it.
+   * Held alone and retried on a backoff from this…
+   */
   forbiddenRetryMs: number;
+  /** …up to this. */
   forbiddenRetryMaxMs: number;
-  /** While ThingWorx does not answer, the session check probes it this often, plus up to probeJitterRatio at random. */
+  /** While ThingWorx does not answer, the session check probes it this often… */
   probeIntervalMs: number;
+  /** …plus up to this fraction at random, so adapters that lost the same server do not probe in step. */
   probeJitterRatio: number;
-  /** While the app key is refused, the session is re-checked on a backoff from this up to the max. */
+  /** While unauthorized (401/403), the session is re-checked on a backoff from this… */
   unauthorizedRecheckMs: number;
+  /** …up to this. */
   unauthorizedRecheckMaxMs: number;
   /** A server's Retry-After is honoured up to this. */
   maxRetryAfterMs: number;

@@ -34,12 +34,6 @@ export interface RestartBackoff extends BackoffPolicy {
   resetAfterMs?: number;
 }
 
-export const BACKOFF_DEFAULTS: Readonly<RestartBackoff> = {
-  minMs: 100,
-  maxMs: 30_000,
-  jitter: 0.2,
-};
-
 /**
  * Delay before a restart when `n` restarts of the same child happened since it was last quiet.
  * n = 0 is the first restart after a quiet period: no delay, so a killed child runs again promptly.

@@ -8,14 +8,7 @@ import { type Envelope, type EnvelopeKind, EnvelopeQueue } from './envelope.js';
 import { askActor, describeRef, type NactRef, sendTo, spawnActor, stopActor } from './nact-bridge.js';
 import type { Registry } from './registry.js';
 import { type Runnable, runQueue } from './run-queue.js';
-
-export const MAILBOX_DEFAULTS = {
-  /**
-   * Envelopes a cell handles per turn in the run queue before the others (and, after the round,
-   * I/O and timers) get theirs. Larger batches cost less per message and delay everyone else longer.
-   */
-  drainBatch: 32,
-} as const;
+import { MAILBOX_DEFAULTS } from '../config/defaults.js';
 
 /** What an ask dispatches to nact to get its reply ref; the message itself goes into the cell's FIFO. */
 const NOTHING = Symbol('nothing');

@@ -1,6 +1,5 @@
 /** Public API of the supervision layer; see README.md. */
 export {
-  BACKOFF_DEFAULTS,
   type BackoffPolicy,
   type BackoffState,
   backoffDelayMs,
@@ -10,12 +9,11 @@ export {
 } from './backoff.js';
 export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.js';
 export { isAbnormal } from './behaviour.js';
-export { type ExitInfo, MAILBOX_DEFAULTS } from './cell.js';
+export type { ExitInfo } from './cell.js';
 export type { ActorKind, ActorSnapshot, ActorStatus } from './entry.js';
 export { CodedError, describeError, type ErrorInfo, SupervisionError, type SupervisionErrorCode } from './errors.js';
-export { REGISTRY_DEFAULTS, Registry, type RegistryEvent, type RegistryOptions } from './registry.js';
+export { Registry, type RegistryEvent, type RegistryOptions } from './registry.js';
 export {
-  CHILD_DEFAULTS,
   type ChildOptions,
   type ChildList,
   type ChildSpec,
@@ -23,7 +21,6 @@ export {
   type ChildStart,
   type ParkPolicy,
   type RestartType,
-  SUPERVISOR_DEFAULTS,
   type SupervisorFlags,
   type SupervisorFlagsInput,
   supervisorSpec,

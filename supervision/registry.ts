@@ -3,12 +3,7 @@ import { type ActorKind, type ActorSnapshot, type ActorStatus, RegistryEntry } f
 import { type ErrorInfo, SupervisionError } from './errors.js';
 import { describeRef, sendTo } from './nact-bridge.js';
 import type { ReconcileResult } from './supervisor.js';
-
-export const REGISTRY_DEFAULTS = {
-  pingTimeoutMs: 1_000,
-  /** A reconcile stops and starts whole subtrees: generous. */
-  reconcileTimeoutMs: 120_000,
-} as const;
+import { REGISTRY_DEFAULTS } from '../config/defaults.js';
 
 export type RegistryEvent =
   | { type: 'status'; path: string; status: ActorStatus }

@@ -1,7 +1,8 @@
-import { BACKOFF_DEFAULTS, type RestartBackoff } from './backoff.js';
+import type { RestartBackoff } from './backoff.js';
 import type { Behaviour } from './behaviour.js';
 import { SupervisionError } from './errors.js';
 import type { RestartStrategy } from './strategy.js';
+import { CHILD_DEFAULTS, SUPERVISOR_DEFAULTS } from '../config/defaults.js';
 
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
@@ -14,14 +15,6 @@ export interface SupervisorFlags {
 }
 
 export type SupervisorFlagsInput = Partial<Omit<SupervisorFlags, 'backoff'>> & { backoff?: Partial<RestartBackoff> };
-
-/** OTP defaults: one_for_one, at most 1 restart in 5 s. */
-export const SUPERVISOR_DEFAULTS: Readonly<SupervisorFlags> = {
-  strategy: 'one_for_one',
-  intensity: 1,
-  periodMs: 5_000,
-  backoff: BACKOFF_DEFAULTS,
-};
 
 /** When this child escalates or fails to start, park it instead of counting it as a restart. */
 export interface ParkPolicy {
@@ -59,13 +52,6 @@ export interface ChildSpec {
    */
   fingerprint?: string;
 }
-
-export const CHILD_DEFAULTS = {
-  restart: 'permanent' as RestartType,
-  worker: { shutdownMs: 5_000, startTimeoutMs: 10_000 },
-  // A supervisor's budget covers its whole subtree, so it is larger (OTP uses infinity).
-  supervisor: { shutdownMs: 60_000, startTimeoutMs: 120_000 },
-} as const;
 
 export interface ResolvedChildSpec {
   id: string;

@@ -20,6 +20,8 @@ interface Rule {
   why: string;
   /** Files of `from` that may import `to` anyway. */
   except?: readonly string[];
+  /** Files of `to` that `from` may import anyway. */
+  exceptTargets?: readonly string[];
 }
 
 const RULES: readonly Rule[] = [
@@ -28,6 +30,9 @@ const RULES: readonly Rule[] = [
     from: ['domain/'],
     to: ['actors/', 'config/', 'cli/', 'sim/', 'bench/'],
     why: "the adapter's own rules know nothing of the actors, the configuration that feeds them, the command line or the simulators",
+    // Every default value lives in config/defaults.ts, which imports nothing (checked below), so reading it ties
+    // domain/ to no layer.
+    exceptTargets: ['config/defaults.ts'],
   },
   {
     from: ['domain/'],
@@ -103,7 +108,7 @@ function violations(edges: readonly ImportEdge[]): string[] {
   const found = new Set<string>();
   for (const edge of edges) {
     for (const rule of RULES) {
-      if (under(edge.from, rule.from) && under(edge.to, rule.to) && !rule.except?.includes(edge.from)) {
+      if (under(edge.from, rule.from) && under(edge.to, rule.to) && !rule.except?.includes(edge.from) && !rule.exceptTargets?.includes(edge.to)) {
         found.add(`${edge.from} -> ${edge.to}`);
       }
     }
@@ -146,9 +151,11 @@ test('no arrow runs upward in the source tree, apart from the known ones waiting
   t.deepEqual(fixed, [], 'these known exceptions no longer occur: remove them from KNOWN');
 });
 
-test('the shared ground every folder imports (the one backoff, the coded-error base) imports nothing of the tree', (t) => {
+test('the shared ground every folder imports (the backoff, the coded-error base, the defaults) imports nothing', (t) => {
   const edges = treeEdges();
-  for (const file of ['supervision/backoff.ts', 'supervision/errors.ts']) {
+  // config/defaults.ts is read by protocols/, actors/, supervision/, cli/ and config/ itself: importing nothing, it
+  // can close no cycle and carries no arrow upward (issue 18).
+  for (const file of ['supervision/backoff.ts', 'supervision/errors.ts', 'config/defaults.ts']) {
     t.deepEqual(
       edges.filter((edge) => edge.from === file).map((edge) => edge.to),
       [],
@@ -222,7 +229,7 @@ test('each rule catches its arrow; the demo command may import sim/ and be loade
       edge('cli/commands.ts', 'cli/demo.ts', true),
       edge('cli/demo.ts', 'sim/demo.ts'),
       edge('protocols/push/x.ts', 'supervision/backoff.ts'),
-      edge('config/defaults.ts', 'protocols/push/defaults.ts'),
+      edge('protocols/push/server.ts', 'config/defaults.ts'),
       edge('sim/demo.ts', 'actors/daemon.ts'),
       edge('bench/end-to-end.ts', 'sim/printers/fleet.ts'),
       edge('actors/adapter.ts', 'config/defaults.ts'),

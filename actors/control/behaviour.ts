@@ -12,11 +12,9 @@ import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js
 import type { UplinkStatus } from '../uplink/status.js';
 import { ADAPTER_VERSION } from './adapter-version.js';
 import { FleetEvents } from './fleet-events.js';
-import { RATE_WINDOW_DEFAULTS, RateTable } from './rate-window.js';
+import { RateTable } from './rate-window.js';
 import { metricFamilies, type PrinterFacts, printerEntry, refusalEntries } from './views.js';
-
-/** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
-export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
+import { CONTROL_ACTOR_DEFAULTS, RATE_WINDOW_DEFAULTS } from '../../config/defaults.js';
 
 /** Sampling the counters and the tree, on the control actor's own clock, for rates and events. */
 type ControlMessage = { type: 'Sample' };

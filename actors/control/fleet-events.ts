@@ -3,11 +3,7 @@
  * held and released), found by comparing the control actor's successive samples of the tree, and kept
  * in a bounded ring so every caller of the `events` view sees the same recent history. Pure.
  */
-
-export const FLEET_EVENTS_DEFAULTS = {
-  /** Events kept; the oldest goes first. */
-  capacity: 100,
-} as const;
+import { FLEET_EVENTS_DEFAULTS } from '../../config/defaults.js';
 
 export type FleetEventKind = 'alert-raised' | 'alert-cleared' | 'restart' | 'refused' | 'held' | 'released';
 

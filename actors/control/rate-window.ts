@@ -3,13 +3,7 @@
  * sees the same figure, the first call is already right, and a counter that starts again at zero
  * (its actor restarted) never makes a rate negative. Pure: the control actor feeds it.
  */
-
-export const RATE_WINDOW_DEFAULTS = {
-  /** The span a rate is averaged over. */
-  windowMs: 10_000,
-  /** How often the control actor samples the counters. */
-  sampleEveryMs: 1_000,
-} as const;
+import { RATE_WINDOW_DEFAULTS } from '../../config/defaults.js';
 
 export interface RateWindowLimits {
   windowMs: number;

@@ -9,12 +9,10 @@ import { exhaustive } from '../exhaustive.js';
 import { type OutboundBatches, outboundFor, type RefusedBatch } from '../uplink/outbound.js';
 import { handleUplinkNotice } from '../uplink/sender.js';
 import type { HealthMessage } from './messages.js';
+import { HEALTH_ACTOR_DEFAULTS } from '../../config/defaults.js';
 
 /** Numbers this actor's incarnations, for batch ids that never repeat across restarts. */
 let incarnations = 0;
-
-/** How often a printer's state is re-evaluated (sources go stale without any message arriving). */
-export const HEALTH_ACTOR_DEFAULTS = { evaluateEveryMs: 1_000, printerStateItem: 'PrinterState' } as const;
 
 interface HealthState {
   alerts: AlertTracker;

@@ -13,9 +13,7 @@ import { exhaustive } from '../exhaustive.js';
 import { collectorPath, healthPath, INGRESS_PATH } from '../paths.js';
 import { DeliveryEngine } from './delivery-engine.js';
 import type { UplinkMessage, UplinkNotice } from './messages.js';
-
-/** How long an orderly stop waits for ThingWorx to take what is queued (SIGTERM drain). */
-export const UPLINK_ACTOR_DEFAULTS = { shutdownDrainMs: 10_000, ingressAskMs: 500 } as const;
+import { UPLINK_ACTOR_DEFAULTS } from '../../config/defaults.js';
 
 interface UplinkState {
   engine: DeliveryEngine;

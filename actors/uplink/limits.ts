@@ -1,8 +1,14 @@
+import { DEFAULT_UPLINK_LIMITS } from '../../config/defaults.js';
+import type { UplinkSettings } from '../../config/types.js';
 import type { BackoffPolicy } from '../../supervision/backoff.js';
-import { DEFAULT_UPLINK_LIMITS, type UplinkLimits } from '../../config/uplink-limits.js';
 
-// The defaults live in config/ so the config layer can read them without importing actors/ (issue 18).
-export { DEFAULT_UPLINK_LIMITS, type UplinkLimits };
+/** Every bound and timing of the delivery engine: what the configuration sets, and what only the code sets. */
+export interface UplinkLimits extends Omit<UplinkSettings, 'backoff'> {
+  /** Retry of a failed call (5xx, timeout, reset), per Thing; the configuration sets all but the jitter. */
+  backoff: BackoffPolicy;
+  /** How long stop() waits for the queue to drain when the caller does not say. */
+  stopDrainMs: number;
+}
 
 export type UplinkLimitOverrides = Partial<Omit<UplinkLimits, 'backoff'>> & { backoff?: Partial<BackoffPolicy> };
 

@@ -6,14 +6,7 @@ import { laneCap, thingCap } from './queue-caps.js';
 import type { Lane } from './queued-row.js';
 import { RowQueue } from './row-queue.js';
 import type { Reading } from '../../domain/readings.js';
-
-export const OUTBOUND_DEFAULTS = {
-  /** When a sender tries again without being told: the uplink is down, or a SpaceAvailable was lost with it. */
-  uplinkDownRetryMs: 500,
-  busyRecheckMs: 5_000,
-  /** Readings in one offer made of several queued batches; a single larger batch still goes alone. */
-  maxCoalescedReadings: 1_000,
-} as const;
+import { OUTBOUND_DEFAULTS } from '../../config/defaults.js';
 
 export interface OutboundLimits {
   maxCoalescedReadings: number;

@@ -1,9 +1,9 @@
 /** One request to the daemon, and what each way of failing means for the operator and the exit code. */
 import { controlRequest } from '../../protocols/control/client.js';
 import { type ControlError, type ControlErrorCode, isControlError } from '../../protocols/control/errors.js';
-import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
 import type { ControlCommand, JsonValue } from '../../protocols/control/messages.js';
 import { COMMAND_EXIT, type CommandExitCode } from './exit-codes.js';
+import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 export interface CallFailure {
   exitCode: CommandExitCode;

@@ -1,5 +1,5 @@
 /** The parts every control command's --help shares. */
-import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
+import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 export const COMMON_OPTION_LINES = [
   '  --json          print the daemon\'s reply as JSON, for scripts',

@@ -1,8 +1,7 @@
 /** The flags the control commands share, parsed strictly: an unknown flag is a usage error, not ignored. */
 import { parseArgs } from 'node:util';
 import type { ExpositionFormat } from '../../protocols/control/openmetrics.js';
-import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
-import { WATCH_DEFAULTS } from '../views/watch.js';
+import { CONTROL_DEFAULTS, WATCH_DEFAULTS } from '../../config/defaults.js';
 
 export interface CommandOptions {
   json: boolean;

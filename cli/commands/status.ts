@@ -14,13 +14,14 @@ import {
 import { decodeEvents, decodePrinters, decodeStatus, decodeUplink } from '../views/decode.js';
 import { renderStatus } from '../views/status-view.js';
 import { colourEnabled, createStyle, type Style } from '../views/style.js';
-import { stopOnInterrupt, WATCH_DEFAULTS, watchScreen } from '../views/watch.js';
+import { stopOnInterrupt, watchScreen } from '../views/watch.js';
 import { type CallFailure, callDaemon, replyFailure } from './daemon-call.js';
 import { COMMAND_EXIT } from './exit-codes.js';
 import { helpText } from './help.js';
 import type { CommandIo } from './io.js';
 import type { CommandOptions } from './options.js';
 import { prepare, reportFailure, viewCommand } from './view-command.js';
+import { WATCH_DEFAULTS } from '../../config/defaults.js';
 
 export const SUMMARY = 'the fleet at a glance: uplink, printers, latest events (--tree: the actor tree)';
 export const USAGE = 'usage: 3dconnect status [--tree] [--json] [--watch [--interval SECONDS]] [--socket PATH]';

@@ -7,7 +7,7 @@ export { renderStatus, summaryLine, treeOrder } from './status-view.js';
 export { renderPrinters } from './printers-view.js';
 export { renderUplink } from './uplink-view.js';
 export { isSecretKey, MASK, maskSecrets, renderConfig } from './config-view.js';
-export { ANSI, redrawFrame, stopOnInterrupt, WATCH_DEFAULTS, watch, type WatchOptions } from './watch.js';
+export { ANSI, redrawFrame, stopOnInterrupt, watch, type WatchOptions } from './watch.js';
 export {
   decodeMetrics,
   decodePrinters,

@@ -1,12 +1,6 @@
 /** `--watch`: redraw a view in place on an interval until Ctrl-C. */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const WATCH_DEFAULTS = {
-  intervalMs: 2_000,
-  /** Shortest interval accepted from the command line. */
-  minIntervalMs: 200,
-} as const;
-
 export const ANSI = {
   home: '\x1b[H',
   clearScreen: '\x1b[2J',

@@ -1,8 +1,9 @@
 /** Schema of the data-item catalog: families, their items and their log-line rules. */
 import { ValidationError, mixed } from 'yup';
-import { type LogRuleError, compileLogRules, ITEM_NAME, LOG_RULE_DEFAULTS } from '../../domain/loglines/rules.js';
+import { type LogRuleError, compileLogRules, ITEM_NAME } from '../../domain/loglines/rules.js';
 import type { ValueType } from '../../domain/readings.js';
-import { CONFIG_LIMITS, DEFAULTS, defaultCatalog } from '../defaults.js';
+import { defaultCatalog } from '../default-catalog.js';
+import { CONFIG_LIMITS, DEFAULTS, LOG_RULE_DEFAULTS } from '../defaults.js';
 import { childPath } from '../issues.js';
 import type { DataSource, ItemLane, LogRule } from '../types.js';
 import { isPlainRecord } from '../untrusted.js';

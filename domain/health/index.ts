@@ -3,7 +3,6 @@ export { ALERT_COMPANION_SUFFIXES, alertPropertyDefinitions, alertPropertyNames,
 export { HealthError, type HealthErrorCode, type HealthErrorContext } from './errors.js';
 export {
   createLivenessTracker,
-  LIVENESS_DEFAULTS,
   LIVENESS_SOURCES,
   type LivenessSource,
   type LivenessThresholdOverrides,
@@ -13,7 +12,6 @@ export {
   type SourceLiveness,
 } from './liveness.js';
 export {
-  ALERT_RULE_DEFAULTS,
   ALERT_TYPES,
   type AlertRule,
   type AlertType,

@@ -1,5 +1,6 @@
 import type { Reading, ReadingSource } from '../readings.js';
 import { HealthError } from './errors.js';
+import { LIVENESS_DEFAULTS } from '../../config/defaults.js';
 
 /** The sources a printer's data arrives by; `health` is the adapter's own and has no liveness. */
 export const LIVENESS_SOURCES = Object.freeze(['filebeat', 'metricbeat', 'poll', 'push'] as const);
@@ -22,11 +23,6 @@ export interface LivenessThresholds {
 export interface LivenessThresholdOverrides {
   staleAfterMs?: Readonly<Partial<Record<LivenessSource, number>>>;
 }
-
-/** Filebeat sends only when the printer logs, so it gets the most slack; Metricbeat reports every 10 s by default. */
-export const LIVENESS_DEFAULTS: LivenessThresholds = Object.freeze({
-  staleAfterMs: Object.freeze({ filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 }),
-});
 
 export interface SourceLiveness {
   source: LivenessSource;

@@ -1,5 +1,6 @@
 import type { ReadingValue } from '../readings.js';
 import { HealthError } from './errors.js';
+import { ALERT_RULE_DEFAULTS } from '../../config/defaults.js';
 
 /**
  * Local limit checks shaped like ThingWorx property alerts (PROTOCOLS.md §4), so a rule can be
@@ -60,15 +61,6 @@ export interface AlertRule {
   /** How long the condition must hold before the alert is raised. */
   raiseAfterMs?: number;
 }
-
-export const ALERT_RULE_DEFAULTS = Object.freeze({
-  limitInclusive: true,
-  minimumInclusive: true,
-  maximumInclusive: false,
-  severity: 'warning',
-  hysteresis: 0,
-  raiseAfterMs: 0,
-});
 
 /** Types whose condition compares numbers, where a hysteresis distance means something. */
 export const NUMERIC_ALERT_TYPES: ReadonlySet<AlertType> = new Set([

@@ -1,5 +1,6 @@
 import type { ValueType } from '../readings.js';
 import { type LinePattern, type LinePatternProblemCode, compileLinePattern } from './line-pattern.js';
+import { LOG_RULE_DEFAULTS } from '../../config/defaults.js';
 
 /** How one captured group becomes one item (DATA-ITEMS.md). */
 export interface LogItemSpec {
@@ -22,23 +23,6 @@ export interface LogRuleSpec {
   time: number;
   items: Record<string, LogItemSpec>;
 }
-
-export const LOG_RULE_DEFAULTS = Object.freeze({
-  /** Longer lines are dropped before any regex sees them (counted `too_long`). UTF-16 code units. */
-  maxLineLength: 4096,
-  maxRules: 256,
-  maxPatternLength: 512,
-  /**
-   * RE2 instructions a pattern may compile to: matching work grows with this times the line length
-   * (a 1000-instruction pattern took about 10 ms on a 4,096-character line); the default rules need
-   * under 200.
-   */
-  maxProgramSize: 1000,
-  maxItemsPerRule: 32,
-  /** Longest STRING value a rule may emit. */
-  maxStringLength: 256,
-  maxUnitLength: 16,
-});
 
 export type LogRuleLimits = { [K in keyof typeof LOG_RULE_DEFAULTS]: number };
 

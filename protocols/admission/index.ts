@@ -1,6 +1,5 @@
 /** Who gets a connection slot on the printer-facing listeners, and how refusals are counted and logged. */
 export {
-  ADMISSION_DEFAULTS,
   type Admission,
   type AdmissionLimits,
   AdmissionPolicy,

@@ -13,17 +13,14 @@ export interface AdmissionLimits {
   maxConnections: number;
   /** Connections from one address not (yet) known to be a printer's, TLS handshakes included. */
   maxConnectionsPerAddress: number;
-  /** Slots kept free for each configured printer recognisable at accept (address or certificate). */
+  /**
+   * Slots kept free for each configured printer recognisable at accept (address or certificate); all of them together
+   * at most MAX_RESERVED_SHARE of maxConnections.
+   */
   reservedPerPrinter: number;
   /** TLS handshakes under way from unknown addresses (the subject is not known before it ends). */
   maxPendingHandshakes: number;
 }
-
-export const ADMISSION_DEFAULTS: Readonly<Omit<AdmissionLimits, 'maxConnections'>> = Object.freeze({
-  maxConnectionsPerAddress: 8,
-  reservedPerPrinter: 2,
-  maxPendingHandshakes: 64,
-});
 
 /** At most this share of maxConnections is reserved, so printers known only by their documents still fit. */
 export const MAX_RESERVED_SHARE = 0.5;

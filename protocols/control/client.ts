@@ -1,11 +1,11 @@
 /** The CLI's end of the control socket: one connection, one request, one reply. */
 import { connect } from 'node:net';
 import { ControlError, errnoOf, isControlError } from './errors.js';
-import { CONTROL_DEFAULTS } from './limits.js';
 import { LineReader } from './line-reader.js';
 import type { ControlCommand, ControlRequestId, JsonValue } from './messages.js';
 import { decodeReply } from './reply-codec.js';
 import { encodeRequest, validateRequest } from './request-codec.js';
+import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 export interface ControlClientOptions {
   /** Largest reply line accepted, in bytes. */

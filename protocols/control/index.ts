@@ -9,7 +9,7 @@
  * the admin one next to it (`control-admin.sock`, 0600: the daemon's user and root) takes everything.
  * A line that is not a valid request is answered with an error (id null when unreadable) and its connection closed.
  */
-export { CONTROL_DEFAULTS, type ControlLimits } from './limits.js';
+export type { ControlLimits } from './limits.js';
 export { ControlError, type ControlErrorCode, type ControlErrorContext, isControlError } from './errors.js';
 export {
   ADMIN_COMMANDS,

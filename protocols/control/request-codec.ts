@@ -1,8 +1,8 @@
 /** Request lines: strict validation on the daemon's side, the same rules applied before the client sends. */
 import { ControlError } from './errors.js';
 import { isJsonObject, parseJsonLine, toJsonLine } from './json-line.js';
-import { CONTROL_DEFAULTS } from './limits.js';
 import { CONTROL_COMMANDS, type ControlCommand, type ControlRequest, type ControlRequestId } from './messages.js';
+import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 export interface RequestCodecLimits {
   maxIdLength: number;

@@ -4,9 +4,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
 import { ControlConnection, type ControlHandler } from './connection.js';
 import { ControlError, errnoOf } from './errors.js';
-import { CONTROL_DEFAULTS, type ControlLimits } from './limits.js';
+import type { ControlLimits } from './limits.js';
 import { type ControlAccess, type ControlCommand, isAdminCommand } from './messages.js';
 import { adminSocketPathFor, claimSocketPath, ensureSocketDirectory, fileIdentity, removeIfPresent } from './socket-file.js';
+import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 export interface ControlServerOptions {
   socketPath: string;

@@ -14,8 +14,9 @@
  * share it may read only while the total is under the budget. So the total stays near the budget:
  * at most about one socket read per connection over it.
  */
+import { INGEST_BUDGET_DEFAULTS } from '../../config/defaults.js';
 
-/** The budget's size and patience; the defaults live here, the config may override them. */
+/** The budget's size and patience; defaults: INGEST_BUDGET_DEFAULTS in config/defaults.ts; the config may override them. */
 export interface IngestBudgetLimits {
   /** Bytes all printer connections together may hold; well inside the unit's heap (128 MB). */
   maxBytes: number;
@@ -34,12 +35,6 @@ export interface IngestBudgetLimits {
    */
   maxStalledWaitMs: number;
 }
-
-export const INGEST_BUDGET_DEFAULTS: Readonly<IngestBudgetLimits> = Object.freeze({
-  maxBytes: 48 * 1024 * 1024,
-  maxUnidentifiedBytes: 1024 * 1024,
-  maxStalledWaitMs: 5000,
-});
 
 /** Whether an account may read more, and if not, why. */
 export type BudgetVerdict = 'read' | 'wait' | 'unidentified-limit';

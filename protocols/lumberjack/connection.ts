@@ -10,6 +10,7 @@ import { type Inflater, inflateInline, inflateOffLoop } from './inflate.js';
 import type { JsonFieldSelection } from './field-selection.js';
 import type { LumberjackLimits } from './limits.js';
 import type { ProtocolVersion } from './wire.js';
+import { BEATS_CONNECTION_DEFAULTS } from '../../config/defaults.js';
 
 export interface ConnectionHooks {
   onWindow(batch: BeatsBatch): void;
@@ -30,18 +31,6 @@ export interface ConnectionSharing {
   /** Decoding yields the event loop after this long (ms); default BEATS_CONNECTION_DEFAULTS. */
   decodeSliceMs?: number;
 }
-
-export const BEATS_CONNECTION_DEFAULTS = Object.freeze({
-  /**
-   * One connection decodes for at most this long before letting the event loop run (other
-   * printers' windows, ACKs, timers): a 32 MiB window costs ~100 ms of JSON parsing.
-   */
-  decodeSliceMs: 4,
-  /** Steps between clock reads while decoding (a clock read per event would cost more than it tells). */
-  stepsPerClockRead: 16,
-  /** While an inflate runs or decoding yields, read ahead only this much. */
-  readAheadBytes: 256 * 1024,
-});
 
 type CloseLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -7,7 +7,7 @@ export { type DecodeStep, type DecoderLimits, drainWindows, LumberjackDecoder, t
 export { type LumberjackErrorCode, type LumberjackErrorContext, LumberjackError } from './errors.js';
 export { type JsonFieldSelection, selectFields } from './field-selection.js';
 export { type Frame, type FrameLimits, FrameReader } from './frame-reader.js';
-export { DEFAULT_LUMBERJACK_LIMITS, type LumberjackLimits, MAX_KEEP_ALIVE_MS, resolveLimits } from './limits.js';
+export { type LumberjackLimits, MAX_KEEP_ALIVE_MS, resolveLimits } from './limits.js';
 export { type BeatsServer, type BeatsServerOptions, createBeatsServer, DEFAULT_BEATS_LISTEN } from './server.js';
 export type { BeatsServerTlsOptions, ClientAuth } from './server-tls.js';
 export type { ProtocolVersion } from './wire.js';

@@ -1,6 +1,7 @@
 import { LumberjackError } from './errors.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
-/** Every limit and timeout of the Lumberjack server, in one place (STYLE.md). */
+/** Every limit and timeout of the Lumberjack server; the values are DEFAULT_LUMBERJACK_LIMITS in config/defaults.ts. */
 export interface LumberjackLimits {
   /** Events a `W` frame may announce. go-lumber refuses more than 10,000; Beats send 2048 by default. */
   maxWindowEvents: number;
@@ -22,7 +23,10 @@ export interface LumberjackLimits {
   stallTimeoutMs: number;
   /** A TLS handshake must finish within this. */
   handshakeTimeoutMs: number;
-  /** Close a connection with nothing pending after this much silence; 0 keeps idle connections open. */
+  /**
+   * Close a connection with nothing pending after this much silence (FIN); the Beat reconnects on its next publish.
+   * 0 keeps idle connections open.
+   */
   idleTimeoutMs: number;
   /** The same before the connection's first complete window: a Beat connects when it has events to send. */
   unidentifiedIdleTimeoutMs: number;
@@ -30,25 +34,12 @@ export interface LumberjackLimits {
   closeGraceMs: number;
   /** TCP keep-alive probe delay, so a vanished peer does not hold a connection forever. */
   tcpKeepAliveMs: number;
-  /** Concurrent connections the listener accepts (20 printers, two Beats each, and room). */
+  /**
+   * Concurrent connections the listener accepts (20 printers, two Beats each, and room); anonymous ones may hold all
+   * but the slots kept for printers (protocols/admission).
+   */
   maxConnections: number;
 }
-
-export const DEFAULT_LUMBERJACK_LIMITS: Readonly<LumberjackLimits> = Object.freeze({
-  maxWindowEvents: 10_000,
-  maxEventBytes: 1024 * 1024,
-  maxCompressedBytes: 8 * 1024 * 1024,
-  maxInflatedBytes: 32 * 1024 * 1024,
-  maxBytesInFlight: 32 * 1024 * 1024,
-  keepAliveMs: 1000,
-  stallTimeoutMs: 120_000,
-  handshakeTimeoutMs: 10_000,
-  idleTimeoutMs: 60_000,
-  unidentifiedIdleTimeoutMs: 10_000,
-  closeGraceMs: 5000,
-  tcpKeepAliveMs: 60_000,
-  maxConnections: 64,
-});
 
 /** The most a keep-alive interval may be: a Beat must hear from us well within its timeout. */
 export const MAX_KEEP_ALIVE_MS = 3000;

@@ -4,7 +4,6 @@ import type { Logger } from '../../config/logging.js';
 import { gateConnections } from '../admission/accept.js';
 import { type AdmissionStats, ListenerGate } from '../admission/gate.js';
 import {
-  ADMISSION_DEFAULTS,
   type AdmissionLimits,
   type KnownPrinters,
   NO_KNOWN_PRINTERS,
@@ -21,6 +20,7 @@ import {
   tlsServerOptions,
   verifiedSubject,
 } from './server-tls.js';
+import { ADMISSION_DEFAULTS } from '../../config/defaults.js';
 
 export interface BeatsServerOptions extends ConnectionSharing {
   /** Interface to bind; only the configured one (ARCHITECTURE.md §5). */

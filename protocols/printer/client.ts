@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
-import { PIP_CODEC_LIMITS, type PipCodecLimits } from './codec-limits.js';
+import type { PipCodecLimits } from './codec-limits.js';
 import { isPipError, PipError, type PipErrorContext } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
 import type { PipOp } from './ops.js';
@@ -16,17 +16,7 @@ import {
   type SensorsResult,
   type StatusResult,
 } from './results.js';
-
-export const PRINTER_CLIENT_DEFAULTS = Object.freeze({
-  /** Bounds one call from the moment it is made: queueing, connecting and the reply. */
-  timeoutMs: 5_000,
-  connectTimeoutMs: 5_000,
-  /** Reconnect delay after `failures` failed connections in a row. */
-  backoff: Object.freeze({ minMs: 500, maxMs: 30_000, jitter: 0.2 }),
-  /** Calls waiting behind the one on the wire; one of each op fits twice. */
-  maxQueued: 8,
-  keepAliveMs: 30_000,
-});
+import { PIP_CODEC_LIMITS, PRINTER_CLIENT_DEFAULTS } from '../../config/defaults.js';
 
 export type { PrinterTlsOptions };
 

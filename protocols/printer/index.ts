@@ -1,12 +1,11 @@
 export {
   createPrinterClient,
-  PRINTER_CLIENT_DEFAULTS,
   type PrinterClient,
   type PrinterClientOptions,
   type PrinterConnectionInfo,
   type PrinterConnectionState,
 } from './client.js';
-export { PIP_CODEC_LIMITS, type PipCodecLimits } from './codec-limits.js';
+export type { PipCodecLimits } from './codec-limits.js';
 export { isPipError, PipError, type PipErrorCode, type PipErrorContext } from './errors.js';
 export { LineSplitter } from './line-splitter.js';
 export { isReadOnlyOp, type PipOp, READ_ONLY_OPS } from './ops.js';

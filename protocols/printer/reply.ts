@@ -1,6 +1,7 @@
-import { PIP_CODEC_LIMITS, type PipCodecLimits } from './codec-limits.js';
+import type { PipCodecLimits } from './codec-limits.js';
 import { PipError } from './errors.js';
 import { MAX_REQUEST_ID, PIP_VERSION } from './request.js';
+import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
 
 /** A parsed JSON object whose fields are not yet trusted. */
 export type UntrustedObject = { readonly [field: string]: unknown };

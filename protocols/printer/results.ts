@@ -1,7 +1,8 @@
-import { PIP_CODEC_LIMITS, type PipCodecLimits } from './codec-limits.js';
+import type { PipCodecLimits } from './codec-limits.js';
 import { PipError } from './errors.js';
 import type { PipOp } from './ops.js';
 import { isUntrustedObject, type UntrustedObject } from './reply.js';
+import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
 
 /** The printer's build state (DATA-ITEMS.md, `BuildState`). */
 export const BUILD_STATES = Object.freeze([

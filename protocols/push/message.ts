@@ -1,4 +1,5 @@
 import type { ReadingValue } from '../../domain/readings.js';
+import { PUSH_MESSAGE_LIMITS } from '../../config/defaults.js';
 
 /**
  * Printer → adapter message of the push protocol (PROTOCOLS.md §6), parsed by JSON.parse (the
@@ -20,12 +21,6 @@ export interface PushMessage {
   time: number;
   readings: PushReading[];
 }
-
-export const PUSH_MESSAGE_LIMITS = Object.freeze({
-  maxReadingsPerMessage: 500,
-  maxStringValueLength: 256,
-  maxUnitLength: 16,
-});
 
 export type PushMessageLimits = { [K in keyof typeof PUSH_MESSAGE_LIMITS]: number };
 

@@ -10,12 +10,11 @@ import { type KnownPrinters, NO_KNOWN_PRINTERS } from '../admission/policy.js';
 import type { IngestBudget } from '../ingest-budget/byte-budget.js';
 import { type PushAuthenticator, parseBearerToken, verifiedSubject } from './auth.js';
 import { PushConnection, type PushConnectionInfo, type PushDelivery } from './connection.js';
-import { PUSH_MESSAGE_LIMITS, type PushMessageLimits } from './message.js';
-import { PUSH_SERVER_DEFAULTS } from './defaults.js';
+import type { PushMessageLimits } from './message.js';
 import type { PushErrorCode } from './errors.js';
 import { PUSH_CLOSE_CODES } from './replies.js';
+import { PUSH_MESSAGE_LIMITS, PUSH_SERVER_DEFAULTS } from '../../config/defaults.js';
 
-export { PUSH_SERVER_DEFAULTS } from './defaults.js';
 
 export type PushClientAuth = 'none' | 'optional' | 'required';
 

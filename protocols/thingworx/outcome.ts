@@ -7,13 +7,6 @@ import type { DeliveryOutcome } from './types.js';
  * types.ts). Pure: facts in, outcome out. Every `detail` starts with a stable code or `HTTP <status>`.
  */
 
-export const OUTCOME_DEFAULTS = {
-  /** A Retry-After beyond this is clamped: no server parks the uplink for longer. */
-  maxRetryAfterMs: 300_000,
-  /** Characters of response text or error message kept in `detail`. */
-  maxDetailChars: 160,
-} as const;
-
 export interface OutcomeContext {
   /** Client clock when the response arrived, for an HTTP-date Retry-After. */
   nowMs: number;

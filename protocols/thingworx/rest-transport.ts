@@ -3,30 +3,11 @@ import { ThingworxConfigError } from './config-error.js';
 import { type ExchangeRequest, type ExchangeResult, type InFlight, ExchangeError, exchange } from './http-exchange.js';
 import { createThingworxAgent, type RestTlsOptions } from './https-agent.js';
 import { encodeUpdatePropertyValuesBody, VtqEncodingError } from './named-vtq.js';
-import { OUTCOME_DEFAULTS, type OutcomeContext, outcomeForRequestError, outcomeForResponse } from './outcome.js';
+import { type OutcomeContext, outcomeForRequestError, outcomeForResponse } from './outcome.js';
 import type { DeliveryOutcome, ThingworxTransport, VtqRow } from './types.js';
+import { REST_TRANSPORT_DEFAULTS } from '../../config/defaults.js';
 
 export type { RestTlsOptions } from './https-agent.js';
-
-export const REST_TRANSPORT_DEFAULTS = {
-  /** Whole-request deadline (connect, TLS, request, status line). */
-  requestTimeoutMs: 15_000,
-  /** Keep-alive sockets to ThingWorx; at least the uplink's requests in flight. */
-  maxSockets: 8,
-  /** Idle keep-alive sockets are closed after this (Tomcat's default keep-alive is 20 s). */
-  idleSocketTimeoutMs: 15_000,
-  /** Response bytes read; ThingWorx answers UpdatePropertyValues with an empty body. */
-  maxResponseBytes: 64 * 1024,
-  maxRetryAfterMs: OUTCOME_DEFAULTS.maxRetryAfterMs,
-  maxDetailChars: OUTCOME_DEFAULTS.maxDetailChars,
-  /** Every Thing has this property, and reading it is cheap: the session check. */
-  sessionCheckProperty: 'name',
-  /**
-   * The session check is a small GET and, while ThingWorx is away, the probe: a blackholed network must not hold it
-   * for the whole request deadline, or recovery waits for it.
-   */
-  sessionCheckTimeoutMs: 5_000,
-} as const;
 
 export interface RestTransportOptions {
   /** Server origin, e.g. `https://twx.example.com:8443`, optionally with a reverse-proxy path; without `/Thingworx`. */

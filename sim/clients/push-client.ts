@@ -3,8 +3,9 @@ import { WebSocket } from 'ws';
 import type { Logger } from '../../config/logging.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
 import { PushError } from '../../protocols/push/errors.js';
-import { PUSH_MESSAGE_LIMITS, type PushMessageLimits, type PushReading, validatePushMessage } from '../../protocols/push/message.js';
+import { type PushMessageLimits, type PushReading, validatePushMessage } from '../../protocols/push/message.js';
 import { decodeAdapterFrame } from '../../protocols/push/replies.js';
+import { PUSH_MESSAGE_LIMITS } from '../../config/defaults.js';
 
 /**
  * The printer side of the push protocol, for the simulators and tests. At-least-once: every

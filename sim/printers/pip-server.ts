@@ -1,11 +1,11 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { type Logger, silentLogger } from '../../config/logging.js';
-import { PIP_CODEC_LIMITS } from '../../protocols/printer/codec-limits.js';
 import { LineSplitter } from '../../protocols/printer/line-splitter.js';
 import { isReadOnlyOp } from '../../protocols/printer/ops.js';
 import { MAX_REQUEST_ID } from '../../protocols/printer/request.js';
 import { createPrinterModel, type JsonObject, type PrinterFamily, type PrinterModel } from './families.js';
+import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
 
 /**
  * A PIP/1 server for one simulated printer, with fault controls for tests and the demo.

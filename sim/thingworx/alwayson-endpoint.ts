@@ -6,7 +6,6 @@ import {
   AlwaysOnError,
   type Body,
   Code,
-  DEFAULT_ALWAYSON_LIMITS,
   encodeMessage,
   type Header,
   type InfoTable,
@@ -18,6 +17,7 @@ import {
 import type { FaultPlan } from './faults.js';
 import { DecodedRows } from './infotable-decoder.js';
 import type { ThingStore } from './thing-store.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../config/defaults.js';
 
 /**
  * The stand-in's AlwaysOn side (PROTOCOLS.md §3): `/Thingworx/WS` upgraded with ws on the same server as REST, writing

@@ -1,8 +1,9 @@
 import test from 'ava';
 import type { UplinkBatch } from '../../actors/uplink/batch.js';
 import type { Lane } from '../../actors/uplink/queued-row.js';
-import { coalescingLimitFor, OUTBOUND_DEFAULTS, OutboundBatches } from '../../actors/uplink/outbound.js';
+import { coalescingLimitFor, OutboundBatches } from '../../actors/uplink/outbound.js';
 import type { Reading } from '../../domain/readings.js';
+import { OUTBOUND_DEFAULTS } from '../../config/defaults.js';
 
 /** A sender's outbound batches against a recording uplink: offers are answered by the test. */
 function sender(options: { maxCoalescedReadings?: number; uplinkUp?: boolean } = {}) {

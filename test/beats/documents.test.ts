@@ -7,8 +7,8 @@ import { identifyPrinter } from '../../protocols/beats/identify-printer.js';
 import { filesystemUsageItem, metricbeatReadings } from '../../protocols/beats/metricbeat-readings.js';
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { selectFields } from '../../protocols/lumberjack/field-selection.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
 import { seededRandom } from '../../sim/seeded-random.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 const FIXTURES = new URL('../fixtures/beats/', import.meta.url);
 const [filebeat, metricbeatCpu, metricbeatMemory] = readFileSync(new URL('events.ndjson', FIXTURES), 'utf8')

@@ -2,12 +2,12 @@ import { createServer, type Socket } from 'node:net';
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import { createPrinterClient } from '../../protocols/printer/client.js';
-import { PIP_CODEC_LIMITS } from '../../protocols/printer/codec-limits.js';
 import { isPipError, type PipErrorCode } from '../../protocols/printer/errors.js';
 import { type PipOp, READ_ONLY_OPS } from '../../protocols/printer/ops.js';
 import { createPrinterModel } from '../../sim/printers/families.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 import { draws, type Random } from './draws.js';
+import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
 
 /**
  * Printer-interface replies are untrusted: a raw TCP server answers the real PIP/1 client's requests

@@ -2,10 +2,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import test from 'ava';
 import { createLogger } from '../../config/logging.js';
-import { createRestTransport, REST_TRANSPORT_DEFAULTS } from '../../protocols/thingworx/rest-transport.js';
+import { createRestTransport } from '../../protocols/thingworx/rest-transport.js';
 import type { DeliveryOutcome, ThingworxTransport, VtqRow } from '../../protocols/thingworx/types.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 import { draws, type Random } from './draws.js';
+import { REST_TRANSPORT_DEFAULTS } from '../../config/defaults.js';
 
 /**
  * ThingWorx's answers are untrusted: a raw TCP server on loopback answers the real REST transport

@@ -4,7 +4,7 @@
  * up in one line.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { BACKOFF_DEFAULTS, type Registry } from '../../supervision/index.js';
+import type { Registry } from '../../supervision/index.js';
 import {
   accountDeliveries,
   type Convergence,
@@ -20,6 +20,7 @@ import { createChaosMonkey, type MonkeyReport } from './monkey.js';
 import { FAULT_KINDS } from './schedule.js';
 import { replayHint } from './chaos-seed.js';
 import { type ChaosSystem, startChaosSystem } from './system.js';
+import { BACKOFF_DEFAULTS } from '../../config/defaults.js';
 
 export const CHAOS_RUN_DEFAULTS = {
   /** Once the faults stop, how long the printers may take to get everything acknowledged. */

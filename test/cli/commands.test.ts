@@ -11,13 +11,13 @@ import * as uplinkCommand from '../../cli/commands/uplink.js';
 import { ANSI } from '../../cli/views/watch.js';
 import { silentLogger } from '../../config/logging.js';
 import { ControlError } from '../../protocols/control/errors.js';
-import { CONTROL_DEFAULTS } from '../../protocols/control/limits.js';
 import type { ControlRequest } from '../../protocols/control/messages.js';
 import { metricsResult } from '../../protocols/control/metric-family.js';
 import { type ControlServerOptions, createControlServer } from '../../protocols/control/server.js';
 import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import { createSocketDir } from '../control/harness.js';
 import { CONFIG, LEAKED_SECRETS, PRINTERS, STATUS, UPLINK } from './snapshots.js';
+import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 const ESC = '\x1b';
 

@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import test from 'ava';
 import { startDaemon as startDaemonInProcess } from '../../actors/daemon.js';
-import { RUN_DEFAULTS } from '../../cli/run.js';
 import { createLogger } from '../../config/logging.js';
 import { validateConfig } from '../../config/validate.js';
-import { CHILD_DEFAULTS } from '../../supervision/spec.js';
 import { freePort } from './daemon-support.js';
+import { CHILD_DEFAULTS, RUN_DEFAULTS } from '../../config/defaults.js';
 
 const CLI = join(process.cwd(), 'cli', 'bin', '3dconnect.js');
 const STUCK_DAEMON = join(process.cwd(), 'test', 'cli', 'stuck-init-daemon.ts');

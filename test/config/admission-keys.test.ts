@@ -1,9 +1,7 @@
 import test from 'ava';
-import { ADMISSION_DEFAULTS } from '../../protocols/admission/policy.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
-import { PUSH_SERVER_DEFAULTS } from '../../protocols/push/defaults.js';
 import { validateConfig } from '../../config/validate.js';
 import { errorsOf, sampleConfig } from './sample-config.js';
+import { ADMISSION_DEFAULTS, DEFAULT_LUMBERJACK_LIMITS, PUSH_SERVER_DEFAULTS } from '../../config/defaults.js';
 
 test('listener admission and idle keys default from the modules that own them', (t) => {
   const result = validateConfig({ ...sampleConfig(), listeners: { beats: {}, push: { port: 8765 } } });

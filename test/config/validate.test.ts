@@ -1,5 +1,5 @@
 import test from 'ava';
-import { CONFIG_LIMITS, DEFAULTS } from '../../config/defaults.js';
+import { CONFIG_LIMITS, DEFAULT_LUMBERJACK_LIMITS, DEFAULT_UPLINK_LIMITS, DEFAULTS, PUSH_SERVER_DEFAULTS } from '../../config/defaults.js';
 import type { AdapterConfig } from '../../config/types.js';
 import { validateConfig } from '../../config/validate.js';
 import { errorsOf, printersOf, type Raw, sampleConfig } from './sample-config.js';
@@ -26,15 +26,12 @@ test('a minimal config is accepted and every default is filled in', (t) => {
   t.deepEqual(first?.limits, []);
 });
 
-test('the defaults come from the modules that own them', async (t) => {
-  const { DEFAULT_UPLINK_LIMITS } = await import('../../actors/uplink/limits.js');
-  const { DEFAULT_LUMBERJACK_LIMITS } = await import('../../protocols/lumberjack/limits.js');
+test('the config fills in the same defaults the modules use', (t) => {
   const config = accepted({ ...sampleConfig(), listeners: { beats: {} } });
   t.is(config.uplink.flushIntervalMs, DEFAULT_UPLINK_LIMITS.flushIntervalMs);
   t.is(config.uplink.maxQueuedBytes, DEFAULT_UPLINK_LIMITS.maxQueuedBytes);
   t.is(config.listeners.beats.limits.maxWindowEvents, DEFAULT_LUMBERJACK_LIMITS.maxWindowEvents);
   t.is(config.listeners.beats.limits.keepAliveMs, DEFAULT_LUMBERJACK_LIMITS.keepAliveMs);
-  const { PUSH_SERVER_DEFAULTS } = await import('../../protocols/push/defaults.js');
   t.is(accepted({ ...sampleConfig(), listeners: { push: {} } }).listeners.push.maxPendingAcks, PUSH_SERVER_DEFAULTS.maxPendingAcks);
 });
 

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { HealthError } from '../../domain/health/errors.js';
-import { createLivenessTracker, LIVENESS_DEFAULTS, type LivenessSource } from '../../domain/health/liveness.js';
+import { createLivenessTracker, type LivenessSource } from '../../domain/health/liveness.js';
 import type { Reading } from '../../domain/readings.js';
+import { LIVENESS_DEFAULTS } from '../../config/defaults.js';
 
 const T0 = 1_764_238_500_000;
 const thresholds = { staleAfterMs: { filebeat: 60_000, metricbeat: 30_000, poll: 20_000, push: 30_000 } };

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { INGEST_BUDGET_DEFAULTS, IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
+import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
+import { INGEST_BUDGET_DEFAULTS } from '../../config/defaults.js';
 
 const limits = { maxBytes: 1000, maxUnidentifiedBytes: 100, maxStalledWaitMs: 1000 };
 

@@ -6,9 +6,9 @@ import { type BeatsClient, type BeatsClientOptions, createBeatsClient } from '..
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import { eventually, filebeatEvents } from './support.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 type Teardown = { teardown(fn: () => Promise<void> | void): void };
 

@@ -3,8 +3,9 @@ import test from 'ava';
 import { type LumberjackWindow, LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { encodeKeyValueWindow, encodeWindow } from '../../sim/clients/frame-writer.js';
-import { DEFAULT_LUMBERJACK_LIMITS, type LumberjackLimits } from '../../protocols/lumberjack/limits.js';
+import type { LumberjackLimits } from '../../protocols/lumberjack/limits.js';
 import { CAPTURES, randomSplit, seededRandom } from './support.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 function decode(pieces: readonly Buffer[], limits: Partial<LumberjackLimits> = {}): LumberjackWindow[] {
   const decoder = new LumberjackDecoder({ ...DEFAULT_LUMBERJACK_LIMITS, ...limits });

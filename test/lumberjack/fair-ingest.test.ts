@@ -8,9 +8,9 @@ import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
 import type { BeatsBatch, BeatsIdentify } from '../../protocols/lumberjack/batch.js';
 import { encodeWindow } from '../../sim/clients/frame-writer.js';
 import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
 import { createBeatsServer, type BeatsServerOptions } from '../../protocols/lumberjack/server.js';
 import { capturedLogger, eventually, filebeatEvents, rawPeer } from './support.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 async function startServer(t: { teardown(fn: () => Promise<void>): void }, options: Partial<BeatsServerOptions> = {}) {
   const { logger, lines } = capturedLogger();

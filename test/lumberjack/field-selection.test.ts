@@ -7,7 +7,7 @@ import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
 import { drainWindows, LumberjackDecoder } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { type JsonFieldSelection, selectFields } from '../../protocols/lumberjack/field-selection.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 import { readNdjson, seededRandom } from './support.js';
 
 const SELECTION: JsonFieldSelection = {

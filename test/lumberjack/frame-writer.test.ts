@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import test from 'ava';
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { encodeJsonTextWindow, encodeJsonWindow, encodeWindow } from '../../sim/clients/frame-writer.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 const texts = (count: number) =>
   Array.from({ length: count }, (_, i) => JSON.stringify({ i, message: `line ${i} "é" 😀 ${'x'.repeat((i * 37) % 900)}` }));

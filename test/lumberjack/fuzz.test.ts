@@ -6,9 +6,9 @@ import { silentLogger } from '../../config/logging.js';
 import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/decoder.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { encodeKeyValueWindow, encodeWindow } from '../../sim/clients/frame-writer.js';
-import { DEFAULT_LUMBERJACK_LIMITS } from '../../protocols/lumberjack/limits.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import { CAPTURES, filebeatEvents, randomSplit, rawPeer, seededRandom } from './support.js';
+import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 const PARSER_STREAMS = 100_000;
 const SOCKET_STREAMS = 300;

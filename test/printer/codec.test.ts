@@ -1,11 +1,11 @@
 import test from 'ava';
-import { PIP_CODEC_LIMITS } from '../../protocols/printer/codec-limits.js';
 import { isPipError, type PipErrorCode } from '../../protocols/printer/errors.js';
 import { LineSplitter } from '../../protocols/printer/line-splitter.js';
 import { isReadOnlyOp, type PipOp, READ_ONLY_OPS } from '../../protocols/printer/ops.js';
 import { decodeReply } from '../../protocols/printer/reply.js';
 import { encodeRequest, MAX_REQUEST_ID, nextRequestId } from '../../protocols/printer/request.js';
 import { decodeResult } from '../../protocols/printer/results.js';
+import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
 
 function codeOf(fn: () => unknown): PipErrorCode | 'no error' | 'foreign error' {
   try {

@@ -3,10 +3,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type PerMessageDeflateOptions, type WebSocket, WebSocketServer } from 'ws';
+import { PUSH_MESSAGE_LIMITS, PUSH_SERVER_DEFAULTS } from '../../config/defaults.js';
 import { silentLogger } from '../../config/logging.js';
 import { PushConnection, type PushDelivery } from '../../protocols/push/connection.js';
-import { PUSH_SERVER_DEFAULTS } from '../../protocols/push/defaults.js';
-import { PUSH_MESSAGE_LIMITS } from '../../protocols/push/message.js';
 import { encodeAck, encodeAckFrames } from '../../protocols/push/replies.js';
 import { Inbox, TOKENS, WAIT_MS, message, rawClient, rawUpgradedSocket, roundTrip, startServer } from './harness.js';
 

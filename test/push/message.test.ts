@@ -2,7 +2,6 @@ import test from 'ava';
 import { isDeepStrictEqual } from 'node:util';
 import {
   PUSH_ITEM_NAME,
-  PUSH_MESSAGE_LIMITS,
   type PushMessageErrorCode,
   type PushMessageLimits,
   decodePushFrame,
@@ -11,6 +10,7 @@ import {
 } from '../../protocols/push/message.js';
 import { closeReason, decodeAdapterFrame, encodeAck, encodeAckFrames, encodeError } from '../../protocols/push/replies.js';
 import { seededRandom } from '../../sim/seeded-random.js';
+import { PUSH_MESSAGE_LIMITS } from '../../config/defaults.js';
 
 function codeOf(text: string): string {
   const result = decodePushMessage(text);

@@ -2,11 +2,11 @@ import test from 'ava';
 import {
   type Behaviour,
   type ExitReason,
-  MAILBOX_DEFAULTS,
   supervisorSpec,
   workerSpec,
 } from '../../supervision/index.js';
 import { FAST, waitForStatus, waitUntil, withTree } from './support.js';
+import { MAILBOX_DEFAULTS } from '../../config/defaults.js';
 
 type SeqMsg = { type: 'seq'; n: number; slow?: boolean } | { type: 'position' };
 

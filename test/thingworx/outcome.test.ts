@@ -1,7 +1,8 @@
 import test from 'ava';
-import { OUTCOME_DEFAULTS, type OutcomeContext, outcomeForRequestError, outcomeForResponse } from '../../protocols/thingworx/outcome.js';
+import { type OutcomeContext, outcomeForRequestError, outcomeForResponse } from '../../protocols/thingworx/outcome.js';
 import { responseExcerpt } from '../../protocols/thingworx/response-excerpt.js';
 import { parseRetryAfterMs } from '../../protocols/thingworx/retry-after.js';
+import { OUTCOME_DEFAULTS } from '../../config/defaults.js';
 
 const NOW = Date.parse('2026-11-27T10:00:00Z');
 const context: OutcomeContext = { nowMs: NOW, maxRetryAfterMs: 300_000, maxDetailChars: 160, secrets: ['app-key-123'] };

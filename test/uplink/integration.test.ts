@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import test, { type ExecutionContext } from 'ava';
-import { ADAPTER_TREE_DEFAULTS, adapterEnvironment } from '../../actors/adapter.js';
+import { adapterEnvironment } from '../../actors/adapter.js';
 import { ADAPTER_PATH, UPLINK_PATH } from '../../actors/paths.js';
 import type { OfferResult, UplinkBatch } from '../../actors/uplink/batch.js';
 import { uplinkBehaviour } from '../../actors/uplink/behaviour.js';
@@ -24,6 +24,7 @@ import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 import { until } from '../support/until.js';
+import { ADAPTER_TREE_DEFAULTS } from '../../config/defaults.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

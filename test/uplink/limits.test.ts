@@ -1,6 +1,7 @@
 import test from 'ava';
-import { DEFAULT_UPLINK_LIMITS, resolveUplinkLimits, UplinkLimitError } from '../../actors/uplink/limits.js';
+import { resolveUplinkLimits, UplinkLimitError } from '../../actors/uplink/limits.js';
 import { backoffDelayMs } from '../../supervision/backoff.js';
+import { DEFAULT_UPLINK_LIMITS } from '../../config/defaults.js';
 
 test('defaults apply where nothing is overridden, backoff merged field by field', (t) => {
   const limits = resolveUplinkLimits({ maxRowsPerCall: 50, backoff: { maxMs: 5000 } });

@@ -1,8 +1,9 @@
 import { Cursor } from './cursor.js';
 import { AlwaysOnError, limitExceeded } from './errors.js';
-import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
+import type { AlwaysOnCodecLimits } from './limits.js';
 import type { Header, Message } from './message.js';
 import { classifyCode, decodeBody, readFrameHead } from './reader.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 /**
  * Reassembles multipart messages (PROTOCOLS.md §3). Each message being assembled is a small state machine keyed by

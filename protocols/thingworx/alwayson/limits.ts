@@ -21,16 +21,3 @@ export interface AlwaysOnCodecLimits {
   /** Multipart messages being reassembled at once. */
   maxPartialMessages: number;
 }
-
-export const DEFAULT_ALWAYSON_LIMITS: Readonly<AlwaysOnCodecLimits> = Object.freeze({
-  chunkSize: 8192,
-  maxMessageBytes: 1024 * 1024,
-  maxStringBytes: 1024 * 1024,
-  maxInfoTableDepth: 4,
-  maxFields: 255,
-  maxRows: 100_000,
-  maxAspects: 64,
-  maxBindNames: 10_000,
-  maxHeaders: 16,
-  maxPartialMessages: 8,
-});

@@ -1,6 +1,7 @@
-import { OUTCOME_DEFAULTS, outcomeForResponse } from '../outcome.js';
+import { outcomeForResponse } from '../outcome.js';
 import type { DeliveryOutcome } from '../types.js';
 import type { Message } from './message.js';
+import { OUTCOME_DEFAULTS } from '../../../config/defaults.js';
 
 /**
  * An AlwaysOn response code as the HTTP status it stands for. The codes are CoAP-style, a 3-bit class and a 5-bit

@@ -1,7 +1,7 @@
 import { baseTypeName } from './base-types.js';
 import { Cursor } from './cursor.js';
 import { AlwaysOnError, limitExceeded } from './errors.js';
-import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
+import type { AlwaysOnCodecLimits } from './limits.js';
 import type { Body, ChunkInfo, FieldDefinition, Header, InfoTable, Message, Primitive } from './message.js';
 import {
   Code,
@@ -15,6 +15,7 @@ import {
   PROTOCOL_VERSION,
   RESPONSE_MIN_CODE,
 } from './wire.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 /**
  * The AlwaysOn reader (PROTOCOLS.md §3): one WebSocket frame's bytes in, its header and chunk info out; one whole

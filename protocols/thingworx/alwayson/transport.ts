@@ -3,11 +3,10 @@ import type { Logger } from '../../../config/logging.js';
 import { backoffDelayMs } from '../../../supervision/backoff.js';
 import { ThingworxConfigError } from '../config-error.js';
 import { type RestTlsOptions, thingworxTlsOptions } from '../https-agent.js';
-import { OUTCOME_DEFAULTS, outcomeForRequestError } from '../outcome.js';
+import { outcomeForRequestError } from '../outcome.js';
 import { appKeyReader, parseBaseUrl } from '../rest-transport.js';
 import type { DeliveryOutcome, ThingworxTransport, TransportStatus, VtqRow } from '../types.js';
-import { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
-import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
+import type { AlwaysOnCodecLimits } from './limits.js';
 import type { Body, Message } from './message.js';
 import { answerServerMessage } from './one-way.js';
 import { outcomeForAlwaysOnResponse } from './outcome.js';
@@ -15,8 +14,8 @@ import { encodePropertyUpdate } from './property-update.js';
 import { AlwaysOnSession as Session, type FrameBuilder, type Reply } from './session.js';
 import { Characteristic, Code, ENTITY_THING, METHOD_CODES } from './wire.js';
 import { encodeMessage } from './writer.js';
+import { ALWAYSON_TRANSPORT_DEFAULTS, DEFAULT_ALWAYSON_LIMITS, OUTCOME_DEFAULTS } from '../../../config/defaults.js';
 
-export { ALWAYSON_TRANSPORT_DEFAULTS } from './defaults.js';
 
 /** The session's timings (ALWAYSON_TRANSPORT_DEFAULTS for any not given). */
 export interface AlwaysOnTimings {

@@ -1,7 +1,7 @@
 import { BASE_TYPE_CODES } from './base-types.js';
 import { ByteWriter, encodedStringBytes } from './byte-writer.js';
 import { AlwaysOnError, limitExceeded } from './errors.js';
-import { type AlwaysOnCodecLimits, DEFAULT_ALWAYSON_LIMITS } from './limits.js';
+import type { AlwaysOnCodecLimits } from './limits.js';
 import type { Body, Header, InfoTable, Message, Primitive } from './message.js';
 import {
   Code,
@@ -14,6 +14,7 @@ import {
   MULTIPART_HEADER_BYTES,
   PROTOCOL_VERSION,
 } from './wire.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 /**
  * The AlwaysOn writer (PROTOCOLS.md §3): messages in, WebSocket frames out. Pure. One message becomes one frame, or

@@ -2,23 +2,17 @@ import type { Logger } from '../../../config/logging.js';
 import { type ExchangeResult, exchange, type InFlight } from '../http-exchange.js';
 import { createThingworxAgent, type RestTlsOptions } from '../https-agent.js';
 import { responseExcerpt } from '../response-excerpt.js';
-import { parseBaseUrl, REST_TRANSPORT_DEFAULTS } from '../rest-transport.js';
+import { parseBaseUrl } from '../rest-transport.js';
 import type { DesiredModel } from './desired-model.js';
 import { ObservedDecodeError, observe } from './observed.js';
 import type { ObservedState } from './planner.js';
 import type { ProvisionCall, ProvisionRead } from './services.js';
+import { PROVISIONING_CLIENT_DEFAULTS, REST_TRANSPORT_DEFAULTS } from '../../../config/defaults.js';
 
 /**
  * The I/O edge of provisioning: reads what ThingWorx holds and sends the planned calls, one at a time, over the same
  * agent and TLS settings as the uplink (https-agent.ts). The administrator's app key goes in the `appKey` header only.
  */
-
-export const PROVISIONING_CLIENT_DEFAULTS = {
-  requestTimeoutMs: REST_TRANSPORT_DEFAULTS.requestTimeoutMs,
-  /** Definitions of a Thing with every catalog item and alert fit well within this. */
-  maxResponseBytes: 4 * 1024 * 1024,
-  maxDetailChars: 200,
-} as const;
 
 export type ProvisionErrorCode = 'TWX_PROVISION_UNREACHABLE' | 'TWX_PROVISION_REFUSED' | 'TWX_PROVISION_UNEXPECTED';
 

@@ -2,6 +2,7 @@ import { alertPropertyNames } from '../../../domain/health/companions.js';
 import type { AdapterConfig } from '../../../config/types.js';
 import type { ValueType } from '../../../domain/readings.js';
 import { ADAPTER_HEALTH_PROPERTIES } from '../adapter-health.js';
+import { PROVISIONING_DEFAULTS } from '../../../config/defaults.js';
 
 /**
  * What ThingWorx must hold for this configuration, typed exactly as the adapter sends it. Pure: config in, entities out.
@@ -50,18 +51,6 @@ export interface DesiredModel {
   valueStream: { name: string; description: string };
   things: DesiredThing[];
 }
-
-export const PROVISIONING_DEFAULTS = {
-  /** The template printer and adapter Things are created from. */
-  thingTemplate: 'GenericThing',
-  /** The template of the value stream entity. */
-  valueStreamTemplate: 'ValueStream',
-  /** ThingWorx alert priority per configured severity (1 is the most urgent); unknown severities get `otherPriority`. */
-  alertPriority: { critical: 1, warning: 2, info: 3 } as Readonly<Record<string, number>>,
-  otherPriority: 2,
-  /** Property name of a printer's liveness (actors/health: HEALTH_ACTOR_DEFAULTS.printerStateItem). */
-  printerStateProperty: 'PrinterState',
-} as const;
 
 export interface DesiredModelOptions {
   /** Value stream name; `3DConnect-<adapter.id>-History` by default. */

@@ -1,4 +1,4 @@
-import { type DesiredModel, type DesiredThing, PROVISIONING_DEFAULTS } from './desired-model.js';
+import type { DesiredModel, DesiredThing } from './desired-model.js';
 import {
   addOrUpdateAlert,
   addPropertyDefinition,
@@ -9,6 +9,7 @@ import {
   restartThing,
   setValueStream,
 } from './services.js';
+import { PROVISIONING_DEFAULTS } from '../../../config/defaults.js';
 
 /**
  * The calls that bring ThingWorx from what it reports to what the configuration needs. Pure: desired model and

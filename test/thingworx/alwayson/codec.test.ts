@@ -2,7 +2,6 @@ import test from 'ava';
 import {
   AlwaysOnError,
   Code,
-  DEFAULT_ALWAYSON_LIMITS,
   decodeFrame,
   encodeMessage,
   encodePropertyUpdate,
@@ -14,6 +13,7 @@ import {
   type Primitive,
 } from '../../../protocols/thingworx/alwayson/index.js';
 import { seededRandom } from '../../../sim/seeded-random.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 const SESSION = 77;
 const limits = (over: Partial<AlwaysOnCodecLimits>): AlwaysOnCodecLimits => ({ ...DEFAULT_ALWAYSON_LIMITS, ...over });

@@ -2,7 +2,6 @@ import test from 'ava';
 import {
   AlwaysOnError,
   Code,
-  DEFAULT_ALWAYSON_LIMITS,
   encodeMessage,
   MessageAssembler,
   propertyUpdateParams,
@@ -10,6 +9,7 @@ import {
   type Message,
 } from '../../../protocols/thingworx/alwayson/index.js';
 import { seededRandom } from '../../../sim/seeded-random.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 const ITERATIONS = 30_000;
 const FUZZ_LIMITS: AlwaysOnCodecLimits = {

@@ -1,7 +1,6 @@
 import test from 'ava';
 import {
   Code,
-  DEFAULT_ALWAYSON_LIMITS,
   decodeFrame,
   encodeMessage,
   encodePropertyUpdate,
@@ -12,6 +11,7 @@ import {
   type Message,
 } from '../../../protocols/thingworx/alwayson/index.js';
 import type { VtqRow } from '../../../protocols/thingworx/types.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 /**
  * Golden bytes worked out by hand from the facts in PROTOCOLS.md §3 (not produced by our writer): each test builds the

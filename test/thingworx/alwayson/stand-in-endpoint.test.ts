@@ -5,8 +5,9 @@
 import { once } from 'node:events';
 import test from 'ava';
 import WebSocket from 'ws';
-import { Code, DEFAULT_ALWAYSON_LIMITS, decodeFrame, encodeMessage, propertyUpdateParams, type Message } from '../../../protocols/thingworx/alwayson/index.js';
+import { Code, decodeFrame, encodeMessage, propertyUpdateParams, type Message } from '../../../protocols/thingworx/alwayson/index.js';
 import { startThingworxStandIn, type ThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
+import { DEFAULT_ALWAYSON_LIMITS } from '../../../config/defaults.js';
 
 const KEY = 'k-stand-in';
 const h = (digits: string): Buffer => Buffer.from(digits.replace(/\s+/g, ''), 'hex');

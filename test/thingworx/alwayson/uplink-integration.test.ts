@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import test from 'ava';
-import { ADAPTER_TREE_DEFAULTS, adapterEnvironment } from '../../../actors/adapter.js';
+import { adapterEnvironment } from '../../../actors/adapter.js';
 import { ADAPTER_PATH, UPLINK_PATH } from '../../../actors/paths.js';
 import type { UplinkBatch } from '../../../actors/uplink/batch.js';
 import { uplinkBehaviour } from '../../../actors/uplink/behaviour.js';
@@ -19,6 +19,7 @@ import { startThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
 import { type Behaviour, startTree, supervisorSpec, workerSpec } from '../../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../../actors/support.js';
 import { createTestPki, type TestPki } from '../../support/certs.js';
+import { ADAPTER_TREE_DEFAULTS } from '../../../config/defaults.js';
 
 const SENDER_PATH = `${ADAPTER_PATH}/sender`;
 const DEVICE_EPOCH = Date.UTC(2026, 10, 27, 10, 0, 0);
