@@ -121,7 +121,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     forwardToHealth(ctx, normalized.readings, now);
     state.view.readingsForwarded += normalized.readings.length;
     const batchId = `${state.batchPrefix}${state.nextBatch++}`;
-    state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
+    state.outbound.add({ batchId, sender: ctx.self, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
     if (state.outbound.busy) pause(state, source, ctx);
   }
 

@@ -7,10 +7,8 @@
 import { collectorPath, INGRESS_PATH, UPLINK_PATH } from '../../actors/paths.js';
 import { laneCap } from '../../actors/uplink/queue-caps.js';
 import { resolveUplinkLimits } from '../../actors/uplink/limits.js';
-import type { UplinkStatus } from '../../actors/uplink/status.js';
-import type { CollectorView } from '../../actors/collector/messages.js';
 import { seededRandom } from '../../sim/seeded-random.js';
-import type { Address, Registry } from '../../supervision/index.js';
+import type { Registry, ReplyAddress } from '../../supervision/index.js';
 import { replayHint } from './chaos-seed.js';
 import {
   accountDeliveries,
@@ -131,8 +129,8 @@ function startBackpressureSampler(
     sampling = true;
     try {
       const [status, ...views] = await Promise.all([
-        registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined),
-        ...printers.map((id) => registry.ask<CollectorView>(collectorPath(id), { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined)),
+        registry.ask(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined),
+        ...printers.map((id) => registry.ask(collectorPath(id), { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined)),
       ]);
       views.forEach((view, index) => {
         if (view?.waitingForSpace) paused.add(printers[index]!);
@@ -172,8 +170,8 @@ function startBackpressureSampler(
  */
 function spyOnPauses(registry: Registry): { counts: { beats: number; push: number }; restore(): void } {
   const counts = { beats: 0, push: 0 };
-  const tell = registry.tell;
-  registry.tell = (to: Address, msg: unknown): boolean => {
+  const tell = registry.tellUnchecked;
+  registry.tellUnchecked = (to: string | ReplyAddress, msg: unknown): boolean => {
     const type = typeof msg === 'object' && msg !== null && 'type' in msg ? msg.type : undefined;
     if (type === 'WindowReceived' && 'batch' in (msg as object)) {
       const routed = msg as { type: 'WindowReceived'; batch: { pause(): void } };
@@ -193,7 +191,7 @@ function spyOnPauses(registry: Registry): { counts: { beats: number; push: numbe
   return {
     counts,
     restore: () => {
-      registry.tell = tell;
+      registry.tellUnchecked = tell;
     },
   };
 }
