@@ -964,7 +964,7 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
 
 async function runBaselineReceiver(): Promise<void> {
   const logger = silentLogger();
-  const beats = createBeatsServer({ host: '127.0.0.1', port: 0, logger, onWindow: (batch) => batch.ack() });
+  const beats = createBeatsServer({ host: '127.0.0.1', port: 0, logger, onWindow: (batch) => batch.handle.ack() });
   const push = createPushServer({
     host: '127.0.0.1',
     port: 0,

@@ -1,6 +1,6 @@
 import type { PrinterConfig } from '../../config/types.js';
 import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
-import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
+import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
 import type { PushDelivery } from '../../protocols/push/connection.js';
 import { pushReadings } from '../../protocols/push/readings.js';
 import type { Reading } from '../../protocols/readings.js';
@@ -16,16 +16,17 @@ import type { CollectorMessage, CollectorView } from './messages.js';
 
 /**
  * What a collector must give back when its batch is delivered (or return unacknowledged when it stops):
- * only the controls, not the window's documents or the message's readings, which would otherwise stay
- * alive (and be copied by every young-generation GC) until ThingWorx has the readings made from them.
+ * only the way back to the printer, not the window's documents or the message's readings, which would
+ * otherwise stay alive (and be copied by every young-generation GC) until ThingWorx has the readings
+ * made from them. For a Beats window that is its BeatsWindowHandle (see its comment for who calls what, when).
  */
 type HeldSource =
-  | ({ kind: 'beats' } & Pick<BeatsBatch, 'ack' | 'reject' | 'pause' | 'resume'>)
+  | { kind: 'beats'; window: BeatsWindowHandle }
   | ({ kind: 'push' } & Pick<PushDelivery, 'ack' | 'connectionId'>);
 
-/** One flat object per source: it lives until delivery, so it is kept as small as the controls it holds. */
+/** One small object per source: it lives until delivery. */
 function heldWindow(batch: BeatsBatch): HeldSource {
-  return { kind: 'beats', ack: batch.ack, reject: batch.reject, pause: batch.pause, resume: batch.resume };
+  return { kind: 'beats', window: batch.handle };
 }
 
 function heldMessage(delivery: PushDelivery): HeldSource {
@@ -72,18 +73,19 @@ interface CollectorState {
 let incarnations = 0;
 
 function release(source: HeldSource): void {
-  source.ack();
+  if (source.kind === 'beats') source.window.ack();
+  else source.ack();
 }
 
 function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
-  if (source.kind === 'beats') source.pause();
+  if (source.kind === 'beats') source.window.pause();
   else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: true } satisfies IngressMessage);
   state.paused.push(source);
 }
 
 function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
   for (const source of state.paused.splice(0)) {
-    if (source.kind === 'beats') source.resume();
+    if (source.kind === 'beats') source.window.resume();
     else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: false } satisfies IngressMessage);
   }
 }
@@ -217,7 +219,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
       // rather than after its timeout.
       resumeAll(state, ctx);
       for (const source of state.outbound.takeAll()) {
-        if (source.kind === 'beats') source.reject('collector stopped before delivery');
+        if (source.kind === 'beats') source.window.reject('collector stopped before delivery');
         else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.connectionId } satisfies IngressMessage);
       }
     },

@@ -7,6 +7,7 @@
 import { collectorPath, INGRESS_PATH, UPLINK_PATH } from '../../actors/paths.js';
 import { laneCap } from '../../actors/uplink/queue-caps.js';
 import { resolveUplinkLimits } from '../../actors/uplink/limits.js';
+import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 import type { Registry, ReplyAddress } from '../../supervision/index.js';
 import { replayHint } from './chaos-seed.js';
@@ -165,7 +166,7 @@ function startBackpressureSampler(
 
 /**
  * Counts the pauses collectors make, by kind of source, from outside: a Beats window is routed to its collector
- * through the registry (its pause control is wrapped on the way), a push connection is paused by a PausePush
+ * through the registry (its window handle's pause is wrapped on the way), a push connection is paused by a PausePush
  * to ingress. Returns the counts and a function that puts the registry back.
  */
 function spyOnPauses(registry: Registry): { counts: { beats: number; push: number }; restore(): void } {
@@ -174,16 +175,18 @@ function spyOnPauses(registry: Registry): { counts: { beats: number; push: numbe
   registry.tellUnchecked = (to: string | ReplyAddress, msg: unknown): boolean => {
     const type = typeof msg === 'object' && msg !== null && 'type' in msg ? msg.type : undefined;
     if (type === 'WindowReceived' && 'batch' in (msg as object)) {
-      const routed = msg as { type: 'WindowReceived'; batch: { pause(): void } };
-      const pause = routed.batch.pause;
-      const batch = {
-        ...routed.batch,
+      const routed = msg as { type: 'WindowReceived'; batch: BeatsBatch };
+      const { handle } = routed.batch;
+      const counted: BeatsWindowHandle = {
+        ack: (count) => handle.ack(count),
+        reject: (reason) => handle.reject(reason),
         pause: () => {
           counts.beats += 1;
-          pause();
+          handle.pause();
         },
+        resume: () => handle.resume(),
       };
-      return tell.call(registry, to, { ...routed, batch });
+      return tell.call(registry, to, { ...routed, batch: { ...routed.batch, handle: counted } });
     }
     if (type === 'PausePush' && to === INGRESS_PATH && (msg as { paused?: boolean }).paused === true) counts.push += 1;
     return tell.call(registry, to, msg);

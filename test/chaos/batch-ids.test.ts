@@ -65,14 +65,16 @@ function window(): FakeWindow {
     receivedAt: Date.now(),
     acked: 0,
     rejected: 0,
-    ack: () => {
-      fake.acked += 1;
+    handle: {
+      ack: () => {
+        fake.acked += 1;
+      },
+      reject: () => {
+        fake.rejected += 1;
+      },
+      pause: () => undefined,
+      resume: () => undefined,
     },
-    reject: () => {
-      fake.rejected += 1;
-    },
-    pause: () => undefined,
-    resume: () => undefined,
   };
   return fake;
 }

@@ -48,7 +48,7 @@ export async function startBeatsReceiver(tls?: BeatsServerTlsOptions): Promise<B
         });
       }
       if (holding) held.push(batch);
-      else batch.ack();
+      else batch.handle.ack();
     },
   });
   const { port } = await server.listen();
