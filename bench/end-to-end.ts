@@ -975,7 +975,7 @@ async function runBaselineReceiver(): Promise<void> {
     // id for all made every push printer's connection replace the one before: close 4000, re-sends.)
     authenticate: ({ token }) => token,
     logger,
-    onMessage: (delivery) => delivery.ack(),
+    onMessage: (delivery) => delivery.handle.ack(),
   });
   const beatsAddress = await beats.listen();
   const pushAddress = await push.listen();

@@ -1,7 +1,7 @@
 import type { PrinterConfig } from '../../config/types.js';
 import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../protocols/catalog/normalizer.js';
 import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
-import type { PushDelivery } from '../../protocols/push/connection.js';
+import type { PushDelivery, PushMessageHandle } from '../../protocols/push/connection.js';
 import { pushReadings } from '../../protocols/push/readings.js';
 import type { Reading } from '../../protocols/readings.js';
 import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
@@ -18,11 +18,11 @@ import type { CollectorMessage, CollectorView } from './messages.js';
  * What a collector must give back when its batch is delivered (or return unacknowledged when it stops):
  * only the way back to the printer, not the window's documents or the message's readings, which would
  * otherwise stay alive (and be copied by every young-generation GC) until ThingWorx has the readings
- * made from them. For a Beats window that is its BeatsWindowHandle (see its comment for who calls what, when).
+ * made from them: the window's or the message's handle (their comments say who calls what, and when).
  */
 type HeldSource =
   | { kind: 'beats'; window: BeatsWindowHandle }
-  | ({ kind: 'push' } & Pick<PushDelivery, 'ack' | 'connectionId'>);
+  | { kind: 'push'; message: PushMessageHandle };
 
 /** One small object per source: it lives until delivery. */
 function heldWindow(batch: BeatsBatch): HeldSource {
@@ -30,7 +30,7 @@ function heldWindow(batch: BeatsBatch): HeldSource {
 }
 
 function heldMessage(delivery: PushDelivery): HeldSource {
-  return { kind: 'push', ack: delivery.ack, connectionId: delivery.connectionId };
+  return { kind: 'push', message: delivery.handle };
 }
 
 /** A loop rather than readings.every(): no closure per batch. */
@@ -74,19 +74,19 @@ let incarnations = 0;
 
 function release(source: HeldSource): void {
   if (source.kind === 'beats') source.window.ack();
-  else source.ack();
+  else source.message.ack();
 }
 
 function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
   if (source.kind === 'beats') source.window.pause();
-  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: true } satisfies IngressMessage);
+  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused: true } satisfies IngressMessage);
   state.paused.push(source);
 }
 
 function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
   for (const source of state.paused.splice(0)) {
     if (source.kind === 'beats') source.window.resume();
-    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: false } satisfies IngressMessage);
+    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused: false } satisfies IngressMessage);
   }
 }
 
@@ -220,7 +220,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
       resumeAll(state, ctx);
       for (const source of state.outbound.takeAll()) {
         if (source.kind === 'beats') source.window.reject('collector stopped before delivery');
-        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.connectionId } satisfies IngressMessage);
+        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.message.connectionId } satisfies IngressMessage);
       }
     },
   };

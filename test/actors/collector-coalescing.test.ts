@@ -37,8 +37,11 @@ function pushMessage(seq: number, acked: number[]): PushDelivery {
       { item: 'PrintHeadTemperature', value: 60 + seq, unit: '°C' },
       { item: 'WasteLevel', value: seq, unit: '%' },
     ],
-    ack: () => {
-      acked.push(seq);
+    handle: {
+      connectionId: 'push-1',
+      ack: () => {
+        acked.push(seq);
+      },
     },
   };
 }
