@@ -6,16 +6,15 @@ import { type ControlServer, createControlServer } from '../../protocols/control
 import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import type { ActorAddress, Behaviour, Registry } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
-import type { ControlMessage } from './messages.js';
 import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js';
 import { ADAPTER_VERSION } from './adapter-version.js';
 import { FleetEvents } from './fleet-events.js';
+import type { ControlMessage } from './messages.js';
 import { RATE_WINDOW_DEFAULTS, RateTable } from './rate-window.js';
 import { metricFamilies, type PrinterFacts, printerEntry, refusalEntries } from './views.js';
 
 /** How long one view may wait for an actor's answer; a busy or restarting actor shows as unknown. */
 export const CONTROL_ACTOR_DEFAULTS = { askTimeoutMs: 1_000 } as const;
-
 
 /** The uplink's rate key in the rate table (printer ids are config ids, never this). */
 const DELIVERED_KEY = '\u0000uplink';

@@ -11,8 +11,8 @@ import { type ActorContext, actorAddress, type Behaviour, type ExitReason } from
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';
 import { collectorPath, healthPath, INGRESS_PATH } from '../paths.js';
-import { DeliveryEngine } from './delivery-engine.js';
 import type { SenderAddress } from './batch.js';
+import { DeliveryEngine } from './delivery-engine.js';
 import type { UplinkMessage, UplinkNotice } from './messages.js';
 
 /** How long an orderly stop waits for ThingWorx to take what is queued (SIGTERM drain). */
