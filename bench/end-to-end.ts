@@ -1056,7 +1056,7 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
 
 async function runBaselineReceiver(): Promise<void> {
   const logger = silentLogger();
-  const beats = createBeatsServer({ host: '127.0.0.1', port: 0, logger, onWindow: (batch) => batch.ack() });
+  const beats = createBeatsServer({ host: '127.0.0.1', port: 0, logger, onWindow: (batch) => batch.handle.ack() });
   const push = createPushServer({
     host: '127.0.0.1',
     port: 0,
@@ -1067,7 +1067,7 @@ async function runBaselineReceiver(): Promise<void> {
     // id for all made every push printer's connection replace the one before: close 4000, re-sends.)
     authenticate: ({ token }) => token,
     logger,
-    onMessage: (delivery) => delivery.ack(),
+    onMessage: (delivery) => delivery.handle.ack(),
   });
   const beatsAddress = await beats.listen();
   const pushAddress = await push.listen();

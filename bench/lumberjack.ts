@@ -101,7 +101,7 @@ async function measureIngest(bytesPerEvent: number): Promise<IngestResult> {
     logger: silentLogger(),
     onWindow: (batch) => {
       events += batch.windowSize;
-      batch.ack();
+      batch.handle.ack();
     },
   });
   const { port } = await server.listen();
@@ -298,7 +298,7 @@ async function measureFairness(heavyWindow: Buffer, baseline: boolean): Promise<
     logger: silentLogger(),
     // The baseline is the server before issue 13: inflate on the event loop, decode a window in one go.
     ...(baseline ? { inflate: inflateCapped, decodeSliceMs: Number.POSITIVE_INFINITY } : {}),
-    onWindow: (batch) => batch.ack(),
+    onWindow: (batch) => batch.handle.ack(),
   });
   const { port } = await server.listen();
   const heavy = backToBack(port, heavyWindow, settings.heavyEvents);

@@ -39,7 +39,7 @@ import type { Reading } from '../domain/readings.js';
 import { createRestTransport } from '../protocols/thingworx/rest-transport.js';
 import { createTestPki, type TestPki } from '../sim/pki.js';
 import { startThingworxStandIn } from '../sim/thingworx/stand-in.js';
-import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../supervision/index.js';
+import { actorAddress, type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../supervision/index.js';
 import { round } from './measures.js';
 
 export const UPLINK_BENCH = Object.freeze({
@@ -65,7 +65,7 @@ export const UPLINK_BENCH = Object.freeze({
 
 const ITEMS = ['VatTemperature', 'ChamberTemperature', 'ChamberHumidity', 'LaserPower', 'ResinLevel', 'Layer'] as const;
 const ADAPTER_THING = 'Adapter-bench';
-const SENDER_PATH = `${ADAPTER_PATH}/sender`;
+const SENDER_PATH = actorAddress<UplinkNotice>(`${ADAPTER_PATH}/sender`);
 const APP_KEY_ENV = 'BENCH_3DCONNECT_TWX_APP_KEY';
 const DEVICE_EPOCH = Date.UTC(2026, 10, 27, 10, 0, 0);
 
@@ -199,7 +199,7 @@ async function startUplink(url: string, caFile: string, transport: TransportKind
     ]),
     { logger: silentLogger() },
   );
-  const status = () => tree.registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, 10_000);
+  const status = () => tree.registry.ask(UPLINK_PATH, { type: 'Describe' }, 10_000);
   const start = performance.now();
   while ((await status()).session !== 'ready') {
     if (performance.now() - start > UPLINK_BENCH.drainTimeoutMs) throw new Error('the uplink session did not become ready');

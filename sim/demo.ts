@@ -7,8 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { controlRequest } from '../protocols/control/client.js';
 import { type AdapterProcess, startAdapterProcess } from './adapter-process.js';
-import type { HealthView } from '../actors/health/behaviour.js';
-import type { IngressView } from '../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../actors/paths.js';
 import { type Daemon, startDaemon } from '../actors/daemon.js';
 import { type Logger, silentLogger } from '../config/logging.js';
@@ -173,7 +171,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ports = adapter.ports;
   } else {
     daemon = await startDaemon(config, { logger: options.logger ?? silentLogger() });
-    const ingress = await daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 5_000);
+    const ingress = await daemon.tree.registry.ask(INGRESS_PATH, { type: 'Describe' }, 5_000);
     if (!ingress.beats || !ingress.push) throw new Error('demo: the adapter did not open its printer listeners');
     ports = { beats: ingress.beats.port, push: ingress.push.port };
   }
@@ -211,7 +209,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     let cleared = 0;
     for (const printer of config.printers) {
       try {
-        const view = await daemon.tree.registry.ask<HealthView>(healthPath(printer.id), { type: 'Describe' }, 2_000);
+        const view = await daemon.tree.registry.ask(healthPath(printer.id), { type: 'Describe' }, 2_000);
         raised += view.alertsRaised;
         cleared += view.alertsCleared;
       } catch {

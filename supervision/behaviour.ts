@@ -1,13 +1,7 @@
-import type { Ref } from 'nact';
 import type { Logger } from '../config/logging.js';
+import type { ActorAddress, ReplyAddress } from './address.js';
 import type { ErrorInfo } from './errors.js';
 import type { Registry } from './registry.js';
-
-/**
- * Where a message can go: a registry path (`adapter/fleet/p01/collector`) or a nact ref
- * (an actor's ref for one incarnation, or the temporary ref of an `ask`).
- */
-export type Address = string | Ref<unknown>;
 
 /** Why an actor incarnation ended. `normal` and `shutdown` are the only normal exits. */
 export type ExitReason =
@@ -27,6 +21,8 @@ export function isAbnormal(reason: ExitReason): boolean {
 export interface ActorContext<M> {
   /** Registry path, e.g. `adapter/fleet/p01/collector`. */
   readonly path: string;
+  /** The same path as this actor's typed address: what others (the uplink) answer to. */
+  readonly self: ActorAddress<M>;
   /** pino child logger with `actor: path`. */
   readonly log: Logger;
   /** Address other actors by path: tell, ask, ping. */
@@ -34,9 +30,9 @@ export interface ActorContext<M> {
   /** Aborted when this incarnation ends (stop, crash, kill): pass it to sockets, fetch, waits. */
   readonly signal: AbortSignal;
   /** This incarnation's nact ref: usable as a reply-to address; stale after a restart. */
-  readonly ref: Ref<unknown>;
+  readonly ref: ReplyAddress;
   /** The asker of the message being handled (a temporary ref), if it came from `ask`. */
-  readonly sender: Address | undefined;
+  readonly sender: ReplyAddress | undefined;
   /** Answer the `ask` that delivered the current message. False when there is no asker. */
   reply(value: unknown): boolean;
   /** Queue a message to this incarnation. False once it has ended. */

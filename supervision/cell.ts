@@ -1,5 +1,6 @@
 import type { Logger } from '../config/logging.js';
-import type { ActorContext, Address, ExitReason } from './behaviour.js';
+import { actorAddress, type ReplyAddress } from './address.js';
+import type { ActorContext, ExitReason } from './behaviour.js';
 import { allows, type CellEvent, type CellPhase, handlesMessages, isReachable, ownsPath, transition } from './cell-state.js';
 import { withinDeadline } from './deadline.js';
 import type { ActorKind, RegistryEntry } from './entry.js';
@@ -176,8 +177,8 @@ export class Cell implements Runnable {
     return NOTHING;
   }
 
-  ask(build: (replyTo: Address) => unknown, timeoutMs: number): Promise<unknown> {
-    return askActor(this.ref, (replyTo) => this.enqueue('user', build(replyTo), replyTo), timeoutMs).catch((error: unknown) => {
+  ask(build: (replyTo: ReplyAddress) => unknown, timeoutMs: number): Promise<unknown> {
+    return askActor(this.ref, (replyTo) => this.enqueue('user', build(replyTo as ReplyAddress), replyTo), timeoutMs).catch((error: unknown) => {
       const timedOut = error instanceof Error && error.message === 'Query Timeout';
       throw timedOut
         ? new SupervisionError('ASK_TIMEOUT', `no answer from ${this.path} within ${timeoutMs} ms`, {
@@ -250,10 +251,11 @@ export class Cell implements Runnable {
   private createContext(): ActorContext<unknown> {
     return {
       path: this.path,
+      self: actorAddress(this.path),
       log: this.log,
       registry: this.registry,
       signal: this.abort.signal,
-      ref: this.ref,
+      ref: this.ref as ReplyAddress,
       sender: undefined,
       reply: () => false,
       tellSelf: (msg) => this.send('user', msg),
@@ -264,7 +266,7 @@ export class Cell implements Runnable {
 
   private messageContext(sender: unknown): ActorContext<unknown> {
     if (describeRef(sender)?.kind !== 'temp') return this.baseContext;
-    const replyTo = sender as NactRef;
+    const replyTo = sender as ReplyAddress;
     return {
       ...this.baseContext,
       sender: replyTo,

@@ -7,7 +7,8 @@ export {
   type RestartBackoff,
   restartDelayMs,
 } from './backoff.js';
-export type { ActorContext, Address, Behaviour, ExitReason } from './behaviour.js';
+export { type ActorAddress, type Address, actorAddress, type ReplyAddress } from './address.js';
+export type { ActorContext, Behaviour, ExitReason } from './behaviour.js';
 export { isAbnormal } from './behaviour.js';
 export type { ExitInfo } from './cell.js';
 export type { ActorKind, ActorSnapshot, ActorStatus } from './entry.js';
@@ -28,4 +29,4 @@ export {
 } from './spec.js';
 export type { RestartStrategy } from './strategy.js';
 export { startTree, type Tree, type TreeEscalation, type TreeOptions } from './tree.js';
-export type { ReconcileResult } from './supervisor.js';
+export type { ReconcileRequest, ReconcileResult } from './supervisor.js';

@@ -1,8 +1,8 @@
-import type { Address } from './behaviour.js';
+import { type ActorAddress, type Address, actorAddress, type ReplyAddress } from './address.js';
 import { type ActorKind, type ActorSnapshot, type ActorStatus, RegistryEntry } from './entry.js';
 import { type ErrorInfo, SupervisionError } from './errors.js';
 import { describeRef, sendTo } from './nact-bridge.js';
-import type { ReconcileResult } from './supervisor.js';
+import type { ReconcileRequest, ReconcileResult } from './supervisor.js';
 import { REGISTRY_DEFAULTS } from '../config/defaults.js';
 
 export type RegistryEvent =
@@ -28,10 +28,22 @@ export class Registry {
   }
 
   /**
-   * Send to a path, an actor's ref, or an ask's reply ref. False when nothing is running there now
-   * (or the ref belongs to an incarnation that has ended). True is not a delivery receipt.
+   * Send to an actor's address, an actor's ref, or an ask's reply ref. The address says what the actor
+   * there handles, so a message it does not handle does not compile. False when nothing is running
+   * there now (or the ref belongs to an incarnation that has ended). True is not a delivery receipt.
    */
+  tell<M>(to: ActorAddress<M, unknown>, msg: NoInfer<M>): boolean;
+  tell(to: ReplyAddress, msg: unknown): boolean;
   tell(to: Address, msg: unknown): boolean {
+    return this.tellUnchecked(to, msg);
+  }
+
+  /**
+   * Unsafe: sends anything to a bare path or a ref, unchecked by the compiler. Every `tell` ends here,
+   * so chaos tests wrap this one method to watch or inject messages an actor does not expect; the
+   * adapter itself sends through typed addresses.
+   */
+  tellUnchecked(to: string | ReplyAddress, msg: unknown): boolean {
     if (typeof to === 'string') return this.runningCell(to)?.send('user', msg) ?? false;
     const target = describeRef(to);
     if (target?.kind === 'temp') {
@@ -45,14 +57,18 @@ export class Registry {
   }
 
   /**
-   * Ask the actor at `path` and wait for its answer (`ctx.reply(value)`, or `registry.tell(replyTo, value)`
-   * when `msg` is a function building the message around the reply-to address).
-   * Rejects with NOT_RUNNING or ASK_TIMEOUT.
+   * Ask the actor at `to` and wait for its answer (`ctx.reply(value)`, or `registry.tell(replyTo, value)`
+   * when `msg` is a function building the message around the reply-to address). The answer's type is
+   * the address's. Rejects with NOT_RUNNING or ASK_TIMEOUT.
    */
-  async ask<R = unknown>(path: string, msg: unknown, timeoutMs: number): Promise<R> {
-    const cell = this.runningCell(path);
-    if (!cell) throw new SupervisionError('NOT_RUNNING', `no actor running at ${path}`, { path });
-    const build = typeof msg === 'function' ? (msg as (replyTo: Address) => unknown) : () => msg;
+  async ask<M, R>(
+    to: ActorAddress<M, R>,
+    msg: NoInfer<M | ((replyTo: ReplyAddress) => M)>,
+    timeoutMs: number,
+  ): Promise<R> {
+    const cell = this.runningCell(to);
+    if (!cell) throw new SupervisionError('NOT_RUNNING', `no actor running at ${to}`, { path: to });
+    const build = typeof msg === 'function' ? (msg as (replyTo: ReplyAddress) => M) : () => msg;
     return (await cell.ask(build, timeoutMs)) as R;
   }
 
@@ -114,7 +130,7 @@ export class Registry {
     if (entry?.kind !== 'supervisor') {
       throw new SupervisionError('NOT_RUNNING', `no supervisor at ${path}`, { path });
     }
-    return this.ask<ReconcileResult>(path, { type: 'reconcile' }, timeoutMs);
+    return this.ask(actorAddress<ReconcileRequest, ReconcileResult>(path), { type: 'reconcile' }, timeoutMs);
   }
 
   /** @internal supervision/: a child removed for good, with everything below it. */

@@ -34,8 +34,10 @@ type SupervisorMsg =
   | { type: 'restart-due'; due: ReadonlyArray<{ id: string; token: number }> }
   | { type: 'park-retry-due'; id: string; token: number }
   | { type: 'restart-requested'; id: string }
-  /** Sent by registry.reconcile (an ask): bring the children in line with the current child list. */
-  | { type: 'reconcile' };
+  | ReconcileRequest;
+
+/** Sent by registry.reconcile (an ask): bring the children in line with the current child list. */
+export type ReconcileRequest = { type: 'reconcile' };
 
 /** What a reconcile changed, by child id. */
 export interface ReconcileResult {

@@ -1,7 +1,7 @@
 import type { PrinterConfig } from '../../config/types.js';
 import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../domain/catalog/normalizer.js';
-import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
-import type { PushDelivery } from '../../protocols/push/connection.js';
+import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
+import type { PushDelivery, PushMessageHandle } from '../../protocols/push/connection.js';
 import { pushReadings } from '../../protocols/push/readings.js';
 import type { Reading } from '../../domain/readings.js';
 import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
@@ -16,20 +16,21 @@ import type { CollectorMessage, CollectorView } from './messages.js';
 
 /**
  * What a collector must give back when its batch is delivered (or return unacknowledged when it stops):
- * only the controls, not the window's documents or the message's readings, which would otherwise stay
- * alive (and be copied by every young-generation GC) until ThingWorx has the readings made from them.
+ * only the way back to the printer, not the window's documents or the message's readings, which would
+ * otherwise stay alive (and be copied by every young-generation GC) until ThingWorx has the readings
+ * made from them: the window's or the message's handle (their comments say who calls what, and when).
  */
 type HeldSource =
-  | ({ kind: 'beats' } & Pick<BeatsBatch, 'ack' | 'reject' | 'pause' | 'resume'>)
-  | ({ kind: 'push' } & Pick<PushDelivery, 'ack' | 'connectionId'>);
+  | { kind: 'beats'; window: BeatsWindowHandle }
+  | { kind: 'push'; message: PushMessageHandle };
 
-/** One flat object per source: it lives until delivery, so it is kept as small as the controls it holds. */
+/** One small object per source: it lives until delivery. */
 function heldWindow(batch: BeatsBatch): HeldSource {
-  return { kind: 'beats', ack: batch.ack, reject: batch.reject, pause: batch.pause, resume: batch.resume };
+  return { kind: 'beats', window: batch.handle };
 }
 
 function heldMessage(delivery: PushDelivery): HeldSource {
-  return { kind: 'push', ack: delivery.ack, connectionId: delivery.connectionId };
+  return { kind: 'push', message: delivery.handle };
 }
 
 /** A loop rather than readings.every(): no closure per batch. */
@@ -72,19 +73,20 @@ interface CollectorState {
 let incarnations = 0;
 
 function release(source: HeldSource): void {
-  source.ack();
+  if (source.kind === 'beats') source.window.ack();
+  else source.message.ack();
 }
 
 function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
-  if (source.kind === 'beats') source.pause();
-  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: true } satisfies IngressMessage);
+  if (source.kind === 'beats') source.window.pause();
+  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused: true } satisfies IngressMessage);
   state.paused.push(source);
 }
 
 function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
   for (const source of state.paused.splice(0)) {
-    if (source.kind === 'beats') source.resume();
-    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.connectionId, paused: false } satisfies IngressMessage);
+    if (source.kind === 'beats') source.window.resume();
+    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused: false } satisfies IngressMessage);
   }
 }
 
@@ -121,7 +123,7 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     forwardToHealth(ctx, normalized.readings, now);
     state.view.readingsForwarded += normalized.readings.length;
     const batchId = `${state.batchPrefix}${state.nextBatch++}`;
-    state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
+    state.outbound.add({ batchId, sender: ctx.self, thing: printer.thing, lane: 'event', readings: normalized.readings }, source);
     if (state.outbound.busy) pause(state, source, ctx);
   }
 
@@ -217,8 +219,8 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
       // rather than after its timeout.
       resumeAll(state, ctx);
       for (const source of state.outbound.takeAll()) {
-        if (source.kind === 'beats') source.reject('collector stopped before delivery');
-        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.connectionId } satisfies IngressMessage);
+        if (source.kind === 'beats') source.window.reject('collector stopped before delivery');
+        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.message.connectionId } satisfies IngressMessage);
       }
     },
   };

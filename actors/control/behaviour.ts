@@ -4,20 +4,15 @@ import { metricsResult } from '../../protocols/control/metric-family.js';
 import type { ControlRequest } from '../../protocols/control/messages.js';
 import { type ControlServer, createControlServer } from '../../protocols/control/server.js';
 import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
-import type { Behaviour, Registry } from '../../supervision/index.js';
-import type { CollectorView } from '../collector/messages.js';
+import type { ActorAddress, Behaviour, Registry } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
-import type { HealthView } from '../health/behaviour.js';
 import { collectorPath, healthPath, printerPath, UPLINK_PATH } from '../paths.js';
-import type { UplinkStatus } from '../uplink/status.js';
 import { ADAPTER_VERSION } from './adapter-version.js';
 import { FleetEvents } from './fleet-events.js';
+import type { ControlMessage } from './messages.js';
 import { RateTable } from './rate-window.js';
 import { metricFamilies, type PrinterFacts, printerEntry, refusalEntries } from './views.js';
 import { CONTROL_ACTOR_DEFAULTS, RATE_WINDOW_DEFAULTS } from '../../config/defaults.js';
-
-/** Sampling the counters and the tree, on the control actor's own clock, for rates and events. */
-type ControlMessage = { type: 'Sample' };
 
 /** The uplink's rate key in the rate table (printer ids are config ids, never this). */
 const DELIVERED_KEY = '\u0000uplink';
@@ -29,9 +24,9 @@ interface ControlState {
   admin: ControlServer;
 }
 
-async function askOrUndefined<R>(registry: Registry, path: string): Promise<R | undefined> {
+async function askOrUndefined<R>(registry: Registry, address: ActorAddress<{ type: 'Describe' }, R>): Promise<R | undefined> {
   try {
-    return await registry.ask<R>(path, { type: 'Describe' }, CONTROL_ACTOR_DEFAULTS.askTimeoutMs);
+    return await registry.ask(address, { type: 'Describe' }, CONTROL_ACTOR_DEFAULTS.askTimeoutMs);
   } catch {
     return undefined;
   }
@@ -56,13 +51,13 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
       Promise.all(
         config.printers.map(async (printer) => {
           const [collector, health] = await Promise.all([
-            askOrUndefined<CollectorView>(registry, collectorPath(printer.id)),
-            askOrUndefined<HealthView>(registry, healthPath(printer.id)),
+            askOrUndefined(registry, collectorPath(printer.id)),
+            askOrUndefined(registry, healthPath(printer.id)),
           ]);
           return { printer, collector, health };
         }),
       ),
-      askOrUndefined<UplinkStatus>(registry, UPLINK_PATH),
+      askOrUndefined(registry, UPLINK_PATH),
     ]);
     const at = env.now();
     for (const { printer, collector } of printers) if (collector) rates.observe(printer.id, at, collector.readingsForwarded);
@@ -88,8 +83,8 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
     return Promise.all(
       config.printers.map(async (printer) => {
         const [collector, health] = await Promise.all([
-          askOrUndefined<CollectorView>(registry, collectorPath(printer.id)),
-          askOrUndefined<HealthView>(registry, healthPath(printer.id)),
+          askOrUndefined(registry, collectorPath(printer.id)),
+          askOrUndefined(registry, healthPath(printer.id)),
         ]);
         const readingsPerSecond = rates.rate(printer.id);
         const lastAlert = events.lastAlert(printer.id);
@@ -115,7 +110,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
     switch (request.cmd) {
       case 'status': {
         const actors = registry.snapshot();
-        const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
+        const uplink = await askOrUndefined(registry, UPLINK_PATH);
         const running = config.printers.filter((p) => registry.get(printerPath(p.id))?.status === 'running').length;
         return {
           at,
@@ -130,7 +125,7 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
         };
       }
       case 'printers': {
-        const [facts, uplink] = await Promise.all([printerFacts(registry), askOrUndefined<UplinkStatus>(registry, UPLINK_PATH)]);
+        const [facts, uplink] = await Promise.all([printerFacts(registry), askOrUndefined(registry, UPLINK_PATH)]);
         const holds = new Map((uplink?.things ?? []).flatMap((thing) => (thing.hold ? [[thing.thing, thing.hold] as const] : [])));
         return {
           at,
@@ -142,14 +137,14 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
         };
       }
       case 'uplink': {
-        const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
+        const uplink = await askOrUndefined(registry, UPLINK_PATH);
         if (!uplink) throw new ControlError('CONTROL_UNAVAILABLE', 'the uplink is restarting; try again');
         return { at, transport: config.thingworx.transport, ...uplink, deliveredPerSecond: rates.rate(DELIVERED_KEY) };
       }
       case 'events':
         return { at, events: events.recent(), totals: events.totals() };
       case 'metrics': {
-        const uplink = await askOrUndefined<UplinkStatus>(registry, UPLINK_PATH);
+        const uplink = await askOrUndefined(registry, UPLINK_PATH);
         return metricsResult(metricFamilies(registry.snapshot(), uplink, await printerFacts(registry), env.drops.refusals()));
       }
       case 'config':

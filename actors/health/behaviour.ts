@@ -54,7 +54,7 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
 
   function send(state: HealthState, ctx: ActorContext<HealthMessage>, lane: 'alert' | 'state', readings: Reading[]): void {
     const batchId = `${state.batchPrefix}${state.nextBatch++}`;
-    state.outbound.add({ batchId, sender: ctx.path, thing: printer.thing, lane, readings }, undefined);
+    state.outbound.add({ batchId, sender: ctx.self, thing: printer.thing, lane, readings }, undefined);
   }
 
   /**

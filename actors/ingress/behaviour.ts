@@ -5,7 +5,7 @@ import { knownPrintersOf } from '../../protocols/admission/policy.js';
 import { BEATS_DOCUMENT_FIELDS } from '../../protocols/beats/documents.js';
 import { identifyWindow } from '../../domain/catalog/normalizer.js';
 import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
-import type { BeatsBatch, PeerIdentity } from '../../protocols/lumberjack/batch.js';
+import type { BeatsBatch, BeatsWindowHandle, PeerIdentity } from '../../protocols/lumberjack/batch.js';
 import type { BeatsServer } from '../../protocols/lumberjack/server.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
 import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
@@ -31,10 +31,10 @@ interface IngressState {
   /** Connections whose certificate and documents named different printers, already logged and counted. */
   mismatchReported: Set<string>;
   /**
-   * How to reject the newest window of each such connection, which closes it (see CollectorStarted).
-   * Only its reject control is kept, not the window, so its documents are not kept alive here.
+   * The handle of the newest window of each such connection, to reject it, which closes the
+   * connection (see CollectorStarted). Only the handle is kept, so the window's documents are not kept alive here.
    */
-  lastWindowByConnection: Map<string, Pick<BeatsBatch, 'reject'>>;
+  lastWindowByConnection: Map<string, BeatsWindowHandle>;
   /** Who may connect; rebuilt when the printers change (SIGHUP reload) without closing anything. */
   identities: IdentifiablePrinter[];
   authenticate: PushAuthenticator;
@@ -110,7 +110,7 @@ function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<I
   const { printer, mismatch } = identifyWindow(batch.peer, batch.events, state.identities);
   if (printer === undefined) {
     countUnknownPrinter(batch.peer, drops, ctx);
-    batch.reject('unknown printer');
+    batch.handle.reject('unknown printer');
     return;
   }
   if (mismatch !== undefined && !state.mismatchReported.has(batch.connectionId)) {
@@ -122,12 +122,12 @@ function routeWindow(state: IngressState, batch: BeatsBatch, ctx: ActorContext<I
     );
   }
   state.printerByConnection.set(batch.connectionId, printer);
-  state.lastWindowByConnection.set(batch.connectionId, { reject: batch.reject });
+  state.lastWindowByConnection.set(batch.connectionId, batch.handle);
   const delivered = ctx.registry.tell(collectorPath(printer), { type: 'WindowReceived', batch } satisfies CollectorMessage);
   if (!delivered) {
     // The collector is restarting: the Beat re-sends after reconnecting, nothing is lost.
     state.refusedNoCollector++;
-    batch.reject(`collector of ${printer} is not running`);
+    batch.handle.reject(`collector of ${printer} is not running`);
   }
 }
 

@@ -1,12 +1,17 @@
 import type { Reading } from '../../domain/readings.js';
+import type { ActorAddress } from '../../supervision/index.js';
+import type { UplinkNotice } from './messages.js';
 import type { BusyReason } from './queue-caps.js';
 import type { Lane } from './queued-row.js';
+
+/** Who offers batches and hears the uplink's notices about them: a collector, a poller or a health actor. */
+export type SenderAddress = ActorAddress<UplinkNotice>;
 
 /** One sender's batch: readings for one Thing, acknowledged as a whole. */
 export interface UplinkBatch {
   batchId: string;
-  /** Who to tell (the collector's actor path). */
-  sender: string;
+  /** Who to tell (the sender's own address, `ctx.self`). */
+  sender: SenderAddress;
   thing: string;
   lane: Lane;
   readings: readonly Reading[];

@@ -7,10 +7,11 @@ import { createRestTransport } from '../../protocols/thingworx/rest-transport.js
 import type { RestTlsOptions } from '../../protocols/thingworx/https-agent.js';
 import type { ThingworxTransport } from '../../protocols/thingworx/types.js';
 import type { Reading } from '../../domain/readings.js';
-import type { ActorContext, Behaviour, ExitReason } from '../../supervision/index.js';
+import { type ActorContext, actorAddress, type Behaviour, type ExitReason } from '../../supervision/index.js';
 import type { AdapterEnvironment } from '../environment.js';
 import { exhaustive } from '../exhaustive.js';
 import { collectorPath, healthPath, INGRESS_PATH } from '../paths.js';
+import type { SenderAddress } from './batch.js';
 import { DeliveryEngine } from './delivery-engine.js';
 import type { UplinkMessage, UplinkNotice } from './messages.js';
 import { UPLINK_ACTOR_DEFAULTS } from '../../config/defaults.js';
@@ -73,11 +74,20 @@ async function thingworxTransport(env: AdapterEnvironment, appKey: () => string,
 }
 
 /** Every actor that offers batches and so must hear of a new, empty uplink. */
-function senders(config: AdapterConfig): string[] {
+function senders(config: AdapterConfig): SenderAddress[] {
   return config.printers.flatMap((printer) => [collectorPath(printer.id), healthPath(printer.id)]);
 }
 
-function notify(ctx: ActorContext<UplinkMessage>, to: string, notice: UplinkNotice): void {
+/**
+ * The uplink offers its own health batch under its own path and learns its fate from the engine, not
+ * from notices: it handles none, so none is sent to it.
+ */
+function ownHealthSender(ctx: ActorContext<UplinkMessage>): SenderAddress {
+  return actorAddress<UplinkNotice>(ctx.path);
+}
+
+function notify(ctx: ActorContext<UplinkMessage>, to: SenderAddress, notice: UplinkNotice): void {
+  if (to === ownHealthSender(ctx)) return;
   // A sender that is not running now will re-offer after its own restart; nothing to keep.
   ctx.registry.tell(to, notice);
 }
@@ -93,7 +103,7 @@ async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, c
   const status = state.engine.status();
   let printersConnected = 0;
   try {
-    const ingress = await ctx.registry.ask<{ printersConnected: number }>(
+    const ingress = await ctx.registry.ask(
       INGRESS_PATH,
       { type: 'Describe' },
       UPLINK_ACTOR_DEFAULTS.ingressAskMs,
@@ -125,7 +135,7 @@ async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, c
     source: 'health',
   }));
   // State lane: a newer health report replaces an older one still queued; busy means skip a round.
-  state.engine.offer({ batchId: `health-${now}`, sender: ctx.path, thing: env.config.adapter.thing, lane: 'state', readings });
+  state.engine.offer({ batchId: `health-${now}`, sender: ownHealthSender(ctx), thing: env.config.adapter.thing, lane: 'state', readings });
 }
 
 async function offerHealthAndReschedule(state: UplinkState, env: AdapterEnvironment, ctx: ActorContext<UplinkMessage>): Promise<UplinkState> {
@@ -160,9 +170,7 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
         endpointHost: new URL(config.thingworx.url).host,
         limits: config.uplink,
         logger: ctx.log,
-        onDelivered: (batchId, sender) => {
-          if (sender !== ctx.path) notify(ctx, sender, { type: 'Delivered', batchId });
-        },
+        onDelivered: (batchId, sender) => notify(ctx, sender, { type: 'Delivered', batchId }),
         onSpaceAvailable: (sender) => notify(ctx, sender, { type: 'SpaceAvailable' }),
         onStateChange: (stateNow) => {
           if (stateNow === 'unauthorized') ctx.tellSelf({ type: 'ReloadAppKey' });

@@ -2,7 +2,7 @@ import type { Logger } from '../../config/logging.js';
 import type { Reading } from '../../domain/readings.js';
 import type { DeliveryOutcome, ThingworxTransport } from '../../protocols/thingworx/types.js';
 import { backoffDelayMs } from '../../supervision/backoff.js';
-import { isSendable, isWellFormedBatch, type OfferResult, type RejectReason, type UplinkBatch } from './batch.js';
+import { isSendable, isWellFormedBatch, type OfferResult, type RejectReason, type SenderAddress, type UplinkBatch } from './batch.js';
 import { systemClock, type UplinkClock } from './clock.js';
 import { LatestByProperty } from './conflation.js';
 import { UplinkCounters } from './counters.js';
@@ -45,9 +45,9 @@ export interface DeliveryEngineOptions {
   /** In [0, 1); for backoff jitter. */
   random?: () => number;
   /** Every reading of the batch was accepted by ThingWorx (or suppressed, superseded, or dropped by counted policy). */
-  onDelivered(batchId: string, sender: string): void;
+  onDelivered(batchId: string, sender: SenderAddress): void;
   /** A sender told busy may offer again: its refused batch would fit now. */
-  onSpaceAvailable?(sender: string): void;
+  onSpaceAvailable?(sender: SenderAddress): void;
   onStateChange?(state: SessionState, previous: SessionState): void;
   /** The engine's own bookkeeping threw (a bug): the owner should restart it; nothing unacknowledged is lost. */
   onFault?(error: unknown): void;
@@ -94,7 +94,7 @@ export class DeliveryEngine {
   readonly #duplicates: DuplicateFilter;
   readonly #latest: LatestByProperty;
   readonly #things = new Map<string, ThingQueue>();
-  readonly #refused = new Map<string, RefusedOffer>();
+  readonly #refused = new Map<SenderAddress, RefusedOffer>();
   /**
    * Batches of re-sent copies that arrived while their event was pending, acknowledged when it settles. Kept here,
    * not on each EventTracker: copies are rare, and every pending event would pay for the field.

@@ -1,5 +1,6 @@
 import type { Quality, ReadingValue } from '../../domain/readings.js';
 import { NamedVtqRow } from '../../protocols/thingworx/named-vtq.js';
+import type { SenderAddress } from './batch.js';
 
 /** alert: priority lane, never conflated · event: kept in order, deduplicated by eventId · state: conflated. */
 export type Lane = 'alert' | 'event' | 'state';
@@ -8,7 +9,7 @@ export type Lane = 'alert' | 'event' | 'state';
 export class BatchTracker {
   constructor(
     readonly batchId: string,
-    readonly sender: string,
+    readonly sender: SenderAddress,
     /** Rows of the batch not yet done, plus events of others it waits for, plus one while it is being admitted. */
     public remaining: number,
   ) {}

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
 import type { BudgetAccount, IngestBudget } from '../ingest-budget/byte-budget.js';
 import { AckSequencer } from './ack-order.js';
-import type { BeatsBatch, BeatsIdentify, ConnectionInfo, PeerIdentity } from './batch.js';
+import type { BeatsBatch, BeatsIdentify, BeatsWindowHandle, ConnectionInfo, PeerIdentity } from './batch.js';
 import { type DecodeStep, LumberjackDecoder, type LumberjackWindow } from './decoder.js';
 import { LumberjackError, type LumberjackErrorCode } from './errors.js';
 import { encodeAck } from './ack-writer.js';
@@ -48,6 +48,35 @@ const CLOSE_LEVEL: Partial<Record<LumberjackErrorCode, CloseLevel>> = {
 function asInflateError(error: unknown): LumberjackError {
   if (error instanceof LumberjackError) return error;
   return new LumberjackError('LJ_ERR_INFLATE_FAILED', 'compressed frame could not be inflated', { reason: String(error) });
+}
+
+/**
+ * One delivered window's way back to its connection: the window's place in the ACK order and its
+ * size, not its events, so an application that keeps it until delivery does not keep the parsed
+ * documents alive.
+ */
+class ConnectionWindowHandle implements BeatsWindowHandle {
+  constructor(
+    private readonly connection: BeatsConnection,
+    private readonly serial: number,
+    private readonly windowSize: number,
+  ) {}
+
+  ack(count: number = this.windowSize): void {
+    this.connection.acknowledgeWindow(this.serial, count);
+  }
+
+  reject(reason: string): void {
+    this.connection.rejectWindow(reason);
+  }
+
+  pause(): void {
+    this.connection.setBusy(true);
+  }
+
+  resume(): void {
+    this.connection.setBusy(false);
+  }
 }
 
 /**
@@ -304,8 +333,6 @@ export class BeatsConnection {
     this.lastVersion = window.version;
     this.windowsReceived += 1;
     this.eventsReceived += windowSize;
-    // The closures below capture numbers, not the window: an application that keeps them until its
-    // events are delivered does not keep the parsed documents alive with them.
     const batch: BeatsBatch = {
       connectionId: this.id,
       peer: this.peer,
@@ -313,12 +340,7 @@ export class BeatsConnection {
       windowSize,
       protocolVersion: window.version,
       receivedAt: Date.now(),
-      ack: (count = windowSize) => this.acknowledge(serial, count),
-      reject: (reason) => {
-        if (!this.closing) this.close('LJ_ERR_REJECTED', `window rejected: ${reason}`, { reason });
-      },
-      pause: () => this.setBusy(true),
-      resume: () => this.setBusy(false),
+      handle: new ConnectionWindowHandle(this, serial, windowSize),
     };
     try {
       this.hooks.onWindow(batch);
@@ -327,7 +349,13 @@ export class BeatsConnection {
     }
   }
 
-  private acknowledge(serial: number, count: number): void {
+  /** For its windows' handles: a window will not be delivered, so close and let the Beat re-send. */
+  rejectWindow(reason: string): void {
+    if (!this.closing) this.close('LJ_ERR_REJECTED', `window rejected: ${reason}`, { reason });
+  }
+
+  /** For its windows' handles: window `serial` has its first `count` events safe. */
+  acknowledgeWindow(serial: number, count: number): void {
     if (this.closing) return;
     const frames = this.acks.acknowledge(serial, count);
     if (frames.length === 0) return;

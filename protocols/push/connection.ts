@@ -7,19 +7,51 @@ import { type PushMessage, type PushMessageLimits, type PushReading, decodePushF
 import { PUSH_CLOSE_CODES, closeReason, encodeAck, encodeAckFrames, encodeError } from './replies.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** One message handed to the application; ack() once every reading of it is delivered. */
-export interface PushDelivery {
-  printerId: string;
-  connectionId: string;
-  seq: number;
-  time: number;
-  readings: PushReading[];
+/**
+ * Who acknowledges a push message, and when: the way back to the printer for one message.
+ *
+ * The push connection that read the message implements it (`PushConnection`) and hands it over with
+ * the readings. In the adapter the ingress routes both to the printer's collector (`PushReceived`),
+ * which keeps only this handle, and calls `ack()` once the uplink reports every reading of the
+ * message delivered to ThingWorx. Holding the printer back and giving its messages back (closing the
+ * connection) belong to the push server, so the collector asks the ingress for those by
+ * `connectionId` (`PausePush`, `DropPushConnection`).
+ */
+export interface PushMessageHandle {
+  readonly connectionId: string;
   /**
    * Sends `{"ack":seq}`. Acks are per message, not cumulative, and may come in any order; the
    * printer forgets exactly the acknowledged message. Calling it twice, or after the connection
    * ended, does nothing (the printer re-sends on its next connection and the uplink drops duplicates).
    */
   ack(): void;
+}
+
+/** One message handed to the application; `handle.ack()` once every reading of it is delivered. */
+export interface PushDelivery {
+  printerId: string;
+  connectionId: string;
+  seq: number;
+  time: number;
+  readings: PushReading[];
+  /** Acknowledges this message; it does not keep the readings alive, so keep it, not the delivery. */
+  readonly handle: PushMessageHandle;
+}
+
+/** One delivered message's way back to its connection: its seq, not its readings. */
+class ConnectionMessageHandle implements PushMessageHandle {
+  constructor(
+    private readonly connection: PushConnection,
+    private readonly seq: number,
+  ) {}
+
+  get connectionId(): string {
+    return this.connection.connectionId;
+  }
+
+  ack(): void {
+    this.connection.acknowledgeMessage(this.seq);
+  }
 }
 
 /** Why reading from a connection is stopped; reading resumes when no reason is left. */
@@ -254,8 +286,8 @@ export class PushConnection {
   }
 
   private deliver(message: PushMessage, size: number): void {
-    // The ack closure captures only the number: an application holding it until delivery must not
-    // keep the message's readings alive (they would survive young-generation GCs for nothing).
+    // The handle holds only the number: an application holding it until delivery must not keep the
+    // message's readings alive (they would survive young-generation GCs for nothing).
     const { seq } = message;
     this.pending.set(seq, size);
     this.counts.delivered++;
@@ -266,7 +298,7 @@ export class PushConnection {
         seq,
         time: message.time,
         readings: message.readings,
-        ack: () => this.ack(seq),
+        handle: new ConnectionMessageHandle(this, seq),
       });
     } catch (error) {
       // An application bug: the message stays unacknowledged and the printer re-sends it later.
@@ -274,7 +306,8 @@ export class PushConnection {
     }
   }
 
-  private ack(seq: number): void {
+  /** For its messages' handles: message `seq` is delivered, the printer may forget it. */
+  acknowledgeMessage(seq: number): void {
     if (this.ending) return;
     const size = this.pending.get(seq);
     if (size === undefined) return;

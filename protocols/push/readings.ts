@@ -7,7 +7,7 @@ import type { PushDelivery } from './connection.js';
  * reconnect. With `itemNames` (the catalog's), a known item name is that shared string rather than the parsed one.
  */
 export function pushReadings(
-  delivery: Omit<PushDelivery, 'ack' | 'connectionId'>,
+  delivery: Omit<PushDelivery, 'handle' | 'connectionId'>,
   receivedAt: number,
   itemNames?: ReadonlyMap<string, string>,
 ): Reading[] {

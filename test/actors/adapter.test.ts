@@ -1,6 +1,5 @@
 import test from 'ava';
 import { adapterEnvironment, startAdapter } from '../../actors/adapter.js';
-import type { IngressView } from '../../actors/ingress/messages.js';
 import { INGRESS_PATH } from '../../actors/paths.js';
 import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
 import { createPipServer } from '../../sim/printers/pip-server.js';
@@ -45,7 +44,7 @@ test('a Beats window reaches ThingWorx over TLS, is acknowledged only after, and
     pki.cleanup();
   });
 
-  const ingress = await tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 2000);
+  const ingress = await tree.registry.ask(INGRESS_PATH, { type: 'Describe' }, 2000);
   t.truthy(ingress.beats);
   const client = createBeatsClient({ host: '127.0.0.1', port: ingress.beats!.port, logger: quietLogger(), windowSize: 3 });
   t.teardown(() => client.close());

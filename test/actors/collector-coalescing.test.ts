@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { adapterEnvironment } from '../../actors/adapter.js';
 import { collectorBehaviour } from '../../actors/collector/behaviour.js';
-import type { CollectorMessage, CollectorView } from '../../actors/collector/messages.js';
+import type { CollectorMessage } from '../../actors/collector/messages.js';
 import { collectorPath } from '../../actors/paths.js';
 import type { UplinkBatch } from '../../actors/uplink/batch.js';
 import type { UplinkMessage, UplinkNotice } from '../../actors/uplink/messages.js';
@@ -37,8 +37,11 @@ function pushMessage(seq: number, acked: number[]): PushDelivery {
       { item: 'PrintHeadTemperature', value: 60 + seq, unit: '°C' },
       { item: 'WasteLevel', value: seq, unit: '%' },
     ],
-    ack: () => {
-      acked.push(seq);
+    handle: {
+      connectionId: 'push-1',
+      ack: () => {
+        acked.push(seq);
+      },
     },
   };
 }
@@ -78,7 +81,7 @@ test('push messages that queue behind an offer go as one batch, and its Delivere
   tell({ type: 'PushReceived', delivery: pushMessage(1, acked) });
   await until('the first offer', () => offers.length === 1);
   for (const seq of [2, 3, 4]) tell({ type: 'PushReceived', delivery: pushMessage(seq, acked) });
-  const view = await registry.ask<CollectorView>(path, { type: 'Describe' }, WAIT_MS);
+  const view = await registry.ask(path, { type: 'Describe' }, WAIT_MS);
   t.is(view.pendingBatches, 4);
   t.is(offers.length, 1, 'one offer out at a time');
 
@@ -102,7 +105,7 @@ test('push messages that queue behind an offer go as one batch, and its Delivere
   tell({ type: 'Delivered', batchId: first.batchId } satisfies UplinkNotice);
   await until('the fourth ack', () => acked.length === 4);
   t.deepEqual(acked, [2, 3, 4, 1]);
-  const after = await registry.ask<CollectorView>(path, { type: 'Describe' }, WAIT_MS);
+  const after = await registry.ask(path, { type: 'Describe' }, WAIT_MS);
   t.is(after.pendingBatches, 0);
   t.is(after.dropped.not_sendable, 0);
 });
@@ -125,7 +128,7 @@ test('a coalesced batch the uplink refuses for good is split, so only the batch 
   t.is(offers[3]!.readings.length, 2);
   await until('message 2 released as handled', () => acked.length === 1);
   t.deepEqual(acked, [2]);
-  const view = await registry.ask<CollectorView>(path, { type: 'Describe' }, WAIT_MS);
+  const view = await registry.ask(path, { type: 'Describe' }, WAIT_MS);
   t.is(view.dropped.not_sendable, 2, 'only the readings of the refused message are counted as dropped');
   t.is(view.pendingBatches, 2);
 });

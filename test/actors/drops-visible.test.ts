@@ -5,7 +5,6 @@
  */
 import test from 'ava';
 import { adapterEnvironment, startAdapter } from '../../actors/adapter.js';
-import type { IngressView } from '../../actors/ingress/messages.js';
 import { INGRESS_PATH } from '../../actors/paths.js';
 import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
 import { createPipServer } from '../../sim/printers/pip-server.js';
@@ -107,7 +106,7 @@ async function startRig(
     await standIn.stop();
     pki.cleanup();
   });
-  const ingress = await tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 2_000);
+  const ingress = await tree.registry.ask(INGRESS_PATH, { type: 'Describe' }, 2_000);
   return { pki, standIn, beatsPort: ingress.beats!.port, socket: config.control.socket };
 }
 

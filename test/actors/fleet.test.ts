@@ -1,6 +1,4 @@
 import test from 'ava';
-import type { HealthView } from '../../actors/health/behaviour.js';
-import type { IngressView } from '../../actors/ingress/messages.js';
 import { healthPath, INGRESS_PATH } from '../../actors/paths.js';
 import { alertPropertyNames } from '../../domain/health/companions.js';
 import { createBeatsClient } from '../../sim/clients/lumberjack-client.js';
@@ -63,7 +61,7 @@ test.serial('a printer whose PIP endpoint is down keeps Beats flowing, goes degr
   t.teardown(() => demo.stop());
   const sla = demo.fleet.printers.find((p) => p.family === 'projet-6k')!;
   const printer = demo.config.printers.find((p) => p.id === sla.id)!;
-  const health = () => demo.daemon.tree.registry.ask<HealthView>(healthPath(sla.id), { type: 'Describe' }, 2_000);
+  const health = () => demo.daemon.tree.registry.ask(healthPath(sla.id), { type: 'Describe' }, 2_000);
 
   await waitFor('the printer online', async () => (await health()).state === 'online');
   await sla.pip.down();
@@ -118,7 +116,7 @@ test.serial('a printer whose PIP endpoint is down keeps Beats flowing, goes degr
 test.serial('an unknown printer is refused while the known ones keep flowing', async (t) => {
   const demo = await startDemo({ printers: 3, seed: 5 });
   t.teardown(() => demo.stop());
-  const ingress = await demo.daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 2_000);
+  const ingress = await demo.daemon.tree.registry.ask(INGRESS_PATH, { type: 'Describe' }, 2_000);
   const intruder = createBeatsClient({
     host: '127.0.0.1',
     port: ingress.beats!.port,
@@ -142,7 +140,7 @@ test.serial('an unknown printer is refused while the known ones keep flowing', a
   );
   const ackedBefore = demo.fleet.counters().totals.filebeat.events_acked;
   await waitFor('the unknown printer refused', async () => {
-    const view = await demo.daemon.tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 2_000);
+    const view = await demo.daemon.tree.registry.ask(INGRESS_PATH, { type: 'Describe' }, 2_000);
     return view.refusedUnknown > 0;
   });
   await waitFor('known printers still acknowledged', () => demo.fleet.counters().totals.filebeat.events_acked > ackedBefore + 20);

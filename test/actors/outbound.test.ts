@@ -2,7 +2,9 @@ import test from 'ava';
 import type { UplinkBatch } from '../../actors/uplink/batch.js';
 import type { Lane } from '../../actors/uplink/queued-row.js';
 import { coalescingLimitFor, OutboundBatches } from '../../actors/uplink/outbound.js';
+import type { UplinkNotice } from '../../actors/uplink/messages.js';
 import type { Reading } from '../../domain/readings.js';
+import { actorAddress } from '../../supervision/index.js';
 import { OUTBOUND_DEFAULTS } from '../../config/defaults.js';
 
 /** A sender's outbound batches against a recording uplink: offers are answered by the test. */
@@ -37,7 +39,7 @@ function reading(event: string, item: string): Reading {
 
 /** Batch `id` with `count` readings of one event named after it. */
 function batch(id: string, count = 2, thing = 'Printer-p01', lane: Lane = 'event'): UplinkBatch {
-  return { batchId: id, sender: 'collector', thing, lane, readings: Array.from({ length: count }, (_, i) => reading(id, `Item${i}`)) };
+  return { batchId: id, sender: actorAddress<UplinkNotice>('collector'), thing, lane, readings: Array.from({ length: count }, (_, i) => reading(id, `Item${i}`)) };
 }
 
 /** Accepts and delivers every offer in turn until nothing is held. */

@@ -67,7 +67,7 @@ async function startRig(options: { printerDown?: boolean } = {}): Promise<Rig> {
     tree,
     pip,
     uplink,
-    view: () => tree.registry.ask<PollerView>(pollerPath(PRINTER), { type: 'Describe' }, 5_000),
+    view: () => tree.registry.ask(pollerPath(PRINTER), { type: 'Describe' }, 5_000),
     buildStates: () =>
       uplink.offers.flatMap((batch) => batch.readings.filter((r) => r.item === 'BuildState').map((r) => `${String(r.value)}/${r.quality}`)),
   };

@@ -2,14 +2,16 @@ import test from 'ava';
 import type { UplinkBatch } from '../../actors/uplink/batch.js';
 import { OutboundBatches } from '../../actors/uplink/outbound.js';
 import { handleUplinkNotice, type OfferKeeper, type SenderHooks } from '../../actors/uplink/sender.js';
+import type { UplinkNotice } from '../../actors/uplink/messages.js';
 import type { Reading } from '../../domain/readings.js';
+import { actorAddress } from '../../supervision/index.js';
 
 function reading(item: string): Reading {
   return { printer: 'p01', item, value: 1, time: 1, receivedAt: 1, quality: 'GOOD', source: 'push', eventId: item };
 }
 
 function batch(id: string, thing = 'Printer-p01'): UplinkBatch {
-  return { batchId: id, sender: 'collector', thing, lane: 'event', readings: [reading(id)] };
+  return { batchId: id, sender: actorAddress<UplinkNotice>('collector'), thing, lane: 'event', readings: [reading(id)] };
 }
 
 /** An outbound against a recording uplink, and hooks that record what the actor was asked to do. */

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
 import { adapterEnvironment, startAdapter } from '../../actors/adapter.js';
-import type { IngressView } from '../../actors/ingress/messages.js';
 import { INGRESS_PATH, UPLINK_PATH } from '../../actors/paths.js';
 import type { UplinkStatus } from '../../actors/uplink/status.js';
 import { type BeatsClient, createBeatsClient } from '../../sim/clients/lumberjack-client.js';
@@ -56,12 +55,12 @@ function rig(): Promise<Rig> {
     });
     const tree = await startAdapter(adapterEnvironment(config), { logger: quietLogger() });
     teardowns.push(() => tree.stop());
-    const ingress = await tree.registry.ask<IngressView>(INGRESS_PATH, { type: 'Describe' }, 5000);
+    const ingress = await tree.registry.ask(INGRESS_PATH, { type: 'Describe' }, 5000);
     if (!ingress.beats) throw new Error('the Beats listener is not running');
     return {
       standIn,
       beatsPort: ingress.beats.port,
-      uplink: () => tree.registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, 5000),
+      uplink: () => tree.registry.ask(UPLINK_PATH, { type: 'Describe' }, 5000),
     };
   })();
   return rigPromise;

@@ -7,10 +7,9 @@
 import { collectorPath, INGRESS_PATH, UPLINK_PATH } from '../../actors/paths.js';
 import { laneCap } from '../../actors/uplink/queue-caps.js';
 import { resolveUplinkLimits } from '../../actors/uplink/limits.js';
-import type { UplinkStatus } from '../../actors/uplink/status.js';
-import type { CollectorView } from '../../actors/collector/messages.js';
+import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
 import { seededRandom } from '../../sim/seeded-random.js';
-import type { Address, Registry } from '../../supervision/index.js';
+import type { Registry, ReplyAddress } from '../../supervision/index.js';
 import { replayHint } from './chaos-seed.js';
 import {
   accountDeliveries,
@@ -131,8 +130,8 @@ function startBackpressureSampler(
     sampling = true;
     try {
       const [status, ...views] = await Promise.all([
-        registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined),
-        ...printers.map((id) => registry.ask<CollectorView>(collectorPath(id), { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined)),
+        registry.ask(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined),
+        ...printers.map((id) => registry.ask(collectorPath(id), { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined)),
       ]);
       views.forEach((view, index) => {
         if (view?.waitingForSpace) paused.add(printers[index]!);
@@ -167,25 +166,27 @@ function startBackpressureSampler(
 
 /**
  * Counts the pauses collectors make, by kind of source, from outside: a Beats window is routed to its collector
- * through the registry (its pause control is wrapped on the way), a push connection is paused by a PausePush
+ * through the registry (its window handle's pause is wrapped on the way), a push connection is paused by a PausePush
  * to ingress. Returns the counts and a function that puts the registry back.
  */
 function spyOnPauses(registry: Registry): { counts: { beats: number; push: number }; restore(): void } {
   const counts = { beats: 0, push: 0 };
-  const tell = registry.tell;
-  registry.tell = (to: Address, msg: unknown): boolean => {
+  const tell = registry.tellUnchecked;
+  registry.tellUnchecked = (to: string | ReplyAddress, msg: unknown): boolean => {
     const type = typeof msg === 'object' && msg !== null && 'type' in msg ? msg.type : undefined;
     if (type === 'WindowReceived' && 'batch' in (msg as object)) {
-      const routed = msg as { type: 'WindowReceived'; batch: { pause(): void } };
-      const pause = routed.batch.pause;
-      const batch = {
-        ...routed.batch,
+      const routed = msg as { type: 'WindowReceived'; batch: BeatsBatch };
+      const { handle } = routed.batch;
+      const counted: BeatsWindowHandle = {
+        ack: (count) => handle.ack(count),
+        reject: (reason) => handle.reject(reason),
         pause: () => {
           counts.beats += 1;
-          pause();
+          handle.pause();
         },
+        resume: () => handle.resume(),
       };
-      return tell.call(registry, to, { ...routed, batch });
+      return tell.call(registry, to, { ...routed, batch: { ...routed.batch, handle: counted } });
     }
     if (type === 'PausePush' && to === INGRESS_PATH && (msg as { paused?: boolean }).paused === true) counts.push += 1;
     return tell.call(registry, to, msg);
@@ -193,7 +194,7 @@ function spyOnPauses(registry: Registry): { counts: { beats: number; push: numbe
   return {
     counts,
     restore: () => {
-      registry.tell = tell;
+      registry.tellUnchecked = tell;
     },
   };
 }

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { adapterEnvironment } from '../../actors/adapter.js';
 import { collectorBehaviour } from '../../actors/collector/behaviour.js';
-import type { CollectorMessage, CollectorView } from '../../actors/collector/messages.js';
-import { type HealthView, healthBehaviour } from '../../actors/health/behaviour.js';
+import type { CollectorMessage } from '../../actors/collector/messages.js';
+import { healthBehaviour } from '../../actors/health/behaviour.js';
 import { collectorPath, healthPath } from '../../actors/paths.js';
 import type { OfferResult, UplinkBatch } from '../../actors/uplink/batch.js';
 import type { UplinkMessage, UplinkNotice } from '../../actors/uplink/messages.js';
@@ -65,14 +65,16 @@ function window(): FakeWindow {
     receivedAt: Date.now(),
     acked: 0,
     rejected: 0,
-    ack: () => {
-      fake.acked += 1;
+    handle: {
+      ack: () => {
+        fake.acked += 1;
+      },
+      reject: () => {
+        fake.rejected += 1;
+      },
+      pause: () => undefined,
+      resume: () => undefined,
     },
-    reject: () => {
-      fake.rejected += 1;
-    },
-    pause: () => undefined,
-    resume: () => undefined,
   };
   return fake;
 }
@@ -126,7 +128,7 @@ test('a late Delivered for an earlier collector incarnation does not release the
 
   // Now the uplink delivers A's batch and says so to the collector's path, where B lives.
   registry.tell(path, { type: 'Delivered', batchId: fromA.batchId } satisfies CollectorMessage);
-  const view = await registry.ask<CollectorView>(path, { type: 'Describe' }, WAIT_MS);
+  const view = await registry.ask(path, { type: 'Describe' }, WAIT_MS);
   t.is(second.acked, 0, 'B acknowledged a window ThingWorx does not have');
   t.is(view.pendingBatches, 1, 'B still holds its window');
 });
@@ -149,6 +151,6 @@ test('a late Delivered for an earlier health incarnation does not drop the new i
   t.not(fromB.batchId, fromA.batchId, 'batch ids repeat across incarnations');
 
   registry.tell(path, { type: 'Delivered', batchId: fromA.batchId } satisfies UplinkNotice);
-  const view = await registry.ask<HealthView>(path, { type: 'Describe' }, WAIT_MS);
+  const view = await registry.ask(path, { type: 'Describe' }, WAIT_MS);
   t.is(view.pendingBatches, 1, 'B dropped its state change on a Delivered that was not its own');
 });

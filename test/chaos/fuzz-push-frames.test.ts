@@ -300,7 +300,7 @@ test('fuzz: 300 raw connections of malformed WebSocket to the push server: each 
     logger: silentLogger(),
     onMessage: (delivery) => {
       deliveries.push(delivery);
-      delivery.ack();
+      delivery.handle.ack();
     },
   });
   const { port } = await server.listen();

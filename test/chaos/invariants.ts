@@ -3,7 +3,6 @@
  * shows from outside: the simulators' ledger, the stand-in's records, the registry, the uplink's status.
  */
 import { UPLINK_PATH } from '../../actors/paths.js';
-import type { UplinkStatus } from '../../actors/uplink/status.js';
 import type { Registry } from '../../supervision/index.js';
 
 export const INVARIANT_DEFAULTS = {
@@ -110,7 +109,7 @@ export function startMemorySampler(registry: Registry, caps: MemoryCaps): { stop
         }
         if (row.mailboxDepth > caps.mailboxDepth) violation(`mailbox: ${row.path} holds ${row.mailboxDepth} messages, cap ${caps.mailboxDepth}`);
       }
-      const status = await registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined);
+      const status = await registry.ask(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined);
       if (!status) return;
       const { queue } = status;
       report.queueSamples += 1;

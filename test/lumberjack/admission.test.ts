@@ -38,7 +38,7 @@ async function startServer(t: Teardown, extra: Partial<BeatsServerOptions> = {})
     logger,
     onWindow: (batch) => {
       batches.push(batch);
-      batch.ack();
+      batch.handle.ack();
     },
     ...extra,
   });
@@ -171,7 +171,7 @@ test('after its first window a connection may stay silent for idleTimeoutMs, but
     limits: { unidentifiedIdleTimeoutMs: 200, idleTimeoutMs: 600, keepAliveMs: 100 },
     onWindow: (batch) => {
       if (hold) held.push(batch);
-      else batch.ack();
+      else batch.handle.ack();
     },
   });
   const client = createBeatsClient({ host: '127.0.0.1', port, logger: silentLogger(), backoff: { minMs: 50, maxMs: 200 } });
@@ -183,7 +183,7 @@ test('after its first window a connection may stay silent for idleTimeoutMs, but
   t.is(server.connections().length, 1);
   t.is(server.stats().closedIdle, 0);
   hold = false;
-  held[0]!.ack();
+  held[0]!.handle.ack();
   await first;
   await eventually(() => server.connections().length === 0, 10_000, 'the idle connection closed');
   t.is(server.stats().closedIdle, 1);

@@ -72,7 +72,7 @@ test('windows of N, pipelined and compressed, arrive in order and resolve when a
     // Acknowledge a little later, so windows pile up to the pipelining limit.
     setTimeout(() => {
       outstanding -= 1;
-      batch.ack();
+      batch.handle.ack();
     }, 5);
   });
   const beats = client(t, port, { windowSize: 250, pipelining: 2 });
@@ -88,8 +88,8 @@ test('at-least-once: the server drops the connection before acknowledging; the c
   const { port } = await beatsServer(t, (batch) => {
     batches.push(batch);
     // The first connection dies with its windows unacknowledged.
-    if (batch.connectionId === 'lj-1') batch.reject('test: drop before ACK');
-    else batch.ack();
+    if (batch.connectionId === 'lj-1') batch.handle.reject('test: drop before ACK');
+    else batch.handle.ack();
   });
   const beats = client(t, port);
   await beats.publish(filebeatEvents(500));
@@ -116,7 +116,7 @@ test('at-least-once across a server restart: windows held when it stops are re-s
     t,
     (batch) => {
       batches.push(batch);
-      batch.ack();
+      batch.handle.ack();
     },
     first.port,
   );
@@ -130,10 +130,10 @@ test('partial ACKs count: only the unacknowledged rest of a window is re-sent', 
   const { port } = await beatsServer(t, (batch) => {
     batches.push(batch);
     if (batches.length === 1) {
-      batch.ack(3);
-      batch.reject('test: drop after a partial ACK');
+      batch.handle.ack(3);
+      batch.handle.reject('test: drop after a partial ACK');
     } else {
-      batch.ack();
+      batch.handle.ack();
     }
   });
   const beats = client(t, port, { windowSize: 5, pipelining: 1 });
@@ -150,10 +150,10 @@ test('publishJson: events already serialized arrive as the same events, in windo
   const { port } = await beatsServer(t, (batch) => {
     batches.push(batch);
     if (batches.length === 1) {
-      batch.ack(2);
-      batch.reject('test: drop after a partial ACK');
+      batch.handle.ack(2);
+      batch.handle.reject('test: drop after a partial ACK');
     } else {
-      batch.ack();
+      batch.handle.ack();
     }
   });
   const events = filebeatEvents(7).map((event, i) => ({ ...event, message: `${String(event.message)} "quoted" é ${i}` }));
@@ -223,7 +223,7 @@ test('a server that is not there yet: the client keeps retrying with backoff unt
     t,
     (batch) => {
       batches.push(batch);
-      batch.ack();
+      batch.handle.ack();
     },
     port,
   );

@@ -21,7 +21,7 @@ async function startServer(t: { teardown(fn: () => Promise<void>): void }, optio
     logger,
     onWindow: (batch) => {
       batches.push(batch);
-      batch.ack();
+      batch.handle.ack();
     },
     ...options,
   });
@@ -183,7 +183,7 @@ test('a compressed window cannot take the budget past its size: a large inflate 
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.is(held.length, 2, 'the third inflate waits');
   t.true(budget.heldBytes <= budget.limits.maxBytes, `${budget.heldBytes} bytes held`);
-  held[0]!.ack();
+  held[0]!.handle.ack();
   await eventually(() => held.length === 3, 20_000, 'the third window once the first is acknowledged');
-  for (const batch of held) batch.ack();
+  for (const batch of held) batch.handle.ack();
 });

@@ -133,7 +133,7 @@ test.serial(`${PARSER_STREAMS} mutated, truncated and random streams through the
 });
 
 test.serial(`${SOCKET_STREAMS} bad streams through a real server: each ends only its own connection`, async (t) => {
-  const server = createBeatsServer({ host: '127.0.0.1', port: 0, logger: silentLogger(), onWindow: (batch) => batch.ack() });
+  const server = createBeatsServer({ host: '127.0.0.1', port: 0, logger: silentLogger(), onWindow: (batch) => batch.handle.ack() });
   const { port } = await server.listen();
   t.teardown(() => server.close());
   const random = seededRandom(0xbad);

@@ -18,7 +18,7 @@ async function holdingServer(t: { teardown(fn: () => Promise<void>): void }) {
     logger: silentLogger(),
     onWindow: (batch) => {
       held.push(batch);
-      setTimeout(() => batch.ack(), HOLD_MS);
+      setTimeout(() => batch.handle.ack(), HOLD_MS);
     },
   });
   const { port } = await server.listen();

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
-import type { BeatsBatch } from '../../protocols/lumberjack/batch.js';
+import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { encodeWindow } from '../../sim/clients/frame-writer.js';
 import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
@@ -27,7 +27,7 @@ interface Harness {
 
 async function startServer(
   t: { teardown(fn: () => Promise<void>): void },
-  onWindow: (batch: BeatsBatch) => void = (batch) => batch.ack(),
+  onWindow: (batch: BeatsBatch) => void = (batch) => batch.handle.ack(),
   limits: Partial<LumberjackLimits> = {},
   logger = silentLogger(),
 ): Promise<Harness> {
@@ -83,14 +83,14 @@ test('pipelined windows acknowledged out of order still leave in window order', 
   peer.socket.write(CAPTURES[1]!.bytes); // windows of 5, 5, 2
   await eventually(() => batches.length === 3, 10_000, 'three windows');
   const [first, second, third] = batches as [BeatsBatch, BeatsBatch, BeatsBatch];
-  third.ack();
-  second.ack();
-  first.ack(2);
+  third.handle.ack();
+  second.handle.ack();
+  first.handle.ack(2);
   await peer.receivedAtLeast(6);
-  first.ack();
+  first.handle.ack();
   const received = await peer.receivedAtLeast(24);
   t.deepEqual(received, Buffer.concat([encodeAck(2), encodeAck(5), encodeAck(5), encodeAck(2)]));
-  t.notThrows(() => first.ack(6)); // a released window ignores further acknowledgements
+  t.notThrows(() => first.handle.ack(6)); // a released window ignores further acknowledgements
 });
 
 test('an acknowledgement beyond the window is the application’s error, not the connection’s', async (t) => {
@@ -98,16 +98,16 @@ test('an acknowledgement beyond the window is the application’s error, not the
   const peer = await rawPeer(port);
   peer.socket.write(CAPTURES[0]!.bytes);
   await eventually(() => batches.length === 3, 10_000, 'three windows');
-  const error = t.throws(() => batches[0]!.ack(6), { instanceOf: LumberjackError });
+  const error = t.throws(() => batches[0]!.handle.ack(6), { instanceOf: LumberjackError });
   t.is(error?.code, 'LJ_ERR_ACK_OUT_OF_RANGE');
-  batches[0]!.ack();
+  batches[0]!.handle.ack();
   t.deepEqual(await peer.receivedAtLeast(6), encodeAck(5));
   t.is(server.connections().length, 1);
 });
 
 test('a bad stream closes its own connection gracefully, logged once; the others carry on', async (t) => {
   const { logger, lines } = capturedLogger();
-  const { port, server } = await startServer(t, (batch) => batch.ack(), {}, logger);
+  const { port, server } = await startServer(t, (batch) => batch.handle.ack(), {}, logger);
   const good = await rawPeer(port);
   const bad = await rawPeer(port);
   await eventually(() => server.connections().length === 2, 10_000, 'two connections');
@@ -145,13 +145,13 @@ test('keep-alives carry the window’s progress after a partial ACK', async (t) 
   const peer = await rawPeer(port);
   peer.socket.write(CAPTURES[0]!.bytes);
   await eventually(() => batches.length === 3, 10_000, 'three windows');
-  batches[0]!.ack(3);
+  batches[0]!.handle.ack(3);
   const received = await peer.receivedAtLeast(18);
   t.deepEqual(received.subarray(0, 18), Buffer.concat([encodeAck(3), encodeAck(3), encodeAck(3)]));
 });
 
 test('rejecting a window closes the connection gracefully without an ACK', async (t) => {
-  const { port } = await startServer(t, (batch) => batch.reject('uplink gone'));
+  const { port } = await startServer(t, (batch) => batch.handle.reject('uplink gone'));
   const peer = await rawPeer(port);
   peer.socket.write(CAPTURES[0]!.bytes);
   t.deepEqual(await peer.closed, { fin: true });
@@ -189,8 +189,8 @@ test('a connection silent for less than its idle timeout stays open', async (t) 
 
 test('while the application is busy nothing more is read, and TCP holds the rest at the sender', async (t) => {
   const { port, batches, server } = await startServer(t, (batch) => {
-    if (batches.length === 1) batch.pause();
-    batch.ack();
+    if (batches.length === 1) batch.handle.pause();
+    batch.handle.ack();
   });
   const peer = await rawPeer(port);
   // 64 windows of 512 KiB: far more than the loopback socket buffers hold.
@@ -214,7 +214,7 @@ test('bytes in flight: reading stops at maxBytesInFlight until ACKs release it',
   const { port, batches, server } = await startServer(
     t,
     (batch) => {
-      if (autoAck) batch.ack();
+      if (autoAck) batch.handle.ack();
     },
     { maxBytesInFlight: 64 * 1024 },
   );
@@ -227,18 +227,18 @@ test('bytes in flight: reading stops at maxBytesInFlight until ACKs release it',
   t.true(held * decoded >= 60 * 1024 && held * decoded < 64 * 1024 + 2 * decoded, `${held} windows held`);
   await new Promise((resolve) => setTimeout(resolve, 200));
   t.is(batches.length, held);
-  for (const batch of batches.slice(0, 4)) batch.ack();
+  for (const batch of batches.slice(0, 4)) batch.handle.ack();
   await eventually(() => batches.length > held, 10_000, 'more windows after ACKs');
   t.true(batches.length <= held + 5);
   autoAck = true;
-  for (const batch of [...batches]) batch.ack();
+  for (const batch of [...batches]) batch.handle.ack();
   const acks = await peer.receivedAtLeast(40 * 6);
   t.is(batches.length, 40);
   t.deepEqual(acks, Buffer.concat(Array<Buffer>(40).fill(encodeAck(20))));
 });
 
 test('a single window larger than maxBytesInFlight is refused', async (t) => {
-  const { port } = await startServer(t, (batch) => batch.ack(), { maxBytesInFlight: 1024 });
+  const { port } = await startServer(t, (batch) => batch.handle.ack(), { maxBytesInFlight: 1024 });
   const peer = await rawPeer(port);
   peer.socket.write(encodeWindow(filebeatEvents(20), { compressionLevel: 0 }));
   t.deepEqual(await peer.closed, { fin: true });
@@ -246,7 +246,7 @@ test('a single window larger than maxBytesInFlight is refused', async (t) => {
 });
 
 test('connections() shows each connection and its counters; close() ends them', async (t) => {
-  const { port, server } = await startServer(t, (batch) => batch.ack(2));
+  const { port, server } = await startServer(t, (batch) => batch.handle.ack(2));
   const peer = await rawPeer(port);
   peer.socket.write(CAPTURES[0]!.bytes);
   await peer.receivedAtLeast(6);
@@ -268,15 +268,15 @@ test('connections() shows each connection and its counters; close() ends them', 
 test('a held ack does not keep the window’s documents alive: they can be collected before the ACK', async (t) => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  let ack: BeatsBatch['ack'] | undefined;
+  let handle: BeatsWindowHandle | undefined;
   let firstEvent: WeakRef<object> | undefined;
-  // Not the harness: it keeps every batch. This keeps what the collector keeps until delivery, the controls.
+  // Not the harness: it keeps every batch. This keeps what the collector keeps until delivery, the window's handle.
   const server = createBeatsServer({
     host: '127.0.0.1',
     port: 0,
     logger: silentLogger(),
     onWindow: (batch) => {
-      ack = batch.ack;
+      handle = batch.handle;
       firstEvent = new WeakRef(batch.events[0] as object);
     },
   });
@@ -284,13 +284,13 @@ test('a held ack does not keep the window’s documents alive: they can be colle
   t.teardown(() => server.close());
   const peer = await rawPeer(port);
   peer.socket.write(encodeWindow(filebeatEvents(20), { compressionLevel: 3 }));
-  await eventually(() => ack !== undefined, 10_000, 'the window');
+  await eventually(() => handle !== undefined, 10_000, 'the window');
   // A WeakRef's target lives until the current job ends: collect on later turns.
   for (let attempt = 0; attempt < 5 && firstEvent?.deref() !== undefined; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
     gc();
   }
   t.is(firstEvent?.deref(), undefined, 'the parsed document was collected while its ACK was still pending');
-  ack?.();
+  handle?.ack();
   t.deepEqual(await peer.receivedAtLeast(6), encodeAck(20));
 });

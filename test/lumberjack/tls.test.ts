@@ -32,7 +32,7 @@ async function tlsServer(
     logger,
     onWindow: (batch) => {
       batches.push(batch);
-      batch.ack();
+      batch.handle.ack();
     },
   });
   const { port } = await server.listen();

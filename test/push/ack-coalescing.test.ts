@@ -43,7 +43,7 @@ test.serial('acks sent in one turn arrive as separate frames, in order, from one
   const writes = countServerWrites(port);
   t.teardown(() => writes.restore());
   // Acked out of arrival order, as a coalesced Delivered may release them: frames follow the acks.
-  for (const index of [1, 0, 2, 4, 3]) delivered[index]?.ack();
+  for (const index of [1, 0, 2, 4, 3]) delivered[index]?.handle.ack();
   const frames: unknown[] = [];
   for (let i = 0; i < 5; i++) frames.push(JSON.parse(await client.frames.next(`ack ${i + 1}`)));
   writes.restore();
@@ -67,20 +67,20 @@ test.serial('acks of different turns each go out; an ack right before a close st
   client.ws.send(message(3));
   const [first, second, third] = await deliveriesOf(() => deliveries.next('delivery'), 3);
 
-  first?.ack();
+  first?.handle.ack();
   t.deepEqual(JSON.parse(await client.frames.next('ack 1')), { ack: 1 });
   await new Promise((resolve) => setImmediate(resolve));
-  second?.ack();
+  second?.handle.ack();
   t.deepEqual(JSON.parse(await client.frames.next('ack 2')), { ack: 2 });
 
-  third?.ack();
+  third?.handle.ack();
   t.true(server.disconnect(third?.connectionId ?? '', 'done'));
   t.deepEqual(JSON.parse(await client.frames.next('ack 3')), { ack: 3 });
   t.deepEqual(await client.closed, { code: 1000, reason: 'done' });
 });
 
 test.serial('an ack given just before a refused frame reaches the printer before the error and the close', async (t) => {
-  const { server, url } = await startServer({ onMessage: (delivery) => delivery.ack() });
+  const { server, url } = await startServer({ onMessage: (delivery) => delivery.handle.ack() });
   t.teardown(() => server.close());
   const client = await rawClient(url, TOKENS.p01);
   // Usually read in one chunk: the ack is still waiting for the end of the turn when the bad frame is refused.

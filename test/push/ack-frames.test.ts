@@ -131,7 +131,7 @@ test('the push server negotiates no extension, though the printer offers compres
   const client = await rawClient(url, TOKENS.p01, { perMessageDeflate: true });
   t.is(client.ws.extensions, '');
   client.ws.send(message(5));
-  (await deliveries.next('delivery')).ack();
+  (await deliveries.next('delivery')).handle.ack();
   t.deepEqual(JSON.parse(await client.frames.next('ack')), { ack: 5 });
   client.ws.close();
   await client.closed;
@@ -162,7 +162,7 @@ test('where compression was negotiated, a connection sends its acks through ws a
   });
   for (const seq of [1, 2, 3]) client.ws.send(message(seq));
   const delivered = [await deliveries.next('delivery 1'), await deliveries.next('delivery 2'), await deliveries.next('delivery 3')];
-  for (const delivery of delivered.reverse()) delivery.ack();
+  for (const delivery of delivered.reverse()) delivery.handle.ack();
   t.deepEqual([await client.frames.next('ack'), await client.frames.next('ack'), await client.frames.next('ack')], ['{"ack":3}', '{"ack":2}', '{"ack":1}']);
   t.is(writesUnderWs, 0);
   await roundTrip(client.ws);

@@ -59,7 +59,7 @@ test('100 connections that never upgrade, then a printer known by its address co
   printer.ws.send(message(1));
   const delivery = await deliveries.next('the printer’s message');
   t.is(delivery.printerId, 'p01');
-  delivery.ack();
+  delivery.handle.ack();
   t.deepEqual(JSON.parse(await printer.frames.next('the ack')), { ack: 1 });
   t.like(server.stats(), { printerConnections: 1, anonymousConnections: 62, reservedSlots: 2 });
   t.is(server.stats().refused['anonymous-full'], 38);

@@ -23,7 +23,7 @@ test('push messages count against the shared byte budget: over its fair share a 
   t.is(deliveries.all.length, 2, 'message 3 is not read while the connection holds its share');
 
   // An ack frees that message's bytes: reading resumes.
-  one.ack();
+  one.handle.ack();
   t.is((await deliveries.next('delivery 3')).seq, 3);
   t.true(budget.heldBytes <= budget.limits.maxBytes + 2 * first.length, `${budget.heldBytes} held, max ${budget.limits.maxBytes}, message ${first.length}`);
   beats.close();

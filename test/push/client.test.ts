@@ -27,10 +27,10 @@ test('send() resolves only once the application acks', async (t) => {
   const later = client.send([{ item: 'ResinLevel', value: 71.4, unit: '%' }], 1_764_238_503_000);
   const second = await deliveries.next('delivery 2');
   t.false(acked);
-  delivery.ack();
+  delivery.handle.ack();
   await sent;
   t.true(acked);
-  second.ack();
+  second.handle.ack();
   await later;
   t.like(client.counters(), { sent: 2, acked: 2, resent: 0, reconnects: 0, unacked: 0 });
 });
@@ -43,7 +43,7 @@ test('after a reconnect every unacked message is sent again with its seq (at-lea
   const results = [1, 2, 3].map((n) => client.send([{ item: 'Layer', value: n }], 1_764_238_500_000 + n));
   const firstRound = [await deliveries.next('1'), await deliveries.next('2'), await deliveries.next('3')];
   t.deepEqual(firstRound.map((d) => d.seq), [1, 2, 3]);
-  firstRound[0]?.ack();
+  firstRound[0]?.handle.ack();
   await results[0];
   await until(() => client.counters().acked === 1, 'the first ack');
 
@@ -54,8 +54,8 @@ test('after a reconnect every unacked message is sent again with its seq (at-lea
     [3, 1_764_238_500_003, 3],
   ]);
   t.not(secondRound[0]?.connectionId, firstRound[0]?.connectionId);
-  firstRound[1]?.ack(); // the old connection is gone: this ack must change nothing
-  for (const delivery of secondRound) delivery.ack();
+  firstRound[1]?.handle.ack(); // the old connection is gone: this ack must change nothing
+  for (const delivery of secondRound) delivery.handle.ack();
   await Promise.all(results);
   t.like(client.counters(), { sent: 3, acked: 3, resent: 2, reconnects: 1, unacked: 0 });
 });
@@ -77,7 +77,7 @@ test('messages queued while the adapter is down go out once it is up', async (t)
   }
   t.teardown(() => again.server.close());
   const delivery = await again.deliveries.next('delivery');
-  delivery.ack();
+  delivery.handle.ack();
   await result;
   t.like(client.counters(), { sent: 1, acked: 1, resent: 0 });
 });

@@ -49,10 +49,10 @@ test('the ack goes out only when the application acks, per message and in the or
   await roundTrip(client.ws);
   t.is(client.frames.queued, 0);
 
-  second.ack();
+  second.handle.ack();
   t.deepEqual(JSON.parse(await client.frames.next('ack 2')), { ack: 2 });
-  second.ack(); // twice: nothing more goes out
-  first.ack();
+  second.handle.ack(); // twice: nothing more goes out
+  first.handle.ack();
   t.deepEqual(JSON.parse(await client.frames.next('ack 1')), { ack: 1 });
   await roundTrip(client.ws);
   t.is(client.frames.queued, 0);
@@ -180,13 +180,13 @@ test('pause() stops delivery until resume(); too many pending acks also stop it'
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.is(deliveries.all.length, 2, 'two unacked messages is the limit');
   t.deepEqual(server.connections()[0]?.pausedBy, ['acks']);
-  first.ack();
+  first.handle.ack();
   const third = await deliveries.next('delivery 3');
   t.is(third.seq, 3);
   t.false(server.pause('push-unknown'));
   // While reading is stopped the server cannot see a close frame either; free it first.
-  second.ack();
-  third.ack();
+  second.handle.ack();
+  third.handle.ack();
   client.ws.close();
   await client.closed;
 });
@@ -213,7 +213,7 @@ test('close() ends every connection with 1001 and acks after it do nothing', asy
   await server.close();
   t.is((await one.closed).code, 1001);
   t.is((await two.closed).code, 1001);
-  t.notThrows(() => delivery.ack());
+  t.notThrows(() => delivery.handle.ack());
   t.deepEqual(server.connections(), []);
 });
 

@@ -30,7 +30,7 @@ test('a printer is recognised by its client certificate (clientAuth required)', 
   const sent = client.send([{ item: 'OxygenPpm', value: 380, unit: 'ppm' }], 1_764_238_500_000);
   const delivery = await deliveries.next('delivery');
   t.is(delivery.printerId, 'p07');
-  delivery.ack();
+  delivery.handle.ack();
   await sent;
   t.is(server.connections()[0]?.printerId, 'p07');
 });

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import {
+  actorAddress,
   type Behaviour,
   type ChildSpec,
   type RestartStrategy,
@@ -57,7 +58,7 @@ function worker(role: (typeof WORKERS)[number], census: Census): Behaviour<Worke
     handle(state, msg, ctx) {
       if (state.ended) census.violations.push(`${ctx.path}#${state.id}: handled ${msg.type} after terminate`);
       if (msg.type === 'tick') {
-        if (role === 'health') ctx.registry.tell(ctx.path.replace(/health$/, 'collector'), { type: 'batch' });
+        if (role === 'health') ctx.registry.tell(actorAddress<WorkerMsg>(ctx.path.replace(/health$/, 'collector')), { type: 'batch' });
         ctx.schedule({ type: 'tick' }, periodMs);
       }
       return state;
@@ -116,7 +117,7 @@ test('20 printer subtrees survive 1,000 random kills and crashes and converge to
       const target = pick < 0.1 ? printer : `${printer}/${WORKERS[Math.floor(random() * WORKERS.length)]}`;
       const hit = random() < 0.5 ? registry.killByPath(target) : registry.crashByPath(target);
       if (hit) applied += 1;
-      registry.tell(`${printer}/collector`, { type: 'batch' });
+      registry.tell(actorAddress<WorkerMsg>(`${printer}/collector`), { type: 'batch' });
       if (random() < 0.5) await sleep(1);
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import {
+  actorAddress,
   type Behaviour,
   type ExitReason,
   supervisorSpec,
@@ -25,13 +26,13 @@ test('tells, asks and pings are handled in the order sent, across batches and as
     },
   };
   await withTree([workerSpec('seq', sequenced)], async ({ registry }) => {
-    const path = 'root/seq';
+    const path = actorAddress<SeqMsg, number>('root/seq');
     const total = MAILBOX_DEFAULTS.drainBatch * 4 + 3;
     const positions: Promise<number>[] = [];
     const pings: Promise<boolean>[] = [];
     for (let n = 0; n < total; n += 1) {
       t.true(registry.tell(path, { type: 'seq', n, slow: n % 17 === 5 }));
-      if (n % 10 === 9) positions.push(registry.ask<number>(path, { type: 'position' }, 5_000));
+      if (n % 10 === 9) positions.push(registry.ask(path, { type: 'position' }, 5_000));
       if (n % 25 === 0) pings.push(registry.ping(path, 5_000));
     }
     t.is(registry.get(path)?.mailboxDepth, total + positions.length + pings.length, 'everything is counted while queued');
@@ -63,7 +64,7 @@ test('a long mailbox is handled in batches: the event loop gets a turn before it
   await withTree([workerSpec('counting', counting)], async ({ registry }) => {
     const total = 1_000;
     t.true(MAILBOX_DEFAULTS.drainBatch < total / 4, 'the mailbox spans several batches');
-    for (let i = 0; i < total; i += 1) registry.tell('root/counting', { type: 'tick' });
+    for (let i = 0; i < total; i += 1) registry.tell(actorAddress<{ type: 'tick' }>('root/counting'), { type: 'tick' });
     const handledAtFirstTurn = await new Promise<number>((resolve) => setImmediate(() => resolve(handled)));
     t.true(handledAtFirstTurn < total, `${handledAtFirstTurn} of ${total} handled before another callback ran`);
     await waitUntil(registry, () => handled === total, 'all handled');
@@ -90,7 +91,7 @@ test('a kill from inside a handler ends the batch: nothing queued behind it is h
     },
   };
   await withTree([workerSpec('suicidal', suicidal)], async ({ registry }) => {
-    const path = 'root/suicidal';
+    const path = actorAddress<{ type: 'work'; n: number; kill?: boolean }>('root/suicidal');
     for (let n = 0; n < 5; n += 1) registry.tell(path, { type: 'work', n, kill: n === 1 });
     await waitUntil(registry, () => incarnations === 2, 'restarted after the kill');
     await waitForStatus(registry, path, 'running');
@@ -123,8 +124,9 @@ test('a busy actor does not starve the others: every actor with work gets a batc
   };
   await withTree([workerSpec('busy', busy), workerSpec('quiet', quiet)], async ({ registry }) => {
     const total = MAILBOX_DEFAULTS.drainBatch * 20;
-    for (let i = 0; i < total; i += 1) registry.tell('root/busy', { type: 'tick' });
-    registry.tell('root/quiet', { type: 'tick' });
+    const busyAddress = actorAddress<{ type: 'tick' }>('root/busy');
+    for (let i = 0; i < total; i += 1) registry.tell(busyAddress, { type: 'tick' });
+    registry.tell(actorAddress<{ type: 'tick' }>('root/quiet'), { type: 'tick' });
     await waitUntil(registry, () => handled.busy === total && handled.quiet === 1, 'all handled');
     t.true(busyWhenQuietRan <= MAILBOX_DEFAULTS.drainBatch, `quiet ran after ${busyWhenQuietRan} of ${total} busy messages`);
   });
@@ -133,16 +135,17 @@ test('a busy actor does not starve the others: every actor with work gets a batc
 test('actors telling each other without end still let timers and I/O run between turns', async (t) => {
   let bounces = 0;
   let running = true;
-  const bouncer = (other: string): Behaviour<null, { type: 'ball' }> => ({
+  type Ball = { type: 'ball' };
+  const bouncer = (other: string): Behaviour<null, Ball> => ({
     init: () => null,
     handle(state, msg, ctx) {
       bounces += 1;
-      if (running) ctx.registry.tell(other, msg);
+      if (running) ctx.registry.tell(actorAddress<Ball>(other), msg);
       return state;
     },
   });
   await withTree([workerSpec('ping', bouncer('root/pong')), workerSpec('pong', bouncer('root/ping'))], async ({ registry }) => {
-    registry.tell('root/ping', { type: 'ball' });
+    registry.tell(actorAddress<Ball>('root/ping'), { type: 'ball' });
     const bouncesWhenTimerFired = await new Promise<number>((resolve) => setTimeout(() => resolve(bounces), 20));
     running = false;
     // With no yield between turns the timer would never fire, and this test would time out.
@@ -173,7 +176,7 @@ for (const crash of ['throw', 'reject'] as const) {
       },
     };
     await withTree([workerSpec('crashing', crashing)], async ({ registry }) => {
-      const path = 'root/crashing';
+      const path = actorAddress<CrashMsg>('root/crashing');
       for (let n = 0; n < 5; n += 1) registry.tell(path, n === 1 ? { type: 'work', n, crash } : { type: 'work', n });
       await waitUntil(registry, () => incarnations === 2, 'restarted after the crash');
       await waitForStatus(registry, path, 'running');
@@ -212,7 +215,7 @@ test('a child crashing right after its supervisor was killed ends once, and the 
     },
   };
   await withTree([supervisorSpec('sub', FAST, [workerSpec('doomed', doomed)])], async ({ registry }) => {
-    t.true(registry.tell('root/sub/doomed', { type: 'kill-parent-then-throw' }));
+    t.true(registry.tell(actorAddress<{ type: 'kill-parent-then-throw' }>('root/sub/doomed'), { type: 'kill-parent-then-throw' }));
     await waitUntil(registry, () => incarnations === 2, 'the subtree restarted');
     await waitForStatus(registry, 'root/sub/doomed', 'running');
     await waitForStatus(registry, 'root/sub', 'running');

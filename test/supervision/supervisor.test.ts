@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import test from 'ava';
 import { createLogger, silentLogger } from '../../config/logging.js';
 import {
+  actorAddress,
   type ActorStatus,
   type Behaviour,
   type ChildSpec,
@@ -15,7 +16,7 @@ import {
   workerSpec,
 } from '../../supervision/index.js';
 import { until } from '../support/until.js';
-import { type Journal, newJournal, probe, sleep, waitForStatus, waitUntil } from './support.js';
+import { type Journal, newJournal, probe, probeAt, sleep, waitForStatus, waitUntil } from './support.js';
 
 const FAST: SupervisorFlagsInput = { intensity: 20, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } };
 const logger = silentLogger();
@@ -110,7 +111,7 @@ test('a child that does not stop within shutdownMs is abandoned and shutdown goe
     ]),
     { logger },
   );
-  tree.registry.tell('root/stuck', { type: 'hang' });
+  tree.registry.tell(actorAddress<{ type: 'hang' }>('root/stuck'), { type: 'hang' });
   const began = Date.now();
   await tree.stop();
   const took = Date.now() - began;
@@ -187,8 +188,8 @@ test('restart types: permanent always, transient only after an abnormal exit, te
     { logger },
   );
   const { registry } = tree;
-  registry.tell('root/perm', { type: 'stop-normally' });
-  registry.tell('root/trans1', { type: 'stop-normally' });
+  registry.tell(probeAt('root/perm'), { type: 'stop-normally' });
+  registry.tell(probeAt('root/trans1'), { type: 'stop-normally' });
   registry.killByPath('root/trans2');
   registry.killByPath('root/temp');
   await waitUntil(registry, () => initsOf(journal, 'perm') === 2 && initsOf(journal, 'trans2') === 2, 'restarts');
@@ -205,7 +206,7 @@ test('restart types: permanent always, transient only after an abnormal exit, te
       ['temp', 1, 'stopped'],
     ],
   );
-  t.false(registry.tell('root/temp', { type: 'noop' }), 'nothing runs at a stopped path');
+  t.false(registry.tell(probeAt('root/temp'), { type: 'noop' }), 'nothing runs at a stopped path');
   await tree.stop();
 });
 
@@ -329,7 +330,7 @@ test('a parked child is marked failed, does not count against its parent, and is
     registry.killByPath('fleet/p01/w');
     await waitForStatus(registry, 'fleet/p01', 'failed');
     const parkedAt = Date.now();
-    t.is(registry.tell('fleet/p01/w', { type: 'noop' }), false);
+    t.is(registry.tell(probeAt('fleet/p01/w'), { type: 'noop' }), false);
     await waitForStatus(registry, 'fleet/p01', 'running');
     const waited = Date.now() - parkedAt;
     t.true(waited >= 250, `round ${round}: retried after ~retryMs (waited ${waited} ms)`);
@@ -549,7 +550,7 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
   await sleep(50);
   t.is(registry.get('root/sub/w')?.status, 'running');
   t.is(registry.get('root/sub')?.status, 'running');
-  t.true(registry.tell('root/sub/w', { type: 'tick', from: 2 }));
+  t.true(registry.tell(actorAddress<TickMsg>('root/sub/w'), { type: 'tick', from: 2 }));
   t.is(lateSelfTell, false, 'the abandoned incarnation can no longer send by its path');
   t.deepEqual(foreignTicks, [], 'nothing of the abandoned incarnation reached its successor');
   t.true(registry.restart('root/sub/w'), 'the successor supervisor still controls its child');

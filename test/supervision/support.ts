@@ -1,5 +1,6 @@
 import { silentLogger } from '../../config/logging.js';
 import {
+  actorAddress,
   type ActorSnapshot,
   type Behaviour,
   type ChildSpec,
@@ -85,6 +86,9 @@ export interface Journal {
 export const newJournal = (): Journal => ({ events: [], inits: 0, terminations: [] });
 
 export type ProbeMsg = { type: 'noop' } | { type: 'echo'; value: unknown } | { type: 'stop-normally' };
+
+/** The address of a probe at `path`. */
+export const probeAt = (path: string) => actorAddress<ProbeMsg>(path);
 
 /** A worker that records its lifecycle; `initDelayMs` makes ordered start observable. */
 export function probe(name: string, journal: Journal, options: { initDelayMs?: number } = {}): Behaviour<{ name: string }, ProbeMsg> {

@@ -1,8 +1,9 @@
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import {
-  type Address,
+  actorAddress,
   type Behaviour,
+  type ReplyAddress,
   type SupervisionError,
   startTree,
   supervisorSpec,
@@ -30,7 +31,7 @@ test('mailbox depth counts queued messages; messages handled counts finished use
   };
   await withTree([workerSpec('gated', gated)], async (tree) => {
     const { registry } = tree;
-    const path = 'root/gated';
+    const path = actorAddress<GateMsg>('root/gated');
     t.is(registry.get(path)?.mailboxDepth, 0);
     t.true(registry.tell(path, { type: 'block' }));
     await waitUntil(registry, () => blocked, 'block handler started');
@@ -50,7 +51,9 @@ test('mailbox depth counts queued messages; messages handled counts finished use
   });
 });
 
-type AskMsg = { type: 'echo'; value: unknown } | { type: 'whoami' } | { type: 'forward'; replyTo: Address } | { type: 'ignore' };
+type AskMsg = { type: 'echo'; value: unknown } | { type: 'whoami' } | { type: 'forward'; replyTo: ReplyAddress } | { type: 'ignore' };
+/** Its asks answer different things per message, so the address promises nothing about the answer. */
+const ANSWERING = actorAddress<AskMsg>('root/answering');
 
 const answering: Behaviour<null, AskMsg> = {
   init: () => null,
@@ -74,12 +77,12 @@ const answering: Behaviour<null, AskMsg> = {
 
 test('ask answers through ctx.reply or a reply-to address in the message, and rejects with stable codes', async (t) => {
   await withTree([workerSpec('answering', answering)], async ({ registry }) => {
-    t.is(await registry.ask('root/answering', { type: 'echo', value: 7 }, 1_000), 7);
-    const forwarded = await registry.ask('root/answering', (replyTo: Address) => ({ type: 'forward', replyTo }), 1_000);
+    t.is(await registry.ask(ANSWERING, { type: 'echo', value: 7 }, 1_000), 7);
+    const forwarded = await registry.ask(ANSWERING, (replyTo) => ({ type: 'forward', replyTo }), 1_000);
     t.is(forwarded, 'answer for root/answering');
-    const timeout = await t.throwsAsync<SupervisionError>(registry.ask('root/answering', { type: 'ignore' }, 50));
+    const timeout = await t.throwsAsync<SupervisionError>(registry.ask(ANSWERING, { type: 'ignore' }, 50));
     t.is(timeout?.code, 'ASK_TIMEOUT');
-    const missing = await t.throwsAsync<SupervisionError>(registry.ask('root/nobody', { type: 'ignore' }, 50));
+    const missing = await t.throwsAsync<SupervisionError>(registry.ask(actorAddress<AskMsg>('root/nobody'), { type: 'ignore' }, 50));
     t.is(missing?.code, 'NOT_RUNNING');
   });
 });
@@ -87,17 +90,17 @@ test('ask answers through ctx.reply or a reply-to address in the message, and re
 test('tell by ref reaches only the incarnation the ref names; by path it reaches whoever runs there now', async (t) => {
   const journal = newJournal();
   await withTree([workerSpec('answering', answering), workerSpec('p', probe('p', journal))], async ({ registry }) => {
-    const firstRef = await registry.ask<Address>('root/answering', { type: 'whoami' }, 1_000);
+    const firstRef = (await registry.ask(ANSWERING, { type: 'whoami' }, 1_000)) as ReplyAddress;
     t.true(registry.tell(firstRef, { type: 'ignore' }));
     t.true(registry.killByPath('root/answering'));
     await waitUntil(registry, () => registry.get('root/answering')?.restarts.total === 1, 'restart');
     await waitForStatus(registry, 'root/answering', 'running');
     t.false(registry.tell(firstRef, { type: 'ignore' }), 'stale ref: that incarnation is gone');
-    const secondRef = await registry.ask<Address>('root/answering', { type: 'whoami' }, 1_000);
+    const secondRef = (await registry.ask(ANSWERING, { type: 'whoami' }, 1_000)) as ReplyAddress;
     t.true(registry.tell(secondRef, { type: 'ignore' }));
-    t.true(registry.tell('root/answering', { type: 'ignore' }));
-    t.false(registry.tell('root/unknown', { type: 'ignore' }));
-    t.false(registry.tell('no/such/path', { type: 'ignore' }));
+    t.true(registry.tell(ANSWERING, { type: 'ignore' }));
+    t.false(registry.tell(actorAddress<AskMsg>('root/unknown'), { type: 'ignore' }));
+    t.false(registry.tell(actorAddress<AskMsg>('no/such/path'), { type: 'ignore' }));
   });
 });
 
@@ -181,10 +184,11 @@ test('crashByPath makes an idle actor crash promptly, and a busy one crash on it
     await waitUntil(registry, () => registry.get('root/idle')?.restarts.total === 1, 'idle restarted');
     t.is(registry.get('root/idle')?.lastError?.code, 'INJECTED_CRASH');
 
-    registry.tell('root/busy', { type: 'block' });
+    const busy = actorAddress<{ type: string }>('root/busy');
+    registry.tell(busy, { type: 'block' });
     await waitUntil(registry, () => blocked, 'block handler started');
-    registry.tell('root/busy', { type: 'first-after-block' });
-    registry.tell('root/busy', { type: 'second-after-block' });
+    registry.tell(busy, { type: 'first-after-block' });
+    registry.tell(busy, { type: 'second-after-block' });
     t.true(registry.crashByPath('root/busy'));
     release();
     await waitUntil(registry, () => registry.get('root/busy')?.restarts.total === 1, 'busy restarted');

@@ -1,8 +1,10 @@
 import test from 'ava';
 import { DELIVERED, DuplicateFilter } from '../../actors/uplink/duplicate-filter.js';
+import type { UplinkNotice } from '../../actors/uplink/messages.js';
 import { BatchTracker } from '../../actors/uplink/queued-row.js';
+import { actorAddress } from '../../supervision/index.js';
 
-const batch = new BatchTracker('b', 's', 1);
+const batch = new BatchTracker('b', actorAddress<UplinkNotice>('collector/s'), 1);
 
 /** Tracks and settles one event at `now`, as the engine does when ThingWorx took all of its rows. */
 function deliver(filter: DuplicateFilter, thing: string, eventId: string, now: number): void {

@@ -1,9 +1,11 @@
 import { silentLogger, type Logger } from '../../config/logging.js';
 import { DeliveryEngine } from '../../actors/uplink/delivery-engine.js';
 import type { UplinkLimitOverrides } from '../../actors/uplink/limits.js';
+import type { UplinkNotice } from '../../actors/uplink/messages.js';
 import type { Lane } from '../../actors/uplink/queued-row.js';
 import type { SessionState } from '../../actors/uplink/session.js';
 import type { Reading } from '../../domain/readings.js';
+import { actorAddress } from '../../supervision/index.js';
 import { FakeClock } from './fake-clock.js';
 import { ScriptedTransport } from './scripted-transport.js';
 
@@ -64,5 +66,5 @@ export function series(item: string, count: number, from = 0): Reading[] {
 }
 
 export function batch(batchId: string, thing: string, readings: Reading[], lane: Lane = 'event', sender = 'collector/p01') {
-  return { batchId, sender, thing, lane, readings };
+  return { batchId, sender: actorAddress<UplinkNotice>(sender), thing, lane, readings };
 }

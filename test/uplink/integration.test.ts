@@ -20,7 +20,7 @@ import type { UplinkStatus } from '../../actors/uplink/status.js';
 import type { AdapterConfig } from '../../config/types.js';
 import type { Reading } from '../../domain/readings.js';
 import { type RecordedVtq, startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
-import { type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
+import { actorAddress, type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
 import { until } from '../support/until.js';
@@ -30,7 +30,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const ADAPTER_THING = 'Adapter-test';
-const SENDER_PATH = `${ADAPTER_PATH}/sender`;
+const SENDER_PATH = actorAddress<UplinkNotice>(`${ADAPTER_PATH}/sender`);
 /** Device time of sequence number 0; a reading's time is this plus its sequence number, so rows say where they belong. */
 const DEVICE_EPOCH = Date.UTC(2026, 10, 27, 10, 0, 0);
 const PRINTERS = ['p01', 'p02', 'p03', 'p04'] as const;
@@ -259,7 +259,7 @@ async function startRig(t: ExecutionContext, options: RigOptions): Promise<Rig> 
       const message: UplinkMessage = { type: 'Offer', batch };
       if (!tree.registry.tell(UPLINK_PATH, message)) throw new Error('the uplink is not running');
     },
-    status: () => tree.registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, 5_000),
+    status: () => tree.registry.ask(UPLINK_PATH, { type: 'Describe' }, 5_000),
   };
   t.teardown(() => stopTree(rig));
   return rig;

@@ -3,7 +3,9 @@ import { runInNewContext } from 'node:vm';
 import test from 'ava';
 import { DeliveryEngine } from '../../actors/uplink/delivery-engine.js';
 import { silentLogger } from '../../config/logging.js';
+import type { UplinkNotice } from '../../actors/uplink/messages.js';
 import type { Reading } from '../../domain/readings.js';
+import { actorAddress } from '../../supervision/index.js';
 import { FakeClock } from './fake-clock.js';
 import { ScriptedTransport } from './scripted-transport.js';
 
@@ -56,7 +58,7 @@ function measure(readingsPerEvent: number): { measured: number; estimated: numbe
       if (readingsPerEvent > 0) reading.eventId = `${thing}/filebeat//var/log/printer.log@${offset}`;
       readings.push(reading);
     }
-    const result = engine.offer({ batchId: `b${b}`, sender: `collector/${thing}`, thing, lane: 'event', readings });
+    const result = engine.offer({ batchId: `b${b}`, sender: actorAddress<UplinkNotice>(`collector/${thing}`), thing, lane: 'event', readings });
     if (result.kind !== 'accepted') throw new Error(`batch ${b} not accepted: ${JSON.stringify(result)}`);
   }
   const after = heapAfterGc();

@@ -1,10 +1,13 @@
 import test from 'ava';
+import type { UplinkNotice } from '../../actors/uplink/messages.js';
 import { BatchTracker, EventTracker, estimateEventBytes, estimateRowBytes, QueuedRow } from '../../actors/uplink/queued-row.js';
+import { actorAddress } from '../../supervision/index.js';
 
 const T = 1_764_238_502_123;
+const SENDER = actorAddress<UplinkNotice>('collector/p01');
 
 test('a queued row serialises as its NamedVTQ wire row only: the bookkeeping stays private', (t) => {
-  const batch = new BatchTracker('b1', 'collector/p01', 1);
+  const batch = new BatchTracker('b1', SENDER, 1);
   const event = new EventTracker('p01/push/7', batch);
   const row = new QueuedRow('JobName', 'J-7', T, 'GOOD', 'event', batch, event, true);
   row.phase = 'in-flight';
@@ -13,7 +16,7 @@ test('a queued row serialises as its NamedVTQ wire row only: the bookkeeping sta
 });
 
 test('phase, lane and bytes are kept apart in the packed bookkeeping', (t) => {
-  const batch = new BatchTracker('b1', 'collector/p01', 1);
+  const batch = new BatchTracker('b1', SENDER, 1);
   const event = new EventTracker('p01/push/7', batch);
   for (const lane of ['alert', 'event', 'state'] as const) {
     const charged = new QueuedRow('A', 'four', T, 'GOOD', lane, batch, event, true);
@@ -32,7 +35,7 @@ test('phase, lane and bytes are kept apart in the packed bookkeeping', (t) => {
 });
 
 test('an event counts its rows and remembers a refusal independently', (t) => {
-  const event = new EventTracker('e', new BatchTracker('b', 's', 1));
+  const event = new EventTracker('e', new BatchTracker('b', SENDER, 1));
   t.true(event.allAccepted);
   event.remaining += 3;
   event.allAccepted = false;

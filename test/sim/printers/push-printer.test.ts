@@ -56,7 +56,7 @@ test('only acknowledged push messages enter the ledger, in whatever order the ac
   t.is(sim.counters().ledger.push.events_sent, 4);
   t.is(sim.counters().ledger.push.events_acked, 0);
 
-  receiver.held[2]!.ack();
+  receiver.held[2]!.handle.ack();
   await eventually(() => sim.counters().ledger.push.events_acked === 1, 'one ack');
   t.deepEqual(
     [...new Set(sim.expectedAcked().map((reading) => reading.time))],
@@ -65,7 +65,7 @@ test('only acknowledged push messages enter the ledger, in whatever order the ac
   sim.forceValue('OxygenPpm', 1500);
   await eventually(() => receiver.held.length === 5, 'the forced message');
   t.true(receiver.held[4]!.readings.some((reading) => reading.item === 'OxygenPpm' && reading.value === 1500));
-  for (const delivery of receiver.held) delivery.ack();
+  for (const delivery of receiver.held) delivery.handle.ack();
   await sim.drained();
   t.is(sim.counters().ledger.push.events_acked, 5);
   t.true(sim.expectedAcked().some((reading) => reading.item === 'OxygenPpm' && reading.value === 1500));

@@ -105,10 +105,10 @@ test('the ledger follows acknowledgements, not sends; compression and window siz
   t.is(counters.ledger.filebeat.events_acked, 0);
   t.deepEqual(sim.expectedAcked(), []);
 
-  receiver.held[0]!.ack(2); // a partial ACK counts exactly two events
+  receiver.held[0]!.handle.ack(2); // a partial ACK counts exactly two events
   await eventually(() => sim.counters().ledger.filebeat.events_acked === 2, 'a partial ack');
   receiver.hold(false);
-  for (const batch of receiver.held.splice(0)) batch.ack();
+  for (const batch of receiver.held.splice(0)) batch.handle.ack();
   await sim.drained();
   counters = sim.counters();
   t.is(counters.ledger.filebeat.events_acked, 23);

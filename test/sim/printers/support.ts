@@ -48,7 +48,7 @@ export async function startBeatsReceiver(tls?: BeatsServerTlsOptions): Promise<B
         });
       }
       if (holding) held.push(batch);
-      else batch.ack();
+      else batch.handle.ack();
     },
   });
   const { port } = await server.listen();
@@ -88,7 +88,7 @@ export async function startPushReceiver(tokens: Record<string, string>): Promise
     onMessage: (delivery) => {
       deliveries.push(delivery);
       if (holding) held.push(delivery);
-      else delivery.ack();
+      else delivery.handle.ack();
     },
   });
   const { port } = await server.listen();

@@ -6,7 +6,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import test from 'ava';
 import { UPLINK_PATH } from '../../../actors/paths.js';
-import type { UplinkStatus } from '../../../actors/uplink/status.js';
 import { READ_ONLY_OPS } from '../../../protocols/printer/ops.js';
 import { Code } from '../../../protocols/thingworx/alwayson/wire.js';
 import { startDemo } from '../../../sim/demo.js';
@@ -23,7 +22,7 @@ test('ThingWorx writes, calls a service and asks for a file over AlwaysOn: refus
   const demo = await startDemo({ printers: 3, seed: 16, transport: 'alwayson' });
   t.teardown(() => demo.stop());
   const things = demo.config.printers.map((printer) => printer.thing);
-  const status = () => demo.daemon.tree.registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, 2_000);
+  const status = () => demo.daemon.tree.registry.ask(UPLINK_PATH, { type: 'Describe' }, 2_000);
   await waitFor('the printers bound', async () => {
     const bound = (await status()).transportSession?.boundThings ?? [];
     return things.every((thing) => bound.includes(thing));

@@ -13,15 +13,14 @@ import { ADAPTER_PATH, UPLINK_PATH } from '../../../actors/paths.js';
 import type { UplinkBatch } from '../../../actors/uplink/batch.js';
 import { uplinkBehaviour } from '../../../actors/uplink/behaviour.js';
 import type { UplinkMessage, UplinkNotice } from '../../../actors/uplink/messages.js';
-import type { UplinkStatus } from '../../../actors/uplink/status.js';
 import type { Reading } from '../../../domain/readings.js';
 import { startThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
-import { type Behaviour, startTree, supervisorSpec, workerSpec } from '../../../supervision/index.js';
+import { actorAddress, type Behaviour, startTree, supervisorSpec, workerSpec } from '../../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../../actors/support.js';
 import { createTestPki, type TestPki } from '../../support/certs.js';
 import { ADAPTER_TREE_DEFAULTS } from '../../../config/defaults.js';
 
-const SENDER_PATH = `${ADAPTER_PATH}/sender`;
+const SENDER_PATH = actorAddress<UplinkNotice>(`${ADAPTER_PATH}/sender`);
 const DEVICE_EPOCH = Date.UTC(2026, 10, 27, 10, 0, 0);
 const PRINTERS = ['p01', 'p02'] as const;
 const READINGS_PER_BATCH = 20;
@@ -109,7 +108,7 @@ test('through the real uplink: two session drops mid-stream, zero loss, re-sent 
     const message: UplinkMessage = { type: 'Offer', batch };
     if (!tree.registry.tell(UPLINK_PATH, message)) throw new Error('the uplink is not running');
   };
-  const status = () => tree.registry.ask<UplinkStatus>(UPLINK_PATH, { type: 'Describe' }, 5_000);
+  const status = () => tree.registry.ask(UPLINK_PATH, { type: 'Describe' }, 5_000);
 
   await waitFor('the session', async () => (await status()).transportSession?.state === 'open');
   for (let index = 0; index < BATCHES; index++) {
