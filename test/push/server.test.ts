@@ -1,5 +1,7 @@
 import test from 'ava';
 import { connect as connectTcp } from 'node:net';
+import { assertStaysTrue } from '../support/observe.js';
+import { until } from '../support/until.js';
 import { TOKENS, message, rawClient, rawUpgradedSocket, roundTrip, startServer, upgradeStatus } from './harness.js';
 
 test('a printer with a known token connects and its message reaches the application', async (t) => {
@@ -170,14 +172,18 @@ test('pause() stops delivery until resume(); too many pending acks also stop it'
   t.true(server.pause(first.connectionId));
   t.deepEqual(server.connections()[0]?.pausedBy, ['application']);
   client.ws.send(message(2));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A paused connection is not read: the positive sign is the message handed to the client's socket.
+  await until(() => client.ws.bufferedAmount === 0, { what: 'message 2 handed to the socket' });
+  // That it is not delivered while paused is what is under test: a named window.
+  await assertStaysTrue(() => deliveries.all.length === 1, 300, 'nothing delivered while paused');
   t.is(deliveries.all.length, 1, 'nothing delivered while paused');
   t.true(server.resume(first.connectionId));
   const second = await deliveries.next('delivery 2');
   t.is(second.seq, 2);
 
   client.ws.send(message(3));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await until(() => client.ws.bufferedAmount === 0, { what: 'message 3 handed to the socket' });
+  await assertStaysTrue(() => deliveries.all.length === 2, 300, 'nothing delivered past two unacked');
   t.is(deliveries.all.length, 2, 'two unacked messages is the limit');
   t.deepEqual(server.connections()[0]?.pausedBy, ['acks']);
   first.ack();
@@ -227,13 +233,22 @@ test('a printer that stops answering pings is dropped, a paused one is not', asy
   paused.ws.send(message(1));
   const delivery = await deliveries.next('delivery');
   server.pause(delivery.connectionId);
-  // Staying open while paused is what is under test: five ping intervals, a fixed wait.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Staying open while paused is what is under test: five ping intervals, counted by the pings a live witness
+  // connection gets (a paused one gets none), so the heartbeat has really run while the paused one stayed.
+  const witness = await rawClient(url, TOKENS.p01);
+  let witnessPings = 0;
+  witness.ws.on('ping', () => {
+    witnessPings += 1;
+  });
+  const pausedListed = () => server.connections().some((info) => info.connectionId === delivery.connectionId);
+  await until(() => witnessPings >= 5 || paused.ws.readyState !== paused.ws.OPEN || !pausedListed(), { what: 'five pings at the witness' });
   t.is(paused.ws.readyState, paused.ws.OPEN);
-  t.is(server.connections().length, 1);
+  t.true(pausedListed());
   server.resume(delivery.connectionId);
   paused.ws.close();
   await paused.closed;
+  witness.ws.close();
+  await witness.closed;
 });
 
 test('a connection reset in the middle of an upgrade does not hurt the server', async (t) => {
