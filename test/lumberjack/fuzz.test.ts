@@ -80,6 +80,7 @@ const memory = () => {
 async function settledMemory(): Promise<number> {
   for (let round = 0; round < 6; round++) {
     collectGarbage();
+    // Not a wait for a condition: a few turns with timers for native finalizers, before a measurement.
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return memory();

@@ -61,7 +61,7 @@ async function eventually<T>(call: () => Promise<T>): Promise<{ result: T; failu
       if (!isPipError(error)) throw error;
       failures.push(error.code);
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // between retries; the bound is WAIT_MS
     }
   }
 }
