@@ -233,22 +233,17 @@ test('a printer that stops answering pings is dropped, a paused one is not', asy
   paused.ws.send(message(1));
   const delivery = await deliveries.next('delivery');
   server.pause(delivery.connectionId);
-  // Staying open while paused is what is under test: five ping intervals, counted by the pings a live witness
-  // connection gets (a paused one gets none), so the heartbeat has really run while the paused one stayed.
-  const witness = await rawClient(url, TOKENS.p01);
-  let witnessPings = 0;
-  witness.ws.on('ping', () => {
-    witnessPings += 1;
-  });
+  // Staying open while paused is what is under test: a named window of five ping intervals, checked throughout.
+  // The heartbeat is a timer of this same process, and timers fire in due order: a window that a loaded machine
+  // stretches has still seen every heartbeat that fell due within it. (A live witness connection would prove no
+  // more, and under load would itself be dropped for a pong later than 100 ms.)
   const pausedListed = () => server.connections().some((info) => info.connectionId === delivery.connectionId);
-  await until(() => witnessPings >= 5 || paused.ws.readyState !== paused.ws.OPEN || !pausedListed(), { what: 'five pings at the witness' });
+  await assertStaysTrue(() => paused.ws.readyState === paused.ws.OPEN && pausedListed(), 500, 'the paused connection open');
   t.is(paused.ws.readyState, paused.ws.OPEN);
   t.true(pausedListed());
   server.resume(delivery.connectionId);
   paused.ws.close();
   await paused.closed;
-  witness.ws.close();
-  await witness.closed;
 });
 
 test('a connection reset in the middle of an upgrade does not hurt the server', async (t) => {
