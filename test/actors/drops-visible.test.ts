@@ -12,6 +12,7 @@ import { startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingwor
 import { runCliInProcess } from '../cli/daemon-support.js';
 import { capturedLogger } from '../lumberjack/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
+import { until } from '../support/until.js';
 import { quietLogger, testAdapterConfig } from './support.js';
 
 const APP_KEY = 'drops-visible-test-key-0001';
@@ -30,13 +31,15 @@ function filebeatDoc(line: string, offset: number, host: string): object {
 }
 
 async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let value: T | undefined;
+  await until(
+    async () => {
+      value = await check();
+      return value !== undefined && value !== false;
+    },
+    { what, timeoutMs, everyMs: 100 },
+  );
+  return value as T;
 }
 
 interface PrintersJson {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { adapterEnvironment } from '../../actors/adapter.js';
-import { healthBehaviour } from '../../actors/health/behaviour.js';
+import { type HealthView, healthBehaviour } from '../../actors/health/behaviour.js';
 import type { HealthMessage } from '../../actors/health/messages.js';
 import { healthPath } from '../../actors/paths.js';
 import type { UplinkBatch } from '../../actors/uplink/batch.js';
@@ -39,6 +39,12 @@ interface Rig {
   clock: { now: number };
   tell(msg: HealthMessage): void;
   alertRows(): { item: string; value: Reading['value']; time: number }[][];
+  /**
+   * Resolves once the health actor has handled every message told before, and the uplink has answered
+   * every batch it offered: whatever those messages were going to offer is in `offers` by then. A
+   * barrier on the actors themselves, not a guess at how long their turns take.
+   */
+  settled(): Promise<HealthView>;
 }
 
 async function startHealth(rule: Record<string, unknown>): Promise<Rig> {
@@ -61,6 +67,17 @@ async function startHealth(rule: Record<string, unknown>): Promise<Rig> {
     offers,
     clock,
     tell: (msg) => tree.registry.tell(healthPath(PRINTER), msg),
+    settled: async () => {
+      let view: HealthView | undefined;
+      await untilCondition(
+        async () => {
+          view = await tree.registry.ask(healthPath(PRINTER), { type: 'Describe' }, WAIT_MS);
+          return view.pendingBatches === 0;
+        },
+        { what: 'every offer answered', timeoutMs: WAIT_MS, everyMs: 20 },
+      );
+      return view!;
+    },
     alertRows: () =>
       offers.filter((batch) => batch.lane === 'alert').map((batch) => batch.readings.map(({ item, value, time }) => ({ item, value, time }))),
   };
@@ -83,8 +100,8 @@ test('a value hovering at its limit with hysteresis: one alert batch, carrying s
   }
   rig.tell({ type: 'Observed', source: 'filebeat', readings: [vat(31, T0 + 61_000)], at: T0 + 61_000 });
   await until('the raise and the clear offered', () => rig.alertRows().flat().length === 6);
-  // That no further row follows is what is under test: a fixed wait, as there is nothing to wait for.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // That no further row follows is what is under test: every message handled and every offer answered.
+  t.like(await rig.settled(), { alertsRaised: 1, alertsCleared: 1 });
   // Queued batches may be coalesced into one offer; a transition's three rows never straddle two.
   for (const batch of rig.alertRows()) {
     t.is(batch.length % 3, 0);
@@ -118,16 +135,16 @@ test('raiseAfterMs with an injected clock: a short spike sends nothing, a held e
   rig.tell({ type: 'Observed', source: 'filebeat', readings: [vat(33, T0 + 100_000)], at: T0 + 100_000 });
   rig.clock.now = T0 + 105_000;
   rig.tell({ type: 'EvaluateDue' });
-  // That nothing is offered is what is under test: a fixed wait (health, then the uplink, must both have had their turn).
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // That nothing is offered is what is under test: health, then the uplink, have had their turn once settled.
+  t.like(await rig.settled(), { alertsRaised: 0 });
   t.deepEqual(rig.alertRows(), [], 'nothing before the excursion has held 10 s');
   rig.clock.now = T0 + 110_000;
   rig.tell({ type: 'EvaluateDue' });
   rig.clock.now = T0 + 130_000;
   rig.tell({ type: 'EvaluateDue' });
   await until('the raise offered', () => rig.alertRows().length === 1);
-  // That it is raised only once is what is under test: a fixed wait, as there is nothing to wait for.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // That it is raised only once is what is under test: every message handled and every offer answered.
+  t.like(await rig.settled(), { alertsRaised: 1 });
   t.deepEqual(rig.alertRows(), [
     [
       { item: 'VatTooHot_Severity', value: 'warning', time: T0 + 110_000 },

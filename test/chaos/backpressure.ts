@@ -25,6 +25,7 @@ import { createChaosMonkey, type MonkeyReport } from './monkey.js';
 import { convergenceBoundMs, deliveryViolations } from './run.js';
 import { ACTOR_FAULT_KINDS } from './schedule.js';
 import { CHAOS_SYSTEM_DEFAULTS, startChaosSystem } from './system.js';
+import { until as untilCondition } from '../support/until.js';
 
 export const BACKPRESSURE_PHASE_DEFAULTS = {
   /** Four SLA printers (Filebeat + Metricbeat) and four that push (and run Metricbeat). */
@@ -246,11 +247,11 @@ export async function runBackpressurePhase(options: { seed: number; progress?: (
     const pauses = spyOnPauses(registry);
     stops.push(() => pauses.restore());
 
-    const warmupDeadline = Date.now() + 30_000;
-    while (eventTotals(fleet).acked < defaults.warmupAckedEvents) {
-      if (Date.now() > warmupDeadline) throw new Error(`no traffic: ${eventTotals(fleet).acked} events acknowledged in 30 s — ${hint}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilCondition(() => eventTotals(fleet).acked >= defaults.warmupAckedEvents, {
+      what: `traffic: ${defaults.warmupAckedEvents} events acknowledged — ${hint}`,
+      timeoutMs: 30_000,
+      everyMs: 100,
+    });
 
     // Even seeds: connections reset (calls fail at once); odd: requests hang until the client's timeout.
     const outageMode = seed % 2 === 0 ? 'reset' : 'hang';
@@ -271,6 +272,7 @@ export async function runBackpressurePhase(options: { seed: number; progress?: (
     const resetBeatsAtCap = (async () => {
       const until = Date.now() + defaults.outageMs - defaults.beatsResetGapMs;
       while (Date.now() < until && pauses.counts.beats === 0) {
+        // The scenario's pacing, not waits for something: a named gap between resets, and a poll of the sampler.
         if (sampler.latestQueueReadings() >= atCap) {
           beatsResets += system.links.beats.reset(1, seededRandom(seed + beatsResets));
           await new Promise((resolve) => setTimeout(resolve, defaults.beatsResetGapMs));

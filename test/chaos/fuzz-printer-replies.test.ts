@@ -8,6 +8,7 @@ import { createPrinterModel } from '../../sim/printers/families.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 import { draws, type Random } from './draws.js';
 import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
+import { until } from '../support/until.js';
 
 /**
  * Printer-interface replies are untrusted: a raw TCP server answers the real PIP/1 client's requests
@@ -160,15 +161,19 @@ test('fuzz: 300 calls answered with garbage: every call settles with a result or
   good = true;
   for (const op of READ_ONLY_OPS) {
     let last: unknown;
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      try {
-        last = await client[op]();
-        break;
-      } catch (error) {
-        last = error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    // Retried until it answers (a bound of time, not of attempts: a loaded machine may need more of them).
+    await until(
+      async () => {
+        try {
+          last = await client[op]();
+          return true;
+        } catch (error) {
+          last = error;
+          return false;
+        }
+      },
+      { what: `${op} answered after recovery`, everyMs: 50 },
+    ).catch(() => {}); // the assertion below names the last error
     t.false(last instanceof Error, `${op} after recovery: ${String(last)}`);
   }
 });

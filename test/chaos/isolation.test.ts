@@ -4,19 +4,15 @@ import type { ActorSnapshot, RegistryEvent } from '../../supervision/index.js';
 import { accountDeliveries, waitForAllRunning } from './invariants.js';
 import { replayHint } from './chaos-seed.js';
 import { startChaosSystem } from './system.js';
+import { until } from '../support/until.js';
 
 const SEED = 7;
 const POLICY = { intensity: 3, periodMs: 10_000, backoff: { minMs: 50, maxMs: 200 } };
 const PARK_RETRY_MS = 3_000;
 const VICTIM = 'p02';
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} — ${replayHint(SEED)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = (what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> =>
+  until(check, { what: `${what} — ${replayHint(SEED)}`, timeoutMs, everyMs: 50 });
 
 const inSubtree = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
 const restartsByPath = (rows: readonly ActorSnapshot[]) => new Map(rows.map((row) => [row.path, row.restarts.total]));

@@ -3,18 +3,13 @@ import { join } from 'node:path';
 import test from 'ava';
 import type { SimulatedFleet } from '../../sim/printers/index.js';
 import { startDaemonFixture } from '../cli/daemon-support.js';
+import { until } from '../support/until.js';
 import { accountDeliveries, eventTotals } from './invariants.js';
 
 const CLI = join(process.cwd(), 'cli', 'bin', '3dconnect.js');
 const PRINTERS = 4;
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+const waitFor = (what: string, check: () => boolean, timeoutMs = 30_000, everyMs = 100): Promise<void> => until(check, { what, timeoutMs, everyMs });
 
 function totals(fleet: SimulatedFleet) {
   const counters = fleet.counters();

@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
+import { until } from '../support/until.js';
 import { runCli, startDaemonFixture } from './daemon-support.js';
 
 // The production package as deploy/README.md and the Containerfile lay it out: dist/ (compiled), the
@@ -179,8 +180,7 @@ test('compiled: the daemon and every view load no sim/ or bench/ module and no T
   });
   t.teardown(() => daemon.stop());
   // Let it receive and deliver before reading what it loaded: late imports would show up too.
-  const deadline = Date.now() + 20_000;
-  while (daemon.standIn.records.length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 200));
+  await until(() => daemon.standIn.records.length > 0, { what: 'readings at the stand-in', timeoutMs: 20_000, everyMs: 200 }).catch(() => {}); // asserted below
   t.true(daemon.standIn.records.length > 0, 'readings reached the stand-in');
   const daemonModules = daemonRecording.modules();
   t.true(daemonModules.some((file) => file.endsWith('dist/cli/run.js')), 'the hook recorded the daemon');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createTestPki, type TestPki } from '../../sim/pki.js';
 import { printerConfigFor, type SimulatedFleet, startSimulatedFleet } from '../../sim/printers/index.js';
 import { startThingworxStandIn, type ThingworxStandIn } from '../../sim/thingworx/stand-in.js';
+import { until } from '../support/until.js';
 
 /** The developer bin (sources through tsx); the build test passes a compiled dist/cli/start.js instead. */
 const CLI = join(process.cwd(), 'cli', 'bin', '3dconnect.js');
@@ -149,11 +150,15 @@ export async function startDaemonFixture(printers = 2, configured = printers, cl
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Generous: the daemon starts in about a second, but a loaded CI machine may take far longer.
-  const deadline = Date.now() + 40_000;
-  while (!output.includes('control socket ready')) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await until(
+    () => {
+      if (child.exitCode !== null) throw new Error(`daemon exited before it started:\n${output}`);
+      return output.includes('control socket ready');
+    },
+    { what: 'the control socket ready', timeoutMs: 40_000, everyMs: 100 },
+  ).catch((error: unknown) => {
+    throw new Error(`daemon did not start (${error instanceof Error ? error.message : String(error)}):\n${output}`);
+  });
   await fleet.start({ beats: { host: '127.0.0.1', port: ports.beats }, push: { url: `ws://127.0.0.1:${ports.push}/push/v1` } });
 
   return {

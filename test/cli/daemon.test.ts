@@ -4,6 +4,7 @@ import { controlRequest } from '../../protocols/control/client.js';
 import { ControlError } from '../../protocols/control/errors.js';
 import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
 import { accountDeliveries } from '../../sim/printers/delivery-account.js';
+import { until } from '../support/until.js';
 import { listeningTcpPorts, runCli, runCliInProcess, startDaemonFixture } from './daemon-support.js';
 
 interface ActorRow {
@@ -12,13 +13,8 @@ interface ActorRow {
   restarts: { total: number };
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const waitFor = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> =>
+  until(check, { what, timeoutMs, everyMs: 200 });
 
 test('the daemon: every view holds real values, restart shows up, sockets 0660 and admin 0600, no stray TCP port, no secret, SIGTERM exits 0 losing nothing', async (t) => {
   const daemon = await startDaemonFixture(2);

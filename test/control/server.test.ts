@@ -7,6 +7,7 @@ import { ControlError } from '../../protocols/control/errors.js';
 import type { ControlRequest } from '../../protocols/control/messages.js';
 import { type ControlServerOptions, createControlServer } from '../../protocols/control/server.js';
 import { adminSocketPathFor } from '../../protocols/control/socket-file.js';
+import { until } from '../support/until.js';
 import { createSocketDir, createStaleSocket, RawClient } from './harness.js';
 
 type Handle = ControlServerOptions['handle'];
@@ -201,7 +202,7 @@ test('pipelined requests are answered in order, one at a time', async (t) => {
   const handle: Handle = async (request) => {
     running += 1;
     overlapped ||= running > 1;
-    // The first request takes longest: a reply out of order would show here.
+    // The first request takes longest: a reply out of order would show here. (The handler's time is the scenario.)
     await new Promise((resolve) => setTimeout(resolve, request.id === 1 ? 60 : 5));
     running -= 1;
     return request.id;
@@ -281,7 +282,7 @@ test('connections over the cap are answered with an error and closed; the others
   t.like(await first.line(1), { id: 2, ok: true });
   first.destroy();
   await first.waitClosed();
-  while (server.connectionCount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  await until(() => server.connectionCount === 0, { what: 'the first connection gone from the count' });
   const third = await RawClient.connect(socketPath);
   third.send('{"id":3,"cmd":"ping"}\n');
   t.like(await third.line(0), { id: 3, ok: true });

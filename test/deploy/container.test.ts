@@ -17,6 +17,8 @@ import {
   PODMAN_ULIMITS,
   podman,
 } from './container-support.js';
+import { observeQuietly } from '../support/observe.js';
+import { until } from '../support/until.js';
 import { fileWrites, WRITE_SYSCALLS } from './trace-support.js';
 
 // The container stage: slow (an image build), so CI runs it once, on one Node pass (.ci/run sets
@@ -32,13 +34,8 @@ const NOMINAL_SECONDS = 30;
 const straceAvailable = spawnSync('sh', ['-c', 'command -v strace']).status === 0;
 const NOMINAL = { printers: 20, rates: { linesPerSecond: 99, pushMessagesPerSecond: 99, metricDocsPerSecond: 1 } };
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const waitFor = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> =>
+  until(check, { what, timeoutMs, everyMs: 250 });
 
 const containerTest = unavailable === undefined ? test : test.skip;
 
@@ -163,7 +160,7 @@ containerTest(
       ? spawn('strace', ['-f', '-qq', '-o', traceFile, '-e', `trace=${WRITE_SYSCALLS}`, '-p', String(pid)], { stdio: 'ignore' })
       : undefined;
     if (!strace) t.log('strace not installed: the container is not traced (podman diff still checks its file system)');
-    await new Promise((resolve) => setTimeout(resolve, NOMINAL_SECONDS * 1000));
+    await observeQuietly(NOMINAL_SECONDS * 1000, 'the nominal load runs its set time under the trace, left alone');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 'NaN');
     const delivered = standIn.records.length - loadFrom;
     t.true(delivered > 0);

@@ -17,6 +17,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import test from 'ava';
 import { freePort, listeningTcpPorts, runCli, startDaemonFixture } from '../cli/daemon-support.js';
+import { observeQuietly } from '../support/observe.js';
+import { until } from '../support/until.js';
 import { fileWrites, WRITE_SYSCALLS } from './trace-support.js';
 
 const buildDir = join(process.cwd(), '.tmp', `running-daemon-${randomBytes(6).toString('hex')}`);
@@ -108,7 +110,8 @@ function daemonPid(wrapperPid: number): number {
   throw new Error(`no daemon process under ${wrapperPid}`);
 }
 
-const delay = (ms: number) => new Promise((done) => setTimeout(done, ms));
+/** Between two rounds of views under the traced load: the views come now and then, the printers all the time. */
+const VIEW_ROUND_GAP_MS = 3_000;
 
 // Serial: each test hands its wrapper spec to the fixture through process.env.
 (straceMissing ? test.skip : test.serial)(
@@ -141,7 +144,7 @@ const delay = (ms: number) => new Promise((done) => setTimeout(done, ms));
           viewOutput += result.stdout + result.stderr;
         }
       }
-      await delay(3_000);
+      await observeQuietly(VIEW_ROUND_GAP_MS, 'the load runs alone between two rounds of views');
     }
     t.true(daemon.standIn.records.length > 1_000, `${daemon.standIn.records.length} readings delivered under the trace`);
 
@@ -229,16 +232,16 @@ test.serial('TLS to ThingWorx fails closed: a server certificate not chaining to
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  const deadline = Date.now() + 30_000;
   let session = '';
-  while (Date.now() < deadline) {
-    if (output.includes('control socket ready')) {
+  await until(
+    async () => {
+      if (!output.includes('control socket ready')) return false;
       const uplink = await runCli(['uplink', '--json', '--socket', raw.control.socket], daemon.env, start);
       if (uplink.code === 0) session = (JSON.parse(uplink.stdout) as { session: string }).session;
-      if (session !== '' && output.includes('TWX_TLS_UNTRUSTED')) break;
-    }
-    await delay(250);
-  }
+      return session !== '' && output.includes('TWX_TLS_UNTRUSTED');
+    },
+    { what: 'the uplink session and TWX_TLS_UNTRUSTED', timeoutMs: 30_000, everyMs: 250 },
+  ).catch(() => {}); // the assertions below say which is missing
   t.not(session, 'ready');
   t.regex(output, /TWX_TLS_UNTRUSTED/, output.slice(-3000));
   t.is(daemon.standIn.counters.requests, requestsBefore, 'no request reached the server: the app key never left');

@@ -7,7 +7,7 @@ import { LumberjackDecoder, drainWindows } from '../../protocols/lumberjack/deco
 import { LumberjackError } from '../../protocols/lumberjack/errors.js';
 import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 import { createBeatsServer } from '../../protocols/lumberjack/server.js';
-import { eventually, filebeatEvents } from './support.js';
+import { capturedLogger, eventually, filebeatEvents } from './support.js';
 import { DEFAULT_LUMBERJACK_LIMITS } from '../../config/defaults.js';
 
 type Teardown = { teardown(fn: () => Promise<void> | void): void };
@@ -214,10 +214,12 @@ test('a server that is not there yet: the client keeps retrying with backoff unt
   const placeholder = await beatsServer(t, () => {});
   const port = placeholder.port;
   await placeholder.server.close();
-  const beats = client(t, port, { backoff: { minMs: 50, maxMs: 100 } });
+  const { logger, lines } = capturedLogger();
+  const beats = client(t, port, { backoff: { minMs: 50, maxMs: 100 }, logger });
   const published = beats.publish(filebeatEvents(3));
-  // The server's absence is what is under test: several 50–100 ms backoffs' worth of refused connects.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The server's absence is what is under test: wait for several refused connects, not for a guess at their time.
+  const refused = () => lines().filter((line) => line.code === 'LJ_ERR_CONNECTION_LOST' && line.errno === 'ECONNREFUSED').length;
+  await eventually(() => refused() >= 3, 10_000, 'three refused connects');
   const batches: BeatsBatch[] = [];
   await beatsServer(
     t,

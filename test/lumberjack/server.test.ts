@@ -8,6 +8,7 @@ import { encodeWindow } from '../../sim/clients/frame-writer.js';
 import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 import type { LumberjackLimits } from '../../protocols/lumberjack/limits.js';
 import { type BeatsServer, createBeatsServer } from '../../protocols/lumberjack/server.js';
+import { assertStaysTrue } from '../support/observe.js';
 import {
   CAPTURES,
   capturedLogger,
@@ -180,9 +181,9 @@ test('a throwing window handler closes that connection, logged as an error', asy
 test('a connection silent for less than its idle timeout stays open', async (t) => {
   const { port, server } = await startServer(t);
   const peer = await rawPeer(port);
-  // The silence is what is under test: a fixed wait, shorter than the idle timeout.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  t.is(server.connections().length, 1);
+  await eventually(() => server.connections().length === 1, 10_000, 'the connection accepted');
+  // The silence is the input under test: a named window, well short of the 10 s unidentified idle timeout.
+  await assertStaysTrue(() => server.connections().length === 1, 1500, 'the silent connection staying open');
   peer.socket.write(CAPTURES[0]!.bytes);
   t.deepEqual(await peer.receivedAtLeast(18), CAPTURES[0]!.acks);
 });
@@ -202,8 +203,8 @@ test('while the application is busy nothing more is read, and TCP holds the rest
   await eventually(() => peer.socket.writableLength > 4 * 1024 * 1024, 10_000, 'data held at the sender');
   const [info] = server.connections();
   t.like(info, { busy: true, reading: false, windowsReceived: 1 });
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  t.is(batches.length, 1);
+  // Nothing more may arrive while busy: a named window, after the positive signs above (reading paused, data held).
+  await assertStaysTrue(() => batches.length === 1, 200, 'no second window while busy');
   t.true(server.setBusy(info!.id, false));
   await eventually(() => batches.length === 64, 20_000, 'all windows after resuming');
   t.is(peer.socket.writableLength, 0);
@@ -225,8 +226,8 @@ test('bytes in flight: reading stops at maxBytesInFlight until ACKs release it',
   await eventually(() => server.connections()[0]?.reading === false, 10_000, 'reading paused');
   const held = batches.length;
   t.true(held * decoded >= 60 * 1024 && held * decoded < 64 * 1024 + 2 * decoded, `${held} windows held`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  t.is(batches.length, held);
+  // Nothing more may arrive at the limit: a named window, after the positive sign that reading paused.
+  await assertStaysTrue(() => batches.length === held, 200, 'no window past maxBytesInFlight');
   for (const batch of batches.slice(0, 4)) batch.handle.ack();
   await eventually(() => batches.length > held, 10_000, 'more windows after ACKs');
   t.true(batches.length <= held + 5);
@@ -285,12 +286,16 @@ test('a held ack does not keep the window’s documents alive: they can be colle
   const peer = await rawPeer(port);
   peer.socket.write(encodeWindow(filebeatEvents(20), { compressionLevel: 3 }));
   await eventually(() => handle !== undefined, 10_000, 'the window');
-  // A WeakRef's target lives until the current job ends: collect on later turns.
-  for (let attempt = 0; attempt < 5 && firstEvent?.deref() !== undefined; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    gc();
-  }
-  t.is(firstEvent?.deref(), undefined, 'the parsed document was collected while its ACK was still pending');
+  // A WeakRef's target lives until the current job ends: collect first, then look, on each later turn.
+  await eventually(
+    () => {
+      gc();
+      return firstEvent?.deref() === undefined;
+    },
+    10_000,
+    'the parsed document collected while its ACK is still pending',
+  );
+  t.is(firstEvent?.deref(), undefined);
   handle?.ack();
   t.deepEqual(await peer.receivedAtLeast(6), encodeAck(20));
 });

@@ -8,6 +8,7 @@ import test from 'ava';
 import { subjectAuthenticator } from '../../protocols/push/auth.js';
 import { capturedLogger } from '../lumberjack/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
+import { until } from '../support/until.js';
 import { message, rawClient, startServer, TOKENS, WAIT_MS } from './harness.js';
 
 let pki: TestPki;
@@ -33,13 +34,7 @@ function idleConnection(t: Teardown, port: number, localAddress: string, tls = f
   });
 }
 
-async function eventually(condition: () => boolean, what: string): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > WAIT_MS) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const eventually = (condition: () => boolean, what: string): Promise<void> => until(condition, { what, timeoutMs: WAIT_MS });
 
 test('100 connections that never upgrade, then a printer known by its address connects and is acknowledged', async (t) => {
   const { logger, lines } = capturedLogger();

@@ -1,5 +1,7 @@
 import test from 'ava';
 import { IngestBudget } from '../../protocols/ingest-budget/byte-budget.js';
+import { assertStaysTrue } from '../support/observe.js';
+import { until } from '../support/until.js';
 import { TOKENS, message, rawClient, startServer } from './harness.js';
 
 test('push messages count against the shared byte budget: over its fair share a connection is not read until bytes are freed', async (t) => {
@@ -19,7 +21,9 @@ test('push messages count against the shared byte budget: over its fair share a 
   await deliveries.next('delivery 2');
   t.deepEqual(server.connections()[0]?.pausedBy, ['budget']);
   client.ws.send(message(3));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await until(() => client.ws.bufferedAmount === 0, { what: 'message 3 handed to the socket' });
+  // That message 3 is not read is what is under test: a named window, begun once it is on its way.
+  await assertStaysTrue(() => deliveries.all.length === 2 && server.connections()[0]?.received === 2, 300, 'message 3 not read');
   t.is(deliveries.all.length, 2, 'message 3 is not read while the connection holds its share');
 
   // An ack frees that message's bytes: reading resumes.

@@ -5,6 +5,7 @@ import { silentLogger } from '../../config/logging.js';
 import { createPushClient } from '../../sim/clients/push-client.js';
 import { isPushError } from '../../protocols/push/errors.js';
 import { TOKENS, WAIT_MS, startServer } from './harness.js';
+import { capturedLogger } from '../lumberjack/support.js';
 import { until as untilCondition } from '../support/until.js';
 
 const FAST_BACKOFF = { minMs: 20, maxMs: 200 };
@@ -99,12 +100,15 @@ test('send() refuses invalid messages locally, and close() rejects what is unack
 });
 
 test('the client keeps retrying while the adapter refuses its token', async (t) => {
-  const { server, url, deliveries } = await startServer();
+  const { logger, lines } = capturedLogger();
+  const { server, url, deliveries } = await startServer({ logger });
   t.teardown(() => server.close());
   const client = createPushClient({ url, token: 'wrong', logger: silentLogger(), backoff: FAST_BACKOFF, firstSeq: 1 });
   const pending = client.send([{ item: 'Layer', value: 1 }], 1_764_238_500_000);
   pending.catch(() => {});
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Retrying is what is under test: wait for three refused upgrades, not for a guess at their time.
+  const refusals = () => lines().filter((line) => line.msg === 'push upgrade refused: not authenticated').length;
+  await untilCondition(() => refusals() >= 3, { what: 'three refused upgrades', timeoutMs: WAIT_MS });
   t.false(client.isConnected());
   t.is(deliveries.all.length, 0);
   t.is(client.counters().unacked, 1);

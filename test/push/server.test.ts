@@ -1,5 +1,7 @@
 import test from 'ava';
 import { connect as connectTcp } from 'node:net';
+import { assertStaysTrue } from '../support/observe.js';
+import { until } from '../support/until.js';
 import { TOKENS, message, rawClient, rawUpgradedSocket, roundTrip, startServer, upgradeStatus } from './harness.js';
 
 test('a printer with a known token connects and its message reaches the application', async (t) => {
@@ -170,14 +172,18 @@ test('pause() stops delivery until resume(); too many pending acks also stop it'
   t.true(server.pause(first.connectionId));
   t.deepEqual(server.connections()[0]?.pausedBy, ['application']);
   client.ws.send(message(2));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // A paused connection is not read: the positive sign is the message handed to the client's socket.
+  await until(() => client.ws.bufferedAmount === 0, { what: 'message 2 handed to the socket' });
+  // That it is not delivered while paused is what is under test: a named window.
+  await assertStaysTrue(() => deliveries.all.length === 1, 300, 'nothing delivered while paused');
   t.is(deliveries.all.length, 1, 'nothing delivered while paused');
   t.true(server.resume(first.connectionId));
   const second = await deliveries.next('delivery 2');
   t.is(second.seq, 2);
 
   client.ws.send(message(3));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await until(() => client.ws.bufferedAmount === 0, { what: 'message 3 handed to the socket' });
+  await assertStaysTrue(() => deliveries.all.length === 2, 300, 'nothing delivered past two unacked');
   t.is(deliveries.all.length, 2, 'two unacked messages is the limit');
   t.deepEqual(server.connections()[0]?.pausedBy, ['acks']);
   first.handle.ack();
@@ -227,10 +233,14 @@ test('a printer that stops answering pings is dropped, a paused one is not', asy
   paused.ws.send(message(1));
   const delivery = await deliveries.next('delivery');
   server.pause(delivery.connectionId);
-  // Staying open while paused is what is under test: five ping intervals, a fixed wait.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Staying open while paused is what is under test: a named window of five ping intervals, checked throughout.
+  // The heartbeat is a timer of this same process, and timers fire in due order: a window that a loaded machine
+  // stretches has still seen every heartbeat that fell due within it. (A live witness connection would prove no
+  // more, and under load would itself be dropped for a pong later than 100 ms.)
+  const pausedListed = () => server.connections().some((info) => info.connectionId === delivery.connectionId);
+  await assertStaysTrue(() => paused.ws.readyState === paused.ws.OPEN && pausedListed(), 500, 'the paused connection open');
   t.is(paused.ws.readyState, paused.ws.OPEN);
-  t.is(server.connections().length, 1);
+  t.true(pausedListed());
   server.resume(delivery.connectionId);
   paused.ws.close();
   await paused.closed;

@@ -4,6 +4,8 @@
  */
 import test from 'ava';
 import { dispatch, query, spawn, start, stop } from 'nact';
+import { assertStaysTrue } from '../support/observe.js';
+import { until } from '../support/until.js';
 import { sleep } from './support.js';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -52,9 +54,12 @@ test('a name is free again right after stop, and an old ref reaches the successo
 test('a handler still awaiting when its actor stops runs on, and a later throw runs afterStop again', async (t) => {
   const system = start();
   let afterStops = 0;
+  let handling = false;
   const actor = spawn(
     system,
     async (state: undefined) => {
+      handling = true;
+      // The slow handler is the scenario: it is still awaiting when its actor stops.
       await sleep(30);
       throw new Error('late');
       // biome-ignore lint/correctness/noUnreachable: the type of the handler needs a state
@@ -69,9 +74,9 @@ test('a handler still awaiting when its actor stops runs on, and a later throw r
     },
   );
   dispatch(actor, 'go');
-  await sleep(5);
+  await until(() => handling, { what: 'the handler awaiting' });
   stop(actor);
-  await sleep(80);
+  await until(() => afterStops >= 2, { what: 'afterStop for the stop, then for the late throw' });
   t.is(afterStops, 2);
   stop(system);
 });
@@ -96,7 +101,7 @@ test('onCrash receives the message, the error and the pending mailbox; query to 
   dispatch(actor, 'boom');
   dispatch(actor, 'queued-1');
   dispatch(actor, 'queued-2');
-  await sleep(20);
+  await until(() => crashes.length > 0, { what: 'the crash' });
   t.deepEqual(crashes, [{ msg: 'boom', error: 'boom', pending: 2 }]);
   await t.throwsAsync(query(actor, () => 'anything', 50), { message: /stopped or never existed/ });
   stop(system);
@@ -117,9 +122,10 @@ test('answering a child escalation with resume leaves the child busy forever (wh
     { onCrash: (_msg, _error, ctx) => ctx.escalate },
   );
   dispatch(child, 'boom');
-  await sleep(20);
+  await until(() => handled === 1, { what: 'the crashing message handled' });
   dispatch(child, 'next');
-  await sleep(20);
+  // That the next message is never handled is what is under test: a named window.
+  await assertStaysTrue(() => handled === 1, 50, 'the message after the crash unhandled');
   t.is(handled, 1, 'the message after the crash is never handled');
   await t.throwsAsync(query(child, () => 'ping', 50), { message: 'Query Timeout' });
   stop(system);

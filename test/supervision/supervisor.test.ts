@@ -6,6 +6,7 @@ import {
   type ActorStatus,
   type Behaviour,
   type ChildSpec,
+  Registry,
   type RegistryEvent,
   type SupervisionError,
   type SupervisorFlagsInput,
@@ -15,6 +16,7 @@ import {
   type TreeEscalation,
   workerSpec,
 } from '../../supervision/index.js';
+import { assertStaysTrue } from '../support/observe.js';
 import { until } from '../support/until.js';
 import { type Journal, newJournal, probe, probeAt, sleep, waitForStatus, waitUntil } from './support.js';
 
@@ -195,17 +197,16 @@ test('restart types: permanent always, transient only after an abnormal exit, te
   await waitUntil(registry, () => initsOf(journal, 'perm') === 2 && initsOf(journal, 'trans2') === 2, 'restarts');
   await waitForStatus(registry, 'root/trans1', 'stopped');
   await waitForStatus(registry, 'root/temp', 'stopped');
-  // That no further restart follows is what is under test: a short fixed wait.
-  await sleep(100);
-  t.deepEqual(
-    ['perm', 'trans1', 'trans2', 'temp'].map((name) => [name, initsOf(journal, name), registry.get(`root/${name}`)?.status]),
-    [
-      ['perm', 2, 'running'],
-      ['trans1', 1, 'stopped'],
-      ['trans2', 2, 'running'],
-      ['temp', 1, 'stopped'],
-    ],
-  );
+  const settled = () => ['perm', 'trans1', 'trans2', 'temp'].map((name) => [name, initsOf(journal, name), registry.get(`root/${name}`)?.status]);
+  const expected = [
+    ['perm', 2, 'running'],
+    ['trans1', 1, 'stopped'],
+    ['trans2', 2, 'running'],
+    ['temp', 1, 'stopped'],
+  ];
+  // That no further restart follows is what is under test: a named window (ten of FAST's minimum backoffs).
+  await assertStaysTrue(() => JSON.stringify(settled()) === JSON.stringify(expected), 100, 'no further restart');
+  t.deepEqual(settled(), expected);
   t.false(registry.tell(probeAt('root/temp'), { type: 'noop' }), 'nothing runs at a stopped path');
   await tree.stop();
 });
@@ -249,8 +250,8 @@ test('exceeding restart intensity stops the children and escalates exactly once 
   for (const name of ['x', 'y', 'z']) registry.killByPath(`root/inner/${name}`);
   await waitUntil(registry, () => registry.get('root/inner')?.restarts.total === 1, 'parent restarted inner');
   await allRunning(tree);
-  // That no further escalation follows is what is under test: a short fixed wait.
-  await sleep(100);
+  // That no further escalation follows is what is under test: a named window, begun once all runs again.
+  await assertStaysTrue(() => escalations.length === 1, 100, 'no further escalation');
   t.deepEqual(
     escalations.map((event) => event.path),
     ['root/inner'],
@@ -274,8 +275,8 @@ test('the root giving up calls onEscalate once and ends the tree', async (t) => 
   tree.registry.killByPath('root/a');
   tree.registry.killByPath('root/b');
   const exit = await tree.done;
-  // That nothing more is escalated after the tree ended is what is under test: a short fixed wait.
-  await sleep(50);
+  // That nothing more is escalated after the tree ended is what is under test: a named window.
+  await assertStaysTrue(() => escalations.length === 1, 50, 'no escalation after the end');
   t.is(exit.reason.kind, 'escalated');
   t.deepEqual(
     escalations.map((escalation) => [escalation.path, escalation.reason.kind]),
@@ -373,11 +374,14 @@ test('a parked child that cannot start at boot does not stop the tree', async (t
 });
 
 test('backoff: prompt first restart, growing and capped delays, reset after a quiet run', async (t) => {
+  // The registry's clock is the supervisor's for quiet periods: frozen, a slow restart on a loaded machine
+  // cannot count as a quiet run; moved on, the quiet period passes without waiting for it.
+  let now = Date.now();
   const tree = await startTree(
     supervisorSpec('root', { intensity: 50, periodMs: 10_000, backoff: { minMs: 100, maxMs: 400, jitter: 0, resetAfterMs: 800 } }, [
       workerSpec('w', probe('w', newJournal())),
     ]),
-    { logger, random: () => 0 },
+    { logger, random: () => 0, registry: new Registry({ clock: () => now }) },
   );
   const { registry } = tree;
   const killAndTime = async () => {
@@ -395,8 +399,11 @@ test('backoff: prompt first restart, growing and capped delays, reset after a qu
   };
   const runs = [];
   for (let i = 0; i < 4; i += 1) runs.push(await killAndTime());
-  // The quiet period itself is under test: after it, the next kill restarts without backoff.
-  await sleep(900);
+  // The quiet period itself is under test: after it (resetAfterMs 800), the next kill restarts without backoff.
+  // The supervisor notes the start when it has handled it, a little after the child reports running: a ping
+  // answered by the supervisor is the barrier, so the clock moves on only after the start was noted.
+  t.true(await registry.ping('root', 5_000));
+  now += 900;
   runs.push(await killAndTime());
   t.deepEqual(
     runs.map((run) => run.backedOff),
@@ -405,8 +412,10 @@ test('backoff: prompt first restart, growing and capped delays, reset after a qu
   const [first, second, third, fourth, afterQuiet] = runs.map((run) => run.ms);
   t.true((second ?? 0) >= 200, `n=1: 100·2^1 (${second} ms)`);
   t.true((third ?? 0) >= 400, `n=2: 400, capped (${third} ms)`);
-  t.true((fourth ?? 0) >= 400 && (fourth ?? 0) < 2_000, `n=3: still capped at 400 (${fourth} ms)`);
-  t.true((first ?? 0) < (second ?? 0) && (afterQuiet ?? 0) < (second ?? 0), `prompt: ${first} and ${afterQuiet} ms`);
+  // Lower bounds only: a timer never fires early, but a loaded machine may run it late (the cap's arithmetic
+  // is backoff.test.ts's; promptness is the absent 'backoff' status above).
+  t.true((fourth ?? 0) >= 400, `n=3: still capped at 400 (${fourth} ms)`);
+  t.log(`restart times: first ${first} ms, after the quiet period ${afterQuiet} ms`);
   await tree.stop();
 });
 
@@ -421,11 +430,15 @@ test('with OTP defaults a killed child runs again promptly, and its supervisor l
   const tree = await startTree(supervisorSpec('root', {}, [workerSpec('w', probe('w', newJournal()))]), {
     logger: createLogger({ level: 'info', destination }),
   });
-  const began = Date.now();
+  const statuses: ActorStatus[] = [];
+  tree.registry.onChange((event) => {
+    if (event.type === 'status' && event.path === 'root/w') statuses.push(event.status);
+  });
   tree.registry.killByPath('root/w');
   await waitUntil(tree.registry, () => tree.registry.get('root/w')?.restarts.total === 1, 'restart');
   await waitForStatus(tree.registry, 'root/w', 'running');
-  t.true(Date.now() - began < 1_000);
+  // Promptly means without a backoff (a status, not a stopwatch: a loaded machine may take a second either way).
+  t.false(statuses.includes('backoff'), `statuses: ${statuses.join(', ')}`);
   const about = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.child === 'root/w');
   t.is(about.length, 1);
   t.like(about[0], { level: 40, actor: 'root', reason: 'killed', decision: 'restarting', delayMs: 0 });
@@ -521,6 +534,7 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
     },
     handle(state, msg, ctx) {
       if (msg.from !== state.id) foreignTicks.push({ from: msg.from, to: state.id });
+      ticksHandled.set(state.id, (ticksHandled.get(state.id) ?? 0) + 1);
       ctx.schedule({ type: 'tick', from: state.id }, 5);
       return state;
     },
@@ -529,12 +543,14 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
     async terminate(state, _reason, ctx) {
       await waitUntil(tree.registry, () => incarnations === 2, 'successor started');
       lateSelfTell = ctx.tellSelf({ type: 'tick', from: state.id });
+      // The slow terminate is the scenario (twice the parent's shutdownMs), not a wait for something.
       await sleep(200);
       abandonedTerminated = true;
     },
   };
   let lateSelfTell: boolean | undefined;
   let abandonedTerminated = false;
+  const ticksHandled = new Map<number, number>();
   const tree = await startTree(
     supervisorSpec('root', FAST, [
       supervisorSpec('sub', FAST, [workerSpec('w', slowToStop, { shutdownMs: 2_000 })], { shutdownMs: 100 }),
@@ -546,8 +562,10 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
   await waitUntil(registry, () => incarnations === 2 && registry.get('root/sub/w')?.status === 'running', 'successor running');
   // The abandoned incarnation finishes its terminate only now, and must leave the successor's entry alone.
   await until(() => abandonedTerminated, { what: 'the abandoned incarnation terminated' });
-  // What must not happen: a tick of the abandoned one (every 5 ms) reaching the successor. Ten periods.
-  await sleep(50);
+  // What must not happen: a tick of the abandoned one (every 5 ms) reaching the successor. Ten periods, counted
+  // by the successor's own ticks, so they have really passed.
+  const successorTicks = ticksHandled.get(2) ?? 0;
+  await until(() => (ticksHandled.get(2) ?? 0) >= successorTicks + 10, { what: 'ten more ticks of the successor' });
   t.is(registry.get('root/sub/w')?.status, 'running');
   t.is(registry.get('root/sub')?.status, 'running');
   t.true(registry.tell(actorAddress<TickMsg>('root/sub/w'), { type: 'tick', from: 2 }));

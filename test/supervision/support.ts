@@ -56,6 +56,7 @@ export async function waitUntilStable(
     const unsubscribe = registry.onChange(() => {
       changed = true;
     });
+    // A named stability window: any registry event during it restarts the wait, so it cannot pass vacuously.
     await sleep(stableMs);
     unsubscribe();
     if (!changed && predicate()) return;

@@ -5,6 +5,7 @@ import { createLogger, silentLogger } from '../../config/logging.js';
 import { ThingworxConfigError } from '../../protocols/thingworx/config-error.js';
 import { createRestTransport, type RestTransportOptions } from '../../protocols/thingworx/rest-transport.js';
 import type { ThingworxTransport, VtqRow } from '../../protocols/thingworx/types.js';
+import { until } from '../support/until.js';
 
 const APP_KEY = '0b5f2c1e-7d0a-4c59-9a11-3f7f6c2d8e01';
 const T = 1764238502123;
@@ -223,10 +224,17 @@ test.serial('the app key is read per request from a provider; no usable key ⇒ 
 
 test.serial('close() aborts what is in flight and later calls answer retry without a request', async (t) => {
   const origin = uniqueOrigin();
-  nock(origin).post('/Thingworx/Things/p01/Services/UpdatePropertyValues').delay(10_000).reply(200);
+  let requested = false;
+  nock(origin)
+    .post('/Thingworx/Things/p01/Services/UpdatePropertyValues')
+    .delay(10_000)
+    .reply(200)
+    .on('request', () => {
+      requested = true;
+    });
   const transport = transportFor(origin);
   const pending = transport.updatePropertyValues('p01', ROWS);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(() => requested, { what: 'the request in flight' });
   await transport.close();
   t.deepEqual(await pending, {
     kind: 'retry',

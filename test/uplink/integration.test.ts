@@ -23,6 +23,7 @@ import { type RecordedVtq, startThingworxStandIn, type ThingworxStandIn } from '
 import { actorAddress, type Behaviour, startTree, supervisorSpec, type Tree, workerSpec } from '../../supervision/index.js';
 import { quietLogger, testAdapterConfig } from '../actors/support.js';
 import { createTestPki, type TestPki } from '../support/certs.js';
+import { observeQuietly } from '../support/observe.js';
 import { until } from '../support/until.js';
 import { ADAPTER_TREE_DEFAULTS } from '../../config/defaults.js';
 
@@ -546,9 +547,10 @@ test.serial('401: a rotated app key stops sending at a bounded request rate; the
   const rotatedAt = performance.now();
   await waitFor('the session unauthorized', async () => (await rig.status()).session === 'unauthorized', WAIT.stateMs);
   const watch = watchStatus(rig);
-  // Input goes on for 5 s after the rotation.
+  // Input goes on for 5 s after the rotation: the requests counted in that window are what is under test (an upper
+  // bound, so a loaded machine that sends fewer cannot make it fail).
   const windowMs = 5_000;
-  await delay(Math.max(0, windowMs - (performance.now() - rotatedAt)));
+  await observeQuietly(Math.max(0, windowMs - (performance.now() - rotatedAt)), 'requests while the key is rotated, counted over 5 s');
   await watch.stop();
   const requestsDuring = rig.standIn.counters.requests - requestsAtRotation;
   const unauthorizedStatus = await rig.status();
@@ -661,7 +663,8 @@ test.serial('403 for one Thing: the four others keep their delivery rate (within
   const measure = async (): Promise<{ rows: number; offered: number }> => {
     const offeredBefore = offeredToOthers;
     const from = Date.now();
-    await delay(phaseMs);
+    // A measuring window: rows per reading offered within it, compared across phases of this one run.
+    await observeQuietly(phaseMs, 'rows delivered per reading offered, over one phase');
     const to = Date.now();
     return { rows: rowsArrived(rig.standIn, others, from, to), offered: offeredToOthers - offeredBefore };
   };
@@ -698,7 +701,7 @@ test.serial('403 for one Thing: the four others keep their delivery rate (within
   t.is((await rig.status()).things.find((thing) => thing.thing === locked)?.hold, null);
 });
 
-test.serial('a 30 s outage under load: the first row comes within 2 s of ThingWorx answering, the backlog drains at full speed', async (t) => {
+test.serial('a 30 s outage under load: the first row comes with the next probe once ThingWorx answers, the backlog drains at full speed', async (t) => {
   const things = PRINTERS.map(thingOf);
   // The default per-call backoff (500 ms doubling to 60 s): with it alone, recovery waited for each Thing's next retry.
   const rig = await startRig(t, {
@@ -722,7 +725,7 @@ test.serial('a 30 s outage under load: the first row comes within 2 s of ThingWo
   await waitFor('the producer delivering', () => rig.sender.deliveredOrder.length > deliveredBeforeProducer, WAIT.deliveryMs);
   rig.standIn.faults.setOutage(true, 'reset');
   // The outage's length is the scenario: backoff and probes over 30 s.
-  await delay(30_000);
+  await observeQuietly(30_000, 'the outage lasts 30 s, so that per-call backoffs grow past the probe interval');
   const sessionDuringOutage = (await rig.status()).session;
   const backlog = (await rig.status()).queue.readings;
   const checksDuring = (await rig.status()).sessionChecks - checksBefore;
@@ -747,7 +750,9 @@ test.serial('a 30 s outage under load: the first row comes within 2 s of ThingWo
   );
   t.is(sessionDuringOutage, 'unreachable');
   t.true(backlog > 1_000, 'the outage left a backlog');
-  t.true(firstRowMs <= 2_000, `first row ${firstRowMs} ms after ThingWorx answered again`);
+  // Recovery comes from the probe (every 1 s ± 20 %), not from each call's backoff, which after 30 s waits 16–32 s:
+  // 8 s tells the two apart and leaves a loaded machine room (2 s measured its speed as much as the behaviour).
+  t.true(firstRowMs <= 8_000, `first row ${firstRowMs} ms after ThingWorx answered again`);
   t.true(drainMs <= drainBoundMs, `drained ${backlog} readings in ${drainMs.toFixed(0)} ms, bound ${drainBoundMs.toFixed(0)} ms`);
   // The probe is the only traffic while down: about one a second, not a request per queued call.
   t.true(checksDuring <= 40, `${checksDuring} session checks during a 30 s outage`);

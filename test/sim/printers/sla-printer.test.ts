@@ -6,6 +6,7 @@ import { createPrinterClient } from '../../../protocols/printer/client.js';
 import { SimPrinterError } from '../../../sim/printers/errors.js';
 import { createSlaPrinter } from '../../../sim/printers/sla-printer.js';
 import { createTestPki } from '../../support/certs.js';
+import { assertStaysTrue } from '../../support/observe.js';
 import { eventually, fixedNow, type ReceivedEvent, startBeatsReceiver } from './support.js';
 
 const BEAT_OF = (received: ReceivedEvent) => (received.event['@metadata'] as { beat?: string } | undefined)?.beat;
@@ -212,8 +213,8 @@ test('the PIP server answers the poller, and stop() closes every socket for good
   });
   t.true(refused, 'the PIP port is closed');
   const sentAtStop = sim.counters().ledger.filebeat.events_sent;
-  // That nothing more is produced is what is under test: a fixed wait, as there is nothing to wait for.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // That nothing more is produced is what is under test: a named window, begun once the Beats connections closed.
+  await assertStaysTrue(() => sim.counters().ledger.filebeat.events_sent === sentAtStop, 300, 'nothing produced after stop');
   t.is(sim.counters().ledger.filebeat.events_sent, sentAtStop, 'nothing is produced after stop');
   await t.throwsAsync(sim.start(), { instanceOf: SimPrinterError, message: /stopped/ });
   await t.notThrowsAsync(sim.stop());

@@ -3,20 +3,15 @@
  * printers' Things are bound, ThingWorx calls the edge to write a property, call a service and fetch a file on every
  * printer's Thing: each is refused with FORBIDDEN, and the printers hear nothing but the read-only ops they always hear.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import test from 'ava';
 import { UPLINK_PATH } from '../../../actors/paths.js';
 import { READ_ONLY_OPS } from '../../../protocols/printer/ops.js';
 import { Code } from '../../../protocols/thingworx/alwayson/wire.js';
 import { startDemo } from '../../../sim/demo.js';
+import { until } from '../../support/until.js';
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(50);
-  }
-}
+const waitFor = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> =>
+  until(condition, { what, timeoutMs, everyMs: 50 });
 
 test('ThingWorx writes, calls a service and asks for a file over AlwaysOn: refused, nothing reaches a printer', async (t) => {
   const demo = await startDemo({ printers: 3, seed: 16, transport: 'alwayson' });
@@ -42,8 +37,12 @@ test('ThingWorx writes, calls a service and asks for a file over AlwaysOn: refus
       t.is(answer.header.code, Code.FORBIDDEN, `${call.method} ${call.name} on ${thing}`);
     }
   }
-  // Let anything that could have been set off reach the printers, then look at what they heard.
-  await delay(1_000);
+  // Anything the calls set off would go out at once; the next polls go out after it. So once every printer has
+  // heard two more ops (the path to it is live and has carried what followed the calls), look at what they heard.
+  const opsAfterCalls = new Map(demo.config.printers.map((printer) => [printer.id, demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0]));
+  await waitFor('two more ops heard by every printer', () =>
+    demo.config.printers.every((printer) => (demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0) >= (opsAfterCalls.get(printer.id) ?? 0) + 2),
+  );
   for (const printer of demo.config.printers) {
     const ops = demo.fleet.printer(printer.id)?.pip.stats().opsReceived ?? [];
     const since = ops.slice(opsBefore.get(printer.id) ?? 0);

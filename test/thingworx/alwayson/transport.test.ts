@@ -6,6 +6,7 @@ import { Code } from '../../../protocols/thingworx/alwayson/wire.js';
 import type { ThingworxTransport, VtqRow } from '../../../protocols/thingworx/types.js';
 import { startThingworxStandIn, type StandInOptions, type ThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
 import { createTestPki, type TestPki } from '../../support/certs.js';
+import { until as untilCondition } from '../../support/until.js';
 
 /** Slack for connect, TLS and AUTH on a loaded 2-core machine. */
 const RECONNECT_SLACK_MS = 5_000;
@@ -31,13 +32,7 @@ function logCapture(): { lines: () => Array<Record<string, unknown>>; text: () =
   return { lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>), text: () => raw.join('\n'), destination };
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> => untilCondition(condition, { what, timeoutMs, everyMs: 20 });
 
 async function scenario(
   standInOptions: Partial<StandInOptions>,

@@ -19,6 +19,7 @@ import { actorAddress, type Behaviour, startTree, supervisorSpec, workerSpec } f
 import { quietLogger, testAdapterConfig } from '../../actors/support.js';
 import { createTestPki, type TestPki } from '../../support/certs.js';
 import { ADAPTER_TREE_DEFAULTS } from '../../../config/defaults.js';
+import { until } from '../../support/until.js';
 
 const SENDER_PATH = actorAddress<UplinkNotice>(`${ADAPTER_PATH}/sender`);
 const DEVICE_EPOCH = Date.UTC(2026, 10, 27, 10, 0, 0);
@@ -34,13 +35,8 @@ test.before(() => {
 });
 test.after.always(() => pki?.cleanup());
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(25);
-  }
-}
+const waitFor = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> =>
+  until(condition, { what, timeoutMs, everyMs: 25 });
 
 function batchOf(printer: string, index: number): UplinkBatch {
   const readings: Reading[] = [];
@@ -114,6 +110,7 @@ test('through the real uplink: two session drops mid-stream, zero loss, re-sent 
   for (let index = 0; index < BATCHES; index++) {
     offer(batchOf(PRINTERS[index % 2] as string, index));
     if (index === 20 || index === 40) standIn.alwaysOn.dropSessions();
+    // Pacing, not a wait: spreads the offers so that the dropped sessions cut through a flow of them.
     await delay(10);
   }
   await waitFor('every batch delivered', () => delivered.size === BATCHES);
