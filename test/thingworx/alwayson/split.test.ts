@@ -184,3 +184,40 @@ test('a string length over its limit is refused as soon as it is read, before it
   const error = t.throws(() => reader.write(Buffer.from('800003E9', 'hex')), { instanceOf: AlwaysOnError });
   t.is(error?.code, 'AO_ERR_STRING_TOO_LARGE');
 });
+
+test('mutated frames read the same whole and in random pieces: the same message, or a coded error both ways', (t) => {
+  const random = seededRandom(0xf22);
+  const limits = { ...DEFAULT_ALWAYSON_LIMITS, chunkSize: 48, maxStringBytes: 256, maxRows: 8, maxFields: 8 };
+  const corpus = golden.map((g) => encodeMessageAgain(g.frames, limits)).filter((frames) => frames.length > 0);
+  let same = 0;
+  for (let run = 0; run < 3000; run++) {
+    const frames = (corpus[Math.floor(random() * corpus.length)] as Buffer[]).map((frame) => Buffer.from(frame));
+    const frame = frames[Math.floor(random() * frames.length)] as Buffer;
+    const at = Math.floor(random() * frame.length);
+    frame[at] = random() < 0.5 ? Math.floor(random() * 256) : (frame[at] as number) ^ (1 << Math.floor(random() * 8));
+    const outcome = (split: (frame: Buffer) => Buffer[]): Message[] | string => {
+      try {
+        return read(frames, limits, split);
+      } catch (error) {
+        return error instanceof AlwaysOnError ? 'coded' : `not coded: ${String(error)}`;
+      }
+    };
+    const whole = outcome((f) => [f]);
+    const pieces = outcome((f) => {
+      const cut = Math.floor(random() * (f.length + 1));
+      return [f.subarray(0, cut), f.subarray(cut)];
+    });
+    t.deepEqual(pieces, whole);
+    if (typeof whole !== 'string') same += 1;
+  }
+  t.true(same > 100, `${same} mutated streams still read`);
+});
+
+/** The golden messages' frames again, chunked for these limits (read whole with the defaults first). */
+function encodeMessageAgain(frames: readonly Buffer[], limits: AlwaysOnCodecLimits): Buffer[] {
+  try {
+    return read(frames, DEFAULT_ALWAYSON_LIMITS, (f) => [f]).flatMap((message) => encodeMessage(message, limits));
+  } catch {
+    return [];
+  }
+}
