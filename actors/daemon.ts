@@ -5,7 +5,8 @@
 import { adapterEnvironment, startAdapter } from './adapter.js';
 import type { AdapterEnvironment } from './environment.js';
 import type { IngressMessage } from './ingress/messages.js';
-import { FLEET_PATH, INGRESS_PATH } from './paths.js';
+import { FLEET_PATH, INGRESS_PATH, UPLINK_PATH } from './paths.js';
+import type { UplinkMessage } from './uplink/messages.js';
 import { loadConfigFile } from '../config/load.js';
 import { createLogger, effectiveLogLevel, type Logger } from '../config/logging.js';
 import { bindWarnings } from '../config/cross-checks.js';
@@ -134,6 +135,8 @@ async function applyReload(
   }
   env.config = plan.effective;
   logger.level = effectiveLogLevel(plan.effective.log.level);
+  // Before the fleet starts the new printers, so their Things are bound before their first values as a rule.
+  tree.registry.tell(UPLINK_PATH, { type: 'PrintersChanged' } satisfies UplinkMessage);
   const result = await tree.registry.reconcile(FLEET_PATH);
   tree.registry.tell(INGRESS_PATH, { type: 'PrintersChanged' } satisfies IngressMessage);
   logger.info({ ...result, notApplied: plan.notApplied }, 'configuration reloaded');

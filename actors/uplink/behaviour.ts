@@ -63,7 +63,7 @@ async function thingworxTransport(env: AdapterEnvironment, appKey: () => string,
         requestTimeoutMs: thingworx.requestTimeoutMs,
         ...timings,
         limits: { chunkSize },
-        // Read at every connect: a reload's new printers are bound then (and alone before their first push).
+        // Read at every connect and when a reload changes the printers (PrintersChanged).
         things: () => [...env.config.printers.map((printer) => printer.thing), env.config.adapter.thing],
         logger: ctx.log,
       });
@@ -200,6 +200,10 @@ export function uplinkBehaviour(env: AdapterEnvironment): Behaviour<UplinkState,
           return offerHealthAndReschedule(state, env, ctx);
         case 'ReloadAppKey':
           return reloadAppKey(state, env, ctx);
+        case 'PrintersChanged':
+          // Not awaited: a BIND round trip must not hold up the Offers behind it (thingsChanged never throws).
+          void state.transport.thingsChanged?.();
+          return state;
         case 'EngineFaulted':
           throw msg.error instanceof Error ? msg.error : new Error(String(msg.error));
         default:

@@ -10,6 +10,8 @@ export type UplinkMessage =
   | { type: 'HealthDue' }
   /** The session went unauthorized: read the app key again (it may have been rotated on disk). */
   | { type: 'ReloadAppKey' }
+  /** A reload changed the configured printers: a session transport binds the new Things and unbinds the removed. */
+  | { type: 'PrintersChanged' }
   /** The engine's bookkeeping failed: crash, so the supervisor restarts the uplink with a clean engine. */
   | { type: 'EngineFaulted'; error: unknown };
 

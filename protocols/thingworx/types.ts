@@ -39,6 +39,11 @@ export interface ThingworxTransport {
    * unauthorized or unreachable (the probe). Any answer but 401/403 proves the key works and ThingWorx answers.
    */
   checkSession(thing: string): Promise<DeliveryOutcome>;
+  /**
+   * The Things to bind changed (a reload added or removed printers): a session transport binds the added ones and
+   * unbinds the removed ones now, rather than at their first push. Never throws; absent for REST (nothing is bound).
+   */
+  thingsChanged?(): Promise<void>;
   /** Close keep-alive sockets. */
   close(): Promise<void>;
   /** What the transport's own connection looks like, for `3dconnect uplink`; absent for REST (one call is one request). */

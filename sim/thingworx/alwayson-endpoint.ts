@@ -56,8 +56,20 @@ export interface AlwaysOnEndpointContext {
   logger: Logger;
 }
 
+/** One BIND, UNBIND or recorded push, in the order the stand-in took them (what a test asks "which came first" of). */
+export interface AlwaysOnEvent {
+  kind: 'BIND' | 'UNBIND' | 'UPDATE';
+  sessionId: number;
+  things: string[];
+}
+
+/** The event record keeps the latest this many (a long run pushes without end). */
+const EVENT_RECORD_MAX = 2_000;
+
 export interface AlwaysOnEndpoint {
   counters: Readonly<AlwaysOnCounters>;
+  /** BINDs and UNBINDs answered SUCCESS and pushes recorded, oldest first (the latest EVENT_RECORD_MAX). */
+  events(): readonly AlwaysOnEvent[];
   /** Sessions that passed AUTH and are still open, with what each bound. */
   sessions(): Array<{ sessionId: number; bound: string[] }>;
   /** Sends a request to the edge over the first session that bound `thing`; resolves with its answer. */
@@ -100,6 +112,12 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
   let nextServerRequestId = 0x8000_0000;
   let pongs = true;
   const rows = new DecodedRows();
+  const events: AlwaysOnEvent[] = [];
+  const record = (kind: AlwaysOnEvent['kind'], session: EdgeSession, things: string[]): void => {
+    // Trimmed in halves, so keeping the record costs no copy per event.
+    if (events.length >= EVENT_RECORD_MAX) events.splice(0, EVENT_RECORD_MAX / 2);
+    events.push({ kind, sessionId: session.sessionId, things });
+  };
 
   const send = (session: EdgeSession, header: Header, body: Body): void => {
     if (session.socket.readyState !== WebSocket.OPEN) return;
@@ -140,6 +158,7 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
     const before = context.store.length + context.store.evicted;
     context.store.add(body.entity, arrivedAt, 'UpdatePropertyValues', rows);
     context.onRowsRecorded(context.store.length + context.store.evicted - before);
+    record('UPDATE', session, [body.entity]);
     // Recorded, then the connection dies: the edge cannot know, and re-sends (a duplicate), as with REST.
     if (fault.resetAfter) return drop(session);
     return answer(session, header, Code.SUCCESS);
@@ -176,10 +195,12 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
         if (unknown !== undefined) return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `Thing [${unknown}] not found` });
         if (body.names.some((name) => context.plan.isForbidden(name))) return answer(session, header, Code.FORBIDDEN, { kind: 'response', reason: 'Not authorized' });
         for (const name of body.names) session.bound.add(name);
+        record('BIND', session, body.names);
         return answer(session, header, Code.SUCCESS);
       }
       case 'unbind':
         for (const name of body.names) if (session.bound.delete(name)) counters.unbound += 1;
+        record('UNBIND', session, body.names);
         return answer(session, header, Code.SUCCESS);
       case 'request':
         if (body.method === 'GET' && body.characteristic === 1 && body.name === 'name') {
@@ -231,6 +252,7 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
 
   return {
     counters,
+    events: () => events,
     sessions: () => [...sessions].map((s) => ({ sessionId: s.sessionId, bound: [...s.bound].sort() })),
     callEdge(thing, request, timeoutMs = 5_000) {
       const session = [...sessions].find((s) => s.bound.has(thing));

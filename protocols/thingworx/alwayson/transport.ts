@@ -59,7 +59,7 @@ export interface AlwaysOnTransportOptions extends Partial<AlwaysOnTimings> {
   tls?: RestTlsOptions;
   /** Plain ws:// only when this is true (tests, a local stand-in), as REST allows http://. */
   allowInsecureHttp?: boolean;
-  /** The Things to BIND when a session starts: the printers' and the adapter's own (read again at every connect). */
+  /** The Things to BIND: the printers' and the adapter's own (read again at every connect and by thingsChanged). */
   things: () => readonly string[];
   limits?: Partial<AlwaysOnCodecLimits>;
   logger: Logger;
@@ -305,6 +305,30 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     return binding;
   };
 
+  /** The live session, waiting for one being opened; undefined when there is none (the next connect binds anew). */
+  const liveSession = async (): Promise<Session | undefined> => {
+    const current = session && !session.ended ? session : connecting ? await connecting : undefined;
+    return current instanceof Session && !current.ended ? current : undefined;
+  };
+
+  /** UNBINDs the bound Things no longer configured, then BINDs the configured ones not bound (a reload). */
+  const rebind = async (): Promise<void> => {
+    const live = await liveSession();
+    if (!live) return;
+    const wanted = new Set(options.things());
+    const gone = [...live.bound].filter((name) => !wanted.has(name));
+    if (gone.length > 0) {
+      const outcome = outcomeOf(await request(live, framesFor(Code.UNBIND, { kind: 'unbind', names: gone })));
+      if (outcome.kind === 'delivered') for (const name of gone) live.bound.delete(name);
+      else logger.warn({ sessionId: live.sessionId, things: gone, outcome: outcome.kind }, 'AlwaysOn UNBIND of the removed Things refused');
+    }
+    // A first push of one of these meanwhile BINDs it alone (a refused list must not refuse it too).
+    const outcome = await bindAll(live, [...wanted]);
+    if (outcome.kind !== 'delivered') {
+      logger.warn({ sessionId: live.sessionId, outcome: outcome.kind }, 'AlwaysOn BIND of the added Things refused; binding each on first use');
+    }
+  };
+
   /** After a refused key, the next call connects again and AUTHs with the key as it is then. */
   const afterCall = (live: Session, outcome: DeliveryOutcome): DeliveryOutcome => {
     if (outcome.kind === 'unauthorized' && outcome.status === 401) end(live, 'AO_ERR_AUTH_REFUSED: the key was refused mid-session', false);
@@ -330,6 +354,15 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
       const outcome = await call(thing, frames, true);
       logger.debug({ thing, rows: rows.length, outcome: outcome.kind, ms: now() - started }, 'thingworx alwayson request');
       return outcome;
+    },
+
+    async thingsChanged(): Promise<void> {
+      if (closed) return;
+      try {
+        await rebind();
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'AlwaysOn re-bind after a reload failed');
+      }
     },
 
     checkSession(thing: string): Promise<DeliveryOutcome> {
