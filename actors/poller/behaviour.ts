@@ -2,7 +2,7 @@ import { parseHostPort } from '../../config/endpoint.js';
 import type { PrinterConfig } from '../../config/types.js';
 import { type CatalogView, catalogView, normalizeReadings } from '../../domain/catalog/normalizer.js';
 import { createPrinterClient, type PrinterClient } from '../../protocols/printer/client.js';
-import { isPipError } from '../../protocols/printer/errors.js';
+import { PipError } from '../../protocols/printer/errors.js';
 import { badPollReadings, type PollReplies, pollReadings } from '../../protocols/printer/poll-readings.js';
 import type { Reading } from '../../domain/readings.js';
 import type { ActorContext, Behaviour } from '../../supervision/index.js';
@@ -140,7 +140,7 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
             (error: unknown) =>
               ctx.tellSelf({
                 type: 'PollFailed',
-                code: isPipError(error) ? error.code : 'PIP_UNEXPECTED',
+                code: error instanceof PipError ? error.code : 'PIP_UNEXPECTED',
                 message: error instanceof Error ? error.message : String(error),
                 at: env.now(),
               }),

@@ -1,6 +1,6 @@
 /** One request to the daemon, and what each way of failing means for the operator and the exit code. */
 import { controlRequest } from '../../protocols/control/client.js';
-import { type ControlError, type ControlErrorCode, isControlError } from '../../protocols/control/errors.js';
+import { ControlError, type ControlErrorCode } from '../../protocols/control/errors.js';
 import type { ControlCommand, JsonValue } from '../../protocols/control/messages.js';
 import { COMMAND_EXIT, type CommandExitCode } from './exit-codes.js';
 import { CONTROL_DEFAULTS } from '../../config/defaults.js';
@@ -19,7 +19,7 @@ export type CallOutcome = { ok: true; result: JsonValue } | { ok: false; failure
 const ARGUMENT_CODES = new Set(['CONTROL_UNKNOWN_PATH', 'CONTROL_BAD_REQUEST']);
 
 export function describeFailure(error: unknown): CallFailure {
-  if (!isControlError(error)) {
+  if (!(error instanceof ControlError)) {
     return { exitCode: COMMAND_EXIT.software, lines: [`internal error: ${error instanceof Error ? error.message : String(error)}`] };
   }
   return { ...describeControlFailure(error), code: error.code };

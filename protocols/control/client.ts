@@ -1,6 +1,6 @@
 /** The CLI's end of the control socket: one connection, one request, one reply. */
 import { connect } from 'node:net';
-import { ControlError, errnoOf, isControlError } from './errors.js';
+import { ControlError, errnoOf } from './errors.js';
 import { LineReader } from './line-reader.js';
 import type { ControlCommand, ControlRequestId, JsonValue } from './messages.js';
 import { decodeReply } from './reply-codec.js';
@@ -113,7 +113,7 @@ function outcomeOf(
 }
 
 function asControlError(error: unknown, socketPath: string, cmd: ControlCommand): ControlError {
-  if (isControlError(error)) return new ControlError(error.code, error.message, { ...error.context, socketPath, cmd });
+  if (error instanceof ControlError) return new ControlError(error.code, error.message, { ...error.context, socketPath, cmd });
   return new ControlError('CONTROL_BAD_REPLY', String(error), { socketPath, cmd });
 }
 

@@ -1,7 +1,7 @@
 /** One accepted control connection: lines in, one reply per request out, in order. */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
-import { ControlError, errnoOf, isControlError } from './errors.js';
+import { ControlError, errnoOf } from './errors.js';
 import { errorBodyOf } from './handler-errors.js';
 import { isBlankLine } from './json-line.js';
 import type { ControlLimits } from './limits.js';
@@ -60,7 +60,7 @@ export class ControlConnection {
   refuse(error: unknown, requestId: ControlRequestId | null = null): void {
     if (this.#ending) return;
     const body = errorBodyOf(error, this.#settings.limits.maxErrorMessageLength);
-    const context = isControlError(error) ? error.context : {};
+    const context = error instanceof ControlError ? error.context : {};
     this.#settings.logger.warn(
       { connection: this.label, code: body.code, field: context.field, limit: context.limit, requestId },
       'control request refused; closing the connection',
@@ -122,7 +122,7 @@ export class ControlConnection {
         try {
           request = decodeRequest(line, this.#settings.limits);
         } catch (error) {
-          this.refuse(error, isControlError(error) ? (error.context.requestId ?? null) : null);
+          this.refuse(error, error instanceof ControlError ? (error.context.requestId ?? null) : null);
           return;
         }
         const reply = await this.#answer(request);

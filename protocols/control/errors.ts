@@ -63,9 +63,6 @@ export class ControlError extends CodedError<ControlErrorCode, ControlErrorConte
   override readonly name = 'ControlError';
 }
 
-export function isControlError(error: unknown): error is ControlError {
-  return error instanceof ControlError;
-}
 
 /** The system error code of a failed socket call (`ENOENT`, `ECONNREFUSED` …), if it has one. */
 export function errnoOf(error: unknown): string | undefined {

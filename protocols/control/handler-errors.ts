@@ -1,5 +1,5 @@
 /** How a failure becomes the `error` of a reply: a stable code always, the message capped. */
-import { isControlError } from './errors.js';
+import { ControlError } from './errors.js';
 import type { ControlErrorBody } from './messages.js';
 
 const STABLE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -11,7 +11,7 @@ const STABLE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 export function errorBodyOf(error: unknown, maxMessageLength: number): ControlErrorBody {
   const message = error instanceof Error ? error.message : String(error);
   const capped = message.length > maxMessageLength ? `${message.slice(0, maxMessageLength - 1)}…` : message;
-  if (isControlError(error)) return { code: error.code, message: capped };
+  if (error instanceof ControlError) return { code: error.code, message: capped };
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   if (typeof code === 'string' && STABLE_CODE.test(code)) return { code, message: capped };
   return { code: 'CONTROL_INTERNAL', message: capped };

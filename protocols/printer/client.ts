@@ -2,20 +2,13 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../../config/logging.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../supervision/backoff.js';
 import type { PipCodecLimits } from './codec-limits.js';
-import { isPipError, PipError, type PipErrorContext } from './errors.js';
+import { PipError, type PipErrorContext } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
 import type { PipOp } from './ops.js';
 import { openPrinterSocket, type PrinterTlsOptions } from './printer-socket.js';
 import { decodeReply, type UntrustedObject } from './reply.js';
 import { encodeRequest, nextRequestId } from './request.js';
-import {
-  type ConsumablesResult,
-  decodeResult,
-  type IdentifyResult,
-  type PipResults,
-  type SensorsResult,
-  type StatusResult,
-} from './results.js';
+import { type ConsumablesResult, decodeResult, type IdentifyResult, type PipResults, type SensorsResult, type StatusResult } from './results.js';
 import { PIP_CODEC_LIMITS, PRINTER_CLIENT_DEFAULTS } from '../../config/defaults.js';
 
 export type { PrinterTlsOptions };
@@ -85,7 +78,7 @@ interface Connection {
 }
 
 function withContext(error: unknown, context: PipErrorContext): PipError {
-  if (isPipError(error)) return new PipError(error.code, error.message, { ...error.context, ...context });
+  if (error instanceof PipError) return new PipError(error.code, error.message, { ...error.context, ...context });
   const cause = error instanceof Error ? error.message : String(error);
   return new PipError('PIP_CONNECTION_LOST', 'connection failed', { ...context, cause });
 }

@@ -51,6 +51,3 @@ export class PipError extends CodedError<PipErrorCode, PipErrorContext> {
   override readonly name = 'PipError';
 }
 
-export function isPipError(error: unknown): error is PipError {
-  return error instanceof PipError;
-}

@@ -33,6 +33,3 @@ export class PushError extends CodedError<PushErrorCode, PushErrorContext> {
   override readonly name = 'PushError';
 }
 
-export function isPushError(error: unknown): error is PushError {
-  return error instanceof PushError;
-}

@@ -2,7 +2,7 @@ import { createServer, type Socket } from 'node:net';
 import test from 'ava';
 import { silentLogger } from '../../config/logging.js';
 import { createPrinterClient } from '../../protocols/printer/client.js';
-import { isPipError, type PipErrorCode } from '../../protocols/printer/errors.js';
+import { PipError, type PipErrorCode } from '../../protocols/printer/errors.js';
 import { type PipOp, READ_ONLY_OPS } from '../../protocols/printer/ops.js';
 import { createPrinterModel } from '../../sim/printers/families.js';
 import { seededRandom } from '../../sim/seeded-random.js';
@@ -146,7 +146,7 @@ test('fuzz: 300 calls answered with garbage: every call settles with a result or
       else if (JSON.stringify(result).includes('.stl')) problems.push(`call ${i} ${op}: a job file name reached the caller`);
       results += 1;
     } catch (error) {
-      if (!isPipError(error) || !KNOWN_CODES.has(error.code)) {
+      if (!(error instanceof PipError) || !KNOWN_CODES.has(error.code)) {
         problems.push(`call ${i} ${op}: ${error instanceof Error ? `${error.name} ${error.message}` : String(error)}`);
         continue;
       }

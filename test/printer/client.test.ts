@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
 import { createLogger, type Logger, silentLogger } from '../../config/logging.js';
 import { createPrinterClient, type PrinterClient, type PrinterClientOptions } from '../../protocols/printer/client.js';
-import { isPipError, type PipErrorCode } from '../../protocols/printer/errors.js';
+import { PipError, type PipErrorCode } from '../../protocols/printer/errors.js';
 import { READ_ONLY_OPS } from '../../protocols/printer/ops.js';
 import { createPipServer, type PipGarbageKind, type PipServer, type PipServerOptions } from '../../sim/printers/pip-server.js';
 import { createTestPki } from '../support/certs.js';
@@ -58,7 +58,7 @@ async function eventually<T>(call: () => Promise<T>): Promise<{ result: T; failu
     try {
       return { result: await call(), failures };
     } catch (error) {
-      if (!isPipError(error)) throw error;
+      if (!(error instanceof PipError)) throw error;
       failures.push(error.code);
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20)); // between retries; the bound is WAIT_MS
@@ -71,7 +71,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'no error';
   } catch (error) {
-    return isPipError(error) ? error.code : `foreign: ${String(error)}`;
+    return error instanceof PipError ? error.code : `foreign: ${String(error)}`;
   }
 }
 
@@ -152,7 +152,7 @@ test('a printer that stops answering times the call out; the client recovers whe
   await eventually(() => printer.status());
   sim.stopAnswering();
   const error = await printer.sensors().catch((caught: unknown) => caught);
-  t.true(isPipError(error));
+  t.true(error instanceof PipError);
   t.like(error, { code: 'PIP_TIMEOUT', context: { op: 'sensors', timeoutMs: 1_500 } });
   t.true(logs.lines.some((line) => line.code === 'PIP_TIMEOUT' && line.msg === 'printer connection ended'));
   sim.resumeAnswering();
@@ -188,7 +188,7 @@ test('while a reconnect is far off, calls fail at once with PIP_UNAVAILABLE', as
   const started = Date.now();
   const error = await printer.status().catch((caught: unknown) => caught);
   t.like(error, { code: 'PIP_UNAVAILABLE' });
-  t.true(isPipError(error) && (error.context.retryInMs ?? 0) > 5_000);
+  t.true(error instanceof PipError && (error.context.retryInMs ?? 0) > 5_000);
   t.true(Date.now() - started < 10_000, 'refused without waiting for the timeout');
 });
 
@@ -209,7 +209,7 @@ for (const [kind, code] of GARBAGE) {
     t.is(sim.stats().connectionsOpen, 2);
     sim.answerGarbage(kind);
     const error = await victim.status().catch((caught: unknown) => caught);
-    t.true(isPipError(error));
+    t.true(error instanceof PipError);
     t.like(error, { code });
     const logged = logs.lines.find((line) => line.msg === 'printer connection ended');
     t.truthy(logged, 'the reason was logged');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { isPipError } from '../../protocols/printer/errors.js';
+import { PipError } from '../../protocols/printer/errors.js';
 import { LineSplitter } from '../../protocols/printer/line-splitter.js';
 import { READ_ONLY_OPS } from '../../protocols/printer/ops.js';
 import { decodeReply } from '../../protocols/printer/reply.js';
@@ -112,12 +112,12 @@ test(`${INPUTS} seeded reply lines: the decoder answers each with a result or a 
           decodeResult(op, reply.result);
           count(`result:${op}`);
         } catch (error) {
-          if (!isPipError(error)) throw error;
+          if (!(error instanceof PipError)) throw error;
           count(error.code);
         }
       }
     } catch (error) {
-      if (isPipError(error)) count(error.code);
+      if (error instanceof PipError) count(error.code);
       else foreign = error;
     }
   }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { isPipError, type PipErrorCode } from '../../protocols/printer/errors.js';
+import { PipError, type PipErrorCode } from '../../protocols/printer/errors.js';
 import { LineSplitter } from '../../protocols/printer/line-splitter.js';
 import { isReadOnlyOp, type PipOp, READ_ONLY_OPS } from '../../protocols/printer/ops.js';
 import { decodeReply } from '../../protocols/printer/reply.js';
@@ -12,7 +12,7 @@ function codeOf(fn: () => unknown): PipErrorCode | 'no error' | 'foreign error' 
     fn();
     return 'no error';
   } catch (error) {
-    return isPipError(error) ? error.code : 'foreign error';
+    return error instanceof PipError ? error.code : 'foreign error';
   }
 }
 
@@ -85,7 +85,7 @@ test('a line of exactly the cap passes; one byte more fails before it is buffere
   const over = new LineSplitter(cap);
   over.push(Buffer.from('a'.repeat(10)));
   const error = t.throws(() => over.push(Buffer.from('a'.repeat(7))));
-  t.true(isPipError(error));
+  t.true(error instanceof PipError);
   t.like(error, { code: 'PIP_LINE_TOO_LONG', context: { limit: 'maxLineBytes', limitValue: cap } });
   t.is(over.bufferedBytes, 0, 'nothing of the over-long line is kept');
   t.is(codeOf(() => over.push(Buffer.from('\n'))), 'PIP_LINE_TOO_LONG', 'a failed splitter stays failed');
@@ -101,7 +101,7 @@ test('the default cap is 64 KiB and a newline-free flood never buffers more', (t
       splitter.push(chunk);
       t.true(splitter.bufferedBytes <= 65536);
     } catch (error) {
-      code = isPipError(error) ? error.code : 'foreign';
+      code = error instanceof PipError ? error.code : 'foreign';
     }
   }
   t.is(code, 'PIP_LINE_TOO_LONG');

@@ -3,7 +3,7 @@ import test from 'ava';
 import { WebSocketServer } from 'ws';
 import { silentLogger } from '../../config/logging.js';
 import { createPushClient } from '../../sim/clients/push-client.js';
-import { isPushError } from '../../protocols/push/errors.js';
+import { PushError } from '../../protocols/push/errors.js';
 import { TOKENS, WAIT_MS, startServer } from './harness.js';
 import { capturedLogger } from '../lumberjack/support.js';
 import { until as untilCondition } from '../support/until.js';
@@ -88,15 +88,15 @@ test('send() refuses invalid messages locally, and close() rejects what is unack
   t.teardown(() => server.close());
   const client = createPushClient({ url, token: TOKENS.p01, logger: silentLogger(), backoff: FAST_BACKOFF, firstSeq: 1 });
   const invalid = await t.throwsAsync(client.send([{ item: 'no spaces allowed', value: 1 }], 0));
-  t.true(isPushError(invalid) && invalid.code === 'PUSH_CLIENT_INVALID');
+  t.true(invalid instanceof PushError && invalid.code === 'PUSH_CLIENT_INVALID');
   const pending = client.send([{ item: 'Layer', value: 1 }], 1_764_238_500_000);
   const delivery = await deliveries.next('delivery');
   t.is(delivery.seq, 1, 'the invalid message did not use up a seq');
   await client.close();
   const closed = await t.throwsAsync(pending);
-  t.true(isPushError(closed) && closed.code === 'PUSH_CLIENT_CLOSED');
+  t.true(closed instanceof PushError && closed.code === 'PUSH_CLIENT_CLOSED');
   const after = await t.throwsAsync(client.send([{ item: 'Layer', value: 2 }], 0));
-  t.true(isPushError(after) && after.code === 'PUSH_CLIENT_CLOSED');
+  t.true(after instanceof PushError && after.code === 'PUSH_CLIENT_CLOSED');
 });
 
 test('the client keeps retrying while the adapter refuses its token', async (t) => {
