@@ -113,12 +113,7 @@ export async function startDaemon(config: AdapterConfig, options: DaemonOptions 
  * and log level. Sections that need new listeners or a new ThingWorx session are named in the log
  * as waiting for a restart. Anything wrong: every error logged, the running configuration kept.
  */
-async function applyReload(
-  env: AdapterEnvironment,
-  tree: Tree,
-  logger: Logger,
-  configFile: string | undefined,
-): Promise<ReloadOutcome> {
+async function applyReload(env: AdapterEnvironment, tree: Tree, logger: Logger, configFile: string | undefined): Promise<ReloadOutcome> {
   if (configFile === undefined) {
     logger.warn('reload asked, but this adapter was not started from a configuration file');
     return { applied: false, errors: ['no configuration file to read'] };

@@ -86,7 +86,11 @@ export async function runBenchmark(): Promise<Record<string, unknown>> {
   }
   const perMinute = Array.from({ length: Math.ceil(durationS / 60) }, (_, minute) => {
     const inMinute = samples.filter((s) => s.atS >= minute * 60 && s.atS < (minute + 1) * 60);
-    return { minute: minute + 1, adapterMb: round(median(inMinute.map((s) => s.adapterMb))), demoMb: round(median(inMinute.map((s) => s.demoMb))) };
+    return {
+      minute: minute + 1,
+      adapterMb: round(median(inMinute.map((s) => s.adapterMb))),
+      demoMb: round(median(inMinute.map((s) => s.demoMb))),
+    };
   });
   return {
     durationS,

@@ -379,7 +379,11 @@ async function startRig(context: RigContext, receiver: Receiver, keepExpected: b
     if (controlSocket !== undefined) {
       const file = join(context.pki.dir, `adapter-${tag}.json`);
       writeFileSync(file, JSON.stringify(adapterConfig(context, fleet, tag, controlSocket), null, 2));
-      child = await startChild([...DEPLOYED_NODE_FLAGS, ...EXTRA_ADAPTER_FLAGS, context.cli, 'run', '--config', file], env, settings.childStartTimeoutMs);
+      child = await startChild(
+        [...DEPLOYED_NODE_FLAGS, ...EXTRA_ADAPTER_FLAGS, context.cli, 'run', '--config', file],
+        env,
+        settings.childStartTimeoutMs,
+      );
     } else {
       child = await startChild(['--import', 'tsx', SELF, BASELINE_FLAG], env, settings.childStartTimeoutMs);
     }
@@ -420,7 +424,14 @@ function adapterConfig(context: RigContext, fleet: SimulatedFleet, tag: string, 
     },
     listeners: {
       beats: { enabled: true, host: '127.0.0.1', port: 0 },
-      push: { enabled: true, host: '127.0.0.1', port: 0, path: '/push/v1', maxMessagesPerSecond: settings.pushMessagesPerSecond, maxPendingAcks: settings.pushMaxPendingAcks },
+      push: {
+        enabled: true,
+        host: '127.0.0.1',
+        port: 0,
+        path: '/push/v1',
+        maxMessagesPerSecond: settings.pushMessagesPerSecond,
+        maxPendingAcks: settings.pushMaxPendingAcks,
+      },
     },
     control: { socket: controlSocket },
     uplink: { flushIntervalMs: settings.uplinkFlushIntervalMs },
@@ -449,7 +460,15 @@ interface FleetTally {
 
 function tally(fleet: SimulatedFleet): FleetTally {
   const counters = fleet.counters();
-  const result: FleetTally = { produced: 0, sent: 0, acked: 0, ackedBySource: { filebeat: 0, metricbeat: 0, push: 0 }, backlog: 0, skipped: 0, resent: 0 };
+  const result: FleetTally = {
+    produced: 0,
+    sent: 0,
+    acked: 0,
+    ackedBySource: { filebeat: 0, metricbeat: 0, push: 0 },
+    backlog: 0,
+    skipped: 0,
+    resent: 0,
+  };
   for (const source of SOURCES) {
     result.sent += counters.totals[source].events_sent;
     result.acked += counters.totals[source].events_acked;
@@ -598,7 +617,12 @@ interface DeliveryCheck {
   duplicates: number;
 }
 
-function checkDelivery(expected: readonly ExpectedReading[], rows: StandInRows, clock: BenchClock, window: [number, number]): DeliveryCheck {
+function checkDelivery(
+  expected: readonly ExpectedReading[],
+  rows: StandInRows,
+  clock: BenchClock,
+  window: [number, number],
+): DeliveryCheck {
   const firstArrival = new Map<string, number>();
   const copies = new Map<string, number>();
   for (let index = 0; index < rows.time.length; index++) {
@@ -714,8 +738,14 @@ async function nominalPhase(context: RigContext, tag = 'nominal'): Promise<Nomin
       },
       heapMb: {
         heapTotalMedian: heapFigure((sample) => sample.heapTotalMb, median),
-        heapTotalMax: heapFigure((sample) => sample.heapTotalMb, (values) => Math.max(...values)),
-        heapUsedMin: heapFigure((sample) => sample.heapUsedMb, (values) => Math.min(...values)),
+        heapTotalMax: heapFigure(
+          (sample) => sample.heapTotalMb,
+          (values) => Math.max(...values),
+        ),
+        heapUsedMin: heapFigure(
+          (sample) => sample.heapUsedMb,
+          (values) => Math.min(...values),
+        ),
         externalMedian: heapFigure((sample) => sample.externalMb, median),
       },
       delivery: {
@@ -842,10 +872,12 @@ async function stepPhase(context: RigContext, receiver: Receiver, deadline: numb
     await context.standIn.clearRecords();
   }
   // The highest rate kept up: with refinement steps that is not necessarily the last one run.
-  const sustained = steps.filter((step) => step.keptUp).reduce<StepResult | undefined>(
-    (best, step) => (best === undefined || step.offeredEventsPerSecond > best.offeredEventsPerSecond ? step : best),
-    undefined,
-  );
+  const sustained = steps
+    .filter((step) => step.keptUp)
+    .reduce<StepResult | undefined>(
+      (best, step) => (best === undefined || step.offeredEventsPerSecond > best.offeredEventsPerSecond ? step : best),
+      undefined,
+    );
   return { steps, ...(sustained === undefined ? {} : { sustained }), stoppedBy, childWarnings, childExitCode };
 }
 
@@ -978,7 +1010,13 @@ async function compareBuilds(
   };
 }
 
-function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult, startedAt: number, loadAtStart: number[]): Record<string, unknown> {
+function report(
+  nominal: NominalResult,
+  full: StepsResult,
+  baseline: StepsResult,
+  startedAt: number,
+  loadAtStart: number[],
+): Record<string, unknown> {
   const { targets } = END_TO_END_BENCH;
   // The last offered rate kept up: the same ladder for both, unlike acknowledged rates, which
   // overshoot while a backlog from the step before drains.
@@ -993,10 +1031,12 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
   const costRatio = shared.aOverB;
   // Where the full path fell behind, how much of the machine the three processes used: near all of it
   // means the rig (printers and stand-in share the machine with the adapter) was the limit, not only the adapter.
-  const limitStep = full.steps.filter((step) => !step.keptUp).reduce<StepResult | undefined>(
-    (lowest, step) => (lowest === undefined || step.offeredEventsPerSecond < lowest.offeredEventsPerSecond ? step : lowest),
-    undefined,
-  );
+  const limitStep = full.steps
+    .filter((step) => !step.keptUp)
+    .reduce<StepResult | undefined>(
+      (lowest, step) => (lowest === undefined || step.offeredEventsPerSecond < lowest.offeredEventsPerSecond ? step : lowest),
+      undefined,
+    );
   const cores = availableParallelism();
   return {
     what: 'simulated printers → adapter (own process, compiled dist/cli/start.js run, deploy heap flags) → ThingWorx stand-in over TLS, ACK after delivery; baseline: bare Beats + push receiver acknowledging on arrival, same simulators',
@@ -1038,7 +1078,10 @@ function report(nominal: NominalResult, full: StepsResult, baseline: StepsResult
       printersCores: limitStep?.cpu.benchCores ?? null,
       standInCores: limitStep?.cpu.standInCores ?? null,
       /** (adapter + printers + stand-in) ÷ cores at that step. */
-      busyShare: limitStep === undefined ? null : round((limitStep.cpu.childCores + limitStep.cpu.benchCores + limitStep.cpu.standInCores) / cores, 2),
+      busyShare:
+        limitStep === undefined
+          ? null
+          : round((limitStep.cpu.childCores + limitStep.cpu.benchCores + limitStep.cpu.standInCores) / cores, 2),
     },
     targets,
     met: {

@@ -52,7 +52,8 @@ function simulatorLines(): string[] {
  */
 function worstLines(cap: number): string[] {
   const time = '2026-11-27T10:15:02.123Z';
-  const fill = (prefix: string, suffix: string, unit = '1') => `${prefix}${unit.repeat(Math.floor((cap - prefix.length - suffix.length) / unit.length))}${suffix}`;
+  const fill = (prefix: string, suffix: string, unit = '1') =>
+    `${prefix}${unit.repeat(Math.floor((cap - prefix.length - suffix.length) / unit.length))}${suffix}`;
   return [
     fill(`${time} THERMAL VatTemp=`, 'xC'),
     fill(`${time} THERMAL Chamber=1C Humidity=`, 'x%'),
@@ -86,7 +87,10 @@ function catastrophicOnRe2(cap: number, sink: { value: number }): Record<string,
     if (!compiled.ok) throw new Error(`${match}: ${compiled.errors[0]?.message}`);
     const matcher = re2Matcher(compiled.rules);
     if (matcher(fill(prefix, failing)) !== undefined || matcher(fill(prefix, matching)) === undefined) throw new Error(`${match}: lines`);
-    figures[match] = { failingMicros: microsPerLine(matcher, fill(prefix, failing)), matchingMicros: microsPerLine(matcher, fill(prefix, matching)) };
+    figures[match] = {
+      failingMicros: microsPerLine(matcher, fill(prefix, failing)),
+      matchingMicros: microsPerLine(matcher, fill(prefix, matching)),
+    };
   }
   return figures;
 }
@@ -148,7 +152,10 @@ function compare<K extends string>(lines: readonly string[], works: Record<K, Wo
   return rounds;
 }
 
-const matchWork = (matcher: LineMatcher): Work => (line) => capturedLength(matcher(line));
+const matchWork =
+  (matcher: LineMatcher): Work =>
+  (line) =>
+    capturedLength(matcher(line));
 
 interface Sides {
   re2: number[];

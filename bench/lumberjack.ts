@@ -332,7 +332,12 @@ async function measureFairness(heavyWindow: Buffer, baseline: boolean): Promise<
   };
 }
 
-export async function measureFairnessBoth(): Promise<{ inflatedBytes: number; compressedBytes: number; ours: FairnessResult; blockingBaseline: FairnessResult }> {
+export async function measureFairnessBoth(): Promise<{
+  inflatedBytes: number;
+  compressedBytes: number;
+  ours: FairnessResult;
+  blockingBaseline: FairnessResult;
+}> {
   const settings = LUMBERJACK_BENCH;
   const filler = 'x'.repeat(settings.heavyEventBytes);
   const heavyEvents = Array.from({ length: settings.heavyEvents }, (_, i) => ({ ...filebeatEvent(i), message: `${i} ${filler}` }));

@@ -69,7 +69,9 @@ async function openLink(): Promise<{ link: Link; child: ChildProcess; server: Se
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, SINK_FLAG, `ws://127.0.0.1:${port}/`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF, SINK_FLAG, `ws://127.0.0.1:${port}/`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const { ws, socket } = await accepted;
   socket.setNoDelay(true);
   const answers: ((text: string) => void)[] = [];

@@ -61,11 +61,15 @@ export function startStandInProcess(options: {
   timeoutMs: number;
 }): Promise<StandInProcess> {
   const settings: ChildSettings = { certFile: options.certFile, keyFile: options.keyFile, clock: options.clock };
-  const child: ChildProcess = spawn(process.execPath, [...STAND_IN_NODE_FLAGS, '--import', 'tsx', SELF, CHILD_FLAG, JSON.stringify(settings)], {
-    env: { ...process.env, [APP_KEY_ENV]: options.appKey },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    serialization: 'advanced',
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...STAND_IN_NODE_FLAGS, '--import', 'tsx', SELF, CHILD_FLAG, JSON.stringify(settings)],
+    {
+      env: { ...process.env, [APP_KEY_ENV]: options.appKey },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    },
+  );
   const { pid, stderr } = child;
   if (pid === undefined || !stderr) return Promise.reject(new Error('could not start the stand-in process'));
   let stderrTail = '';

@@ -330,7 +330,12 @@ function startBaseline(url: string, ca: string, appKey: string, maxSockets: numb
 }
 
 /** `concurrency` loops posting `rowsPerRequest` rows each, back to back, to the Things in turn. */
-async function baselineAtSaturation(baseline: Baseline, maker: BatchMaker, rowsPerRequest: number, concurrency: number): Promise<Throughput> {
+async function baselineAtSaturation(
+  baseline: Baseline,
+  maker: BatchMaker,
+  rowsPerRequest: number,
+  concurrency: number,
+): Promise<Throughput> {
   const settings = UPLINK_BENCH;
   let delivered = 0;
   let turn = 0;

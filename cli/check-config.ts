@@ -16,7 +16,7 @@ function help(io: CliIo): void {
   io.out('path, one per line on stderr, and exits 78. Secrets that cannot be read now (an environment');
   io.out('variable not set here, a file missing on this machine) are warnings: they are read at start-up.');
   io.out('So are TLS files that are missing, unreadable or not regular files (run refuses to start on them).');
-  io.out('A listener bound to every interface (0.0.0.0 or ::) is a warning too: bind the printer network\'s address.');
+  io.out("A listener bound to every interface (0.0.0.0 or ::) is a warning too: bind the printer network's address.");
 }
 
 export const checkConfigCommand: CliCommand = {

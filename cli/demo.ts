@@ -37,8 +37,8 @@ function help(io: CliIo): void {
   io.out('');
   io.out('Runs for SECONDS, or until Ctrl-C, then lets every sent event be acknowledged, stops cleanly and');
   io.out('prints a summary: events sent, acknowledged and found in ThingWorx, duplicates, lost (must be 0),');
-  io.out('alerts raised and cleared, and peak memory: the adapter\'s own process (it runs apart, as deployed)');
-  io.out('and the demo\'s process (the simulators and the ThingWorx stand-in).');
+  io.out("alerts raised and cleared, and peak memory: the adapter's own process (it runs apart, as deployed)");
+  io.out("and the demo's process (the simulators and the ThingWorx stand-in).");
   io.out(`--json prints the summary as one JSON object. Defaults: ${DEMO_DEFAULTS.printers} printers, seed ${DEMO_DEFAULTS.seed}.`);
   io.out('--transport alwayson talks to the stand-in over the AlwaysOn WebSocket session instead of REST.');
 }
@@ -178,7 +178,11 @@ export const demoCommand: CliCommand = {
     if (!parsed.json) io.err(`demo: starting the stand-in, ${parsed.printers} simulated printers and the adapter…`);
     // The adapter in its own process: its memory is its own, apart from the simulators' and the stand-in's.
     const demo = await startDemo({
-      printers: parsed.printers, seed: parsed.seed, excursions: true, bounded: true, adapterProcess: true,
+      printers: parsed.printers,
+      seed: parsed.seed,
+      excursions: true,
+      bounded: true,
+      adapterProcess: true,
       ...(parsed.transport ? { transport: parsed.transport } : {}),
     });
     if (!parsed.json) io.err('demo: running. Ctrl-C stops it and prints the summary.');

@@ -78,5 +78,10 @@ export function bindsOverlap(hostA: string, hostB: string): boolean {
   if (a.kind === 'address' && b.kind === 'address') return sameAddress(a.address, b.address);
   if (a.kind === 'name' && b.kind === 'name') return a.name === b.name;
   const [name, address] = a.kind === 'name' ? [a, b] : [b, a];
-  return name.kind === 'name' && name.name === 'localhost' && address.kind === 'address' && LOOPBACK.some((loopback) => sameAddress(loopback, address.address));
+  return (
+    name.kind === 'name' &&
+    name.name === 'localhost' &&
+    address.kind === 'address' &&
+    LOOPBACK.some((loopback) => sameAddress(loopback, address.address))
+  );
 }

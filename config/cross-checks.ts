@@ -99,7 +99,10 @@ function checkLogRuleItems(config: unknown): ConfigIssue[] {
         if (!(item in items)) {
           issues.push({ path: itemPath, message: `"${item}" is not an item of family ${family}; add it to its items` });
         } else if (catalogType !== undefined && isValueType(ruleType) && catalogType !== ruleType) {
-          issues.push({ path: childPath(itemPath, 'type'), message: `is ${ruleType} but family ${family} declares ${item} as ${catalogType}` });
+          issues.push({
+            path: childPath(itemPath, 'type'),
+            message: `is ${ruleType} but family ${family} declares ${item} as ${catalogType}`,
+          });
         }
       }
     });
@@ -187,7 +190,10 @@ function checkLimits(printer: Record<string, unknown>, printerPath: string, fami
     // The alert and its companions are properties of the same Thing as the items: a clash would mix two series.
     const clash = alert === undefined ? undefined : Object.values(alertPropertyNames(alert)).find((name) => name in items);
     if (clash !== undefined) {
-      issues.push({ path: childPath(path, 'alert'), message: `writes the property ${clash}, which is an item of family ${family}; choose another alert name` });
+      issues.push({
+        path: childPath(path, 'alert'),
+        message: `writes the property ${clash}, which is an item of family ${family}; choose another alert name`,
+      });
     }
     const itemType = stringAt(items[item], 'type');
     if (type === undefined || itemType === undefined) return;

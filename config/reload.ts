@@ -25,8 +25,7 @@ function same(a: unknown, b: unknown): boolean {
 export function planReload(running: AdapterConfig, next: AdapterConfig): ReloadPlan {
   const before = new Map(running.printers.map((p) => [p.id, p]));
   const after = new Map(next.printers.map((p) => [p.id, p]));
-  const familyChanged = (printer: PrinterConfig) =>
-    !same(running.catalog.families[printer.family], next.catalog.families[printer.family]);
+  const familyChanged = (printer: PrinterConfig) => !same(running.catalog.families[printer.family], next.catalog.families[printer.family]);
   const added = next.printers.filter((p) => !before.has(p.id));
   const removed = running.printers.filter((p) => !after.has(p.id));
   const changed = next.printers.filter((p) => {

@@ -78,7 +78,8 @@ export async function resolveSecret(ref: SecretRef, options: ResolveSecretOption
   }
   const value = raw.trim();
   if (value === '') throw new SecretError('SECRET_EMPTY', source, 'is empty');
-  if (hasControlCharacter(value)) throw new SecretError('SECRET_INVALID', source, 'contains control characters (a line break inside the value?)');
+  if (hasControlCharacter(value))
+    throw new SecretError('SECRET_INVALID', source, 'contains control characters (a line break inside the value?)');
   return value;
 }
 

@@ -94,7 +94,10 @@ export function startAdapterProcess(options: AdapterProcessOptions): Promise<Ada
       child.kill('SIGKILL');
       reject(new Error(`demo: ${why}; its last lines:\n${lastLines.join('\n')}`));
     };
-    const timer = setTimeout(() => fail('the adapter did not open its listeners and control socket in time'), options.startTimeoutMs ?? ADAPTER_PROCESS_DEFAULTS.startTimeoutMs);
+    const timer = setTimeout(
+      () => fail('the adapter did not open its listeners and control socket in time'),
+      options.startTimeoutMs ?? ADAPTER_PROCESS_DEFAULTS.startTimeoutMs,
+    );
     void exit.then((code) => fail(`the adapter exited (${code}) before it was ready`));
     createInterface({ input: stdout }).on('line', (line) => {
       keep(line);

@@ -112,7 +112,6 @@ export interface Demo {
 
 let demos = 0;
 
-
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const pki = createTestPki('printer-demo');
   const appKey = randomBytes(16).toString('hex');
@@ -199,7 +198,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (daemon === undefined) {
       // The adapter runs apart: what its control socket counted (every transition since it started).
       try {
-        const reply = (await controlRequest(config.control.socket, 'events')) as { totals?: { alertsRaised?: number; alertsCleared?: number } };
+        const reply = (await controlRequest(config.control.socket, 'events')) as {
+          totals?: { alertsRaised?: number; alertsCleared?: number };
+        };
         return { raised: reply.totals?.alertsRaised ?? 0, cleared: reply.totals?.alertsCleared ?? 0 };
       } catch {
         return { raised: 0, cleared: 0 };
@@ -258,7 +259,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           events_acked: totals.acked,
           // As delivery-account.ts counts it: an event without readings (a JOBFILE line) has nothing to lose.
           events_delivered: totals.acked - account.lost,
-          readings_expected: common.per_source.filebeat.readings_acked + common.per_source.metricbeat.readings_acked + common.per_source.push.readings_acked,
+          readings_expected:
+            common.per_source.filebeat.readings_acked + common.per_source.metricbeat.readings_acked + common.per_source.push.readings_acked,
           readings_recorded: account.rows,
           duplicates: account.duplicates,
           lost: account.lost,

@@ -178,15 +178,17 @@ export class Cell implements Runnable {
   }
 
   ask(build: (replyTo: ReplyAddress) => unknown, timeoutMs: number): Promise<unknown> {
-    return askActor(this.ref, (replyTo) => this.enqueue('user', build(replyTo as ReplyAddress), replyTo), timeoutMs).catch((error: unknown) => {
-      const timedOut = error instanceof Error && error.message === 'Query Timeout';
-      throw timedOut
-        ? new SupervisionError('ASK_TIMEOUT', `no answer from ${this.path} within ${timeoutMs} ms`, {
-            path: this.path,
-            timeoutMs,
-          })
-        : new SupervisionError('NOT_RUNNING', `no actor running at ${this.path}`, { path: this.path });
-    });
+    return askActor(this.ref, (replyTo) => this.enqueue('user', build(replyTo as ReplyAddress), replyTo), timeoutMs).catch(
+      (error: unknown) => {
+        const timedOut = error instanceof Error && error.message === 'Query Timeout';
+        throw timedOut
+          ? new SupervisionError('ASK_TIMEOUT', `no answer from ${this.path} within ${timeoutMs} ms`, {
+              path: this.path,
+              timeoutMs,
+            })
+          : new SupervisionError('NOT_RUNNING', `no actor running at ${this.path}`, { path: this.path });
+      },
+    );
   }
 
   async ping(timeoutMs: number): Promise<boolean> {

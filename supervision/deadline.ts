@@ -1,8 +1,5 @@
 /** Wait for `work` at most `ms`; the timer never outlives the wait. */
-export async function withinDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-): Promise<{ done: true; value: T } | { done: false }> {
+export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<{ done: false }>((resolve) => {
     timer = setTimeout(() => resolve({ done: false }), ms);

@@ -30,9 +30,8 @@ export abstract class CodedError<Code extends string, Context extends object = R
 }
 
 /** The context may be left out when none of its fields is required. */
-type ContextArguments<Context> = Partial<Context> extends Context
-  ? [context?: Context, options?: ErrorOptions]
-  : [context: Context, options?: ErrorOptions];
+type ContextArguments<Context> =
+  Partial<Context> extends Context ? [context?: Context, options?: ErrorOptions] : [context: Context, options?: ErrorOptions];
 
 /** Context: which actor, which limit. */
 export class SupervisionError extends CodedError<SupervisionErrorCode> {

@@ -17,11 +17,7 @@ export function withinWindow(times: readonly number[], now: number, periodMs: nu
  * Count one more restart at `now`. `exceeded` is true when this restart would be one too many:
  * the supervisor must then stop its children and itself instead of restarting.
  */
-export function recordRestart(
-  times: readonly number[],
-  now: number,
-  options: IntensityOptions,
-): { times: number[]; exceeded: boolean } {
+export function recordRestart(times: readonly number[], now: number, options: IntensityOptions): { times: number[]; exceeded: boolean } {
   const recent = [...withinWindow(times, now, options.periodMs), now];
   return { times: recent, exceeded: recent.length > options.intensity };
 }

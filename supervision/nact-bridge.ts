@@ -51,7 +51,11 @@ export function stopActor(ref: NactRef): void {
  * What nact would otherwise allocate as the sender of every plain dispatch (its `new Nobody()`
  * default): one shared, frozen copy of the same shape.
  */
-const NO_SENDER = Object.freeze({ type: 'nobody', system: Object.freeze({ name: undefined }), path: Object.freeze({ parts: Object.freeze([]) }) });
+const NO_SENDER = Object.freeze({
+  type: 'nobody',
+  system: Object.freeze({ name: undefined }),
+  path: Object.freeze({ parts: Object.freeze([]) }),
+});
 
 /** nact's typings omit dispatch's third argument (the sender); the runtime takes it. */
 const dispatchFrom = dispatch as (ref: NactRef, message: unknown, sender: unknown) => void;

@@ -5,9 +5,7 @@ import { describeRef, sendTo } from './nact-bridge.js';
 import type { ReconcileRequest, ReconcileResult } from './supervisor.js';
 import { REGISTRY_DEFAULTS } from '../config/defaults.js';
 
-export type RegistryEvent =
-  | { type: 'status'; path: string; status: ActorStatus }
-  | { type: 'escalated'; path: string; error: ErrorInfo };
+export type RegistryEvent = { type: 'status'; path: string; status: ActorStatus } | { type: 'escalated'; path: string; error: ErrorInfo };
 
 export interface RegistryOptions {
   /** Time source for every timestamp and window; injectable for tests. */
@@ -61,11 +59,7 @@ export class Registry {
    * when `msg` is a function building the message around the reply-to address). The answer's type is
    * the address's. Rejects with NOT_RUNNING or ASK_TIMEOUT.
    */
-  async ask<M, R>(
-    to: ActorAddress<M, R>,
-    msg: NoInfer<M | ((replyTo: ReplyAddress) => M)>,
-    timeoutMs: number,
-  ): Promise<R> {
+  async ask<M, R>(to: ActorAddress<M, R>, msg: NoInfer<M | ((replyTo: ReplyAddress) => M)>, timeoutMs: number): Promise<R> {
     const cell = this.runningCell(to);
     if (!cell) throw new SupervisionError('NOT_RUNNING', `no actor running at ${to}`, { path: to });
     const build = typeof msg === 'function' ? (msg as (replyTo: ReplyAddress) => M) : () => msg;
@@ -98,9 +92,7 @@ export class Registry {
   /** Every known actor, ordered by path. */
   snapshot(): ActorSnapshot[] {
     const now = this.clock();
-    return [...this.entries.values()]
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-      .map((entry) => entry.snapshot(now));
+    return [...this.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((entry) => entry.snapshot(now));
   }
 
   get(path: string): ActorSnapshot | undefined {

@@ -69,12 +69,7 @@ export function workerSpec<S, M>(id: string, behaviour: Behaviour<S, M>, options
   return { id, start: { kind: 'worker', behaviour }, ...options };
 }
 
-export function supervisorSpec(
-  id: string,
-  flags: SupervisorFlagsInput,
-  children: ChildList,
-  options: ChildOptions = {},
-): ChildSpec {
+export function supervisorSpec(id: string, flags: SupervisorFlagsInput, children: ChildList, options: ChildOptions = {}): ChildSpec {
   return { id, start: { kind: 'supervisor', flags, children }, ...options };
 }
 

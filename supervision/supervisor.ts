@@ -76,12 +76,7 @@ function shouldRestart(spec: ResolvedChildSpec, reason: ExitReason): boolean {
 }
 
 /** The cell hooks that make an actor an OTP-style supervisor: one instance per incarnation. */
-export function supervisorHooks(
-  path: string,
-  flags: SupervisorFlags,
-  children: ChildList,
-  deps: SupervisionDeps,
-): CellHooks {
+export function supervisorHooks(path: string, flags: SupervisorFlags, children: ChildList, deps: SupervisionDeps): CellHooks {
   return new SupervisorRuntime(path, flags, children, deps);
 }
 

@@ -25,7 +25,11 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
-  { from: ['protocols/'], to: ['actors/', 'cli/', 'sim/'], why: 'wire code knows nothing of the actors, the command line or the simulators' },
+  {
+    from: ['protocols/'],
+    to: ['actors/', 'cli/', 'sim/'],
+    why: 'wire code knows nothing of the actors, the command line or the simulators',
+  },
   {
     from: ['domain/'],
     to: ['actors/', 'config/', 'cli/', 'sim/', 'bench/'],
@@ -108,7 +112,12 @@ function violations(edges: readonly ImportEdge[]): string[] {
   const found = new Set<string>();
   for (const edge of edges) {
     for (const rule of RULES) {
-      if (under(edge.from, rule.from) && under(edge.to, rule.to) && !rule.except?.includes(edge.from) && !rule.exceptTargets?.includes(edge.to)) {
+      if (
+        under(edge.from, rule.from) &&
+        under(edge.to, rule.to) &&
+        !rule.except?.includes(edge.from) &&
+        !rule.exceptTargets?.includes(edge.to)
+      ) {
         found.add(`${edge.from} -> ${edge.to}`);
       }
     }
@@ -161,7 +170,10 @@ test('the shared ground every folder imports (the backoff, the coded-error base,
       [],
       `${file} is imported by protocols/ and sim/, so it must not pull in the rest of supervision/`,
     );
-    t.true(edges.some((edge) => edge.to === file && edge.from.startsWith('protocols/')), `protocols/ uses ${file}`);
+    t.true(
+      edges.some((edge) => edge.to === file && edge.from.startsWith('protocols/')),
+      `protocols/ uses ${file}`,
+    );
   }
 });
 

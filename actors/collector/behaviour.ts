@@ -1,5 +1,11 @@
 import type { PrinterConfig } from '../../config/types.js';
-import { type CatalogView, catalogView, type Normalized, normalizeBeatsEvents, normalizeReadings } from '../../domain/catalog/normalizer.js';
+import {
+  type CatalogView,
+  catalogView,
+  type Normalized,
+  normalizeBeatsEvents,
+  normalizeReadings,
+} from '../../domain/catalog/normalizer.js';
 import type { BeatsBatch, BeatsWindowHandle } from '../../protocols/lumberjack/batch.js';
 import type { PushDelivery, PushMessageHandle } from '../../protocols/push/connection.js';
 import { pushReadings } from '../../protocols/push/readings.js';
@@ -20,9 +26,7 @@ import type { CollectorMessage, CollectorView } from './messages.js';
  * otherwise stay alive (and be copied by every young-generation GC) until ThingWorx has the readings
  * made from them: the window's or the message's handle (their comments say who calls what, and when).
  */
-type HeldSource =
-  | { kind: 'beats'; window: BeatsWindowHandle }
-  | { kind: 'push'; message: PushMessageHandle };
+type HeldSource = { kind: 'beats'; window: BeatsWindowHandle } | { kind: 'push'; message: PushMessageHandle };
 
 /** One small object per source: it lives until delivery. */
 function heldWindow(batch: BeatsBatch): HeldSource {
@@ -79,14 +83,24 @@ function release(source: HeldSource): void {
 
 function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
   if (source.kind === 'beats') source.window.pause();
-  else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused: true } satisfies IngressMessage);
+  else
+    ctx.registry.tell(INGRESS_PATH, {
+      type: 'PausePush',
+      connectionId: source.message.connectionId,
+      paused: true,
+    } satisfies IngressMessage);
   state.paused.push(source);
 }
 
 function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
   for (const source of state.paused.splice(0)) {
     if (source.kind === 'beats') source.window.resume();
-    else ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused: false } satisfies IngressMessage);
+    else
+      ctx.registry.tell(INGRESS_PATH, {
+        type: 'PausePush',
+        connectionId: source.message.connectionId,
+        paused: false,
+      } satisfies IngressMessage);
   }
 }
 
@@ -115,7 +129,8 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
     env.drops.add(printer.id, normalized.drops);
     if (sourceName !== undefined) state.view.lastSeen[sourceName] = now;
     if (normalized.readings.length === 0) {
-      if (sourceName !== undefined) ctx.registry.tell(health, { type: 'Observed', source: sourceName, readings: [], at: now } satisfies HealthMessage);
+      if (sourceName !== undefined)
+        ctx.registry.tell(health, { type: 'Observed', source: sourceName, readings: [], at: now } satisfies HealthMessage);
       // Nothing in it may leave the adapter (unknown lines, JOBFILE, off-catalog): it is handled.
       release(source);
       return;
@@ -220,7 +235,11 @@ export function collectorBehaviour(env: AdapterEnvironment, printer: PrinterConf
       resumeAll(state, ctx);
       for (const source of state.outbound.takeAll()) {
         if (source.kind === 'beats') source.window.reject('collector stopped before delivery');
-        else ctx.registry.tell(INGRESS_PATH, { type: 'DropPushConnection', connectionId: source.message.connectionId } satisfies IngressMessage);
+        else
+          ctx.registry.tell(INGRESS_PATH, {
+            type: 'DropPushConnection',
+            connectionId: source.message.connectionId,
+          } satisfies IngressMessage);
       }
     },
   };

@@ -73,7 +73,11 @@ export function controlBehaviour(env: AdapterEnvironment): Behaviour<ControlStat
       })),
       refusals: env.drops.refusals(),
       ...(uplink
-        ? { holds: uplink.things.flatMap((thing) => (thing.hold ? [{ thing: thing.thing, reason: thing.hold.reason, status: thing.hold.status }] : [])) }
+        ? {
+            holds: uplink.things.flatMap((thing) =>
+              thing.hold ? [{ thing: thing.thing, reason: thing.hold.reason, status: thing.hold.status }] : [],
+            ),
+          }
         : {}),
     });
   }

@@ -75,12 +75,20 @@ export function healthBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
     return [row(names.severity, transition.severity), row(names.value, transition.value), row(names.alert, transition.state === 'raised')];
   }
 
-  function sendTransitions(state: HealthState, ctx: ActorContext<HealthMessage>, transitions: readonly AlertTransition[], now: number): void {
+  function sendTransitions(
+    state: HealthState,
+    ctx: ActorContext<HealthMessage>,
+    transitions: readonly AlertTransition[],
+    now: number,
+  ): void {
     const readings: Reading[] = [];
     for (const t of transitions) {
       if (t.state === 'raised') state.raised++;
       else state.cleared++;
-      ctx.log.warn({ printer: printer.id, alert: t.alert, item: t.item, value: t.value, severity: t.severity, state: t.state }, `alert ${t.state}`);
+      ctx.log.warn(
+        { printer: printer.id, alert: t.alert, item: t.item, value: t.value, severity: t.severity, state: t.state },
+        `alert ${t.state}`,
+      );
       readings.push(...alertReadings(t, now));
     }
     send(state, ctx, 'alert', readings);

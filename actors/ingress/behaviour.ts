@@ -253,7 +253,11 @@ export function ingressBehaviour(env: AdapterEnvironment): Behaviour<IngressStat
           return state;
         case 'CollectorStarted': {
           const closed = closeUnacknowledged(state, msg.printer);
-          if (closed > 0) ctx.log.info({ printer: msg.printer, connections: closed }, 'collector restarted: connections waiting for an ACK closed so the printer re-sends');
+          if (closed > 0)
+            ctx.log.info(
+              { printer: msg.printer, connections: closed },
+              'collector restarted: connections waiting for an ACK closed so the printer re-sends',
+            );
           return state;
         }
         case 'Describe': {

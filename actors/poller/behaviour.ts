@@ -86,8 +86,15 @@ export function pollerBehaviour(env: AdapterEnvironment, printer: PrinterConfig)
   function offer(state: PollerState, ctx: ActorContext<PollerMessage>, readings: Reading[]): OfferOutcome {
     const kept = normalizeReadings(state.catalog, readings).readings;
     if (kept.length === 0) return { kind: 'nothing-to-send' };
-    const batch = { batchId: `${ctx.path}#${state.nextBatch++}`, sender: ctx.self, thing: printer.thing, lane: 'state' as const, readings: kept };
-    if (ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch } satisfies UplinkMessage)) return { kind: 'offered', batchId: batch.batchId };
+    const batch = {
+      batchId: `${ctx.path}#${state.nextBatch++}`,
+      sender: ctx.self,
+      thing: printer.thing,
+      lane: 'state' as const,
+      readings: kept,
+    };
+    if (ctx.registry.tell(UPLINK_PATH, { type: 'Offer', batch } satisfies UplinkMessage))
+      return { kind: 'offered', batchId: batch.batchId };
     state.view.skippedBusy++;
     return { kind: 'no-uplink' };
   }

@@ -36,7 +36,6 @@ export function isWellFormedBatch(batch: UplinkBatch): boolean {
 /** A value ThingWorx can take: NaN or Infinity would be sent as null, which it refuses, failing the whole call. */
 export function isSendable(reading: Reading): boolean {
   const { value } = reading;
-  const valueOk =
-    typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' || typeof value === 'boolean';
+  const valueOk = typeof value === 'number' ? Number.isFinite(value) : typeof value === 'string' || typeof value === 'boolean';
   return valueOk && typeof reading.item === 'string' && reading.item !== '' && Number.isFinite(reading.time);
 }

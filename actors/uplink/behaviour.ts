@@ -40,7 +40,11 @@ export async function readThingworxTls(config: AdapterConfig): Promise<RestTlsOp
 }
 
 /** The transport the configuration names: REST, or the AlwaysOn session. Same face to the engine either way. */
-async function thingworxTransport(env: AdapterEnvironment, appKey: () => string, ctx: ActorContext<UplinkMessage>): Promise<ThingworxTransport> {
+async function thingworxTransport(
+  env: AdapterEnvironment,
+  appKey: () => string,
+  ctx: ActorContext<UplinkMessage>,
+): Promise<ThingworxTransport> {
   const { thingworx } = env.config;
   const tls = await readThingworxTls(env.config);
   switch (thingworx.transport) {
@@ -103,11 +107,7 @@ async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, c
   const status = state.engine.status();
   let printersConnected = 0;
   try {
-    const ingress = await ctx.registry.ask(
-      INGRESS_PATH,
-      { type: 'Describe' },
-      UPLINK_ACTOR_DEFAULTS.ingressAskMs,
-    );
+    const ingress = await ctx.registry.ask(INGRESS_PATH, { type: 'Describe' }, UPLINK_ACTOR_DEFAULTS.ingressAskMs);
     printersConnected = ingress.printersConnected;
   } catch {
     // Ingress restarting: report 0 connected this round rather than skip the health update.
@@ -138,7 +138,11 @@ async function offerAdapterHealth(state: UplinkState, env: AdapterEnvironment, c
   state.engine.offer({ batchId: `health-${now}`, sender: ownHealthSender(ctx), thing: env.config.adapter.thing, lane: 'state', readings });
 }
 
-async function offerHealthAndReschedule(state: UplinkState, env: AdapterEnvironment, ctx: ActorContext<UplinkMessage>): Promise<UplinkState> {
+async function offerHealthAndReschedule(
+  state: UplinkState,
+  env: AdapterEnvironment,
+  ctx: ActorContext<UplinkMessage>,
+): Promise<UplinkState> {
   await offerAdapterHealth(state, env, ctx);
   ctx.schedule({ type: 'HealthDue' }, env.config.thingworx.healthIntervalMs);
   return state;
@@ -153,7 +157,9 @@ async function reloadAppKey(state: UplinkState, env: AdapterEnvironment, ctx: Ac
   // The operator may fix the key only after the 401: keep re-reading while refused, so a later check uses it.
   state.cancelKeyReload?.();
   state.cancelKeyReload =
-    state.engine.sessionState === 'unauthorized' ? ctx.schedule({ type: 'ReloadAppKey' }, state.engine.limits.unauthorizedRecheckMs) : undefined;
+    state.engine.sessionState === 'unauthorized'
+      ? ctx.schedule({ type: 'ReloadAppKey' }, state.engine.limits.unauthorizedRecheckMs)
+      : undefined;
   return state;
 }
 

@@ -10,14 +10,7 @@ import { DELIVERED, DuplicateFilter } from './duplicate-filter.js';
 import { resolveUplinkLimits, type UplinkLimitOverrides, type UplinkLimits } from './limits.js';
 import { CallbackOutbox } from './outbox.js';
 import { type BusyReason, checkRoom, isOversized, type QueueUsage } from './queue-caps.js';
-import {
-  BatchTracker,
-  type EventTracker,
-  estimateEventBytes,
-  estimateRowBytes,
-  type Lane,
-  QueuedRow,
-} from './queued-row.js';
+import { BatchTracker, type EventTracker, estimateEventBytes, estimateRowBytes, type Lane, QueuedRow } from './queued-row.js';
 import { type CheckVerdict, type SessionState, UplinkSession } from './session.js';
 import type { StopReport, ThingStatus, UplinkStatus } from './status.js';
 import { type InFlightCall, ThingQueue } from './thing-queue.js';
@@ -186,10 +179,7 @@ export class DeliveryEngine {
     this.#stopPromise = new Promise<StopReport>((resolve) => {
       this.#resolveStop = resolve;
     });
-    this.#stopTimer = this.#clock.setTimeout(
-      () => this.#finishStop(false),
-      options.drainMs ?? this.limits.stopDrainMs,
-    );
+    this.#stopTimer = this.#clock.setTimeout(() => this.#finishStop(false), options.drainMs ?? this.limits.stopDrainMs);
     this.#pump();
     this.#finishStopIfDrained();
     return this.#stopPromise;
@@ -401,9 +391,7 @@ export class DeliveryEngine {
     }
     // Alerts first, then the Thing served least recently, so a Thing with a backlog cannot starve the others.
     // Due Things left over go when a call finishes.
-    due.sort(
-      (a, b) => Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.lastServedTurn - b.lastServedTurn,
-    );
+    due.sort((a, b) => Number(b.alerts.length > 0) - Number(a.alerts.length > 0) || a.lastServedTurn - b.lastServedTurn);
     for (const queue of due) {
       if (this.#inFlightCalls >= maxInFlight) break;
       this.#startCall(queue);

@@ -57,13 +57,7 @@ export function isOversized(limits: UplinkLimits, lane: Lane, need: QueueUsage):
  * have the Beat re-send a window that can never fit. Its overshoot is bounded by what one window may
  * decode to, which the listeners' byte budget already holds in memory.
  */
-export function checkRoom(
-  limits: UplinkLimits,
-  lane: Lane,
-  total: QueueUsage,
-  thing: QueueUsage,
-  need: QueueUsage,
-): RoomVerdict {
+export function checkRoom(limits: UplinkLimits, lane: Lane, total: QueueUsage, thing: QueueUsage, need: QueueUsage): RoomVerdict {
   const share = laneShare(limits, lane);
   const laneReadings = shareOf(limits.maxQueuedReadings, share);
   const laneBytes = shareOf(limits.maxQueuedBytes, share);

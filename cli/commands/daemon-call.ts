@@ -30,7 +30,7 @@ function describeControlFailure(error: ControlError): CallFailure {
     case 'CONTROL_NO_DAEMON':
       return {
         exitCode: COMMAND_EXIT.unavailable,
-        lines: [error.message, "if the daemon runs with another control.socket, pass --socket PATH"],
+        lines: [error.message, 'if the daemon runs with another control.socket, pass --socket PATH'],
       };
     case 'CONTROL_PERMISSION_DENIED':
     case 'CONTROL_TIMEOUT':

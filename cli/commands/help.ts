@@ -2,7 +2,7 @@
 import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 
 export const COMMON_OPTION_LINES = [
-  '  --json          print the daemon\'s reply as JSON, for scripts',
+  "  --json          print the daemon's reply as JSON, for scripts",
   `  --socket PATH   the daemon's control socket (default ${CONTROL_DEFAULTS.socketPath})`,
   '  -h, --help      this help',
 ];

@@ -61,9 +61,7 @@ export function parseCommandOptions(argv: readonly string[], rules: OptionRules)
   if (values.interval !== undefined && !values.watch) throw new UsageError('--interval needs --watch');
   const expected = rules.positionals ?? [];
   if (positionals.length !== expected.length) {
-    throw new UsageError(
-      expected.length === 0 ? `unexpected argument "${positionals[0]}"` : `expected ${expected.join(' ')}`,
-    );
+    throw new UsageError(expected.length === 0 ? `unexpected argument "${positionals[0]}"` : `expected ${expected.join(' ')}`);
   }
   const socketPath = values.socket ?? CONTROL_DEFAULTS.socketPath;
   if (socketPath === '') throw new UsageError('--socket needs a path');

@@ -18,7 +18,8 @@ import type { CommandIo } from './io.js';
 
 export const SUMMARY = 'create or update the ThingWorx Things, properties, value stream and alerts the adapter needs';
 export const ARGS = '--config FILE';
-const USAGE = 'usage: 3dconnect provision --config FILE (--app-key-file PATH | --dry-run) [--json] [--replace-mismatched] [--value-stream NAME]';
+const USAGE =
+  'usage: 3dconnect provision --config FILE (--app-key-file PATH | --dry-run) [--json] [--replace-mismatched] [--value-stream NAME]';
 
 export const HELP = `${[
   USAGE,
@@ -26,7 +27,7 @@ export const HELP = `${[
   'Creates in ThingWorx, through its REST services, what the adapter configured in FILE writes to: a Thing',
   '(GenericThing) per printer with a property per catalog item of its family, PrinterState, and per',
   'operating limit its alert (BOOLEAN, with <Alert>_Severity and <Alert>_Value) and an EqualTo alert',
-  'definition whose priority follows the severity (critical 1, warning 2, info 3); the adapter\'s own Thing',
+  "definition whose priority follows the severity (critical 1, warning 2, info 3); the adapter's own Thing",
   'with its health properties; and one value stream that every property is logged to. Things are then',
   'enabled and restarted. It reads first and sends only what is missing or different: a second run makes',
   'no write call and says so. It connects with the ThingWorx url and TLS settings of FILE.',
@@ -34,7 +35,7 @@ export const HELP = `${[
   'Options:',
   '  --config FILE           the adapter configuration (.yaml, .yml or .json)',
   '  --app-key-file PATH     a file holding an administrator app key (one that may create entities); the',
-  '                          adapter\'s own run-time key is never used. Sent only in the appKey header.',
+  "                          adapter's own run-time key is never used. Sent only in the appKey header.",
   '  --dry-run               contact nothing and need no key: print every call for an empty ThingWorx',
   '  --json                  print the result (or, with --dry-run, the calls) as JSON, for scripts',
   '  --replace-mismatched    remove and add again a property whose base type or logging differs (its',
@@ -76,14 +77,18 @@ function parse(argv: readonly string[]): Parsed {
   try {
     ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments' };
+    return { ok: false, message: error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments' };
   }
   if (values.help) return { ok: false, help: true };
   if (values.export !== undefined) {
-    return { ok: false, message: '--export is not available: PTC does not document the entities XML schema (see --help); use the REST path' };
+    return {
+      ok: false,
+      message: '--export is not available: PTC does not document the entities XML schema (see --help); use the REST path',
+    };
   }
   if (!values.config) return { ok: false, message: '--config FILE is required' };
-  if (values['dry-run'] && values['app-key-file'] !== undefined) return { ok: false, message: '--dry-run needs no key: leave out --app-key-file' };
+  if (values['dry-run'] && values['app-key-file'] !== undefined)
+    return { ok: false, message: '--dry-run needs no key: leave out --app-key-file' };
   if (!values['dry-run'] && !values['app-key-file']) return { ok: false, message: '--app-key-file PATH is required (or --dry-run)' };
   if (values['value-stream'] === '') return { ok: false, message: '--value-stream needs a name' };
   return {
@@ -121,7 +126,9 @@ function printDryRun(io: CommandIo, plan: Plan, options: ProvisionOptions, thing
 }
 
 function conflictLines(plan: Plan): string[] {
-  return plan.conflicts.map((conflict) => `conflict: ${conflict.entity} ${conflict.reason} (not changed; --replace-mismatched replaces it)`);
+  return plan.conflicts.map(
+    (conflict) => `conflict: ${conflict.entity} ${conflict.reason} (not changed; --replace-mismatched replaces it)`,
+  );
 }
 
 /** Whether the adapter's own key (when it can be read here) is the administrator's: only compared, never used. */
@@ -156,7 +163,12 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   const config = loaded.config;
   const desired = desiredModel(config, options.valueStream === undefined ? {} : { valueStream: options.valueStream });
   if (options.dryRun) {
-    return printDryRun(io, planProvisioning(desired, NOTHING_OBSERVED), options, desired.things.map((thing) => thing.name));
+    return printDryRun(
+      io,
+      planProvisioning(desired, NOTHING_OBSERVED),
+      options,
+      desired.things.map((thing) => thing.name),
+    );
   }
 
   let appKey: string;
@@ -168,9 +180,12 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   }
   const { thingworx } = config;
   if (thingworx.tls.allowSelfSigned) io.stderr.write('warning: ThingWorx certificate verification is OFF (tls.allowSelfSigned)\n');
-  if (thingworx.url.startsWith('http:')) io.stderr.write('warning: ThingWorx is reached over plain HTTP: the administrator key travels in clear\n');
+  if (thingworx.url.startsWith('http:'))
+    io.stderr.write('warning: ThingWorx is reached over plain HTTP: the administrator key travels in clear\n');
   if (await sameAsRuntimeKey(config, appKey, io.env)) {
-    io.stderr.write("warning: the administrator key is also the adapter's run-time key; give the adapter a key that may only write values\n");
+    io.stderr.write(
+      "warning: the administrator key is also the adapter's run-time key; give the adapter a key that may only write values\n",
+    );
   }
   let client: ReturnType<typeof createProvisioningClient>;
   try {
@@ -221,7 +236,16 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
             calls: done,
             conflicts: plan.conflicts,
             notes: plan.notes,
-            ...(failed ? { failed: { service: failed.call.service, entity: failed.call.entity, code: failed.error.code, detail: failed.error.message } } : {}),
+            ...(failed
+              ? {
+                  failed: {
+                    service: failed.call.service,
+                    entity: failed.call.entity,
+                    code: failed.error.code,
+                    detail: failed.error.message,
+                  },
+                }
+              : {}),
           },
           null,
           2,

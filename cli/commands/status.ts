@@ -37,7 +37,7 @@ export const HELP = helpText(
     'held and released. With --watch on a terminal it is redrawn in place on the alternate screen; into a',
     'pipe or a file, one summary line per interval and a line per new event.',
     '--tree: the adapter in one line, then every actor: its path (indented by depth), status, restarts',
-    "(total/in the current window), mailbox depth, uptime, the age of its last message, and its last error.",
+    '(total/in the current window), mailbox depth, uptime, the age of its last message, and its last error.',
   ],
   [
     '  --tree          the actor tree instead of the dashboard (with --watch too)',

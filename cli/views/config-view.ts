@@ -32,9 +32,7 @@ function maskValue(value: JsonValue): JsonValue {
 export function maskSecrets(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, entry]) => [key, isSecretKey(key) ? maskValue(entry) : maskSecrets(entry)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, isSecretKey(key) ? maskValue(entry) : maskSecrets(entry)]));
 }
 
 export function renderConfig(config: JsonValue): string {

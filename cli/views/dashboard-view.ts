@@ -87,7 +87,11 @@ function headerLines(snapshot: DashboardSnapshot): Segment[][] {
     { text: `${alerts} alert${alerts === 1 ? '' : 's'} active`, tone: alerts > 0 ? 'bad' : 'plain' },
   ];
   if (uplink === null) {
-    return [first, [{ text: 'uplink ' }, { text: 'restarting, no figures', tone: 'warn' }], [{ text: 'held ' }, { text: '?', tone: 'dim' }]];
+    return [
+      first,
+      [{ text: 'uplink ' }, { text: 'restarting, no figures', tone: 'warn' }],
+      [{ text: 'held ' }, { text: '?', tone: 'dim' }],
+    ];
   }
   const { queue } = uplink;
   const queueTone: Tone = queue.readings >= queue.maxReadings ? 'bad' : queue.readings >= queue.maxReadings * 0.8 ? 'warn' : 'plain';
@@ -108,7 +112,11 @@ function headerLines(snapshot: DashboardSnapshot): Segment[][] {
       : [
           { text: `held ${held.length}: ` },
           {
-            text: held.map((thing) => `${thing.thing} (${thing.hold ? holdReasonText(thing.hold) : ''}, ${formatCount(thing.queuedReadings)} waiting)`).join(', '),
+            text: held
+              .map(
+                (thing) => `${thing.thing} (${thing.hold ? holdReasonText(thing.hold) : ''}, ${formatCount(thing.queuedReadings)} waiting)`,
+              )
+              .join(', '),
             tone: 'warn',
           },
         ];
@@ -190,7 +198,13 @@ function printerTable(snapshot: DashboardSnapshot, printers: readonly PrinterEnt
       const tone: Tone = header ? 'strong' : (cell.tone ?? 'plain');
       return last ? [{ text, tone }] : [{ text, tone }, { text: gap }];
     });
-  return [line(columns.map((column) => ({ text: column.header })), true), ...cells.map((row) => line(row, false))];
+  return [
+    line(
+      columns.map((column) => ({ text: column.header })),
+      true,
+    ),
+    ...cells.map((row) => line(row, false)),
+  ];
 }
 
 const EVENT_LABELS: Record<string, { label: string; tone: Tone }> = {
@@ -247,7 +261,10 @@ export function renderDashboard(snapshot: DashboardSnapshot, style: Style, size:
   if (cut) table.push([{ text: `… ${all.length - shown.length} more: 3dconnect printers`, tone: 'dim' }]);
   const eventRoom = Math.max(0, rows - header.length - table.length - 1);
   const recent = [...(snapshot.events?.events ?? [])].reverse().slice(0, eventRoom);
-  const events = [eventsTitle(snapshot.events, options.hint), ...recent.map((event) => eventLine(event, snapshot.events?.at ?? snapshot.status.at))];
+  const events = [
+    eventsTitle(snapshot.events, options.hint),
+    ...recent.map((event) => eventLine(event, snapshot.events?.at ?? snapshot.status.at)),
+  ];
   return [...header, ...table, ...events].slice(0, rows).map((segments) => fitLine(segments, columns, style));
 }
 
@@ -267,7 +284,9 @@ export function plainSummaryLine(snapshot: DashboardSnapshot): string {
       ? 'uplink restarting'
       : `uplink ${uplink.sessionDetail ? `${uplink.session} (${uplink.sessionDetail})` : uplink.session}, queue ${formatCount(uplink.queue.readings)}, delivered ${uplink.deliveredPerSecond === undefined ? '?' : formatRate(uplink.deliveredPerSecond)}/s, held ${(uplink.things ?? []).filter((thing) => thing.hold !== null).length}`;
   const time = new Date(status.at).toISOString().slice(11, 19);
-  return terminalSafe(`${time}Z ${uplinkText}; printers ${fleet || 'none'}; ${formatRate(rate)} readings/s; ${alerts} alert${alerts === 1 ? '' : 's'} active`);
+  return terminalSafe(
+    `${time}Z ${uplinkText}; printers ${fleet || 'none'}; ${formatRate(rate)} readings/s; ${alerts} alert${alerts === 1 ? '' : 's'} active`,
+  );
 }
 
 /** Events newer than `after` (the previous report's time), oldest first, one line each. */
@@ -277,6 +296,6 @@ export function plainEventLines(events: EventsSnapshot | null, after: number): s
     .filter((event) => event.at > after)
     .map((event) => {
       const time = new Date(event.at).toISOString().slice(11, 19);
-      return terminalSafe(`${time}Z ${(EVENT_LABELS[event.kind]?.label ?? event.kind)}: ${event.subject} ${event.detail}`);
+      return terminalSafe(`${time}Z ${EVENT_LABELS[event.kind]?.label ?? event.kind}: ${event.subject} ${event.detail}`);
     });
 }

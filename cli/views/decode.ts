@@ -1,16 +1,6 @@
 /** The daemon's replies, checked field by field into the snapshot types before anything is rendered. */
 import type { MetricFamily, MetricSample } from '../../protocols/control/metric-family.js';
-import {
-  arrayAt,
-  countAt,
-  countsAt,
-  numberAt,
-  objectAt,
-  oneOfAt,
-  optional,
-  SnapshotError,
-  stringAt,
-} from './json-fields.js';
+import { arrayAt, countAt, countsAt, numberAt, objectAt, oneOfAt, optional, SnapshotError, stringAt } from './json-fields.js';
 import type {
   ActorEntry,
   EventsSnapshot,
@@ -250,9 +240,7 @@ function metricSample(value: unknown, field: string): MetricSample {
   const sample = objectAt(value, field);
   const labels = optional(sample.labels, `${field}.labels`, objectAt);
   return {
-    labels: Object.fromEntries(
-      Object.entries(labels ?? {}).map(([name, label]) => [name, stringAt(label, `${field}.labels.${name}`)]),
-    ),
+    labels: Object.fromEntries(Object.entries(labels ?? {}).map(([name, label]) => [name, stringAt(label, `${field}.labels.${name}`)])),
     value: sampleValue(sample.value, `${field}.value`),
   };
 }

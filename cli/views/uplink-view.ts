@@ -90,15 +90,9 @@ export function uplinkRows(snapshot: UplinkSnapshot): CellInput[][] {
         tone: shareTone(queue.readings, queue.maxReadings),
       },
     ],
-    [
-      'queue bytes',
-      { text: `${formatBytes(queue.bytes)} / ${formatBytes(queue.maxBytes)}`, tone: shareTone(queue.bytes, queue.maxBytes) },
-    ],
+    ['queue bytes', { text: `${formatBytes(queue.bytes)} / ${formatBytes(queue.maxBytes)}`, tone: shareTone(queue.bytes, queue.maxBytes) }],
     ['in flight', `${formatCount(snapshot.inFlightCalls)} / ${formatCount(snapshot.maxInFlight)} calls`],
-    [
-      'delivered',
-      `${formatCount(counters.deliveredReadings)} readings in ${formatCount(counters.deliveredBatches)} batches`,
-    ],
+    ['delivered', `${formatCount(counters.deliveredReadings)} readings in ${formatCount(counters.deliveredBatches)} batches`],
     // Acknowledged without reaching ThingWorx: counted apart, so "delivered" only counts what ThingWorx took.
     ...(counters.settledUnsentBatches === undefined
       ? []

@@ -76,7 +76,11 @@ export function flag() {
 
 /** Absolute, so that what the daemon opens does not depend on the directory it was started from. */
 export function absolutePath() {
-  return text({ maxLength: 4096 }).test('absolute', 'must be an absolute path', (value) => value === undefined || (isAbsolute(value) && !value.includes('\0')));
+  return text({ maxLength: 4096 }).test(
+    'absolute',
+    'must be an absolute path',
+    (value) => value === undefined || (isAbsolute(value) && !value.includes('\0')),
+  );
 }
 
 /**

@@ -37,7 +37,9 @@ const identitySchema = closedObject({
 
 const limitCommon = {
   item: text({ pattern: ITEM_NAME_PATTERN, describe: ITEM_NAME_DESCRIPTION, maxLength: 64 }).required('is required'),
-  alert: text({ pattern: ITEM_NAME_PATTERN, describe: 'an alert name (a letter, then letters, digits and "_")', maxLength: 64 }).required('is required'),
+  alert: text({ pattern: ITEM_NAME_PATTERN, describe: 'an alert name (a letter, then letters, digits and "_")', maxLength: 64 }).required(
+    'is required',
+  ),
   severity: text({ maxLength: 32 }).default(DEFAULTS.limit.severity),
   raiseAfterMs: integer(0, CONFIG_LIMITS.maxDurationMs).default(DEFAULTS.limit.raiseAfterMs),
 };
@@ -114,7 +116,8 @@ const equalityLimit = closedObject(
       .test(
         'reading-value',
         'must be a number, a string or true/false',
-        (value: unknown) => typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)),
+        (value: unknown) =>
+          typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)),
       ),
     // Named here, not left to the unknown-key check, so the error says why.
     hysteresis: mixed()

@@ -3,7 +3,14 @@
  * and push readings become readings, and only catalogued items survive (ARCHITECTURE.md §4: raw
  * lines, file names and anything off the catalog never leave). Pure: counts say what was dropped.
  */
-import { claimedPrinter, decodeBeatsEvent, identifyPrinter, logEventIdPrefix, logFileKey, textDigest } from '../../protocols/beats/index.js';
+import {
+  claimedPrinter,
+  decodeBeatsEvent,
+  identifyPrinter,
+  logEventIdPrefix,
+  logFileKey,
+  textDigest,
+} from '../../protocols/beats/index.js';
 import { metricbeatReading } from '../../protocols/beats/metricbeat-readings.js';
 import type { BeatsOrigin } from '../../protocols/beats/documents.js';
 import type { IdentifiablePrinter } from '../../protocols/beats/identify-printer.js';
@@ -23,13 +30,7 @@ export interface CatalogView {
 }
 
 /** Why an input produced no reading; every one is counted, none is forwarded. */
-export type DropReason =
-  | 'unknown_document'
-  | 'log_no_match'
-  | 'log_too_long'
-  | 'log_conversion_failed'
-  | 'off_catalog'
-  | 'not_sendable';
+export type DropReason = 'unknown_document' | 'log_no_match' | 'log_too_long' | 'log_conversion_failed' | 'off_catalog' | 'not_sendable';
 
 export type DropCounts = Record<DropReason, number>;
 
@@ -56,12 +57,7 @@ export interface Normalized {
 }
 
 /** Beats window → catalogued readings, with a stable event id per log line (file identity, offset, line digest). */
-export function normalizeBeatsEvents(
-  printer: string,
-  catalog: CatalogView,
-  events: readonly unknown[],
-  receivedAt: number,
-): Normalized {
+export function normalizeBeatsEvents(printer: string, catalog: CatalogView, events: readonly unknown[], receivedAt: number): Normalized {
   const counters: LogLineCounters = createLogLineCounters();
   let unknownDocuments = 0;
   const readings: Reading[] = [];
@@ -161,7 +157,9 @@ export function identifyWindow(
       // Only a certificate outranks the documents' own claim; without one the claim decided.
       if (peer.tlsSubject === undefined || printer === undefined) return { printer };
       const claimed = claimedPrinter(decoded, printers);
-      return claimed === undefined || claimed === printer ? { printer } : { printer, mismatch: { certificate: printer, documents: claimed } };
+      return claimed === undefined || claimed === printer
+        ? { printer }
+        : { printer, mismatch: { certificate: printer, documents: claimed } };
     }
   }
   return { printer: identifyPrinter(peer, {}, printers) };

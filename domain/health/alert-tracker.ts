@@ -112,7 +112,13 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
     return key;
   }
 
-  function transition(rule: CompiledAlertRule, printer: string, state: AlertTransition['state'], value: ReadingValue, time: number): AlertTransition {
+  function transition(
+    rule: CompiledAlertRule,
+    printer: string,
+    state: AlertTransition['state'],
+    value: ReadingValue,
+    time: number,
+  ): AlertTransition {
     return { alert: rule.alert, item: rule.item, printer, state, value, time, severity: rule.severity };
   }
 
@@ -196,6 +202,12 @@ export function createAlertTracker(rules: readonly AlertRule[]): AlertTracker {
     due,
     active: () => [...raised.values()].map((alert) => ({ ...alert })),
     pending: () =>
-      [...waiting.values()].map(({ entry, printer, since, value }) => ({ alert: entry.rule.alert, item: entry.rule.item, printer, since, value })),
+      [...waiting.values()].map(({ entry, printer, since, value }) => ({
+        alert: entry.rule.alert,
+        item: entry.rule.item,
+        printer,
+        since,
+        value,
+      })),
   };
 }

@@ -110,10 +110,21 @@ export function hysteresisProblem(
   hysteresis: number,
 ): string | undefined {
   if (!Number.isFinite(hysteresis) || hysteresis < 0) return 'hysteresis must be a number >= 0';
-  if (rule.type === 'OutOfRange' && hysteresis > 0 && rule.minimum !== undefined && rule.maximum !== undefined && 2 * hysteresis >= rule.maximum - rule.minimum) {
+  if (
+    rule.type === 'OutOfRange' &&
+    hysteresis > 0 &&
+    rule.minimum !== undefined &&
+    rule.maximum !== undefined &&
+    2 * hysteresis >= rule.maximum - rule.minimum
+  ) {
     return `hysteresis must be less than half the range (maximum - minimum = ${rule.maximum - rule.minimum}), or a value inside the range could never clear the alert`;
   }
-  if ((rule.type === 'DeviationAbove' || rule.type === 'DeviationBelow') && rule.limit !== undefined && rule.limit >= 0 && hysteresis > rule.limit) {
+  if (
+    (rule.type === 'DeviationAbove' || rule.type === 'DeviationBelow') &&
+    rule.limit !== undefined &&
+    rule.limit >= 0 &&
+    hysteresis > rule.limit
+  ) {
     return `hysteresis must not exceed limit (${rule.limit}), or the alert would clear only on the other side of the baseline`;
   }
   return undefined;
@@ -188,8 +199,7 @@ export function compileAlertRule(input: unknown, ruleIndex = 0): CompiledAlertRu
     case 'EqualTo':
     case 'NotEqualTo': {
       const value = rule.value;
-      const valid =
-        typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+      const valid = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
       return valid ? { ...base, type, value } : fail('value', 'value must be a finite number, a string or a boolean', alert);
     }
     case 'DeviationAbove':

@@ -228,10 +228,7 @@ function compileOne(spec: unknown, index: number, limits: LogRuleLimits): Compil
  * Checks and compiles rules from configuration. Every problem of every rule is reported (a config
  * author fixes them in one go); rules are tried in list order and the first match wins.
  */
-export function compileLogRules(
-  specs: readonly LogRuleSpec[],
-  overrides: Partial<LogRuleLimits> = {},
-): CompileLogRulesResult {
+export function compileLogRules(specs: readonly LogRuleSpec[], overrides: Partial<LogRuleLimits> = {}): CompileLogRulesResult {
   const limits: LogRuleLimits = { ...LOG_RULE_DEFAULTS, ...overrides };
   const untrusted: unknown = specs;
   if (!Array.isArray(untrusted)) {

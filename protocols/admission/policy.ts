@@ -120,8 +120,7 @@ export class AdmissionPolicy {
    */
   admit(remoteAddress: string, options: { tlsPending?: boolean; tlsSubject?: string } = {}): Admission {
     const address = normalizeAddress(remoteAddress);
-    const printer =
-      this.addresses.has(address) || (options.tlsSubject !== undefined && this.subjects.has(options.tlsSubject));
+    const printer = this.addresses.has(address) || (options.tlsSubject !== undefined && this.subjects.has(options.tlsSubject));
     if (this.total() >= this.limits.maxConnections) return { admitted: false, reason: 'listener-full' };
     if (printer) return { admitted: true, ticket: this.ticket(address, 'printer') };
     if ((this.perAddress.get(address) ?? 0) >= this.limits.maxConnectionsPerAddress) {

@@ -44,9 +44,9 @@ export interface FilebeatLine extends BeatsOrigin {
 
 /** One Metricbeat `system` module sample of a metricset the adapter collects. */
 export type MetricbeatSample = BeatsOrigin & { kind: 'metrics'; time: number } & (
-    | { metricset: 'cpu'; /** `system.cpu.total.norm.pct`, 0..1 */ cpuTotalNormPct: number }
-    | { metricset: 'memory'; /** `system.memory.actual.used.pct`, 0..1 */ memoryActualUsedPct: number }
-    | { metricset: 'filesystem'; mountPoint: string; /** `system.filesystem.used.pct`, 0..1 */ filesystemUsedPct: number }
+    | { metricset: 'cpu' /** `system.cpu.total.norm.pct`, 0..1 */; cpuTotalNormPct: number }
+    | { metricset: 'memory' /** `system.memory.actual.used.pct`, 0..1 */; memoryActualUsedPct: number }
+    | { metricset: 'filesystem'; mountPoint: string /** `system.filesystem.used.pct`, 0..1 */; filesystemUsedPct: number }
   );
 
 /** Anything else: counted and dropped by the caller. */

@@ -90,12 +90,7 @@ export function controlRequest(
   });
 }
 
-function outcomeOf(
-  line: Buffer,
-  id: ControlRequestId,
-  socketPath: string,
-  cmd: ControlCommand,
-): [ControlError | undefined, JsonValue?] {
+function outcomeOf(line: Buffer, id: ControlRequestId, socketPath: string, cmd: ControlCommand): [ControlError | undefined, JsonValue?] {
   const reply = decodeReply(line);
   // A null id is the daemon refusing the connection before reading a request (too many connections).
   if (reply.id !== id && reply.id !== null) {
@@ -130,11 +125,10 @@ function connectFailure(socketPath: string, error: Error): ControlError {
   const errno = errnoOf(error) ?? 'unknown';
   const noDaemon = NO_DAEMON_ERRNOS[errno];
   if (noDaemon !== undefined) {
-    return new ControlError(
-      'CONTROL_NO_DAEMON',
-      `no 3dconnect daemon at ${socketPath} (${noDaemon}); start one with: ${START_HINT}`,
-      { socketPath, errno },
-    );
+    return new ControlError('CONTROL_NO_DAEMON', `no 3dconnect daemon at ${socketPath} (${noDaemon}); start one with: ${START_HINT}`, {
+      socketPath,
+      errno,
+    });
   }
   if (PERMISSION_ERRNOS.has(errno)) {
     return new ControlError(

@@ -177,10 +177,7 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number, cmd: string): Promi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () =>
-        reject(
-          new ControlError('CONTROL_HANDLER_TIMEOUT', `${cmd} took longer than ${timeoutMs} ms`, { cmd, timeoutMs }),
-        ),
+      () => reject(new ControlError('CONTROL_HANDLER_TIMEOUT', `${cmd} took longer than ${timeoutMs} ms`, { cmd, timeoutMs })),
       timeoutMs,
     );
   });

@@ -63,7 +63,6 @@ export class ControlError extends CodedError<ControlErrorCode, ControlErrorConte
   override readonly name = 'ControlError';
 }
 
-
 /** The system error code of a failed socket call (`ENOENT`, `ECONNREFUSED` …), if it has one. */
 export function errnoOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;

@@ -11,7 +11,19 @@
  */
 export type { ControlLimits } from './limits.js';
 export { ControlError, type ControlErrorCode, type ControlErrorContext } from './errors.js';
-export { ADMIN_COMMANDS, CONTROL_COMMANDS, type ControlAccess, type ControlCommand, type ControlErrorBody, type ControlReply, type ControlRequest, type ControlRequestId, type JsonValue, isAdminCommand, type RestartArgs } from './messages.js';
+export {
+  ADMIN_COMMANDS,
+  CONTROL_COMMANDS,
+  type ControlAccess,
+  type ControlCommand,
+  type ControlErrorBody,
+  type ControlReply,
+  type ControlRequest,
+  type ControlRequestId,
+  type JsonValue,
+  isAdminCommand,
+  type RestartArgs,
+} from './messages.js';
 export { decodeRequest, encodeRequest, validateRequest } from './request-codec.js';
 export { decodeReply, encodeReply, errorReply, successReply } from './reply-codec.js';
 export { LineReader } from './line-reader.js';
@@ -19,5 +31,16 @@ export type { ControlHandler } from './connection.js';
 export { type ControlServer, type ControlServerOptions, createControlServer } from './server.js';
 export { type ControlClientOptions, controlRequest, START_HINT } from './client.js';
 export { adminSocketPathFor, probeSocket, type SocketProbe } from './socket-file.js';
-export { type ExpositionFormat, type MetricFamily, type MetricSample, type MetricType, MetricsError, type MetricsErrorCode, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, renderExposition, renderOpenMetrics } from './openmetrics.js';
+export {
+  type ExpositionFormat,
+  type MetricFamily,
+  type MetricSample,
+  type MetricType,
+  MetricsError,
+  type MetricsErrorCode,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+  renderExposition,
+  renderOpenMetrics,
+} from './openmetrics.js';
 export { type JsonSampleValue, metricsResult, validateFamilies } from './metric-family.js';

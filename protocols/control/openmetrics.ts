@@ -18,11 +18,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Label values (both formats) and OpenMetrics HELP: backslash, double quote and newline escaped. */
 export function escapeLabelValue(value: string): string {
-  return value
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n');
+  return value.replace(LONE_SURROGATE, '\uFFFD').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 /** Prometheus 0.0.4 HELP: only backslash and newline are escapes there. */

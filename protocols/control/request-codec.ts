@@ -28,17 +28,11 @@ function badRequest(message: string, field: string, requestId?: ControlRequestId
 }
 
 /** Checks a parsed value against the request rules and answers a fresh, typed request. */
-export function validateRequest(
-  value: unknown,
-  limits: RequestCodecLimits = CONTROL_DEFAULTS,
-): ControlRequest {
+export function validateRequest(value: unknown, limits: RequestCodecLimits = CONTROL_DEFAULTS): ControlRequest {
   if (!isJsonObject(value)) throw badRequest('a request is a JSON object', '');
   const id = readId(value.id, limits);
   if (id === undefined) {
-    throw badRequest(
-      `id must be a non-negative integer or a string of 1 to ${limits.maxIdLength} characters`,
-      'id',
-    );
+    throw badRequest(`id must be a non-negative integer or a string of 1 to ${limits.maxIdLength} characters`, 'id');
   }
   for (const key of Object.keys(value)) {
     if (!REQUEST_KEYS.has(key)) throw badRequest(`unknown field "${key}"`, key, id);

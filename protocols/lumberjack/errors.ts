@@ -46,11 +46,6 @@ export class LumberjackError extends CodedError<LumberjackErrorCode, LumberjackE
 }
 
 /** The error for a size field over its limit; named after the limit so the log says which one. */
-export function limitExceeded(
-  code: LumberjackErrorCode,
-  limit: string,
-  value: number,
-  max: number,
-): LumberjackError {
+export function limitExceeded(code: LumberjackErrorCode, limit: string, value: number, max: number): LumberjackError {
   return new LumberjackError(code, `${limit} exceeded: ${value} > ${max}`, { limit, value, max });
 }

@@ -1,15 +1,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { LumberjackError, limitExceeded } from './errors.js';
 import type { LumberjackLimits } from './limits.js';
-import {
-  FRAME_COMPRESSED,
-  FRAME_DATA,
-  FRAME_JSON,
-  FRAME_WINDOW,
-  type ProtocolVersion,
-  VERSION_1,
-  VERSION_2,
-} from './wire.js';
+import { FRAME_COMPRESSED, FRAME_DATA, FRAME_JSON, FRAME_WINDOW, type ProtocolVersion, VERSION_1, VERSION_2 } from './wire.js';
 
 /** One frame as it stands on the wire; what a window means is the decoder's business. */
 export type Frame =

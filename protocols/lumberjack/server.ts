@@ -3,11 +3,7 @@ import { type TLSSocket, createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../config/logging.js';
 import { gateConnections } from '../admission/accept.js';
 import { type AdmissionStats, ListenerGate } from '../admission/gate.js';
-import {
-  type AdmissionLimits,
-  type KnownPrinters,
-  NO_KNOWN_PRINTERS,
-} from '../admission/policy.js';
+import { type AdmissionLimits, type KnownPrinters, NO_KNOWN_PRINTERS } from '../admission/policy.js';
 import type { BeatsBatch, ConnectionInfo, PeerIdentity } from './batch.js';
 import { BeatsConnection, type ConnectionSharing } from './connection.js';
 import { LumberjackError } from './errors.js';

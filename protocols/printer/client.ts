@@ -8,7 +8,14 @@ import type { PipOp } from './ops.js';
 import { openPrinterSocket, type PrinterTlsOptions } from './printer-socket.js';
 import { decodeReply, type UntrustedObject } from './reply.js';
 import { encodeRequest, nextRequestId } from './request.js';
-import { type ConsumablesResult, decodeResult, type IdentifyResult, type PipResults, type SensorsResult, type StatusResult } from './results.js';
+import {
+  type ConsumablesResult,
+  decodeResult,
+  type IdentifyResult,
+  type PipResults,
+  type SensorsResult,
+  type StatusResult,
+} from './results.js';
 import { PIP_CODEC_LIMITS, PRINTER_CLIENT_DEFAULTS } from '../../config/defaults.js';
 
 export type { PrinterTlsOptions };

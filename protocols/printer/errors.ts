@@ -50,4 +50,3 @@ export interface PipErrorContext {
 export class PipError extends CodedError<PipErrorCode, PipErrorContext> {
   override readonly name = 'PipError';
 }
-

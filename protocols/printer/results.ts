@@ -5,15 +5,7 @@ import { isUntrustedObject, type UntrustedObject } from './reply.js';
 import { PIP_CODEC_LIMITS } from '../../config/defaults.js';
 
 /** The printer's build state (DATA-ITEMS.md, `BuildState`). */
-export const BUILD_STATES = Object.freeze([
-  'idle',
-  'building',
-  'paused',
-  'finished',
-  'aborted',
-  'error',
-  'offline',
-] as const);
+export const BUILD_STATES = Object.freeze(['idle', 'building', 'paused', 'finished', 'aborted', 'error', 'offline'] as const);
 export type BuildState = (typeof BUILD_STATES)[number];
 
 export interface IdentifyResult {
@@ -67,12 +59,7 @@ function resultError(field: string, message: string): PipError {
 }
 
 function text(value: unknown, field: string, maxLength: number, minLength = 1): string {
-  if (
-    typeof value !== 'string' ||
-    value.length < minLength ||
-    value.length > maxLength ||
-    CONTROL_CHARACTER.test(value)
-  ) {
+  if (typeof value !== 'string' || value.length < minLength || value.length > maxLength || CONTROL_CHARACTER.test(value)) {
     throw resultError(field, `${field} must be a printable string of ${minLength}..${maxLength} characters`);
   }
   return value;
@@ -159,10 +146,7 @@ export function decodeSensors(result: UntrustedObject, limits: PipCodecLimits = 
   });
 }
 
-export function decodeConsumables(
-  result: UntrustedObject,
-  limits: PipCodecLimits = PIP_CODEC_LIMITS,
-): ConsumablesResult {
+export function decodeConsumables(result: UntrustedObject, limits: PipCodecLimits = PIP_CODEC_LIMITS): ConsumablesResult {
   return decodeItems(result, limits, finite);
 }
 
@@ -174,11 +158,7 @@ const RESULT_DECODERS: { [Op in PipOp]: (result: UntrustedObject, limits: PipCod
 };
 
 /** The raw result of a successful reply into the typed result of its op. Throws PIP_BAD_RESULT. */
-export function decodeResult<Op extends PipOp>(
-  op: Op,
-  result: UntrustedObject,
-  limits: PipCodecLimits = PIP_CODEC_LIMITS,
-): PipResults[Op] {
+export function decodeResult<Op extends PipOp>(op: Op, result: UntrustedObject, limits: PipCodecLimits = PIP_CODEC_LIMITS): PipResults[Op] {
   const decode: (result: UntrustedObject, limits: PipCodecLimits) => PipResults[Op] = RESULT_DECODERS[op];
   return decode(result, limits);
 }

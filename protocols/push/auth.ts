@@ -42,9 +42,7 @@ function entriesOf(map: ReadonlyMap<string, string> | Readonly<Record<string, st
  * hashed to equal length and every configured token is compared, so timing tells neither how much
  * of a token matched nor which printer it belongs to. Empty tokens are never accepted.
  */
-export function tokenAuthenticator(
-  tokens: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
-): PushAuthenticator {
+export function tokenAuthenticator(tokens: ReadonlyMap<string, string> | Readonly<Record<string, string>>): PushAuthenticator {
   const known = entriesOf(tokens)
     .filter(([, token]) => token.length > 0)
     .map(([printerId, token]) => ({ printerId, hash: digest(token) }));
@@ -60,9 +58,7 @@ export function tokenAuthenticator(
 }
 
 /** Printer id by verified client-certificate subject (map printerId → subject, e.g. "CN=printer-01"). */
-export function subjectAuthenticator(
-  subjects: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
-): PushAuthenticator {
+export function subjectAuthenticator(subjects: ReadonlyMap<string, string> | Readonly<Record<string, string>>): PushAuthenticator {
   const bySubject = new Map(entriesOf(subjects).map(([printerId, subject]) => [subject, printerId]));
   return ({ tlsSubject }) => (tlsSubject === undefined ? undefined : bySubject.get(tlsSubject));
 }

@@ -32,4 +32,3 @@ export interface PushErrorContext {
 export class PushError extends CodedError<PushErrorCode, PushErrorContext> {
   override readonly name = 'PushError';
 }
-

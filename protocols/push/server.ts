@@ -15,7 +15,6 @@ import type { PushErrorCode } from './errors.js';
 import { PUSH_CLOSE_CODES } from './replies.js';
 import { PUSH_MESSAGE_LIMITS, PUSH_SERVER_DEFAULTS } from '../../config/defaults.js';
 
-
 export type PushClientAuth = 'none' | 'optional' | 'required';
 
 export interface PushServerTls {
@@ -76,7 +75,12 @@ export interface PushServerStats extends AdmissionStats {
   closedUnauthenticated: number;
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
 /** Answers an upgrade request that will not become a WebSocket, then ends the socket. */
 function refuseUpgrade(socket: Socket, status: number): void {

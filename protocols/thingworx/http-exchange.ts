@@ -37,12 +37,7 @@ export interface InFlight {
   abort(error: Error): void;
 }
 
-export function exchange(
-  request: ExchangeRequest,
-  agent: Agent,
-  limits: ExchangeLimits,
-  inFlight: Set<InFlight>,
-): Promise<ExchangeResult> {
+export function exchange(request: ExchangeRequest, agent: Agent, limits: ExchangeLimits, inFlight: Set<InFlight>): Promise<ExchangeResult> {
   return new Promise((resolve) => {
     // Looked up per call (not a named import) so instrumentation such as nock sees every request.
     const send = request.url.protocol === 'https:' ? https.request : http.request;

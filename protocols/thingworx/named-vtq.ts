@@ -85,9 +85,7 @@ function wireValue(value: unknown, baseType: ValueType): WireValue | undefined {
     case 'NUMBER':
       return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
     case 'INTEGER':
-      return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
-        ? value
-        : undefined;
+      return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX ? value : undefined;
     case 'BOOLEAN':
       return typeof value === 'boolean' ? value : undefined;
     case 'STRING':

@@ -141,7 +141,10 @@ export function createRestTransport(options: RestTransportOptions): ThingworxTra
     if (appKey === undefined) return { kind: 'unauthorized', status: 0 };
     const started = now();
     const outcome = outcomeOf(await exchange(build(appKey), agent, operation === 'check' ? checkLimits : limits, inFlight), appKey);
-    logger.debug({ operation, thing, rows, outcome: outcome.kind, status: 'status' in outcome ? outcome.status : undefined, ms: now() - started }, 'thingworx request');
+    logger.debug(
+      { operation, thing, rows, outcome: outcome.kind, status: 'status' in outcome ? outcome.status : undefined, ms: now() - started },
+      'thingworx request',
+    );
     return outcome;
   };
 
@@ -155,27 +158,37 @@ export function createRestTransport(options: RestTransportOptions): ThingworxTra
         const code = error instanceof VtqEncodingError ? error.code : 'TWX_ENCODING_FAILED';
         return { kind: 'rejected', status: 0, detail: `${code}: ${error instanceof Error ? error.message : String(error)}` };
       }
-      return send('update', thing, (appKey) => ({
-        url,
-        method: 'POST',
-        path: `${thingPath(thing)}/Services/UpdatePropertyValues`,
-        headers: {
-          appKey,
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'Content-Length': String(body.byteLength),
-        },
-        body,
-      }), rows.length);
+      return send(
+        'update',
+        thing,
+        (appKey) => ({
+          url,
+          method: 'POST',
+          path: `${thingPath(thing)}/Services/UpdatePropertyValues`,
+          headers: {
+            appKey,
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'Content-Length': String(body.byteLength),
+          },
+          body,
+        }),
+        rows.length,
+      );
     },
 
     checkSession(thing: string): Promise<DeliveryOutcome> {
-      return send('check', thing, (appKey) => ({
-        url,
-        method: 'GET',
-        path: `${thingPath(thing)}/Properties/${REST_TRANSPORT_DEFAULTS.sessionCheckProperty}`,
-        headers: { appKey, Accept: 'application/json' },
-      }), 0);
+      return send(
+        'check',
+        thing,
+        (appKey) => ({
+          url,
+          method: 'GET',
+          path: `${thingPath(thing)}/Properties/${REST_TRANSPORT_DEFAULTS.sessionCheckProperty}`,
+          headers: { appKey, Accept: 'application/json' },
+        }),
+        0,
+      );
     },
 
     async close(): Promise<void> {

@@ -100,10 +100,7 @@ function writeWindowHeader(target: Buffer, offset: number, version: ProtocolVers
 }
 
 /** A v1 window: `1W n`, then n `1D` key/value frames (seq 1..n), bare or in one `1C`. */
-export function encodeKeyValueWindow(
-  events: readonly Readonly<Record<string, string>>[],
-  encoding: WindowEncoding,
-): Buffer {
+export function encodeKeyValueWindow(events: readonly Readonly<Record<string, string>>[], encoding: WindowEncoding): Buffer {
   const parts: Buffer[] = [];
   events.forEach((fields, index) => {
     const pairs = Object.entries(fields);

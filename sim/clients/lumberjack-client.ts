@@ -333,9 +333,15 @@ class LumberjackClient implements BeatsClient {
   private logDisconnect(windowsOutstanding: number): void {
     const { host, port } = this.options;
     if (this.drop !== undefined) {
-      this.options.logger.warn({ host, port, code: this.drop.code, ...this.drop.context }, `beats client dropped the connection: ${this.drop.message}`);
+      this.options.logger.warn(
+        { host, port, code: this.drop.code, ...this.drop.context },
+        `beats client dropped the connection: ${this.drop.message}`,
+      );
     } else if (this.lastError !== undefined) {
-      this.options.logger.warn({ host, port, code: 'LJ_ERR_CONNECTION_LOST', errno: this.lastError.code, windowsOutstanding }, 'beats client connection failed');
+      this.options.logger.warn(
+        { host, port, code: 'LJ_ERR_CONNECTION_LOST', errno: this.lastError.code, windowsOutstanding },
+        'beats client connection failed',
+      );
     } else {
       const level = windowsOutstanding > 0 ? 'info' : 'debug';
       this.options.logger[level]({ host, port, code: 'LJ_ERR_CONNECTION_LOST', windowsOutstanding }, 'beats server closed the connection');

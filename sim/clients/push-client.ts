@@ -203,9 +203,7 @@ export function createPushClient(options: PushClientOptions): PushClient {
       const seq = nextSeq;
       const checked = validatePushMessage({ seq, time, readings }, messageLimits);
       if (!checked.ok) {
-        return Promise.reject(
-          new PushError('PUSH_CLIENT_INVALID', checked.problem.message, { seq, path: checked.problem.path }),
-        );
+        return Promise.reject(new PushError('PUSH_CLIENT_INVALID', checked.problem.message, { seq, path: checked.problem.path }));
       }
       nextSeq++;
       return new Promise<void>((resolve, reject) => {

@@ -106,7 +106,10 @@ export function createBeatShipper(options: BeatShipperOptions): BeatShipper {
       () => progressed(publishedBy),
       (error: unknown) => {
         if (error instanceof LumberjackError && error.code === 'LJ_ERR_CLIENT_CLOSED') return;
-        log.error({ err: error instanceof Error ? error.message : String(error), events: batch.length }, 'simulated beat could not publish');
+        log.error(
+          { err: error instanceof Error ? error.message : String(error), events: batch.length },
+          'simulated beat could not publish',
+        );
       },
     );
   }

@@ -128,4 +128,3 @@ export function eventTotals(fleet: SimulatedFleet): { sent: number; acked: numbe
     acked: filebeat.events_acked + metricbeat.events_acked + push.events_acked,
   };
 }
-

@@ -94,7 +94,8 @@ export function startExcursions(printers: readonly SimulatedPrinter[], options: 
   function apply(printer: SimulatedPrinter, excursion: Excursion): boolean {
     try {
       if (printer.forceableItems().includes(excursion.item)) printer.forceValue(excursion.item, excursion.value);
-      if (typeof excursion.value === 'number' || typeof excursion.value === 'string') printer.pip.forceValue(excursion.item, excursion.value);
+      if (typeof excursion.value === 'number' || typeof excursion.value === 'string')
+        printer.pip.forceValue(excursion.item, excursion.value);
       return true;
     } catch {
       return false;

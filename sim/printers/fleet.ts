@@ -168,9 +168,7 @@ export async function startSimulatedFleet(options: SimulatedFleetOptions): Promi
         pipPort: printer.pipPort(),
         address: printer.pipAddress(),
         identity: { ...printer.identity },
-        ...(printer.pushToken === undefined
-          ? {}
-          : { pushToken: printer.pushToken, pushTokenEnv: pushTokenEnvName(printer.id) }),
+        ...(printer.pushToken === undefined ? {} : { pushToken: printer.pushToken, pushTokenEnv: pushTokenEnvName(printer.id) }),
       })),
     printer: (id) => byId.get(id),
     pushTokenEnv: () =>

@@ -17,15 +17,7 @@ const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
 /** Layer numbers in BUILD lines have at most 9 digits. */
 const MAX_WRITTEN_INTEGER = 999_999_999;
 
-export const BUILD_STATES = Object.freeze([
-  'idle',
-  'building',
-  'paused',
-  'finished',
-  'aborted',
-  'error',
-  'offline',
-] as const);
+export const BUILD_STATES = Object.freeze(['idle', 'building', 'paused', 'finished', 'aborted', 'error', 'offline'] as const);
 
 /** A value as the simulator writes it: fixed decimals normally, a forced number exactly as given. */
 export function formatValue(value: ReadingValue, format: ItemFormat, forced: boolean): string {

@@ -103,7 +103,8 @@ export function createLedger(options: LedgerOptions): PrinterLedger {
       // One fixed-shape object per reading (no spread): long runs keep hundreds of thousands.
       const { printer, thing } = options;
       for (const { item, value } of items) {
-        const reading: ExpectedReading = thing === undefined ? { printer, item, value, time, source } : { printer, thing, item, value, time, source };
+        const reading: ExpectedReading =
+          thing === undefined ? { printer, item, value, time, source } : { printer, thing, item, value, time, source };
         if (keepExpected) expected.push(reading);
         onExpected?.(reading);
       }

@@ -72,7 +72,11 @@ export function createMetricSampleGenerator(options: {
   const cores = options.cores ?? METRICBEAT_SAMPLE_DEFAULTS.cores;
   const memoryTotalBytes = options.memoryTotalBytes ?? METRICBEAT_SAMPLE_DEFAULTS.memoryTotalBytes;
   const random = createSeededRandom(options.seed ^ 0x3e7c1);
-  const cycle: Slot[] = [{ metricset: 'cpu' }, { metricset: 'memory' }, ...mounts.map((mount) => ({ metricset: 'filesystem' as const, mount }))];
+  const cycle: Slot[] = [
+    { metricset: 'cpu' },
+    { metricset: 'memory' },
+    ...mounts.map((mount) => ({ metricset: 'filesystem' as const, mount })),
+  ];
   const slotOf = new Map<string, Slot>([
     ['CpuUsage', cycle[0]!],
     ['MemoryUsage', cycle[1]!],
@@ -119,7 +123,13 @@ export function createMetricSampleGenerator(options: {
         return {
           sample: {
             metricset: 'filesystem',
-            filesystem: { mountPoint: mount.mountPoint, deviceName: mount.deviceName, fsType: mount.fsType, totalBytes: mount.totalBytes, usedPct: value },
+            filesystem: {
+              mountPoint: mount.mountPoint,
+              deviceName: mount.deviceName,
+              fsType: mount.fsType,
+              totalBytes: mount.totalBytes,
+              usedPct: value,
+            },
           },
           items: [{ item: mount.item, value }],
         };

@@ -93,7 +93,12 @@ interface BuildSnapshot {
   state: string;
 }
 
-export function createSlaLineGenerator(options: { family: SlaFamily; seed: number; printer?: string; now?: () => number }): SlaLineGenerator {
+export function createSlaLineGenerator(options: {
+  family: SlaFamily;
+  seed: number;
+  printer?: string;
+  now?: () => number;
+}): SlaLineGenerator {
   const printer = options.printer ?? 'sim';
   const model = createPrinterModel({ family: options.family, seed: options.seed, now: options.now ?? Date.now });
   const random = createSeededRandom(options.seed ^ 0x51a7e);

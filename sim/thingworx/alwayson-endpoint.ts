@@ -105,7 +105,12 @@ const NAME_RESULT: (thing: string) => InfoTable = (thing) => ({
 
 export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpointContext): AlwaysOnEndpoint {
   const logger = context.logger.child({ side: 'alwayson' });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: DEFAULT_ALWAYSON_LIMITS.maxMessageBytes, autoPong: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: DEFAULT_ALWAYSON_LIMITS.maxMessageBytes,
+    autoPong: false,
+  });
   const counters: AlwaysOnCounters = { upgrades: 0, auths: 0, authRefused: 0, binds: 0, unbound: 0, requests: 0, byCode: {}, dropped: 0 };
   const sessions = new Set<EdgeSession>();
   let nextSessionId = 0x1000;
@@ -147,9 +152,12 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
       case 'handle':
         break;
     }
-    if (!context.thingExists(body.entity)) return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `Thing [${body.entity}] not found` });
-    if (context.plan.isForbidden(body.entity)) return answer(session, header, Code.FORBIDDEN, { kind: 'response', reason: 'Not authorized' });
-    if (body.name !== PROPERTY_UPDATE_SERVICE || body.characteristic !== 2) return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `no service ${body.name}` });
+    if (!context.thingExists(body.entity))
+      return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `Thing [${body.entity}] not found` });
+    if (context.plan.isForbidden(body.entity))
+      return answer(session, header, Code.FORBIDDEN, { kind: 'response', reason: 'Not authorized' });
+    if (body.name !== PROPERTY_UPDATE_SERVICE || body.characteristic !== 2)
+      return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `no service ${body.name}` });
     const decoded = vtqRowsOfParams(body.params);
     if ('error' in decoded) return answer(session, header, Code.BAD_REQUEST, { kind: 'response', reason: decoded.error });
     rows.reset();
@@ -192,8 +200,10 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
       case 'bind': {
         counters.binds += 1;
         const unknown = body.names.find((name) => !context.thingExists(name));
-        if (unknown !== undefined) return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `Thing [${unknown}] not found` });
-        if (body.names.some((name) => context.plan.isForbidden(name))) return answer(session, header, Code.FORBIDDEN, { kind: 'response', reason: 'Not authorized' });
+        if (unknown !== undefined)
+          return answer(session, header, Code.NOT_FOUND, { kind: 'response', reason: `Thing [${unknown}] not found` });
+        if (body.names.some((name) => context.plan.isForbidden(name)))
+          return answer(session, header, Code.FORBIDDEN, { kind: 'response', reason: 'Not authorized' });
         for (const name of body.names) session.bound.add(name);
         record('BIND', session, body.names);
         return answer(session, header, Code.SUCCESS);
@@ -217,7 +227,14 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
 
   const onConnection = (socket: WebSocket): void => {
     counters.upgrades += 1;
-    const session: EdgeSession = { socket, sessionId: 0, appKey: undefined, bound: new Set(), assembler: new MessageAssembler(), waiting: new Map() };
+    const session: EdgeSession = {
+      socket,
+      sessionId: 0,
+      appKey: undefined,
+      bound: new Set(),
+      assembler: new MessageAssembler(),
+      waiting: new Map(),
+    };
     socket.on('ping', (data) => {
       if (pongs) socket.pong(data);
     });
@@ -267,7 +284,8 @@ export function attachAlwaysOnEndpoint(server: Server, context: AlwaysOnEndpoint
           clearTimeout(timer);
           resolve(message);
         });
-        const code = request.method === 'GET' ? Code.GET : request.method === 'PUT' ? Code.PUT : request.method === 'POST' ? Code.POST : Code.DELETE;
+        const code =
+          request.method === 'GET' ? Code.GET : request.method === 'PUT' ? Code.PUT : request.method === 'POST' ? Code.POST : Code.DELETE;
         send(session, { code, requestId, endpointId: 0, sessionId: session.sessionId }, request);
       });
     },

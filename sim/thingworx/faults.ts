@@ -93,8 +93,7 @@ export class FaultPlan {
       this.errorStatus = status;
     },
     setRetryAfter: (seconds, forRequests, status = 503) => {
-      this.retryAfter =
-        seconds === null ? undefined : { seconds, remaining: forRequests ?? Number.POSITIVE_INFINITY, status };
+      this.retryAfter = seconds === null ? undefined : { seconds, remaining: forRequests ?? Number.POSITIVE_INFINITY, status };
     },
     setResets: (value, point = 'before') => {
       this.resetRate = rate('reset rate', value);

@@ -134,7 +134,8 @@ function inferred(value: VtqValue): ValueType {
 /** One value, plain or typed; null, objects and arrays are refused. */
 export function decodeValue(raw: unknown, where: string): Decoded<{ value: VtqValue; baseType: ValueType }> {
   if (raw === null || raw === undefined) return fail(`${where}: null value`);
-  if (typeof raw === 'number') return Number.isFinite(raw) ? { ok: true, value: { value: raw, baseType: 'NUMBER' } } : fail(`${where}: not a finite number`);
+  if (typeof raw === 'number')
+    return Number.isFinite(raw) ? { ok: true, value: { value: raw, baseType: 'NUMBER' } } : fail(`${where}: not a finite number`);
   if (typeof raw === 'string' || typeof raw === 'boolean') return { ok: true, value: { value: raw, baseType: inferred(raw) } };
   if (!isObject(raw) || !hasExactly(raw, ['value', 'baseType'])) return fail(`${where}: a value must be a primitive or {value, baseType}`);
   const { value, baseType } = raw;
@@ -143,7 +144,9 @@ export function decodeValue(raw: unknown, where: string): Decoded<{ value: VtqVa
   const type = baseType as ValueType;
   switch (type) {
     case 'NUMBER':
-      return typeof value === 'number' && Number.isFinite(value) ? { ok: true, value: { value, baseType: type } } : fail(`${where}: NUMBER needs a finite number`);
+      return typeof value === 'number' && Number.isFinite(value)
+        ? { ok: true, value: { value, baseType: type } }
+        : fail(`${where}: NUMBER needs a finite number`);
     case 'INTEGER':
       return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31
         ? { ok: true, value: { value, baseType: type } }
@@ -154,7 +157,9 @@ export function decodeValue(raw: unknown, where: string): Decoded<{ value: VtqVa
       return typeof value === 'string' ? { ok: true, value: { value, baseType: type } } : fail(`${where}: STRING needs text`);
     case 'DATETIME': {
       const ms = typeof value === 'string' ? Date.parse(value) : value;
-      return typeof ms === 'number' && Number.isFinite(ms) ? { ok: true, value: { value: ms, baseType: type } } : fail(`${where}: DATETIME needs ms or ISO-8601`);
+      return typeof ms === 'number' && Number.isFinite(ms)
+        ? { ok: true, value: { value: ms, baseType: type } }
+        : fail(`${where}: DATETIME needs ms or ISO-8601`);
     }
   }
 }
@@ -216,7 +221,8 @@ function decodeDataShape(raw: unknown): Decoded<true> {
     return fail('values.dataShape needs fieldDefinitions');
   }
   const fields = raw.fieldDefinitions;
-  if (!hasExactly(fields, Object.keys(EXPECTED_FIELDS))) return fail('values is not a NamedVTQ table: fields must be name, value, time, quality');
+  if (!hasExactly(fields, Object.keys(EXPECTED_FIELDS)))
+    return fail('values is not a NamedVTQ table: fields must be name, value, time, quality');
   for (const [name, baseType] of Object.entries(EXPECTED_FIELDS)) {
     const field = fields[name];
     if (!isObject(field) || field.name !== name || field.baseType !== baseType) {
@@ -229,7 +235,8 @@ function decodeDataShape(raw: unknown): Decoded<true> {
 /** `{"values": <NamedVTQ InfoTable>}` → `rows` (emptied first), all or nothing. */
 export function decodeUpdatePropertyValues(body: unknown, rows: DecodedRows): Decoded<DecodedRows> {
   rows.reset();
-  if (!isObject(body) || !hasExactly(body, ['values']) || !isObject(body.values)) return fail('parameters must be exactly {"values": InfoTable}');
+  if (!isObject(body) || !hasExactly(body, ['values']) || !isObject(body.values))
+    return fail('parameters must be exactly {"values": InfoTable}');
   const table = body.values;
   if (!hasExactly(table, ['dataShape', 'rows'])) return fail('values needs exactly dataShape and rows');
   const shape = decodeDataShape(table.dataShape);

@@ -49,7 +49,17 @@ export interface ProvisionedThing {
 }
 
 const TEMPLATES: ReadonlySet<string> = new Set(['GenericThing', 'ValueStream']);
-const BASE_TYPES: ReadonlySet<string> = new Set(['NUMBER', 'INTEGER', 'LONG', 'STRING', 'BOOLEAN', 'DATETIME', 'JSON', 'INFOTABLE', 'LOCATION']);
+const BASE_TYPES: ReadonlySet<string> = new Set([
+  'NUMBER',
+  'INTEGER',
+  'LONG',
+  'STRING',
+  'BOOLEAN',
+  'DATETIME',
+  'JSON',
+  'INFOTABLE',
+  'LOCATION',
+]);
 const DATA_CHANGE_TYPES: ReadonlySet<string> = new Set(['ALWAYS', 'NEVER', 'ON', 'OFF', 'VALUE']);
 /** ThingWorx's alert types are the ones the adapter's limits use (domain/health/rules.ts). */
 const ALERT_TYPES: ReadonlySet<string> = new Set(ALERT_RULE_TYPES);
@@ -134,7 +144,14 @@ export class ProvisionedModel {
     switch (service) {
       case 'GetPropertyDefinitions':
         return table(
-          { name: 'STRING', baseType: 'STRING', description: 'STRING', isLogged: 'BOOLEAN', isPersistent: 'BOOLEAN', dataChangeType: 'STRING' },
+          {
+            name: 'STRING',
+            baseType: 'STRING',
+            description: 'STRING',
+            isLogged: 'BOOLEAN',
+            isPersistent: 'BOOLEAN',
+            dataChangeType: 'STRING',
+          },
           [...found.properties.values()].map((d) => ({
             name: d.name,
             baseType: d.baseType,
@@ -148,7 +165,15 @@ export class ProvisionedModel {
         const property = typeof p.property === 'string' ? p.property : undefined;
         const alerts = [...found.alerts.values()].filter((a) => property === undefined || a.property === property);
         return table(
-          { name: 'STRING', property: 'STRING', alertType: 'STRING', description: 'STRING', priority: 'INTEGER', enabled: 'BOOLEAN', alertAttributes: 'INFOTABLE' },
+          {
+            name: 'STRING',
+            property: 'STRING',
+            alertType: 'STRING',
+            description: 'STRING',
+            priority: 'INTEGER',
+            enabled: 'BOOLEAN',
+            alertAttributes: 'INFOTABLE',
+          },
           alerts.map((a) => ({
             name: a.name,
             property: a.property,
@@ -165,7 +190,8 @@ export class ProvisionedModel {
         return this.addProperty(found, p);
       case 'RemovePropertyDefinition': {
         this.count(service);
-        if (typeof p.name !== 'string' || !found.properties.delete(p.name)) return refused(thing, service, `Property [${String(p.name)}] not found`);
+        if (typeof p.name !== 'string' || !found.properties.delete(p.name))
+          return refused(thing, service, `Property [${String(p.name)}] not found`);
         for (const [name, alert] of found.alerts) if (alert.property === p.name) found.alerts.delete(name);
         return OK;
       }
@@ -215,8 +241,10 @@ export class ProvisionedModel {
     const service = 'AddOrUpdateAlert';
     const { alertName, alertType, property, attributes } = p;
     if (typeof alertName !== 'string' || alertName === '') return refused(thing.name, service, 'alertName is required');
-    if (typeof property !== 'string' || !thing.properties.has(property)) return refused(thing.name, service, `Property [${String(property)}] not found`);
-    if (typeof alertType !== 'string' || !ALERT_TYPES.has(alertType)) return refused(thing.name, service, `unknown alert type ${String(alertType)}`);
+    if (typeof property !== 'string' || !thing.properties.has(property))
+      return refused(thing.name, service, `Property [${String(property)}] not found`);
+    if (typeof alertType !== 'string' || !ALERT_TYPES.has(alertType))
+      return refused(thing.name, service, `unknown alert type ${String(alertType)}`);
     if (!isObject(attributes) || !Array.isArray(attributes.rows) || !isObject(attributes.rows[0])) {
       return refused(thing.name, service, 'attributes must be an InfoTable with one row');
     }

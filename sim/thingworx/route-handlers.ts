@@ -31,7 +31,10 @@ export function text(status: number, message: string): Reply {
 }
 
 export function routeTakesBody(route: Route, method: string): boolean {
-  return (route.kind === 'property' && method === 'PUT') || ((route.kind === 'service' || route.kind === 'resource-service') && method === 'POST');
+  return (
+    (route.kind === 'property' && method === 'PUT') ||
+    ((route.kind === 'service' || route.kind === 'resource-service') && method === 'POST')
+  );
 }
 
 function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
@@ -101,7 +104,8 @@ export function handleRoute(
       const write = decodePropertyWrite(parsed.value, route.property);
       if (!write.ok) return text(500, `Unable to write ${route.property} : ${write.reason}`);
       const { value, baseType } = write.value;
-      if (model.undefinedProperty(route.thing, [route.property], 1) !== undefined) return undefinedPropertyReply(route.thing, route.property);
+      if (model.undefinedProperty(route.thing, [route.property], 1) !== undefined)
+        return undefinedPropertyReply(route.thing, route.property);
       decodedRows.reset();
       decodedRows.push(route.property, value, baseType, arrivedAt, 'GOOD');
       beforeStore?.(decodedRows);
@@ -128,7 +132,8 @@ export function handleRoute(
     }
     case 'resource-service': {
       const params = serviceParams(body);
-      if (!params.ok) return text(500, `Unable to Invoke Service ${route.service} on ${route.resource} : the parameters are not valid JSON`);
+      if (!params.ok)
+        return text(500, `Unable to Invoke Service ${route.service} on ${route.resource} : the parameters are not valid JSON`);
       const reply = model.resourceService(route.resource, route.service, params.value);
       return reply ? fromModel(reply) : text(404, `Service [${route.service}] not found on [${route.resource}]`);
     }

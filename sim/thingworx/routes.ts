@@ -110,7 +110,10 @@ export function decideRoute(facts: RequestFacts, context: RouteContext): RouteDe
   }
   const appKey = header(facts, 'appkey');
   if (appKey === undefined || !context.appKeyMatches(appKey)) return { ok: false, status: 401, message: 'Authentication failed' };
-  if ((facts.method === 'POST' || facts.method === 'PUT' || facts.method === 'DELETE') && !passesCsrfFilter(header(facts, 'content-type'))) {
+  if (
+    (facts.method === 'POST' || facts.method === 'PUT' || facts.method === 'DELETE') &&
+    !passesCsrfFilter(header(facts, 'content-type'))
+  ) {
     return { ok: false, status: 403, message: 'Forbidden: a JSON content type is required' };
   }
   const route = parsePath(url.pathname);

@@ -202,7 +202,8 @@ export async function startThingworxStandIn(options: StandInOptions): Promise<Th
         res.on('close', () => hanging.delete(res));
         return;
       case 'status': {
-        const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
+        const headers: Record<string, string> =
+          fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
         return send(res, text(fault.status, `Injected fault: HTTP ${fault.status}`), headers);
       }
       case 'handle':

@@ -145,7 +145,12 @@ export class ThingStore {
       latest[nameId] = this.evicted + at;
       if (this.onRow) {
         const base = code & 7;
-        const value = base === STRING_CODE ? (rows.texts[row] as string) : base === BOOLEAN_CODE ? rows.numbers[row] !== 0 : (rows.numbers[row] as number);
+        const value =
+          base === STRING_CODE
+            ? (rows.texts[row] as string)
+            : base === BOOLEAN_CODE
+              ? rows.numbers[row] !== 0
+              : (rows.numbers[row] as number);
         this.onRow(thing, rows.names[row] as string, value, rows.times[row] as number);
       }
     }
@@ -177,7 +182,8 @@ export class ThingStore {
     const code = this.codes[index] as number;
     const baseType = code & 7;
     const number = this.numbers[index] as number;
-    const value = baseType === STRING_CODE ? (this.strings[number - this.stringsEvicted] as string) : baseType === BOOLEAN_CODE ? number !== 0 : number;
+    const value =
+      baseType === STRING_CODE ? (this.strings[number - this.stringsEvicted] as string) : baseType === BOOLEAN_CODE ? number !== 0 : number;
     const thing = this.things.strings[this.thingIds[index] as number] as string;
     const name = this.names.strings[this.nameIds[index] as number] as string;
     return recordOf(name, value, code, this.times[index] as number, thing, this.arrivals[index] as number);
@@ -218,7 +224,8 @@ export class ThingStore {
     }
     let evictedStrings = 0;
     for (let index = 0; index < count; index++) if (((this.codes[index] as number) & 7) === STRING_CODE) evictedStrings++;
-    for (const column of [this.thingIds, this.nameIds, this.numbers, this.times, this.arrivals, this.codes]) column.copyWithin(0, count, this.size);
+    for (const column of [this.thingIds, this.nameIds, this.numbers, this.times, this.arrivals, this.codes])
+      column.copyWithin(0, count, this.size);
     this.strings.splice(0, evictedStrings);
     this.stringsEvicted += evictedStrings;
     this.view.splice(0, Math.min(count, this.view.length));

@@ -27,7 +27,10 @@ test('metrics: drops as counters by printer and reason, every reason of every pr
   t.true(lines.includes('threedconnect_printer_dropped_total{printer="p01",reason="log_no_match"} 5'));
   t.true(lines.includes('threedconnect_printer_dropped_total{printer="p01",reason="unknown_document"} 2'));
   t.true(lines.includes('threedconnect_printer_dropped_total{printer="p01",reason="identity_mismatch"} 0'));
-  t.true(lines.includes('threedconnect_printer_dropped_total{printer="p02",reason="log_no_match"} 0'), 'a printer that dropped nothing still has its series');
+  t.true(
+    lines.includes('threedconnect_printer_dropped_total{printer="p02",reason="log_no_match"} 0'),
+    'a printer that dropped nothing still has its series',
+  );
   t.true(lines.includes('# TYPE threedconnect_ingress_refused counter'));
   t.true(lines.includes('threedconnect_ingress_refused_total{reason="unknown_printer",peer="CN=stranger \\"evil\\""} 1'));
   t.true(lines.includes('threedconnect_ingress_refused_total{reason="unknown_printer",peer="other"} 1'));

@@ -9,15 +9,28 @@ if (!sla) throw new Error('the default catalog lacks projet-6k');
 test('drops are counted by printer and reason, from normalized windows and one by one', (t) => {
   const ledger = new DropLedger();
   const at = '2026-11-27T10:15:02.123Z';
-  const line = (message: string, offset: number) => ({ '@timestamp': at, message, log: { file: { path: '/var/log/printer.log' }, offset } });
-  const window = [line('no rule matches this', 0), line('nor this', 10), { not: 'a beats document' }, line(`${at} THERMAL VatTemp=30.1C Setpoint=30.0C`, 20)];
+  const line = (message: string, offset: number) => ({
+    '@timestamp': at,
+    message,
+    log: { file: { path: '/var/log/printer.log' }, offset },
+  });
+  const window = [
+    line('no rule matches this', 0),
+    line('nor this', 10),
+    { not: 'a beats document' },
+    line(`${at} THERMAL VatTemp=30.1C Setpoint=30.0C`, 20),
+  ];
   ledger.add('p01', normalizeBeatsEvents('p01', catalogView(sla), window, 5).drops);
   ledger.add('p01', normalizeReadings(catalogView(sla), []).drops);
   ledger.count('p01', 'identity_mismatch');
   ledger.count('p02', 'not_sendable', 3);
   t.like(ledger.ofPrinter('p01'), { log_no_match: 2, unknown_document: 1, identity_mismatch: 1, not_sendable: 0 });
   t.like(ledger.ofPrinter('p02'), { not_sendable: 3, log_no_match: 0 });
-  t.deepEqual(ledger.ofPrinter('p09'), { ...emptyDropCounts(), identity_mismatch: 0 }, 'a printer with nothing dropped has every reason at 0');
+  t.deepEqual(
+    ledger.ofPrinter('p09'),
+    { ...emptyDropCounts(), identity_mismatch: 0 },
+    'a printer with nothing dropped has every reason at 0',
+  );
   t.deepEqual(ledger.totalsByReason(), { log_no_match: 2, unknown_document: 1, identity_mismatch: 1, not_sendable: 3 });
   const copy = ledger.ofPrinter('p01');
   copy.log_no_match = 99;

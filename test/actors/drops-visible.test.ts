@@ -44,7 +44,11 @@ async function waitFor<T>(what: string, check: () => T | undefined | Promise<T |
 
 interface PrintersJson {
   at: number;
-  printers: Array<{ id: string; sources: Array<{ source: string; lastSeenAt: number | null }>; dropped: { total: number; byReason: Record<string, number> } }>;
+  printers: Array<{
+    id: string;
+    sources: Array<{ source: string; lastSeenAt: number | null }>;
+    dropped: { total: number; byReason: Record<string, number> };
+  }>;
   refused: Array<{ reason: string; peer: string; count: number }>;
 }
 
@@ -183,7 +187,10 @@ test('lines no rule matches, a document of an unknown kind and a window from an 
   });
   t.is(healthRow.byReason.unknown_document, 1);
   const total = rig.standIn.records.find((r) => r.thing === 'Adapter-test' && r.name === 'DroppedTotal' && r.time === healthRow.time);
-  t.is(total?.value, Object.values(healthRow.byReason).reduce((sum, count) => sum + count, 0));
+  t.is(
+    total?.value,
+    Object.values(healthRow.byReason).reduce((sum, count) => sum + count, 0),
+  );
   t.true(Number(total?.value) >= 5);
   t.false(JSON.stringify(rig.standIn.records).includes('usb 1-1'), 'a raw line reached ThingWorx');
 });
@@ -215,7 +222,8 @@ test('a client certificate and documents that name different printers: the certi
   const metrics = await cli(rig.socket, 'metrics');
   t.true(metrics.includes('threedconnect_printer_dropped_total{printer="p01",reason="identity_mismatch"} 2\n'));
   // The certificate wins: the readings of the lines are p01's (polls give both printers other VatTemperature rows).
-  const fromLine = (thing: string) => rig.standIn.records.some((r) => r.thing === thing && r.name === 'VatTemperature' && r.time === THERMAL_TIME);
+  const fromLine = (thing: string) =>
+    rig.standIn.records.some((r) => r.thing === thing && r.name === 'VatTemperature' && r.time === THERMAL_TIME);
   await waitFor('the readings in ThingWorx', () => fromLine('Printer-p01') || undefined);
   t.false(fromLine('Printer-p02'));
 });

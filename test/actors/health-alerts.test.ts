@@ -23,7 +23,11 @@ function acceptingUplink(offers: UplinkBatch[]): Behaviour<undefined, UplinkMess
     handle(state, msg, ctx) {
       if (msg.type === 'Offer') {
         offers.push(msg.batch);
-        ctx.registry.tell(msg.batch.sender, { type: 'OfferAnswered', batchId: msg.batch.batchId, result: { kind: 'accepted' } } satisfies UplinkNotice);
+        ctx.registry.tell(msg.batch.sender, {
+          type: 'OfferAnswered',
+          batchId: msg.batch.batchId,
+          result: { kind: 'accepted' },
+        } satisfies UplinkNotice);
         ctx.registry.tell(msg.batch.sender, { type: 'Delivered', batchId: msg.batch.batchId } satisfies UplinkNotice);
       }
       return state;
@@ -79,7 +83,9 @@ async function startHealth(rule: Record<string, unknown>): Promise<Rig> {
       return view!;
     },
     alertRows: () =>
-      offers.filter((batch) => batch.lane === 'alert').map((batch) => batch.readings.map(({ item, value, time }) => ({ item, value, time }))),
+      offers
+        .filter((batch) => batch.lane === 'alert')
+        .map((batch) => batch.readings.map(({ item, value, time }) => ({ item, value, time }))),
   };
 }
 
@@ -88,7 +94,14 @@ function vat(value: number, time: number): Reading {
 }
 
 test('a value hovering at its limit with hysteresis: one alert batch, carrying severity and value before the alert', async (t) => {
-  const rig = await startHealth({ item: 'VatTemperature', type: 'Above', limit: 32, hysteresis: 0.5, alert: 'VatTooHot', severity: 'critical' });
+  const rig = await startHealth({
+    item: 'VatTemperature',
+    type: 'Above',
+    limit: 32,
+    hysteresis: 0.5,
+    alert: 'VatTooHot',
+    severity: 'critical',
+  });
   t.teardown(() => rig.tree.stop());
   // 100 samples alternating 32.1 / 31.9, in ten Beats windows
   for (let window = 0; window < 10; window++) {
@@ -110,12 +123,12 @@ test('a value hovering at its limit with hysteresis: one alert batch, carrying s
     });
   }
   t.deepEqual(rig.alertRows().flat(), [
-      { item: 'VatTooHot_Severity', value: 'critical', time: T0 },
-      { item: 'VatTooHot_Value', value: 32.1, time: T0 },
-      { item: 'VatTooHot', value: true, time: T0 },
-      { item: 'VatTooHot_Severity', value: 'critical', time: T0 + 61_000 },
-      { item: 'VatTooHot_Value', value: 31, time: T0 + 61_000 },
-      { item: 'VatTooHot', value: false, time: T0 + 61_000 },
+    { item: 'VatTooHot_Severity', value: 'critical', time: T0 },
+    { item: 'VatTooHot_Value', value: 32.1, time: T0 },
+    { item: 'VatTooHot', value: true, time: T0 },
+    { item: 'VatTooHot_Severity', value: 'critical', time: T0 + 61_000 },
+    { item: 'VatTooHot_Value', value: 31, time: T0 + 61_000 },
+    { item: 'VatTooHot', value: false, time: T0 + 61_000 },
   ]);
   t.true(
     rig.offers.filter((batch) => batch.lane === 'alert').every((batch) => batch.thing === 'Printer-p01'),

@@ -39,7 +39,13 @@ function reading(event: string, item: string): Reading {
 
 /** Batch `id` with `count` readings of one event named after it. */
 function batch(id: string, count = 2, thing = 'Printer-p01', lane: Lane = 'event'): UplinkBatch {
-  return { batchId: id, sender: actorAddress<UplinkNotice>('collector'), thing, lane, readings: Array.from({ length: count }, (_, i) => reading(id, `Item${i}`)) };
+  return {
+    batchId: id,
+    sender: actorAddress<UplinkNotice>('collector'),
+    thing,
+    lane,
+    readings: Array.from({ length: count }, (_, i) => reading(id, `Item${i}`)),
+  };
 }
 
 /** Accepts and delivers every offer in turn until nothing is held. */

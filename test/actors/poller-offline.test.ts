@@ -29,14 +29,19 @@ function scriptedUplink(script: Uplink): Behaviour<undefined, UplinkMessage> {
     handle(state, msg, ctx) {
       if (msg.type === 'Offer') {
         script.offers.push(msg.batch);
-        ctx.registry.tell(msg.batch.sender, { type: 'OfferAnswered', batchId: msg.batch.batchId, result: script.answer } satisfies UplinkNotice);
+        ctx.registry.tell(msg.batch.sender, {
+          type: 'OfferAnswered',
+          batchId: msg.batch.batchId,
+          result: script.answer,
+        } satisfies UplinkNotice);
       }
       return state;
     },
   };
 }
 
-const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> =>
+  untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 interface Rig {
   tree: Tree;
@@ -51,7 +56,10 @@ async function startRig(options: { printerDown?: boolean } = {}): Promise<Rig> {
   const pip = createPipServer({ family: 'projet-6k' });
   const port = await pip.start();
   if (options.printerDown) await pip.down();
-  const config = testAdapterConfig({ thingworxUrl: 'https://127.0.0.1:9', printers: [{ id: PRINTER, family: 'projet-6k', pipPort: port }] });
+  const config = testAdapterConfig({
+    thingworxUrl: 'https://127.0.0.1:9',
+    printers: [{ id: PRINTER, family: 'projet-6k', pipPort: port }],
+  });
   const printer = config.printers[0]!;
   printer.pollIntervalMs = 100;
   const uplink: Uplink = { offers: [], answer: { kind: 'accepted' } };
@@ -59,7 +67,9 @@ async function startRig(options: { printerDown?: boolean } = {}): Promise<Rig> {
   const tree = await startTree(
     supervisorSpec('adapter', flags, [
       workerSpec('uplink', scriptedUplink(uplink)),
-      supervisorSpec('fleet', flags, [supervisorSpec(PRINTER, flags, [workerSpec('poller', pollerBehaviour(adapterEnvironment(config), printer))])]),
+      supervisorSpec('fleet', flags, [
+        supervisorSpec(PRINTER, flags, [workerSpec('poller', pollerBehaviour(adapterEnvironment(config), printer))]),
+      ]),
     ]),
     { logger: silentLogger() },
   );

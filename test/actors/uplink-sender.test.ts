@@ -43,7 +43,11 @@ test('Delivered releases each source through the hook, in arrival order', (t) =>
 test('a batch refused for good reaches the refused hook with its source; an accepted one does not', (t) => {
   const { outbound, calls, hooks } = sender();
   outbound.add(batch('a'), 'A');
-  handleUplinkNotice(outbound, { type: 'OfferAnswered', batchId: 'a', result: { kind: 'rejected', reason: 'invalid-batch', detail: 'bad' } }, hooks);
+  handleUplinkNotice(
+    outbound,
+    { type: 'OfferAnswered', batchId: 'a', result: { kind: 'rejected', reason: 'invalid-batch', detail: 'bad' } },
+    hooks,
+  );
   t.deepEqual(calls, ['refused a A']);
   t.is(outbound.size, 0);
 });
@@ -72,7 +76,7 @@ test('UplinkStarted offers again everything not yet delivered, and nothing is re
   t.deepEqual(calls, []);
 });
 
-test('a keeper of its own (the poller\'s outage report) gets every notice through the same function', (t) => {
+test("a keeper of its own (the poller's outage report) gets every notice through the same function", (t) => {
   const seen: string[] = [];
   const keeper: OfferKeeper<never> = {
     busy: false,

@@ -1,10 +1,5 @@
 import test from 'ava';
-import {
-  AdmissionPolicy,
-  type AdmissionTicket,
-  knownPrintersOf,
-  RefusalRecorder,
-} from '../../protocols/admission/index.js';
+import { AdmissionPolicy, type AdmissionTicket, knownPrintersOf, RefusalRecorder } from '../../protocols/admission/index.js';
 
 const LIMITS = { maxConnections: 10, maxConnectionsPerAddress: 3, reservedPerPrinter: 2, maxPendingHandshakes: 4 };
 

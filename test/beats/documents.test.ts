@@ -38,9 +38,18 @@ test('a Filebeat document becomes a log line with its file, offset, time and ori
 });
 
 test('a Filebeat line carries exactly the origin fields its document says', (t) => {
-  const line = (origin: object) => ({ '@timestamp': '2026-11-27T10:15:00.000Z', message: 'x', log: { file: { path: '/p' }, offset: 7 }, ...origin });
+  const line = (origin: object) => ({
+    '@timestamp': '2026-11-27T10:15:00.000Z',
+    message: 'x',
+    log: { file: { path: '/p' }, offset: 7 },
+    ...origin,
+  });
   const decoded = { kind: 'log', time: Date.parse('2026-11-27T10:15:00.000Z'), line: 'x', file: '/p', offset: 7 };
-  t.deepEqual(decodeBeatsEvent(line({ host: { name: 'h1' }, fields: { printer_id: 'p03' } })), { ...decoded, hostName: 'h1', fieldsPrinterId: 'p03' });
+  t.deepEqual(decodeBeatsEvent(line({ host: { name: 'h1' }, fields: { printer_id: 'p03' } })), {
+    ...decoded,
+    hostName: 'h1',
+    fieldsPrinterId: 'p03',
+  });
   t.deepEqual(decodeBeatsEvent(line({ fields: { printer_id: 'p03' } })), { ...decoded, fieldsPrinterId: 'p03' });
   t.deepEqual(decodeBeatsEvent(line({ host: { name: 7 } })), decoded);
 });
@@ -116,8 +125,14 @@ test('anything else is unknown, with a reason, and never throws', (t) => {
     [{ ...base, metricset: { name: 'cpu' }, event: { module: 'docker' } }, /module docker/],
     [{ ...base, metricset: { name: 'load' }, event: { module: 'system' } }, /metricset load/],
     [{ ...base, metricset: { name: 'cpu' }, event: { module: 'system' }, system: { cpu: { total: { pct: 1.2 } } } }, /norm.pct/],
-    [{ ...base, metricset: { name: 'memory' }, event: { module: 'system' }, system: { memory: { actual: { used: { pct: 'x' } } } } }, /actual.used.pct/],
-    [{ ...base, metricset: { name: 'filesystem' }, event: { module: 'system' }, system: { filesystem: { used: { pct: 0.1 } } } }, /mount_point/],
+    [
+      { ...base, metricset: { name: 'memory' }, event: { module: 'system' }, system: { memory: { actual: { used: { pct: 'x' } } } } },
+      /actual.used.pct/,
+    ],
+    [
+      { ...base, metricset: { name: 'filesystem' }, event: { module: 'system' }, system: { filesystem: { used: { pct: 0.1 } } } },
+      /mount_point/,
+    ],
     [{ ...base, host: { name: 'printer-01' } }, /neither/],
   ];
   for (const [doc, reason] of cases) {
@@ -165,7 +180,10 @@ test('printer identity: TLS subject, then fields.printer_id, host.name, remote a
   const peer = (remoteAddress: string, tlsSubject?: string) => (tlsSubject ? { remoteAddress, tlsSubject } : { remoteAddress });
 
   // The certificate wins over anything the document claims.
-  t.is(identifyPrinter(peer('10.0.0.4', 'CN=printer-01'), doc({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } }), printers), 'p01');
+  t.is(
+    identifyPrinter(peer('10.0.0.4', 'CN=printer-01'), doc({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } }), printers),
+    'p01',
+  );
   // An unknown certificate falls through to the next field.
   t.is(identifyPrinter(peer('10.0.0.9', 'CN=stranger'), doc({ fields: { printer_id: 'p02' } }), printers), 'p02');
   t.is(identifyPrinter(peer('10.0.0.9'), doc({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } }), printers), 'p02');
@@ -185,7 +203,33 @@ test('random documents built from Beats field names never make the decoder throw
     state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
     return state / 2 ** 32;
   };
-  const keys = ['@timestamp', 'message', 'log', 'file', 'path', 'offset', 'metricset', 'name', 'event', 'module', 'system', 'cpu', 'memory', 'filesystem', 'total', 'norm', 'pct', 'actual', 'used', 'mount_point', 'host', 'fields', 'printer_id', '__proto__', 'constructor'];
+  const keys = [
+    '@timestamp',
+    'message',
+    'log',
+    'file',
+    'path',
+    'offset',
+    'metricset',
+    'name',
+    'event',
+    'module',
+    'system',
+    'cpu',
+    'memory',
+    'filesystem',
+    'total',
+    'norm',
+    'pct',
+    'actual',
+    'used',
+    'mount_point',
+    'host',
+    'fields',
+    'printer_id',
+    '__proto__',
+    'constructor',
+  ];
   const leaves = [null, true, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 2, '', 'cpu', 'system', '2025-01-01T00:00:00Z', [], [1]];
   const value = (depth: number): unknown => {
     if (depth > 4 || random() < 0.4) return leaves[Math.floor(random() * leaves.length)];
@@ -210,7 +254,9 @@ test('@timestamp reads as Date.parse reads it, valid or not', (t) => {
   for (let i = 0; i < 300; i++) {
     const year = 1960 + ((i * 7) % 80);
     const [month, day, hour, minute, second] = [1 + (i % 13), 1 + ((i * 5) % 31), (i * 3) % 25, (i * 11) % 61, (i * 13) % 61];
-    stamps.push(`${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${String((i * 37) % 1000).padStart(3, '0')}Z`);
+    stamps.push(
+      `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${String((i * 37) % 1000).padStart(3, '0')}Z`,
+    );
   }
   for (const stamp of stamps) {
     const decoded = decodeBeatsEvent({ '@timestamp': stamp, message: 'm', log: { file: { path: '/l' }, offset: 0 } });
@@ -226,10 +272,18 @@ test('fields are read only where the document has them as its own, and of the ri
   t.like(decodeBeatsEvent({ ...base, host: inherited, fields: [] }), { kind: 'log', hostName: undefined, fieldsPrinterId: undefined });
   t.like(decodeBeatsEvent({ ...base, log: { file: ['/l'], offset: 3 } }), { kind: 'unknown' });
   t.like(decodeBeatsEvent({ ...base, log: { file: { path: '/l' }, offset: '3' } }), { kind: 'unknown' });
-  t.like(decodeBeatsEvent({ ...base, metricset: { name: 'cpu' }, event: { module: 'system' }, system: { cpu: { total: { norm: { pct: 'x' } } } } }), {
-    kind: 'unknown',
-    reason: 'cpu sample without system.cpu.total.norm.pct (or total.pct and cores)',
-  });
+  t.like(
+    decodeBeatsEvent({
+      ...base,
+      metricset: { name: 'cpu' },
+      event: { module: 'system' },
+      system: { cpu: { total: { norm: { pct: 'x' } } } },
+    }),
+    {
+      kind: 'unknown',
+      reason: 'cpu sample without system.cpu.total.norm.pct (or total.pct and cores)',
+    },
+  );
 });
 
 test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones', (t) => {
@@ -237,7 +291,9 @@ test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones
   const generations = ['filebeat-6.x.json', 'metricbeat-6.x-cpu.json', 'filebeat-7.17.json', 'filebeat-8.15-filestream.json'].map(
     (name) => JSON.parse(readFileSync(new URL(`generations/${name}`, FIXTURES), 'utf8')) as unknown,
   );
-  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5), ...generations].map((doc) => JSON.stringify(doc));
+  const bases = [filebeat, metricbeatCpu, metricbeatMemory, filesystemSample('/data', 0.5), ...generations].map((doc) =>
+    JSON.stringify(doc),
+  );
   const paths = [
     ['@timestamp'],
     ['message'],
@@ -270,7 +326,27 @@ test('documents built only to BEATS_DOCUMENT_FIELDS decode exactly as whole ones
     ['system', 'cpu', 'total', 'pct'],
     ['system', 'cpu', 'cores'],
   ];
-  const leaves = [null, true, 0, 7, -1, 0.25, 1e300, '', 'x', 'cpu', 'memory', 'filesystem', 'system', '/var', '2025-01-01T00:00:00.000Z', [], ['x'], {}, { name: 'n' }];
+  const leaves = [
+    null,
+    true,
+    0,
+    7,
+    -1,
+    0.25,
+    1e300,
+    '',
+    'x',
+    'cpu',
+    'memory',
+    'filesystem',
+    'system',
+    '/var',
+    '2025-01-01T00:00:00.000Z',
+    [],
+    ['x'],
+    {},
+    { name: 'n' },
+  ];
   const kinds = new Set<string>();
   for (let i = 0; i < 5000; i++) {
     const doc = JSON.parse(bases[i % bases.length]!) as Record<string, unknown>;

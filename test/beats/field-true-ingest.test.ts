@@ -72,12 +72,20 @@ test.after.always(async () => {
 });
 
 function client(t: ExecutionContext, port: number): BeatsClient {
-  const beat = createBeatsClient({ host: '127.0.0.1', port, logger: quietLogger(), windowSize: 50, timeoutMs: WAIT_MS, backoff: { minMs: 50, maxMs: 500 } });
+  const beat = createBeatsClient({
+    host: '127.0.0.1',
+    port,
+    logger: quietLogger(),
+    windowSize: 50,
+    timeoutMs: WAIT_MS,
+    backoff: { minMs: 50, maxMs: 500 },
+  });
   t.teardown(() => beat.close());
   return beat;
 }
 
-const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> =>
+  untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 /** A distinct device time per test and line, far from the simulated poller's clock. */
 function lineTime(test: number, index: number): number {
@@ -146,24 +154,27 @@ function lines(count: number, firstTest: number, firstIndex: number, vatBase: nu
 
 const timesOf = (ls: readonly Line[]) => new Set(ls.map((l) => Date.parse(l.message.slice(0, 24))));
 
-test.serial('the issue repro: 100 lines, then 100 different lines at the same path and offsets: all 200 ACKed and all 200 in ThingWorx', async (t) => {
-  const { standIn, beatsPort, uplink } = await rig();
-  const beat = client(t, beatsPort);
-  const suppressedBefore = (await uplink()).counters.duplicatesSuppressed;
-  const first = lines(100, 1, 0, 30);
-  const second = lines(100, 1, 100, 31);
-  await beat.publish(first.map((l) => plainDoc('projet-01', l)));
-  await beat.publish(second.map((l) => plainDoc('projet-01', l)));
-  t.is(beat.counters().acked, 200, 'all 200 ACKed to the Beat');
-  // A window is ACKed only once ThingWorx holds its readings: what is there now is all there will be.
-  const times = new Set([...timesOf(first), ...timesOf(second)]);
-  const rows = vatRows(standIn, 'p01', times);
-  const suppressed = (await uplink()).counters.duplicatesSuppressed - suppressedBefore;
-  t.log(`ACKed ${beat.counters().acked}, rows in ThingWorx ${rows}, duplicatesSuppressed ${suppressed}`);
-  t.is(rows, 200);
-  t.is(suppressed, 0, 'nothing taken for a re-send');
-  t.false(JSON.stringify(standIn.records).includes(PATH), 'the event ids and the path stay inside the adapter');
-});
+test.serial(
+  'the issue repro: 100 lines, then 100 different lines at the same path and offsets: all 200 ACKed and all 200 in ThingWorx',
+  async (t) => {
+    const { standIn, beatsPort, uplink } = await rig();
+    const beat = client(t, beatsPort);
+    const suppressedBefore = (await uplink()).counters.duplicatesSuppressed;
+    const first = lines(100, 1, 0, 30);
+    const second = lines(100, 1, 100, 31);
+    await beat.publish(first.map((l) => plainDoc('projet-01', l)));
+    await beat.publish(second.map((l) => plainDoc('projet-01', l)));
+    t.is(beat.counters().acked, 200, 'all 200 ACKed to the Beat');
+    // A window is ACKed only once ThingWorx holds its readings: what is there now is all there will be.
+    const times = new Set([...timesOf(first), ...timesOf(second)]);
+    const rows = vatRows(standIn, 'p01', times);
+    const suppressed = (await uplink()).counters.duplicatesSuppressed - suppressedBefore;
+    t.log(`ACKed ${beat.counters().acked}, rows in ThingWorx ${rows}, duplicatesSuppressed ${suppressed}`);
+    t.is(rows, 200);
+    t.is(suppressed, 0, 'nothing taken for a re-send');
+    t.false(JSON.stringify(standIn.records).includes(PATH), 'the event ids and the path stay inside the adapter');
+  },
+);
 
 test.serial('copytruncate: the same inode starts again at offset 0 with new lines, and every line is delivered', async (t) => {
   const { standIn, beatsPort, uplink } = await rig();
@@ -205,47 +216,54 @@ test.serial('the 7.x log input (no file identity): new lines at old offsets diff
   t.is((await uplink()).counters.duplicatesSuppressed - suppressedBefore, 0);
 });
 
-test.serial('a genuine re-send after a killed connection (same file, offsets and bytes) is suppressed: one row each, counted', async (t) => {
-  const { standIn, beatsPort, uplink } = await rig();
-  const sent = lines(20, 5, 0, 30);
-  const docs = sent.map((l) => filestreamDoc('projet-05', '131', l));
-  const times = timesOf(sent);
-  const suppressedBefore = (await uplink()).counters.duplicatesSuppressed;
+test.serial(
+  'a genuine re-send after a killed connection (same file, offsets and bytes) is suppressed: one row each, counted',
+  async (t) => {
+    const { standIn, beatsPort, uplink } = await rig();
+    const sent = lines(20, 5, 0, 30);
+    const docs = sent.map((l) => filestreamDoc('projet-05', '131', l));
+    const times = timesOf(sent);
+    const suppressedBefore = (await uplink()).counters.duplicatesSuppressed;
 
-  // The Beat writes its window and dies before it reads any ACK.
-  const socket = connect({ host: '127.0.0.1', port: beatsPort });
-  socket.on('error', () => {});
-  await new Promise<void>((resolve) => socket.once('connect', resolve));
-  socket.write(encodeWindow(docs, { compressionLevel: 3 }));
-  await until('the lines in ThingWorx', () => vatRows(standIn, 'p05', times) >= 20);
-  socket.destroy();
+    // The Beat writes its window and dies before it reads any ACK.
+    const socket = connect({ host: '127.0.0.1', port: beatsPort });
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(encodeWindow(docs, { compressionLevel: 3 }));
+    await until('the lines in ThingWorx', () => vatRows(standIn, 'p05', times) >= 20);
+    socket.destroy();
 
-  // Restarted, it sends the same window again: ACKed, and nothing new reaches ThingWorx.
-  const beat = client(t, beatsPort);
-  await beat.publish(docs);
-  t.is(beat.counters().acked, 20);
-  t.is((await uplink()).counters.duplicatesSuppressed - suppressedBefore, 20);
-  // No second row may follow: a named window, begun once the duplicates are counted as suppressed.
-  await assertStaysTrue(() => vatRows(standIn, 'p05', times) === 20, 300, 'one row per line');
-  t.is(vatRows(standIn, 'p05', times), 20, 'one row per line');
-});
+    // Restarted, it sends the same window again: ACKed, and nothing new reaches ThingWorx.
+    const beat = client(t, beatsPort);
+    await beat.publish(docs);
+    t.is(beat.counters().acked, 20);
+    t.is((await uplink()).counters.duplicatesSuppressed - suppressedBefore, 20);
+    // No second row may follow: a named window, begun once the duplicates are counted as suppressed.
+    await assertStaysTrue(() => vatRows(standIn, 'p05', times) === 20, 300, 'one row per line');
+    t.is(vatRows(standIn, 'p05', times), 20, 'one row per line');
+  },
+);
 
-test.serial('Beats 6.x: Metricbeat cpu, memory, filesystem and a Filebeat line, identified by beat.hostname, reach ThingWorx and the windows are ACKed', async (t) => {
-  const { standIn, beatsPort } = await rig();
-  const beat = client(t, beatsPort);
-  // Before, the 6.x Metricbeat document was refused as "unsupported Metricbeat module undefined", and without
-  // host.name the window matched no printer: never ACKed, the Beat retried forever.
-  const sixX = (name: string) => {
-    const doc = JSON.parse(readFileSync(new URL(name, GENERATIONS), 'utf8')) as Record<string, unknown>;
-    return { ...doc, beat: { ...(doc.beat as object), hostname: 'projet-06', name: 'projet-06' } };
-  };
-  // A Metricbeat window, then a Filebeat one (on one connection here; a printer runs one Beat of each).
-  await beat.publish(['metricbeat-6.x-cpu.json', 'metricbeat-6.x-memory.json', 'metricbeat-6.x-filesystem.json'].map(sixX));
-  await beat.publish([sixX('filebeat-6.x.json')]);
-  t.is(beat.counters().acked, 4, 'both windows ACKed');
-  const row = (name: string, time: string) => standIn.records.find((r) => r.thing === 'Printer-p06' && r.name === name && r.time === Date.parse(time));
-  t.true(Math.abs((row('CpuUsage', '2026-11-27T10:15:10.000Z')?.value as number) - 2.3169 / 4) < 1e-9, 'total.pct over cores');
-  t.is(row('MemoryUsage', '2026-11-27T10:15:10.000Z')?.value, 0.6832);
-  t.is(row('FilesystemUsage_root', '2026-11-27T10:15:10.000Z')?.value, 0.2053);
-  t.is(row('VatTemperature', '2026-11-27T10:15:02.123Z')?.value, 30.1);
-});
+test.serial(
+  'Beats 6.x: Metricbeat cpu, memory, filesystem and a Filebeat line, identified by beat.hostname, reach ThingWorx and the windows are ACKed',
+  async (t) => {
+    const { standIn, beatsPort } = await rig();
+    const beat = client(t, beatsPort);
+    // Before, the 6.x Metricbeat document was refused as "unsupported Metricbeat module undefined", and without
+    // host.name the window matched no printer: never ACKed, the Beat retried forever.
+    const sixX = (name: string) => {
+      const doc = JSON.parse(readFileSync(new URL(name, GENERATIONS), 'utf8')) as Record<string, unknown>;
+      return { ...doc, beat: { ...(doc.beat as object), hostname: 'projet-06', name: 'projet-06' } };
+    };
+    // A Metricbeat window, then a Filebeat one (on one connection here; a printer runs one Beat of each).
+    await beat.publish(['metricbeat-6.x-cpu.json', 'metricbeat-6.x-memory.json', 'metricbeat-6.x-filesystem.json'].map(sixX));
+    await beat.publish([sixX('filebeat-6.x.json')]);
+    t.is(beat.counters().acked, 4, 'both windows ACKed');
+    const row = (name: string, time: string) =>
+      standIn.records.find((r) => r.thing === 'Printer-p06' && r.name === name && r.time === Date.parse(time));
+    t.true(Math.abs((row('CpuUsage', '2026-11-27T10:15:10.000Z')?.value as number) - 2.3169 / 4) < 1e-9, 'total.pct over cores');
+    t.is(row('MemoryUsage', '2026-11-27T10:15:10.000Z')?.value, 0.6832);
+    t.is(row('FilesystemUsage_root', '2026-11-27T10:15:10.000Z')?.value, 0.2053);
+    t.is(row('VatTemperature', '2026-11-27T10:15:02.123Z')?.value, 30.1);
+  },
+);

@@ -25,7 +25,10 @@ const PEER = { remoteAddress: '10.0.0.50' };
 const RECEIVED_AT = 1_800_000_000_000;
 
 /** What each fixture must decode to: the line or the one reading, and its time. */
-const EXPECTED: Record<string, { time: string } & ({ line: string; file: string; offset: number; fileId?: string } | { item: string; value: number })> = {
+const EXPECTED: Record<
+  string,
+  { time: string } & ({ line: string; file: string; offset: number; fileId?: string } | { item: string; value: number })
+> = {
   'filebeat-6.x.json': {
     time: '2026-11-27T10:15:02.500Z',
     line: '2026-11-27T10:15:02.123Z THERMAL VatTemp=30.1C Setpoint=30.0C',
@@ -68,7 +71,10 @@ test('there is a fixture of Filebeat and of Metricbeat cpu, memory and filesyste
   const files = readdirSync(GENERATIONS).filter((name) => name.endsWith('.json'));
   t.deepEqual(files.sort(), Object.keys(EXPECTED).sort());
   for (const generation of ['6.x', '7.17', '8.15']) {
-    t.true(files.some((name) => name.startsWith(`filebeat-${generation}`)), `filebeat ${generation}`);
+    t.true(
+      files.some((name) => name.startsWith(`filebeat-${generation}`)),
+      `filebeat ${generation}`,
+    );
     for (const metricset of ['cpu', 'memory', 'filesystem']) t.true(files.includes(`metricbeat-${generation}-${metricset}.json`));
   }
 });
@@ -102,15 +108,25 @@ test('a configured hostName matches host.name, agent.hostname or beat.hostname, 
   // host.name is read first; a different host in another field does not steal the window.
   t.is(identifyPrinter(PEER, decodeBeatsEvent({ ...base, host: { name: 'projet-02' }, beat: { hostname: 'projet-01' } }), PRINTERS), 'p02');
   // beat.name and agent.name are the Beat's name (configurable), not the host: they identify nothing.
-  t.is(identifyPrinter(PEER, decodeBeatsEvent({ ...base, beat: { name: 'projet-01' }, agent: { name: 'projet-01' } }), PRINTERS), undefined);
+  t.is(
+    identifyPrinter(PEER, decodeBeatsEvent({ ...base, beat: { name: 'projet-01' }, agent: { name: 'projet-01' } }), PRINTERS),
+    undefined,
+  );
   // fields.printer_id still outranks any host name.
-  t.is(identifyPrinter(PEER, decodeBeatsEvent({ ...base, fields: { printer_id: 'p02' }, beat: { hostname: 'projet-01' } }), PRINTERS), 'p02');
+  t.is(
+    identifyPrinter(PEER, decodeBeatsEvent({ ...base, fields: { printer_id: 'p02' }, beat: { hostname: 'projet-01' } }), PRINTERS),
+    'p02',
+  );
 });
 
 test('a 6.x cpu sample without cores cannot be normalized and is refused with a reason', (t) => {
   const doc = fixture('metricbeat-6.x-cpu.json') as { system: { cpu: Record<string, unknown> } };
   delete doc.system.cpu.cores;
-  t.like(decodeBeatsEvent(doc), { kind: 'unknown', reason: 'cpu sample without system.cpu.total.norm.pct (or total.pct and cores)', beatHostName: 'projet-01' });
+  t.like(decodeBeatsEvent(doc), {
+    kind: 'unknown',
+    reason: 'cpu sample without system.cpu.total.norm.pct (or total.pct and cores)',
+    beatHostName: 'projet-01',
+  });
 });
 
 test('7.x and 8.x names win where a document has both generations', (t) => {
@@ -123,5 +139,8 @@ test('7.x and 8.x names win where a document has both generations', (t) => {
   };
   t.like(decodeBeatsEvent(doc), { kind: 'log', file: '/new.log', offset: 9 });
   const metric = { '@timestamp': '2026-11-27T10:15:00.000Z', metricset: { name: 'memory', module: 'docker' }, event: { module: 'system' } };
-  t.like(decodeBeatsEvent({ ...metric, system: { memory: { actual: { used: { pct: 0.5 } } } } }), { kind: 'metrics', memoryActualUsedPct: 0.5 });
+  t.like(decodeBeatsEvent({ ...metric, system: { memory: { actual: { used: { pct: 0.5 } } } } }), {
+    kind: 'metrics',
+    memoryActualUsedPct: 0.5,
+  });
 });

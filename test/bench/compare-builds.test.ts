@@ -40,7 +40,10 @@ test('nominal runs of one build are averaged; each run is kept', (t) => {
 
 test('ladder CPU is compared only at the offered rates both builds measured', (t) => {
   const step = (offered: number, cpu: number) => ({ offeredEventsPerSecond: offered, cpu: { childMsPerEvent: cpu } });
-  const shared = costAtSharedRates([step(3000, 0.08), step(4500, 0.07), step(5510, 0.06)], [step(3000, 0.1), step(4500, 0.1), step(6750, 0.2)]);
+  const shared = costAtSharedRates(
+    [step(3000, 0.08), step(4500, 0.07), step(5510, 0.06)],
+    [step(3000, 0.1), step(4500, 0.1), step(6750, 0.2)],
+  );
   t.deepEqual(shared.atOfferedEventsPerSecond, [3000, 4500]);
   t.is(shared.a, 0.08);
   t.is(shared.b, 0.1);

@@ -26,10 +26,13 @@ test('a certificate that names one printer while the documents claim another: th
     mismatch: { certificate: 'p01', documents: 'p03' },
   });
   // fields.printer_id outranks host.name in the claim, as it does in identification.
-  t.deepEqual(identifyWindow(tls('CN=printer-01'), [line({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } })], printers).mismatch, {
-    certificate: 'p01',
-    documents: 'p02',
-  });
+  t.deepEqual(
+    identifyWindow(tls('CN=printer-01'), [line({ fields: { printer_id: 'p02' }, host: { name: 'printer-03' } })], printers).mismatch,
+    {
+      certificate: 'p01',
+      documents: 'p02',
+    },
+  );
   // The first document that says who it is decides the claim, as it decides the printer.
   t.deepEqual(identifyWindow(tls('CN=printer-04'), [{ junk: true }, line({ host: { name: 'printer-03' } })], printers).mismatch, {
     certificate: 'p04',

@@ -31,7 +31,10 @@ test('off-catalog and unsendable readings are dropped wherever they are in the b
     reading('BuildState', 'building'),
   ];
   const normalized = normalizeReadings(catalogView(mjp), readings);
-  t.deepEqual(normalized.readings.map((r) => r.item), ['Layer', 'WasteLevel', 'BuildState']);
+  t.deepEqual(
+    normalized.readings.map((r) => r.item),
+    ['Layer', 'WasteLevel', 'BuildState'],
+  );
   t.is(normalized.drops.off_catalog, 1);
   t.is(normalized.drops.not_sendable, 1);
   t.is(readings.length, 5, 'the input is left as it was');
@@ -44,11 +47,22 @@ test('off-catalog and unsendable readings are dropped wherever they are in the b
 test('a Beats window: readings of matched lines, one per Metricbeat sample, and every drop counted', (t) => {
   const at = '2026-11-27T10:15:02.123Z';
   const origin = { host: { name: 'printer-01' }, fields: { printer_id: 'p01' } };
-  const line = (message: string, offset: number) => ({ '@timestamp': at, message, log: { file: { path: '/var/log/printer.log' }, offset }, ...origin });
+  const line = (message: string, offset: number) => ({
+    '@timestamp': at,
+    message,
+    log: { file: { path: '/var/log/printer.log' }, offset },
+    ...origin,
+  });
   const events = [
     line(`${at} THERMAL VatTemp=30.1C Setpoint=30.0C`, 0),
     line(`${at} JOBFILE name=bracket_v7_final.ctl`, 60),
-    { '@timestamp': at, metricset: { name: 'cpu' }, event: { module: 'system' }, system: { cpu: { total: { norm: { pct: 0.25 } } } }, ...origin },
+    {
+      '@timestamp': at,
+      metricset: { name: 'cpu' },
+      event: { module: 'system' },
+      system: { cpu: { total: { norm: { pct: 0.25 } } } },
+      ...origin,
+    },
     { not: 'a beats document' },
     line('x'.repeat(100_000), 120),
   ];
@@ -56,7 +70,12 @@ test('a Beats window: readings of matched lines, one per Metricbeat sample, and 
   t.deepEqual(
     normalized.readings.map((r) => [r.item, r.value, r.source, r.eventId]),
     [
-      ['VatTemperature', 30.1, 'filebeat', logEventId('p01', '/var/log/printer.log', undefined, 0, `${at} THERMAL VatTemp=30.1C Setpoint=30.0C`)],
+      [
+        'VatTemperature',
+        30.1,
+        'filebeat',
+        logEventId('p01', '/var/log/printer.log', undefined, 0, `${at} THERMAL VatTemp=30.1C Setpoint=30.0C`),
+      ],
       ['CpuUsage', 0.25, 'metricbeat', `p01/metricbeat/cpu@${Date.parse(at)}`],
     ],
   );
@@ -106,5 +125,8 @@ test('the same file, offset and line get the same id in any window; new content 
   const first = ids([line('10', 0), line('11', 40)]);
   t.deepEqual(ids([line('10', 0), line('11', 40)]), first, 'a re-send');
   const truncated = ids([line('12', 0), line('13', 40)]);
-  t.false(truncated.some((id) => first.includes(id)), 'copytruncate: offsets restart with new lines');
+  t.false(
+    truncated.some((id) => first.includes(id)),
+    'copytruncate: offsets restart with new lines',
+  );
 });

@@ -10,7 +10,9 @@ test('backpressure: a 20 s ThingWorx outage fills a small uplink queue to its ca
   try {
     outcome = await runBackpressurePhase({ seed });
   } catch (error) {
-    t.fail(`the backpressure phase itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)} — ${replayHint(seed)}`);
+    t.fail(
+      `the backpressure phase itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)} — ${replayHint(seed)}`,
+    );
     return;
   }
   console.log(outcome.summaryLine);

@@ -68,7 +68,6 @@ export const BACKPRESSURE_PHASE_DEFAULTS = {
   rssCapMb: 300,
 } as const;
 
-
 export interface BackpressureEvidence {
   /** The most readings the uplink reported queued in one sample, and what the routine lanes may hold. */
   maxQueueReadings: number;
@@ -132,7 +131,9 @@ function startBackpressureSampler(
     try {
       const [status, ...views] = await Promise.all([
         registry.ask(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined),
-        ...printers.map((id) => registry.ask(collectorPath(id), { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined)),
+        ...printers.map((id) =>
+          registry.ask(collectorPath(id), { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined),
+        ),
       ]);
       views.forEach((view, index) => {
         if (view?.waitingForSpace) paused.add(printers[index]!);
@@ -205,7 +206,9 @@ export function backpressureViolations(evidence: BackpressureEvidence): string[]
   const atCap = Math.floor(evidence.laneCapReadings * BACKPRESSURE_PHASE_DEFAULTS.atCapShare);
   if (evidence.uplinkSamples === 0) found.push('backpressure: the uplink never answered a status sample');
   if (evidence.maxQueueReadings < atCap) {
-    found.push(`backpressure: the queue never reached its cap: at most ${evidence.maxQueueReadings} readings, cap ${evidence.laneCapReadings}`);
+    found.push(
+      `backpressure: the queue never reached its cap: at most ${evidence.maxQueueReadings} readings, cap ${evidence.laneCapReadings}`,
+    );
   }
   if (evidence.busyQueueFull === 0) found.push('backpressure: the uplink never answered Busy because its queue was full');
   if (evidence.maxWaitingSenders === 0 || evidence.pausedCollectors.length === 0) {
@@ -262,7 +265,9 @@ export async function runBackpressurePhase(options: { seed: number; progress?: (
       { registry, thingworx: standIn.faults, printer: (id) => fleet.printer(id), links: system.links },
     );
     stops.push(() => monkey.stop());
-    progress(`backpressure ${hint}: ${outageMode} outage of ${defaults.outageMs} ms, ${monkey.schedule.length} actor faults, queue cap ${laneCapReadings}`);
+    progress(
+      `backpressure ${hint}: ${outageMode} outage of ${defaults.outageMs} ms, ${monkey.schedule.length} actor faults, queue cap ${laneCapReadings}`,
+    );
     standIn.faults.setOutage(true, outageMode);
     // While the queue is full, every Beat loses its connection and re-sends into it, until a collector holds a
     // Beat back: held Beats, whatever the schedule. (A Beat otherwise just waits on its 2 pipelined windows, which
@@ -316,9 +321,12 @@ export async function runBackpressurePhase(options: { seed: number; progress?: (
       ...memory.violations.map((text) => `bounded memory: ${text}`),
     ];
     if (drainError !== undefined || account.sent !== account.acked) {
-      violations.push(`convergence: ${account.sent - account.acked} of ${account.sent} sent events never acknowledged (${drainError ?? 'drained'})`);
+      violations.push(
+        `convergence: ${account.sent - account.acked} of ${account.sent} sent events never acknowledged (${drainError ?? 'drained'})`,
+      );
     }
-    if (!convergence.converged) violations.push(`convergence: not all running ${boundMs} ms after the outage: ${convergence.notRunning.slice(0, 10).join(', ')}`);
+    if (!convergence.converged)
+      violations.push(`convergence: not all running ${boundMs} ms after the outage: ${convergence.notRunning.slice(0, 10).join(', ')}`);
     if (zombies.length > 0) violations.push(`no zombies: running but not answering a ping: ${zombies.join(', ')}`);
     if (system.gaveUp()) violations.push('isolation: the adapter root gave up (the daemon would have exited)');
     if (kills === 0) violations.push('chaos: the monkey killed nothing during the outage');

@@ -33,7 +33,11 @@ function scriptedUplink(script: ScriptedUplink): Behaviour<undefined, UplinkMess
     handle(state, msg, ctx) {
       if (msg.type === 'Offer') {
         script.offers.push(msg.batch);
-        ctx.registry.tell(msg.batch.sender, { type: 'OfferAnswered', batchId: msg.batch.batchId, result: script.answer } satisfies UplinkNotice);
+        ctx.registry.tell(msg.batch.sender, {
+          type: 'OfferAnswered',
+          batchId: msg.batch.batchId,
+          result: script.answer,
+        } satisfies UplinkNotice);
       }
       return state;
     },
@@ -79,7 +83,8 @@ function window(): FakeWindow {
   return fake;
 }
 
-const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> => untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
+const until = (what: string, check: () => boolean | Promise<boolean>): Promise<void> =>
+  untilCondition(check, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 async function startPrinter(script: ScriptedUplink): Promise<Tree> {
   const config = testAdapterConfig({ thingworxUrl: 'https://127.0.0.1:9', printers: [{ id: PRINTER, family: 'projet-6k', pipPort: 9 }] });
@@ -90,7 +95,10 @@ async function startPrinter(script: ScriptedUplink): Promise<Tree> {
     supervisorSpec('adapter', flags, [
       workerSpec('uplink', scriptedUplink(script)),
       supervisorSpec('fleet', flags, [
-        supervisorSpec(PRINTER, flags, [workerSpec('collector', collectorBehaviour(env, printer)), workerSpec('health', healthBehaviour(env, printer))]),
+        supervisorSpec(PRINTER, flags, [
+          workerSpec('collector', collectorBehaviour(env, printer)),
+          workerSpec('health', healthBehaviour(env, printer)),
+        ]),
       ]),
     ]),
     { logger: silentLogger() },

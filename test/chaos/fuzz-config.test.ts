@@ -64,7 +64,22 @@ function fuzzer(random: Random) {
   function anyValue(depth: number): unknown {
     if (depth > 3 || d.chance(0.6)) return scalar();
     if (d.chance(0.5)) return Array.from({ length: d.int(4) }, () => anyValue(depth + 1));
-    const keys = ['id', 'env', 'file', 'enabled', 'port', 'host', 'item', 'family', 'limits', 'minMs', 'maxMs', 'x', 'toString', 'constructor'];
+    const keys = [
+      'id',
+      'env',
+      'file',
+      'enabled',
+      'port',
+      'host',
+      'item',
+      'family',
+      'limits',
+      'minMs',
+      'maxMs',
+      'x',
+      'toString',
+      'constructor',
+    ];
     return Object.fromEntries(Array.from({ length: d.int(4) }, () => [d.pick(keys), anyValue(depth + 1)]));
   }
 
@@ -79,7 +94,10 @@ function fuzzer(random: Random) {
     return found;
   }
 
-  function parentOf(root: Record<string, unknown>, path: ReadonlyArray<string | number>): [Record<string | number, unknown>, string | number] | undefined {
+  function parentOf(
+    root: Record<string, unknown>,
+    path: ReadonlyArray<string | number>,
+  ): [Record<string | number, unknown>, string | number] | undefined {
     if (path.length === 0) return undefined;
     let node: unknown = root;
     for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
@@ -97,7 +115,8 @@ function fuzzer(random: Random) {
       },
       () => {
         const printers = doc.printers;
-        if (Array.isArray(printers) && printers[0] && typeof printers[0] === 'object') (printers[0] as Record<string, unknown>).pushToken = value;
+        if (Array.isArray(printers) && printers[0] && typeof printers[0] === 'object')
+          (printers[0] as Record<string, unknown>).pushToken = value;
       },
       () => {
         const tls = (doc.thingworx as Record<string, unknown> | undefined)?.tls;
@@ -132,7 +151,8 @@ function fuzzer(random: Random) {
           else parent[key] = [parent[key]];
           break;
         default:
-          parent[key] = typeof parent[key] === 'number' ? String(parent[key]) : typeof parent[key] === 'string' ? Number(parent[key]) : null;
+          parent[key] =
+            typeof parent[key] === 'number' ? String(parent[key]) : typeof parent[key] === 'string' ? Number(parent[key]) : null;
       }
     }
     if (d.chance(0.3)) plantSecret(doc);
@@ -162,7 +182,11 @@ function fuzzer(random: Random) {
           lines[at] = (lines[at] ?? '').replace(/:\s/, ' ');
           break;
         case 4:
-          lines.splice(at, 0, d.pick(['---', '&a x: 1', '<<: *a', '*nope', '!!binary AAAA', '{', '[', '"', '\t- 1', 'key: [1, {', '? complex', '%YAML 9.9']));
+          lines.splice(
+            at,
+            0,
+            d.pick(['---', '&a x: 1', '<<: *a', '*nope', '!!binary AAAA', '{', '[', '"', '\t- 1', 'key: [1, {', '? complex', '%YAML 9.9']),
+          );
           break;
         case 5:
           lines[at] = `${lines[at] ?? ''}${d.pick(['#', ' &x', ' *x', ' !!str', ': :', '\u0000', '\ufeff'])}`;
@@ -223,7 +247,9 @@ test('fuzz: 1,000 mutated configurations never make the validator throw; every e
     try {
       result = validateConfig(input);
     } catch (error) {
-      t.fail(`input ${i} (seed ${SEED}) threw: ${error instanceof Error ? error.stack : String(error)}\n${JSON.stringify(input)?.slice(0, 2_000)}`);
+      t.fail(
+        `input ${i} (seed ${SEED}) threw: ${error instanceof Error ? error.stack : String(error)}\n${JSON.stringify(input)?.slice(0, 2_000)}`,
+      );
       return;
     }
     const broken = checkResult(result, hasConfigPath(input));

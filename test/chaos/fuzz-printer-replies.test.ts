@@ -40,7 +40,21 @@ const model = createPrinterModel({ family: 'projet-6k', seed: 3, now: () => 1_76
 function mutate(random: Random, value: unknown, depth = 0): unknown {
   const d = draws(random);
   if (depth > 3 || d.chance(0.3)) {
-    return d.pick<unknown>([null, -1, 1.5, 2 ** 53 + 2, 1e308, '', 'x'.repeat(5_000), '/jobs/part.stl', {}, [], true, '\u0000', '__proto__']);
+    return d.pick<unknown>([
+      null,
+      -1,
+      1.5,
+      2 ** 53 + 2,
+      1e308,
+      '',
+      'x'.repeat(5_000),
+      '/jobs/part.stl',
+      {},
+      [],
+      true,
+      '\u0000',
+      '__proto__',
+    ]);
   }
   if (Array.isArray(value)) return value.map((item) => mutate(random, item, depth + 1));
   if (value !== null && typeof value === 'object') {
@@ -66,11 +80,31 @@ function answer(random: Random, id: number, op: PipOp, good: boolean): Act {
     case 2:
       return { write: [line({ v: 1, id, ok: true, result: mutate(random, model[op]()) })] };
     case 3:
-      return { write: [line({ v: d.pick([1, 2, '1', null]), id: d.pick<unknown>([id + 1, String(id), -1, 2 ** 32, null]), ok: d.pick<unknown>([true, 'yes', 1]), result: {} })] };
+      return {
+        write: [
+          line({
+            v: d.pick([1, 2, '1', null]),
+            id: d.pick<unknown>([id + 1, String(id), -1, 2 ** 32, null]),
+            ok: d.pick<unknown>([true, 'yes', 1]),
+            result: {},
+          }),
+        ],
+      };
     case 4:
-      return { write: [line({ v: 1, id, ok: false, error: d.pick<unknown>([{ code: 'BUSY', message: 'later' }, { code: 7 }, 'nope', null, { code: 'X'.repeat(3_000) }]) })] };
+      return {
+        write: [
+          line({
+            v: 1,
+            id,
+            ok: false,
+            error: d.pick<unknown>([{ code: 'BUSY', message: 'later' }, { code: 7 }, 'nope', null, { code: 'X'.repeat(3_000) }]),
+          }),
+        ],
+      };
     case 5:
-      return { write: [Buffer.from(d.pick(['}{ not json\n', '\n', 'null\n', '[]\n', '"str"\n', '{"v":1,"id":\n', `${'{'.repeat(5_000)}\n`]))] };
+      return {
+        write: [Buffer.from(d.pick(['}{ not json\n', '\n', 'null\n', '[]\n', '"str"\n', '{"v":1,"id":\n', `${'{'.repeat(5_000)}\n`]))],
+      };
     case 6:
       return { write: [Buffer.concat([Buffer.from('{"v":1,"id":'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('}\n')])] };
     case 7: {

@@ -23,7 +23,9 @@ const PARALLEL = 4;
 const MAX_MESSAGE_BYTES = 4_096;
 /** A connection the server has not ended by then is a finding (it holds a socket it should not). */
 const SETTLE_MS = 3_000;
-const TOKENS = Object.fromEntries(Array.from({ length: PARALLEL + 1 }, (_, i) => [`p0${i + 1}`, `token-${i + 1}-${randomBytes(6).toString('hex')}`]));
+const TOKENS = Object.fromEntries(
+  Array.from({ length: PARALLEL + 1 }, (_, i) => [`p0${i + 1}`, `token-${i + 1}-${randomBytes(6).toString('hex')}`]),
+);
 
 interface Frame {
   fin?: boolean;
@@ -61,7 +63,13 @@ function scenario(random: Random, printer: string) {
   const d = draws(random);
   let seq = 1 + d.int(1_000);
   const validMessage = () =>
-    Buffer.from(JSON.stringify({ seq: seq++, time: 1_764_238_502_123 + d.int(1_000), readings: [{ item: 'OxygenPpm', value: d.int(900), unit: 'ppm' }] }));
+    Buffer.from(
+      JSON.stringify({
+        seq: seq++,
+        time: 1_764_238_502_123 + d.int(1_000),
+        readings: [{ item: 'OxygenPpm', value: d.int(900), unit: 'ppm' }],
+      }),
+    );
   const upgrade = (() => {
     const good = {
       path: '/push/v1',
@@ -93,7 +101,12 @@ function scenario(random: Random, printer: string) {
         frames.push({ opcode: 1, payload: validMessage() });
         break;
       case 3:
-        frames.push({ opcode: 1, payload: Buffer.from(d.pick(['{', 'null', '[]', '{"seq":-1}', '{"seq":1,"time":"x","readings":[]}', '{"__proto__":{"x":1}}', 'x'.repeat(100)])) });
+        frames.push({
+          opcode: 1,
+          payload: Buffer.from(
+            d.pick(['{', 'null', '[]', '{"seq":-1}', '{"seq":1,"time":"x","readings":[]}', '{"__proto__":{"x":1}}', 'x'.repeat(100)]),
+          ),
+        });
         break;
       case 4:
         frames.push({ opcode: 1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) });
@@ -129,7 +142,11 @@ function scenario(random: Random, printer: string) {
         break;
       }
       case 13:
-        frames.push({ opcode: 1, payload: Buffer.from('{}'), claimedLength: d.pick([BigInt(MAX_MESSAGE_BYTES + 1), 2n ** 31n, 2n ** 63n, 2n ** 64n - 1n]) });
+        frames.push({
+          opcode: 1,
+          payload: Buffer.from('{}'),
+          claimedLength: d.pick([BigInt(MAX_MESSAGE_BYTES + 1), 2n ** 31n, 2n ** 63n, 2n ** 64n - 1n]),
+        });
         break;
       case 14:
         frames.push({ opcode: 2, payload: randomBytes(d.int(64)) });
@@ -207,7 +224,9 @@ async function play(port: number, random: Random, printer: string): Promise<Play
   const plan = scenario(random, printer);
   const described = JSON.stringify({
     upgrade: typeof plan.upgrade === 'string' ? plan.upgrade : { ...plan.upgrade, auth: plan.upgrade.auth.slice(0, 12) },
-    frames: plan.frames.map((f) => (typeof f === 'string' ? f : { ...f, payload: f.payload.length, claimedLength: f.claimedLength?.toString() })),
+    frames: plan.frames.map((f) =>
+      typeof f === 'string' ? f : { ...f, payload: f.payload.length, claimedLength: f.claimedLength?.toString() },
+    ),
     closeAtEnd: plan.closeAtEnd,
   });
   const socket: Socket = connect({ host: '127.0.0.1', port });
@@ -230,7 +249,11 @@ async function play(port: number, random: Random, printer: string): Promise<Play
     const deadline = Date.now() + SETTLE_MS;
     while (!check()) {
       if (closed || Date.now() > deadline) return check();
-      await Promise.race([new Promise<void>((resolve) => arrived.push(resolve)), closedPromise, new Promise((resolve) => setTimeout(resolve, 50))]);
+      await Promise.race([
+        new Promise<void>((resolve) => arrived.push(resolve)),
+        closedPromise,
+        new Promise((resolve) => setTimeout(resolve, 50)),
+      ]);
     }
     return true;
   };
@@ -240,7 +263,12 @@ async function play(port: number, random: Random, printer: string): Promise<Play
   await until(() => headerEnd() >= 0);
   const upgraded = headerEnd() >= 0 && received.toString('latin1', 0, 13) === 'HTTP/1.1 101 ';
   if (!upgraded) {
-    const ended = closed || (await Promise.race([closedPromise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SETTLE_MS))]));
+    const ended =
+      closed ||
+      (await Promise.race([
+        closedPromise.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SETTLE_MS)),
+      ]));
     socket.destroy();
     return { verdict: 'refused', sentValid: 0, problem: ended ? '' : 'a refused upgrade left the connection open', plan: described };
   }
@@ -337,7 +365,9 @@ test('fuzz: 300 raw connections of malformed WebSocket to the push server: each 
   const printer = `p0${PARALLEL + 1}`;
   const ws = new WebSocket(`ws://127.0.0.1:${port}/push/v1`, { headers: { Authorization: `Bearer ${TOKENS[printer]}` } });
   const reply = await new Promise<string>((resolve, reject) => {
-    ws.once('open', () => ws.send(JSON.stringify({ seq: 42, time: 1_764_238_502_123, readings: [{ item: 'OxygenPpm', value: 400, unit: 'ppm' }] })));
+    ws.once('open', () =>
+      ws.send(JSON.stringify({ seq: 42, time: 1_764_238_502_123, readings: [{ item: 'OxygenPpm', value: 400, unit: 'ppm' }] })),
+    );
     ws.once('message', (data) => resolve(String(data)));
     ws.once('error', reject);
   });

@@ -35,7 +35,38 @@ interface Reply {
 
 function replyFor(random: Random): Reply {
   const d = draws(random);
-  const status = d.pick<number | string>([200, 200, 201, 204, 299, 301, 302, 304, 400, 401, 403, 404, 405, 406, 408, 413, 429, 500, 502, 503, 504, 599, 600, 999, 100, 0, -1, 'abc', 20, 2000]);
+  const status = d.pick<number | string>([
+    200,
+    200,
+    201,
+    204,
+    299,
+    301,
+    302,
+    304,
+    400,
+    401,
+    403,
+    404,
+    405,
+    406,
+    408,
+    413,
+    429,
+    500,
+    502,
+    503,
+    504,
+    599,
+    600,
+    999,
+    100,
+    0,
+    -1,
+    'abc',
+    20,
+    2000,
+  ]);
   const wellFormed = d.chance(0.85);
   // Malformed lines that still read "200" to a lenient parser may count as success; the rest never.
   const malformed = d.pick([
@@ -49,7 +80,9 @@ function replyFor(random: Random): Reply {
     { line: 'HTTP/1.1 2OO OK\r\n', may200: false },
     { line: 'HTTP/1.1 503 200\r\n', may200: false },
   ]);
-  const statusLine = wellFormed ? `HTTP/1.1 ${status} ${d.pick(['OK', 'Whatever', '', 'x'.repeat(300), `key ${KEY}`])}\r\n` : malformed.line;
+  const statusLine = wellFormed
+    ? `HTTP/1.1 ${status} ${d.pick(['OK', 'Whatever', '', 'x'.repeat(300), `key ${KEY}`])}\r\n`
+    : malformed.line;
   const body = d.pick<Buffer>([
     Buffer.alloc(0),
     Buffer.from(`{"error":"bad app key ${KEY}"}`),
@@ -62,14 +95,22 @@ function replyFor(random: Random): Reply {
   const headers: string[] = [];
   const framing = d.int(5);
   if (framing === 0) headers.push(`Content-Length: ${body.length}`);
-  else if (framing === 1) headers.push(`Content-Length: ${d.pick([body.length + 100, Math.max(0, body.length - 5), -1, 'abc', '1e9', `${body.length}, ${body.length + 1}`])}`);
+  else if (framing === 1)
+    headers.push(
+      `Content-Length: ${d.pick([body.length + 100, Math.max(0, body.length - 5), -1, 'abc', '1e9', `${body.length}, ${body.length + 1}`])}`,
+    );
   else if (framing === 2) headers.push('Transfer-Encoding: chunked');
   else if (framing === 3) headers.push('Transfer-Encoding: gzip, chunked');
   if (d.chance(0.5)) {
-    headers.push(`Retry-After: ${d.pick(['0', '1', '120', '-5', '1e309', '99999999999', 'abc', '', 'Wed, 21 Oct 2015 07:28:00 GMT', 'Fri, 31 Dec 9999 23:59:59 GMT', 'Sun, 06 Nov 1994 08:49:37', 'x'.repeat(500), KEY])}`);
+    headers.push(
+      `Retry-After: ${d.pick(['0', '1', '120', '-5', '1e309', '99999999999', 'abc', '', 'Wed, 21 Oct 2015 07:28:00 GMT', 'Fri, 31 Dec 9999 23:59:59 GMT', 'Sun, 06 Nov 1994 08:49:37', 'x'.repeat(500), KEY])}`,
+    );
   }
   if (d.chance(0.3)) headers.push(`X-Echo: ${KEY}`);
-  if (d.chance(0.2)) headers.push(d.pick(['Content-Type: application/json', 'Content-Type: text/html; charset=utf-16', 'Connection: close', 'Connection: keep-alive']));
+  if (d.chance(0.2))
+    headers.push(
+      d.pick(['Content-Type: application/json', 'Content-Type: text/html; charset=utf-16', 'Connection: close', 'Connection: keep-alive']),
+    );
   if (d.chance(0.05)) headers.push(`X-Huge: ${'h'.repeat(20_000)}`);
   if (d.chance(0.05)) headers.push(d.pick(['no colon here', 'Bad Header: \u0001', ': empty name', 'X-Utf8: ü€']));
   let payload = body;
@@ -78,9 +119,14 @@ function replyFor(random: Random): Reply {
       ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')])
       : Buffer.from(d.pick(['zz\r\nnope\r\n', `ffffffff\r\n${KEY}`, '5\r\nab']));
   }
-  const whole = Buffer.concat([Buffer.from(`${statusLine}${headers.join('\r\n')}${headers.length > 0 ? '\r\n' : ''}\r\n`, 'latin1'), payload]);
+  const whole = Buffer.concat([
+    Buffer.from(`${statusLine}${headers.join('\r\n')}${headers.length > 0 ? '\r\n' : ''}\r\n`, 'latin1'),
+    payload,
+  ]);
   const cut = d.chance(0.1) ? d.int(whole.length) : whole.length;
-  const pieces = d.chance(0.3) ? [whole.subarray(0, Math.floor(cut / 2)), whole.subarray(Math.floor(cut / 2), cut)] : [whole.subarray(0, cut)];
+  const pieces = d.chance(0.3)
+    ? [whole.subarray(0, Math.floor(cut / 2)), whole.subarray(Math.floor(cut / 2), cut)]
+    : [whole.subarray(0, cut)];
   const code = typeof status === 'number' ? status : Number.NaN;
   return {
     chunks: pieces,
@@ -129,7 +175,8 @@ function problemWith(outcome: DeliveryOutcome, reply: Reply): string | undefined
   if (outcome.kind === 'delivered' && !reply.saysSuccess) return 'delivered, but the server never said 2xx';
   if ('status' in outcome && outcome.status !== undefined && !Number.isInteger(outcome.status)) return `status ${outcome.status}`;
   if (outcome.kind === 'rejected' || outcome.kind === 'retry') {
-    if (typeof outcome.detail !== 'string' || !/^(HTTP \d+|TWX_[A-Z_]+)/.test(outcome.detail)) return `detail without a stable start: ${outcome.detail}`;
+    if (typeof outcome.detail !== 'string' || !/^(HTTP \d+|TWX_[A-Z_]+)/.test(outcome.detail))
+      return `detail without a stable start: ${outcome.detail}`;
     if (outcome.detail.length > REST_TRANSPORT_DEFAULTS.maxDetailChars + 64) return `detail of ${outcome.detail.length} characters`;
   }
   if (outcome.kind === 'retry' && outcome.retryAfterMs !== undefined) {
@@ -144,7 +191,12 @@ test('fuzz: 400 garbage ThingWorx responses through the REST transport: every ou
   const replies = new Map<number, Reply>();
   for (let i = 0; i < EXCHANGES + 1; i += 1) replies.set(i, replyFor(seededRandom(SEED + i)));
   // The last exchange is a plain 200: the transport still works after all the rest.
-  replies.set(EXCHANGES, { chunks: [Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')], afterwards: 'keep', silent: false, saysSuccess: true });
+  replies.set(EXCHANGES, {
+    chunks: [Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')],
+    afterwards: 'keep',
+    silent: false,
+    saysSuccess: true,
+  });
   const garbage = await startGarbageServer(replies);
   const logLines: string[] = [];
   const transport: ThingworxTransport = createRestTransport({

@@ -107,7 +107,8 @@ export function startMemorySampler(registry: Registry, caps: MemoryCaps): { stop
           report.maxMailboxDepth = row.mailboxDepth;
           report.maxMailboxPath = row.path;
         }
-        if (row.mailboxDepth > caps.mailboxDepth) violation(`mailbox: ${row.path} holds ${row.mailboxDepth} messages, cap ${caps.mailboxDepth}`);
+        if (row.mailboxDepth > caps.mailboxDepth)
+          violation(`mailbox: ${row.path} holds ${row.mailboxDepth} messages, cap ${caps.mailboxDepth}`);
       }
       const status = await registry.ask(UPLINK_PATH, { type: 'Describe' }, INVARIANT_DEFAULTS.uplinkAskMs).catch(() => undefined);
       if (!status) return;

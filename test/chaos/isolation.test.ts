@@ -69,8 +69,13 @@ test('a collector that crashes on every message: its printer gives up once, is p
     'exactly one escalation, from the victim printer',
   );
   const failedAt = events.find((event) => event.type === 'status' && event.path === victim && event.status === 'failed')!.at;
-  const runningAgainAt = events.find((event) => event.type === 'status' && event.path === victim && event.status === 'running' && event.at > failedAt)!.at;
-  t.true(runningAgainAt - failedAt >= PARK_RETRY_MS - 20, `retried after ${runningAgainAt - failedAt} ms, before parkRetryMs ${PARK_RETRY_MS}`);
+  const runningAgainAt = events.find(
+    (event) => event.type === 'status' && event.path === victim && event.status === 'running' && event.at > failedAt,
+  )!.at;
+  t.true(
+    runningAgainAt - failedAt >= PARK_RETRY_MS - 20,
+    `retried after ${runningAgainAt - failedAt} ms, before parkRetryMs ${PARK_RETRY_MS}`,
+  );
   t.true(Date.now() - parkedAt < PARK_RETRY_MS + 15_000);
 
   // Isolation: outside the victim's subtree nothing changed state, and no restart count moved.

@@ -4,7 +4,16 @@
  * the ThingWorx stand-in's faults on and off, resets printer connections on the faulty links, and
  * makes printers' PIP servers go silent, reset or answer garbage.
  */
-import { CONTROL_PATH, collectorPath, FLEET_PATH, healthPath, INGRESS_PATH, pollerPath, printerPath, UPLINK_PATH } from '../../actors/paths.js';
+import {
+  CONTROL_PATH,
+  collectorPath,
+  FLEET_PATH,
+  healthPath,
+  INGRESS_PATH,
+  pollerPath,
+  printerPath,
+  UPLINK_PATH,
+} from '../../actors/paths.js';
 import type { SimulatedPrinter } from '../../sim/printers/index.js';
 import type { StandInFaults } from '../../sim/thingworx/stand-in.js';
 import type { Registry } from '../../supervision/index.js';

@@ -22,7 +22,11 @@ function isRouted(msg: unknown): msg is { type: 'WindowReceived' | 'PushReceived
 test('a window and a push message that die in a collector’s mailbox are re-sent at once, not after the stall limit', async (t) => {
   t.timeout(90_000);
   // A slow trickle: the collector holds nothing else from the connection, so its own terminate does not close it.
-  const system = await startChaosSystem({ seed: 5, printers: 4, rates: { linesPerSecond: 2, metricDocsPerSecond: 0, pushMessagesPerSecond: 2 } });
+  const system = await startChaosSystem({
+    seed: 5,
+    printers: 4,
+    rates: { linesPerSecond: 2, metricDocsPerSecond: 0, pushMessagesPerSecond: 2 },
+  });
   t.teardown(() => system.stop());
   const { registry, fleet } = system;
   const beating = system.config.printers.find((printer) => printer.family.startsWith('projet'))!;
@@ -33,7 +37,13 @@ test('a window and a push message that die in a collector’s mailbox are re-sen
   const tell = registry.tellUnchecked.bind(registry);
   registry.tellUnchecked = (to: string | ReplyAddress, msg: unknown): boolean => {
     const sent = tell(to, msg);
-    if (sent && typeof to === 'string' && armed.has(to) && isRouted(msg) && !(to === collectorPath(pushing.id) && msg.type !== 'PushReceived')) {
+    if (
+      sent &&
+      typeof to === 'string' &&
+      armed.has(to) &&
+      isRouted(msg) &&
+      !(to === collectorPath(pushing.id) && msg.type !== 'PushReceived')
+    ) {
       armed.delete(to);
       // Killed with the message still in its mailbox: it dies there, unanswered.
       if (registry.killByPath(to)) orphaned.push(`${to} ${msg.type}`);

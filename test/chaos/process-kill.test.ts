@@ -9,7 +9,8 @@ import { accountDeliveries, eventTotals } from './invariants.js';
 const CLI = join(process.cwd(), 'cli', 'bin', '3dconnect.js');
 const PRINTERS = 4;
 
-const waitFor = (what: string, check: () => boolean, timeoutMs = 30_000, everyMs = 100): Promise<void> => until(check, { what, timeoutMs, everyMs });
+const waitFor = (what: string, check: () => boolean, timeoutMs = 30_000, everyMs = 100): Promise<void> =>
+  until(check, { what, timeoutMs, everyMs });
 
 function totals(fleet: SimulatedFleet) {
   const counters = fleet.counters();
@@ -25,7 +26,10 @@ function totals(fleet: SimulatedFleet) {
 }
 
 /** The same command line the first daemon runs, on the same config file and environment. */
-function startAgain(configFile: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function startAgain(
+  configFile: string,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -71,7 +75,9 @@ test('kill -9 mid-stream, then a new daemon on the same config: the printers rec
   t.is(after.sent, after.acked, 'every sent event acknowledged in the end');
   const account = accountDeliveries(fleet, standIn.records);
   t.is(account.lost, 0, `lost: ${account.lostExamples.join('; ')}`);
-  t.log(`sent=${after.sent} resent=${after.resent} reconnects=${after.reconnects} duplicates=${account.duplicates} in_flight_at_kill=${atKill.sent - atKill.acked}`);
+  t.log(
+    `sent=${after.sent} resent=${after.resent} reconnects=${after.reconnects} duplicates=${account.duplicates} in_flight_at_kill=${atKill.sent - atKill.acked}`,
+  );
 
   second.child.kill('SIGTERM');
   t.is(await second.exited, 0, second.output().slice(-2_000));

@@ -101,7 +101,9 @@ export function deliveryViolations(account: DeliveryAccount): string[] {
     found.push(`zero loss: ${missing} acknowledged events are not (completely) in ThingWorx, e.g. ${examples.join('; ')}`);
   }
   if (account.corrupted > 0) {
-    found.push(`zero loss: ${account.corrupted} acknowledged events reached ThingWorx with another value, e.g. ${account.corruptedExamples.join('; ')}`);
+    found.push(
+      `zero loss: ${account.corrupted} acknowledged events reached ThingWorx with another value, e.g. ${account.corruptedExamples.join('; ')}`,
+    );
   }
   return found;
 }
@@ -110,10 +112,14 @@ function violationsOf(m: Measured, system: ChaosSystem, seed: number): string[] 
   const hint = replayHint(seed);
   const found = deliveryViolations(m.account);
   if (!m.convergence.converged) {
-    found.push(`convergence: not all running ${m.boundMs} ms after the faults stopped: ${m.convergence.notRunning.slice(0, 10).join(', ')}`);
+    found.push(
+      `convergence: not all running ${m.boundMs} ms after the faults stopped: ${m.convergence.notRunning.slice(0, 10).join(', ')}`,
+    );
   }
   if (m.drainError !== undefined || m.account.sent !== m.account.acked) {
-    found.push(`convergence: ${m.account.sent - m.account.acked} of ${m.account.sent} sent events never acknowledged (${m.drainError ?? 'drained'})`);
+    found.push(
+      `convergence: ${m.account.sent - m.account.acked} of ${m.account.sent} sent events never acknowledged (${m.drainError ?? 'drained'})`,
+    );
   }
   if (m.zombies.length > 0) found.push(`no zombies: running but not answering a ping: ${m.zombies.join(', ')}`);
   for (const breach of m.memory.violations) found.push(`bounded memory: ${breach}`);
@@ -158,12 +164,16 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosOutcome> 
       sampler.stop();
       loopDelay.disable();
     };
-    progress(`chaos ${replayHint(seed)}: ${monkey.schedule.length} steps over ${Math.round(durationMs / 1000)} s, ${system.config.printers.length} printers`);
+    progress(
+      `chaos ${replayHint(seed)}: ${monkey.schedule.length} steps over ${Math.round(durationMs / 1000)} s, ${system.config.printers.length} printers`,
+    );
     const startedAt = Date.now();
     const runProgress = setInterval(() => {
       const { sent, acked } = eventTotals(fleet);
       const injected = Object.values(monkey.report().injected).reduce((sum, count) => sum + count, 0);
-      progress(`+${Math.round((Date.now() - startedAt) / 1000)} s: faults=${injected} restarts=${totalRestarts(registry)} sent=${sent} acked=${acked}`);
+      progress(
+        `+${Math.round((Date.now() - startedAt) / 1000)} s: faults=${injected} restarts=${totalRestarts(registry)} sent=${sent} acked=${acked}`,
+      );
     }, CHAOS_RUN_DEFAULTS.runProgressEveryMs);
     let monkeyReport: MonkeyReport;
     try {

@@ -1,5 +1,13 @@
 import test from 'ava';
-import { ACTOR_FAULT_KINDS, buildSchedule, FAULT_KINDS, type FaultKind, type FaultStep, injectionsByKind, SCHEDULE_DEFAULTS } from './schedule.js';
+import {
+  ACTOR_FAULT_KINDS,
+  buildSchedule,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultStep,
+  injectionsByKind,
+  SCHEDULE_DEFAULTS,
+} from './schedule.js';
 import { seededRandom } from '../../sim/seeded-random.js';
 
 const PRINTERS = Array.from({ length: 20 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
@@ -46,7 +54,10 @@ test('durational faults never overlap on one channel, are all cleared inside the
   };
   for (let seed = 200; seed < 240; seed += 1) {
     const steps = buildSchedule(seed, SHAPE);
-    t.true(steps.every((step, i) => i === 0 || steps[i - 1]!.atMs <= step.atMs), `seed ${seed}: not in time order`);
+    t.true(
+      steps.every((step, i) => i === 0 || steps[i - 1]!.atMs <= step.atMs),
+      `seed ${seed}: not in time order`,
+    );
     t.true(steps.every((step) => step.atMs >= SCHEDULE_DEFAULTS.startAfterMs && step.atMs <= SHAPE.durationMs));
     const open = new Map<string, number>();
     for (const step of steps) {
@@ -79,9 +90,20 @@ test('a schedule limited to some kinds holds only those, each of them, and nothi
   for (let seed = 1; seed <= 20; seed += 1) {
     const steps = buildSchedule(seed, { durationMs: 20_000, printers: PRINTERS.slice(0, 8), kinds });
     const counts = injectionsByKind(steps);
-    t.deepEqual(Object.keys(counts).filter((kind) => !kinds.includes(kind as FaultKind)), [], `seed ${seed}`);
-    t.deepEqual(kinds.filter((kind) => !counts[kind]), [], `seed ${seed} leaves actor kinds out`);
-    t.true(steps.every((step) => step.phase === 'inject'), 'actor faults are instant: no clear steps');
+    t.deepEqual(
+      Object.keys(counts).filter((kind) => !kinds.includes(kind as FaultKind)),
+      [],
+      `seed ${seed}`,
+    );
+    t.deepEqual(
+      kinds.filter((kind) => !counts[kind]),
+      [],
+      `seed ${seed} leaves actor kinds out`,
+    );
+    t.true(
+      steps.every((step) => step.phase === 'inject'),
+      'actor faults are instant: no clear steps',
+    );
   }
   t.deepEqual(buildSchedule(7, SHAPE), buildSchedule(7, { ...SHAPE, kinds: FAULT_KINDS }), 'all kinds is the default schedule');
   t.throws(() => buildSchedule(7, { ...SHAPE, kinds: [] }), { instanceOf: RangeError });

@@ -151,7 +151,13 @@ function faultTimes(random: Random, durationMs: number, meanGapMs: number): numb
 }
 
 /** Every kind at least once, at random places in the leading share of the run (when there is room). */
-function withEveryKind(random: Random, times: readonly number[], kinds: FaultKind[], durationMs: number, every: readonly FaultKind[]): void {
+function withEveryKind(
+  random: Random,
+  times: readonly number[],
+  kinds: FaultKind[],
+  durationMs: number,
+  every: readonly FaultKind[],
+): void {
   const eligible = times.flatMap((at, index) => (at < durationMs * SCHEDULE_DEFAULTS.coverageShare ? [index] : []));
   for (let i = eligible.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
@@ -268,7 +274,10 @@ export function buildSchedule(seed: number, shape: ScheduleShape): FaultStep[] {
     steps.push({ atMs: end, kind, phase: 'clear', action: fault.clear });
   });
   // Stable: a clear and an inject at the same moment keep their generated order.
-  return steps.map((step, order) => ({ step, order })).sort((a, b) => a.step.atMs - b.step.atMs || a.order - b.order).map(({ step }) => step);
+  return steps
+    .map((step, order) => ({ step, order }))
+    .sort((a, b) => a.step.atMs - b.step.atMs || a.order - b.order)
+    .map(({ step }) => step);
 }
 
 /** Injections per kind (clear steps are not faults). */

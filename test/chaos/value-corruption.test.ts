@@ -13,11 +13,16 @@ import { until as untilCondition } from '../support/until.js';
 const CORRUPTED_ROWS = 3;
 const DRAIN_MS = 20_000;
 
-const until = (what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> => untilCondition(check, { what, timeoutMs, everyMs: 50 });
+const until = (what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> =>
+  untilCondition(check, { what, timeoutMs, everyMs: 50 });
 
 test('a value changed by +1000 inside ThingWorx breaks zero loss, naming Thing, item, time, expected and got', async (t) => {
   t.timeout(90_000);
-  const system = await startChaosSystem({ seed: 195, printers: 2, rates: { linesPerSecond: 5, metricDocsPerSecond: 4, pushMessagesPerSecond: 0 } });
+  const system = await startChaosSystem({
+    seed: 195,
+    printers: 2,
+    rates: { linesPerSecond: 5, metricDocsPerSecond: 4, pushMessagesPerSecond: 0 },
+  });
   t.teardown(() => system.stop());
   const { fleet, standIn } = system;
 
@@ -30,7 +35,9 @@ test('a value changed by +1000 inside ThingWorx breaks zero loss, naming Thing, 
   await t.notThrowsAsync(fleet.drained(DRAIN_MS), `not everything acknowledged within ${DRAIN_MS} ms`);
 
   const account = accountDeliveries(fleet, standIn.records);
-  t.log(`sent=${account.sent} corrupted_rows=${corruptedRows} corrupted=${account.corrupted} lost=${account.lost} duplicates=${account.duplicates}`);
+  t.log(
+    `sent=${account.sent} corrupted_rows=${corruptedRows} corrupted=${account.corrupted} lost=${account.lost} duplicates=${account.duplicates}`,
+  );
   // Every corrupted row is an acknowledged event the account names. (A re-sent copy stored after the fault
   // ended would carry the right value and excuse its event: a quiet run re-sends nothing, a loaded CI box may.)
   t.true(account.corrupted >= 1 && account.corrupted <= corruptedRows, `${account.corrupted} of ${corruptedRows} corrupted rows named`);
@@ -49,5 +56,8 @@ test('a value changed by +1000 inside ThingWorx breaks zero loss, naming Thing, 
   }
   const violations = deliveryViolations(account);
   t.is(violations.length, 1);
-  t.regex(violations[0] ?? '', new RegExp(`^zero loss: ${corruptedRows} acknowledged events reached ThingWorx with another value, e\\.g\\. p0`));
+  t.regex(
+    violations[0] ?? '',
+    new RegExp(`^zero loss: ${corruptedRows} acknowledged events reached ThingWorx with another value, e\\.g\\. p0`),
+  );
 });

@@ -61,10 +61,11 @@ function recording(env: NodeJS.ProcessEnv): Recording {
   const log = join(packageDir, `modules-${randomBytes(4).toString('hex')}.log`);
   return {
     env: { ...env, RECORD_MODULES_TO: log, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(hookRegister).href}`.trim() },
-    modules: () => (existsSync(log) ? readFileSync(log, 'utf8') : '')
-    .split('\n')
-    .filter(Boolean)
-      .map((url) => relative(process.cwd(), new URL(url).pathname)),
+    modules: () =>
+      (existsSync(log) ? readFileSync(log, 'utf8') : '')
+        .split('\n')
+        .filter(Boolean)
+        .map((url) => relative(process.cwd(), new URL(url).pathname)),
   };
 }
 
@@ -72,7 +73,8 @@ const SIM_OR_BENCH = /(^|\/)(sim|bench)\//;
 /** The recorded modules under the build's sim/ or bench/ (packages in node_modules aside). */
 const simOrBench = (modules: string[]) =>
   modules.map((file) => relative(dist, resolve(file))).filter((file) => !file.startsWith('..') && SIM_OR_BENCH.test(file));
-const typescriptLoader = (modules: string[]) => modules.filter((file) => /node_modules\/(tsx|esbuild|typescript)\//.test(file) || file.endsWith('.ts'));
+const typescriptLoader = (modules: string[]) =>
+  modules.filter((file) => /node_modules\/(tsx|esbuild|typescript)\//.test(file) || file.endsWith('.ts'));
 
 test('the build holds the production code only, with source maps', (t) => {
   t.true(existsSync(start));
@@ -102,7 +104,11 @@ function importsOf(file: string): ModuleImports {
 
 const builtins = new Set(builtinModules);
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtins.has(specifier);
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Every module reachable from `entry` (absolute paths), and the packages they import. */
 function walk(entry: string, follow: (importer: string, imports: ModuleImports) => string[]) {
@@ -139,7 +145,10 @@ test('every entry of "dependencies" is imported by production code, and producti
   const production = walk(start, (importer, imports) =>
     relative(dist, importer) === 'cli/commands.js' ? imports.static : [...imports.static, ...imports.dynamic],
   );
-  t.deepEqual(production.modules.filter((file) => SIM_OR_BENCH.test(file)), []);
+  t.deepEqual(
+    production.modules.filter((file) => SIM_OR_BENCH.test(file)),
+    [],
+  );
   const dependencies = Object.keys(manifest.dependencies).sort();
   t.deepEqual([...production.packages.keys()].sort(), dependencies, `imported: ${JSON.stringify(Object.fromEntries(production.packages))}`);
   t.false('tsx' in manifest.dependencies, 'the TypeScript loader is a development dependency');
@@ -148,14 +157,18 @@ test('every entry of "dependencies" is imported by production code, and producti
   // The demo too runs on a production install (the image holds it): what it imports is installed there.
   const everything = walk(start, (_importer, imports) => [...imports.static, ...imports.dynamic]);
   t.true(everything.modules.includes('sim/demo.js'));
-  for (const [name, importer] of everything.packages) t.true(name in manifest.dependencies, `${importer} imports ${name}, not in "dependencies"`);
+  for (const [name, importer] of everything.packages)
+    t.true(name in manifest.dependencies, `${importer} imports ${name}, not in "dependencies"`);
 });
 
 test('the lazy demo entry in the command list says what cli/demo.ts says', async (t) => {
   const { COMMANDS } = await import('../../cli/commands.js');
   const { demoCommand } = await import('../../cli/demo.js');
   const listed = COMMANDS.find((command) => command.name === 'demo');
-  t.deepEqual({ name: listed?.name, summary: listed?.summary, args: listed?.args }, { name: demoCommand.name, summary: demoCommand.summary, args: demoCommand.args });
+  t.deepEqual(
+    { name: listed?.name, summary: listed?.summary, args: listed?.args },
+    { name: demoCommand.name, summary: demoCommand.summary, args: demoCommand.args },
+  );
 });
 
 // ---- The compiled package, run --------------------------------------------------------------------
@@ -180,10 +193,15 @@ test('compiled: the daemon and every view load no sim/ or bench/ module and no T
   });
   t.teardown(() => daemon.stop());
   // Let it receive and deliver before reading what it loaded: late imports would show up too.
-  await until(() => daemon.standIn.records.length > 0, { what: 'readings at the stand-in', timeoutMs: 20_000, everyMs: 200 }).catch(() => {}); // asserted below
+  await until(() => daemon.standIn.records.length > 0, { what: 'readings at the stand-in', timeoutMs: 20_000, everyMs: 200 }).catch(
+    () => {},
+  ); // asserted below
   t.true(daemon.standIn.records.length > 0, 'readings reached the stand-in');
   const daemonModules = daemonRecording.modules();
-  t.true(daemonModules.some((file) => file.endsWith('dist/cli/run.js')), 'the hook recorded the daemon');
+  t.true(
+    daemonModules.some((file) => file.endsWith('dist/cli/run.js')),
+    'the hook recorded the daemon',
+  );
   t.is(simOrBench([relative(process.cwd(), join(dist, 'sim', 'demo.js'))]).length, 1, 'the check sees a simulator module');
   t.deepEqual(simOrBench(daemonModules), []);
   t.deepEqual(typescriptLoader(daemonModules), []);
@@ -195,7 +213,10 @@ test('compiled: the daemon and every view load no sim/ or bench/ module and no T
       const result = await runCli([view, ...json, '--socket', daemon.socket], viewRecording.env, bin);
       t.is(result.code, 0, `${view}: ${result.stderr}`);
       const modules = viewRecording.modules();
-      t.true(modules.some((file) => file.endsWith('dist/cli/start.js')), `${view} ran the build`);
+      t.true(
+        modules.some((file) => file.endsWith('dist/cli/start.js')),
+        `${view} ran the build`,
+      );
       t.deepEqual(simOrBench(modules), [], view);
       t.deepEqual(typescriptLoader(modules), [], view);
     }
@@ -219,7 +240,11 @@ test('the bin from a clone runs the sources through tsx (development)', async (t
   t.regex(result.stdout, /usage: 3dconnect COMMAND/);
   const modules = helpRecording.modules();
   t.true(modules.includes(join('cli', 'start.ts')), 'cli/start.ts from the sources');
-  t.deepEqual(modules.filter((file) => file.startsWith('dist/') || (file.startsWith('.tmp/') && !file.includes('record-modules'))), [], 'no build');
+  t.deepEqual(
+    modules.filter((file) => file.startsWith('dist/') || (file.startsWith('.tmp/') && !file.includes('record-modules'))),
+    [],
+    'no build',
+  );
 });
 
 test('the bin with neither the sources and tsx nor a build says how to build, exit 70', async (t) => {

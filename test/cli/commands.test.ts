@@ -22,7 +22,12 @@ import { CONTROL_DEFAULTS } from '../../config/defaults.js';
 const ESC = '\x1b';
 
 const FAMILIES = [
-  { name: 'threedconnect_readings_delivered', help: 'Readings accepted by ThingWorx.', type: 'counter' as const, samples: [{ labels: { printer: 'p01' }, value: 42 }] },
+  {
+    name: 'threedconnect_readings_delivered',
+    help: 'Readings accepted by ThingWorx.',
+    type: 'counter' as const,
+    samples: [{ labels: { printer: 'p01' }, value: 42 }],
+  },
   { name: 'threedconnect_uplink_queue_readings', help: 'Readings waiting.', type: 'gauge' as const, samples: [{ value: 7 }] },
 ];
 
@@ -60,7 +65,12 @@ async function startDaemon(t: { teardown(fn: () => Promise<void>): void }, handl
   };
   // As the daemon does: views on the socket, restart on the admin socket beside it.
   const server = await createControlServer({ socketPath, logger: silentLogger(), handle: handler });
-  const admin = await createControlServer({ socketPath: adminSocketPathFor(socketPath), access: 'admin', logger: silentLogger(), handle: handler });
+  const admin = await createControlServer({
+    socketPath: adminSocketPathFor(socketPath),
+    access: 'admin',
+    logger: silentLogger(),
+    handle: handler,
+  });
   t.teardown(async () => {
     await Promise.all([server.close(), admin.close()]);
     await dir.remove();
@@ -155,7 +165,10 @@ test('metrics prints OpenMetrics by default and the prometheus format on request
 
 test('config never shows a secret, rendered or as JSON', async (t) => {
   const { socketPath } = await startDaemon(t);
-  for (const argv of [['--socket', socketPath], ['--json', '--socket', socketPath]]) {
+  for (const argv of [
+    ['--socket', socketPath],
+    ['--json', '--socket', socketPath],
+  ]) {
     const { io, stdout } = capture();
     t.is(await configCommand.run(argv, io), 0);
     for (const secret of LEAKED_SECRETS) t.false(stdout().includes(secret), `${argv.join(' ')}: ${secret}`);
@@ -274,7 +287,10 @@ test('status --watch draws the dashboard on the alternate screen, and leaves it 
     return request.cmd === 'status' ? STATUS : request.cmd === 'printers' ? PRINTERS : request.cmd === 'uplink' ? UPLINK : null;
   });
   const { io, stdout } = capture({ isTTY: true, signal: controller.signal });
-  t.is(await statusCommand.run(['--watch', '--interval', '0.2', '--socket', socketPath], { ...io, screen: () => ({ columns: 80, rows: 12 }) }), 0);
+  t.is(
+    await statusCommand.run(['--watch', '--interval', '0.2', '--socket', socketPath], { ...io, screen: () => ({ columns: 80, rows: 12 }) }),
+    0,
+  );
   const text = stdout();
   t.true(text.startsWith(ANSI.enterAlternateScreen));
   t.true(text.endsWith(ANSI.leaveAlternateScreen));
@@ -295,7 +311,11 @@ test('status --watch into a pipe prints a summary line per interval', async (t) 
   t.is(await statusCommand.run(['--watch', '--interval', '0.2', '--socket', socketPath], io), 0);
   const lines = stdout().trimEnd().split('\n');
   t.is(lines.length, 2);
-  for (const line of lines) t.regex(line, /^\d\d:\d\d:\d\dZ uplink degraded \(retrying 1 Thing; last: HTTP 503: Service Unavailable\), queue 1,234, delivered \?\/s, held 2; printers 1 printing, 1 offline; 12\.3 readings\/s; 1 alert active$/);
+  for (const line of lines)
+    t.regex(
+      line,
+      /^\d\d:\d\d:\d\dZ uplink degraded \(retrying 1 Thing; last: HTTP 503: Service Unavailable\), queue 1,234, delivered \?\/s, held 2; printers 1 printing, 1 offline; 12\.3 readings\/s; 1 alert active$/,
+    );
   t.false(stdout().includes(ESC));
 });
 

@@ -3,7 +3,20 @@ import { isSecretKey, MASK, maskSecrets, renderConfig } from '../../cli/views/co
 import { CONFIG, LEAKED_SECRETS } from './snapshots.js';
 
 test('keys named like secrets are recognised, lookalikes are not', (t) => {
-  for (const key of ['appKey', 'token', 'password', 'passphrase', 'key', 'pushToken', 'keyPassphrase', 'clientKey', 'APP_KEY', 'api-key', 'secret', 'Authorization']) {
+  for (const key of [
+    'appKey',
+    'token',
+    'password',
+    'passphrase',
+    'key',
+    'pushToken',
+    'keyPassphrase',
+    'clientKey',
+    'APP_KEY',
+    'api-key',
+    'secret',
+    'Authorization',
+  ]) {
     t.true(isSecretKey(key), key);
   }
   for (const key of ['keyFile', 'keys', 'monkey', 'tokenBucket', 'socket', 'url', 'passwordFile']) t.false(isSecretKey(key), key);

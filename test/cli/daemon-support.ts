@@ -106,16 +106,36 @@ export interface DaemonFixtureOptions {
   /** Runs after the config is written and before the daemon starts (e.g. `3dconnect provision`). */
   /** Node flags for the daemon process, e.g. the systemd unit's heap flags. */
   nodeArgs?: readonly string[];
-  beforeStart?: (setup: { dir: string; configFile: string; env: NodeJS.ProcessEnv; appKey: string; pki: TestPki; standIn: ThingworxStandIn }) => Promise<void>;
+  beforeStart?: (setup: {
+    dir: string;
+    configFile: string;
+    env: NodeJS.ProcessEnv;
+    appKey: string;
+    pki: TestPki;
+    standIn: ThingworxStandIn;
+  }) => Promise<void>;
 }
 
 /** The real daemon as a child process, with the stand-in and simulated printers in this process. */
-export async function startDaemonFixture(printers = 2, configured = printers, cli = CLI, options: DaemonFixtureOptions = {}): Promise<DaemonFixture> {
+export async function startDaemonFixture(
+  printers = 2,
+  configured = printers,
+  cli = CLI,
+  options: DaemonFixtureOptions = {},
+): Promise<DaemonFixture> {
   const dir = mkdtempSync(join(tmpdir(), '3dconnect-daemon-'));
   const pki = createTestPki();
   const appKey = `key-${randomBytes(12).toString('hex')}`;
-  const standIn = await startThingworxStandIn({ appKey, things: options.standInThings ?? 'any', tls: { cert: pki.serverCert, key: pki.serverKey } });
-  const fleet = await startSimulatedFleet({ count: printers, seed: 3, rates: { linesPerSecond: 20, metricDocsPerSecond: 1, pushMessagesPerSecond: 10 } });
+  const standIn = await startThingworxStandIn({
+    appKey,
+    things: options.standInThings ?? 'any',
+    tls: { cert: pki.serverCert, key: pki.serverKey },
+  });
+  const fleet = await startSimulatedFleet({
+    count: printers,
+    seed: 3,
+    rates: { linesPerSecond: 20, metricDocsPerSecond: 1, pushMessagesPerSecond: 10 },
+  });
   const ports = { beats: await freePort(), push: await freePort() };
   const socket = join(dir, 'run', 'control.sock');
   const configFile = join(dir, 'adapter.json');
@@ -140,7 +160,10 @@ export async function startDaemonFixture(printers = 2, configured = printers, cl
   writeConfig(rawConfig);
   await options.beforeStart?.({ dir, configFile, env, appKey, pki, standIn });
 
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, 'run', '--config', configFile], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');

@@ -30,7 +30,9 @@ test('the daemon: every view holds real values, restart shows up, sockets 0660 a
   const adminSocket = adminSocketPathFor(daemon.socket);
   t.is(statSync(adminSocket).mode & 0o777, 0o600);
   // The group's socket only looks: a restart there is refused, and the daemon logs it.
-  const refused = await t.throwsAsync(controlRequest(daemon.socket, 'restart', { path: 'adapter/fleet/p01/poller' }), { instanceOf: ControlError });
+  const refused = await t.throwsAsync(controlRequest(daemon.socket, 'restart', { path: 'adapter/fleet/p01/poller' }), {
+    instanceOf: ControlError,
+  });
   t.is(refused?.context.remoteCode, 'CONTROL_NOT_PERMITTED');
   await waitFor('the refusal logged', () => daemon.output().includes('control request refused: not allowed on this socket'));
   // The installed command itself, once, as an operator runs it.
@@ -59,7 +61,11 @@ test('the daemon: every view holds real values, restart shows up, sockets 0660 a
   t.true(metrics.stdout.trimEnd().endsWith('# EOF'));
 
   const target = 'adapter/fleet/p01/poller';
-  t.is((await json<{ actors: ActorRow[] }>('status')).actors.find((a) => a.path === target)?.restarts.total, 0, 'the refused restart did nothing');
+  t.is(
+    (await json<{ actors: ActorRow[] }>('status')).actors.find((a) => a.path === target)?.restarts.total,
+    0,
+    'the refused restart did nothing',
+  );
   // The CLI takes restart to the admin socket beside --socket.
   await cli('restart', target);
   await waitFor('the restart counted', async () => {
@@ -68,7 +74,10 @@ test('the daemon: every view holds real values, restart shows up, sockets 0660 a
     return row?.restarts.total === 1 && row.status === 'running';
   });
 
-  t.deepEqual(listeningTcpPorts(daemon.child.pid!), [daemon.ports.beats, daemon.ports.push].sort((a, b) => a - b));
+  t.deepEqual(
+    listeningTcpPorts(daemon.child.pid!),
+    [daemon.ports.beats, daemon.ports.push].sort((a, b) => a - b),
+  );
 
   // Human and JSON output of every view, and the daemon's own log: no app key, no push token.
   const secrets = [daemon.appKey, ...Object.values(daemon.fleet.pushTokenEnv())];
@@ -126,7 +135,10 @@ test('SIGHUP: a printer added is applied without touching the others; an invalid
   await waitFor('the refusal logged', () => daemon.output().includes('reload refused'));
   t.true(daemon.output().includes('printers[0].address'), 'the log names the error');
   const config = await json<{ printers: { id: string; address: string }[] }>('config');
-  t.deepEqual(config.printers.map((p) => p.id), ['p01', 'p02', 'p03']);
+  t.deepEqual(
+    config.printers.map((p) => p.id),
+    ['p01', 'p02', 'p03'],
+  );
   t.not(config.printers[0]!.address, 'not-an-address');
   t.deepEqual(await others(), before);
 });

@@ -24,7 +24,10 @@ for (const columns of [80, 120]) {
   test(`20 printers fit 30 rows at ${columns} columns (golden text)`, (t) => {
     const lines = renderDashboard(DASHBOARD, PLAIN_STYLE, { columns, rows: 30 }, { hint: HINT });
     t.is(lines.length, 30);
-    t.true(lines.every((line) => displayWidth(line) <= columns), 'no line wider than the screen');
+    t.true(
+      lines.every((line) => displayWidth(line) <= columns),
+      'no line wider than the screen',
+    );
     t.true(lines[0]?.startsWith('3dconnect 0.1.0'), 'the header is on top');
     t.is(lines.filter((line) => /^p\d\d /.test(line)).length, 20, 'one line per printer');
     t.is(`${lines.join('\n')}\n`, golden(`dashboard-${columns}x30.txt`, `${lines.join('\n')}\n`));
@@ -42,7 +45,10 @@ test('a short screen keeps the header and the events title, and says how many pr
   const lines = renderDashboard(DASHBOARD, PLAIN_STYLE, { columns: 80, rows: 16 });
   t.is(lines.length, 16);
   t.true(lines[0]?.startsWith('3dconnect'));
-  t.true(lines.some((line) => line.startsWith('… 11 more: 3dconnect printers')), lines.join('\n'));
+  t.true(
+    lines.some((line) => line.startsWith('… 11 more: 3dconnect printers')),
+    lines.join('\n'),
+  );
   t.true(lines.some((line) => line.startsWith('EVENTS')));
 });
 
@@ -51,7 +57,10 @@ test('the uplink restarting, a session with a reason, a daemon without events', 
   const lines = renderDashboard(restarting, PLAIN_STYLE, { columns: 80, rows: 30 });
   t.is(lines[1], 'uplink restarting, no figures');
   t.true(lines.some((line) => line.startsWith('EVENTS unavailable')));
-  const degraded: DashboardSnapshot = { ...DASHBOARD, uplink: { ...(DASHBOARD.uplink ?? ({} as never)), session: 'degraded', sessionDetail: 'retrying 2 Things; last: HTTP 503' } };
+  const degraded: DashboardSnapshot = {
+    ...DASHBOARD,
+    uplink: { ...(DASHBOARD.uplink ?? ({} as never)), session: 'degraded', sessionDetail: 'retrying 2 Things; last: HTTP 503' },
+  };
   const header = renderDashboard(degraded, PLAIN_STYLE, { columns: 200, rows: 30 })[1] ?? '';
   t.true(header.startsWith('uplink degraded · queue 87/100,000'));
   t.true(header.endsWith('why: retrying 2 Things; last: HTTP 503'));

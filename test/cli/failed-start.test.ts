@@ -151,7 +151,10 @@ test('in process: a bind to every interface is logged at start, and a start fail
   const fatal = lines.find((line) => line.level === 60);
   t.is(fatal?.msg, 'the adapter could not start; what it had opened is closed');
   t.like(fatal?.err, { code: 'TREE_START_FAILED' });
-  t.false(lines.some((line) => line.msg === 'beats listener ready'), 'nothing was bound');
+  t.false(
+    lines.some((line) => line.msg === 'beats listener ready'),
+    'nothing was bound',
+  );
 });
 
 test('an init stuck reading a FIFO: process.exit would wait for that thread forever, so the process kills itself', async (t) => {
@@ -171,7 +174,10 @@ test('an init stuck reading a FIFO: process.exit would wait for that thread fore
   // Not a clean exit: systemd's Restart=on-failure restarts it.
   t.is(ended.signal, 'SIGKILL');
   t.regex(daemon.output(), /adapter\/stuck did not start within \d+ ms/);
-  t.regex(daemon.output(), /"level":60,.*"msg":"still running after the adapter ended, with a file-system call stuck; killing the process"/);
+  t.regex(
+    daemon.output(),
+    /"level":60,.*"msg":"still running after the adapter ended, with a file-system call stuck; killing the process"/,
+  );
   await close(await listen(ports.beats));
   await close(await listen(ports.push));
 });

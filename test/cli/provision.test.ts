@@ -21,7 +21,13 @@ function writes(standIn: ThingworxStandIn): number {
 }
 
 /** One UpdatePropertyValues call straight to the stand-in, as a client that is not the adapter. */
-function updatePropertyValues(standIn: ThingworxStandIn, ca: string, appKey: string, thing: string, property: string): Promise<{ status: number; body: string }> {
+function updatePropertyValues(
+  standIn: ThingworxStandIn,
+  ca: string,
+  appKey: string,
+  thing: string,
+  property: string,
+): Promise<{ status: number; body: string }> {
   const body = JSON.stringify({
     values: {
       dataShape: {
@@ -112,7 +118,11 @@ test('usage: help, a missing key or config, --export, and a bad config', async (
 test('a refused key exits 69 and is not printed; so does a ThingWorx that does not answer', async (t) => {
   const pki = createTestPki();
   const dir = mkdtempSync(join(tmpdir(), '3dconnect-provision-'));
-  const standIn = await startThingworxStandIn({ appKey: `right-${randomBytes(8).toString('hex')}`, things: [], tls: { cert: pki.serverCert, key: pki.serverKey } });
+  const standIn = await startThingworxStandIn({
+    appKey: `right-${randomBytes(8).toString('hex')}`,
+    things: [],
+    tls: { cert: pki.serverCert, key: pki.serverKey },
+  });
   t.teardown(async () => {
     await standIn.stop();
     pki.cleanup();
@@ -134,7 +144,10 @@ test('a refused key exits 69 and is not printed; so does a ThingWorx that does n
   t.is(standIn.counters.connections, 0, '--dry-run contacts nothing');
 
   // The adapter's run-time key set to the same value: said (without the key), and only the file's key is sent.
-  const refused = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile], { ...process.env, UNUSED_RUNTIME_KEY: wrongKey });
+  const refused = await runCliInProcess(['provision', '--config', configFile, '--app-key-file', keyFile], {
+    ...process.env,
+    UNUSED_RUNTIME_KEY: wrongKey,
+  });
   t.is(refused.code, 69, refused.stderr);
   t.regex(refused.stderr, /HTTP 401/);
   t.regex(refused.stderr, /the administrator key is also the adapter's run-time key/);
@@ -180,7 +193,9 @@ test('provision the stand-in over HTTPS with the administrator key, run again wi
       t.is(writes(standIn), written, 'the second and third runs wrote nothing');
 
       // The provisioned stand-in is strict: a row for a property the Thing does not define is refused.
-      const printer = [...standIn.provisioned.things.values()].find((thing) => thing.name !== 'Adapter-daemon-test' && thing.template === 'GenericThing');
+      const printer = [...standIn.provisioned.things.values()].find(
+        (thing) => thing.name !== 'Adapter-daemon-test' && thing.template === 'GenericThing',
+      );
       if (!printer) return t.fail('no printer Thing');
       const undefinedRow = await updatePropertyValues(standIn, pki.caCert, adminKey, printer.name, 'NotInTheCatalog');
       t.is(undefinedRow.status, 404);

@@ -70,7 +70,8 @@ test('printers: the rate is right on the first call, the same for two callers, a
   const demo = await startDemo({ printers: 2, seed: 7 });
   t.teardown(() => demo.stop());
   const socket = demo.config.control.socket;
-  const rates = async () => ((await controlRequest(socket, 'printers')) as unknown as PrintersReply).printers.map((p) => p.readingsPerSecond);
+  const rates = async () =>
+    ((await controlRequest(socket, 'printers')) as unknown as PrintersReply).printers.map((p) => p.readingsPerSecond);
   // Let the daemon take a few samples; then the very first call of a client is already a rate.
   let first: number[] = [];
   await until(
@@ -80,7 +81,10 @@ test('printers: the rate is right on the first call, the same for two callers, a
     },
     { timeoutMs: 30_000, everyMs: 250, what: 'a rate for every printer' },
   ).catch(() => undefined);
-  t.true(first.every((rate) => rate > 0), `first call: ${first.join(', ')}`);
+  t.true(
+    first.every((rate) => rate > 0),
+    `first call: ${first.join(', ')}`,
+  );
   // Two callers at once: the same figures (unless a sample landed between them; then the next pair).
   let same = false;
   for (let attempt = 0; attempt < 3 && !same; attempt += 1) {
@@ -100,8 +104,14 @@ test('printers: the rate is right on the first call, the same for two callers, a
     },
     { timeoutMs: 30_000, everyMs: 200, what: 'p01 back to a real rate' },
   ).catch(() => undefined);
-  t.true(seen.every((rate) => rate >= 0), `never negative: ${seen.join(', ')}`);
+  t.true(
+    seen.every((rate) => rate >= 0),
+    `never negative: ${seen.join(', ')}`,
+  );
   t.true((seen.at(-1) ?? 0) > 0, 'and back to a real rate');
   const events = (await controlRequest(socket, 'events')) as unknown as { events: Array<{ kind: string; subject: string }> };
-  t.true(events.events.some((e) => e.kind === 'restart' && e.subject === collectorPath('p01')), 'the restart is in the event log');
+  t.true(
+    events.events.some((e) => e.kind === 'restart' && e.subject === collectorPath('p01')),
+    'the restart is in the event log',
+  );
 });

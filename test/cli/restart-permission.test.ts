@@ -58,7 +58,10 @@ function runAs(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   const restart = await runAs(['restart', 'adapter/fleet/p01', '--socket', socketPath]);
   t.is(restart.code, 69);
   t.is(restart.stdout, '');
-  t.regex(restart.stderr, new RegExp(`not allowed to use the admin socket ${adminSocketPath}: restart is for the daemon's user and root only`));
+  t.regex(
+    restart.stderr,
+    new RegExp(`not allowed to use the admin socket ${adminSocketPath}: restart is for the daemon's user and root only`),
+  );
   t.regex(restart.stderr, /run it as root or as the daemon's user/);
   t.deepEqual(
     requests.map((request) => request.cmd),

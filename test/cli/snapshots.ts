@@ -129,8 +129,16 @@ export const UPLINK: UplinkSnapshot = {
   maxInFlight: 4,
   things: [
     { thing: 'Printer_SLA_01', queuedReadings: 1000, hold: null },
-    { thing: 'Printer_SLA_02', queuedReadings: 120, hold: { reason: 'forbidden', status: 403, heldForMs: 2 * MINUTE, retryInMs: 12 * SECOND } },
-    { thing: 'Printer_SLA_03', queuedReadings: 114, hold: { reason: 'not-found', status: 404, heldForMs: 3 * HOUR, retryInMs: 45 * SECOND } },
+    {
+      thing: 'Printer_SLA_02',
+      queuedReadings: 120,
+      hold: { reason: 'forbidden', status: 403, heldForMs: 2 * MINUTE, retryInMs: 12 * SECOND },
+    },
+    {
+      thing: 'Printer_SLA_03',
+      queuedReadings: 114,
+      hold: { reason: 'not-found', status: 404, heldForMs: 3 * HOUR, retryInMs: 45 * SECOND },
+    },
   ],
   counters: {
     deliveredReadings: 1_234_567,
@@ -203,7 +211,12 @@ function fleetPrinter(index: number): PrinterEntry {
     })),
     readingsPerSecond: index === 13 ? 0 : 20 + index * 1.5,
     dropped: { total: 0, byReason: {} },
-    alerts: index === 2 ? [{ name: 'VatTempHigh', item: 'VatTemp', since: NOW - 8 * SECOND }] : index === 9 ? [{ name: 'ResinLow', item: 'ResinLevel', since: NOW - 40 * SECOND }] : [],
+    alerts:
+      index === 2
+        ? [{ name: 'VatTempHigh', item: 'VatTemp', since: NOW - 8 * SECOND }]
+        : index === 9
+          ? [{ name: 'ResinLow', item: 'ResinLevel', since: NOW - 40 * SECOND }]
+          : [],
     lastAlert:
       index === 2
         ? { name: 'VatTempHigh', item: 'VatTemp', state: 'raised', at: NOW - 8 * SECOND }
@@ -219,17 +232,36 @@ function fleetPrinter(index: number): PrinterEntry {
 const fleetPrinters = Array.from({ length: 20 }, (_, index) => fleetPrinter(index));
 
 function fleetActor(path: string, restarts = 0): ActorEntry {
-  return { path, kind: 'worker', status: 'running', restarts: { total: restarts, inWindow: restarts }, lastError: null, startedAt: NOW - HOUR, messagesHandled: 10, mailboxDepth: 0, lastMessageAt: NOW - SECOND };
+  return {
+    path,
+    kind: 'worker',
+    status: 'running',
+    restarts: { total: restarts, inWindow: restarts },
+    lastError: null,
+    startedAt: NOW - HOUR,
+    messagesHandled: 10,
+    mailboxDepth: 0,
+    lastMessageAt: NOW - SECOND,
+  };
 }
 
 export const DASHBOARD: DashboardSnapshot = {
   status: {
     at: NOW,
-    adapter: { version: '0.1.0', pid: 4242, startedAt: NOW - 12 * MINUTE, printers: { configured: 20, running: 20 }, uplinkSession: 'ready' },
+    adapter: {
+      version: '0.1.0',
+      pid: 4242,
+      startedAt: NOW - 12 * MINUTE,
+      printers: { configured: 20, running: 20 },
+      uplinkSession: 'ready',
+    },
     actors: [
       fleetActor('adapter'),
       fleetActor('adapter/fleet'),
-      ...fleetPrinters.flatMap((p, index) => [fleetActor(`adapter/fleet/${p.id}`), fleetActor(`adapter/fleet/${p.id}/collector`, index === 4 ? 2 : 0)]),
+      ...fleetPrinters.flatMap((p, index) => [
+        fleetActor(`adapter/fleet/${p.id}`),
+        fleetActor(`adapter/fleet/${p.id}/collector`, index === 4 ? 2 : 0),
+      ]),
     ],
   },
   printers: { at: NOW, printers: fleetPrinters, refused: [] },
@@ -239,7 +271,13 @@ export const DASHBOARD: DashboardSnapshot = {
     sessionDetail: null,
     queue: { ...UPLINK.queue, readings: 87 },
     deliveredPerSecond: 612.4,
-    things: [{ thing: 'Demo-Printer-p17', queuedReadings: 240, hold: { reason: 'not-found', status: 404, heldForMs: 30 * SECOND, retryInMs: 30 * SECOND } }],
+    things: [
+      {
+        thing: 'Demo-Printer-p17',
+        queuedReadings: 240,
+        hold: { reason: 'not-found', status: 404, heldForMs: 30 * SECOND, retryInMs: 30 * SECOND },
+      },
+    ],
   },
   events: {
     at: NOW,

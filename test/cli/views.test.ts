@@ -71,13 +71,15 @@ test('status: summary line, then the actor tree in order, indented by depth', (t
   const text = renderStatus(STATUS, PLAIN_STYLE);
   t.false(text.includes(ESC), 'no colour when not asked for');
   const [summary, blank, header, ...rows] = text.split('\n');
-  t.is(
-    summary,
-    '3dconnect 0.1.0 · pid 4242 · up 2h · printers 1/2 running · uplink ready · actors 6: 4 running, 1 backoff, 1 failed',
-  );
+  t.is(summary, '3dconnect 0.1.0 · pid 4242 · up 2h · printers 1/2 running · uplink ready · actors 6: 4 running, 1 backoff, 1 failed');
   t.is(blank, '');
   t.deepEqual(
-    rows.map((row) => row.split('  ').find((part) => part.trim() !== '')?.trim()),
+    rows.map((row) =>
+      row
+        .split('  ')
+        .find((part) => part.trim() !== '')
+        ?.trim(),
+    ),
     ['adapter', 'adapter/fleet', 'adapter/fleet/p01', 'adapter/fleet/p01/collector', 'adapter/fleet/p02', 'adapter/uplink'],
   );
   t.deepEqual(
@@ -136,10 +138,7 @@ test('printers: thing, family, state, sources with ages, readings/s, dropped, al
   t.false(text.includes(ESC));
   const [summary, , header, p01, p02] = text.split('\n');
   t.is(summary, '2 printers · 12.3 readings/s · 1 active alert');
-  t.is(
-    header,
-    'PRINTER  THING           FAMILY     STATE     SOURCES (last seen)                   READINGS/S  DROPPED  ALERTS',
-  );
+  t.is(header, 'PRINTER  THING           FAMILY     STATE     SOURCES (last seen)                   READINGS/S  DROPPED  ALERTS');
   t.is(
     p01,
     'p01      Printer_SLA_01  projet-6k  printing  filebeat 3s, metricbeat 10s, poll 2s        12.3    1,234  1: VatTemperatureHigh(VatTemperature)',
@@ -196,7 +195,11 @@ test('uplink with the key refused: the reason, nothing counted as delivered, sup
   t.is(rows['not sent'], '134 batches superseded, duplicate or dropped');
   t.is(rows['held Things'], '-');
   const verifying = renderUplink(
-    { ...UPLINK_KEY_REFUSED, session: 'ready', things: [{ thing: 'P', queuedReadings: 3, hold: { reason: 'verifying', status: 403, heldForMs: 0, retryInMs: null } }] },
+    {
+      ...UPLINK_KEY_REFUSED,
+      session: 'ready',
+      things: [{ thing: 'P', queuedReadings: 3, hold: { reason: 'verifying', status: 403, heldForMs: 0, retryInMs: null } }],
+    },
     PLAIN_STYLE,
   );
   t.true(verifying.includes('P: 403 refused, checking the key · 3 readings waiting · held 0s · next try after the check'));

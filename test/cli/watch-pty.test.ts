@@ -134,11 +134,17 @@ test('status --watch under a pseudo-terminal: alternate screen, no scrollback gr
   // The watcher runs 15 s at 0.2 s per frame (a loaded machine draws far fewer), then gets Ctrl-C's signal and must restore the screen.
   const inner = `stty rows ${ROWS} cols ${COLUMNS}; exec timeout -s INT 15 '${process.execPath}' '${cli}' status --watch --interval 0.2 --socket '${demo.config.control.socket}'`;
   const output = await new Promise<string>((resolve, reject) => {
-    execFile('script', ['-qfec', inner, '/dev/null'], { env: { ...process.env, TERM: 'xterm-256color' }, timeout: 60_000, maxBuffer: 64 * 2 ** 20 }, (error, stdout) => {
-      // timeout exits 124 when it had to send the signal: expected.
-      if (error && typeof error.code === 'number' && error.code !== 124 && error.code !== 0) reject(new Error(`script exited ${error.code}: ${stdout.slice(-500)}`));
-      else resolve(stdout);
-    });
+    execFile(
+      'script',
+      ['-qfec', inner, '/dev/null'],
+      { env: { ...process.env, TERM: 'xterm-256color' }, timeout: 60_000, maxBuffer: 64 * 2 ** 20 },
+      (error, stdout) => {
+        // timeout exits 124 when it had to send the signal: expected.
+        if (error && typeof error.code === 'number' && error.code !== 124 && error.code !== 0)
+          reject(new Error(`script exited ${error.code}: ${stdout.slice(-500)}`));
+        else resolve(stdout);
+      },
+    );
   });
   const terminal = new TerminalModel(ROWS, COLUMNS);
   const leave = output.lastIndexOf('\x1b[?1049l');

@@ -25,11 +25,16 @@ interface Outcome {
 /** Runs the real command; the environment carries no secrets unless given. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
-      if (code === undefined) return reject(error);
-      resolve({ code, stdout: lines(stdout), stderr: lines(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : undefined;
+        if (code === undefined) return reject(error);
+        resolve({ code, stdout: lines(stdout), stderr: lines(stderr) });
+      },
+    );
   });
 }
 
@@ -84,7 +89,13 @@ test('process: several kinds of error are all reported at once, one per line wit
   const raw = sampleConfig();
   raw.thingworx = { url: 'https://twx.example.com', appKey: { env: 'TWX_APP_KEY' }, timeout: 5 };
   raw.catalog = {
-    families: { 'custom-1': { sources: ['filebeat'], items: { Temp: { type: 'NUMBER' } }, logRules: [{ match: '^(\\S+ T=(\\d+)', time: 1, items: { Temp: { group: 2, type: 'NUMBER' } } }] } },
+    families: {
+      'custom-1': {
+        sources: ['filebeat'],
+        items: { Temp: { type: 'NUMBER' } },
+        logRules: [{ match: '^(\\S+ T=(\\d+)', time: 1, items: { Temp: { group: 2, type: 'NUMBER' } } }],
+      },
+    },
   };
   raw.printers = [samplePrinter(1, { adress: '10.0.0.1:7070' }), samplePrinter(2, { id: 'p01', address: 'printer-02' })];
   const file = await writeConfig('many.yaml', raw);
@@ -101,7 +112,7 @@ test('process: several kinds of error are all reported at once, one per line wit
   ]);
 });
 
-test('process: the issue\'s nested-lookahead rule exits 78 naming the rule and the construct', async (t) => {
+test("process: the issue's nested-lookahead rule exits 78 naming the rule and the construct", async (t) => {
   const raw = sampleConfig();
   raw.catalog = {
     families: {
@@ -136,7 +147,10 @@ test('in-process: an unknown command prints the usage and exits 64; help exits 0
   for (const args of [['help'], ['--help'], ['-h']]) {
     const help = await inProcess(args);
     t.is(help.code, EXIT.ok);
-    t.true(help.stdout.some((line) => /^ {2}check-config FILE {2,}validate/.test(line)), help.stdout.join('\n'));
+    t.true(
+      help.stdout.some((line) => /^ {2}check-config FILE {2,}validate/.test(line)),
+      help.stdout.join('\n'),
+    );
   }
 });
 
@@ -159,7 +173,10 @@ test('in-process: a LOG_LEVEL that is not a level is a warning', async (t) => {
 
 test('in-process: extra arguments are a usage error; --help and help check-config explain the command', async (t) => {
   t.is((await inProcess(['check-config', 'a.yaml', 'b.yaml'])).code, EXIT.usage);
-  for (const args of [['check-config', '--help'], ['help', 'check-config']]) {
+  for (const args of [
+    ['check-config', '--help'],
+    ['help', 'check-config'],
+  ]) {
     const result = await inProcess(args);
     t.is(result.code, EXIT.ok);
     t.is(result.stdout[0], 'usage: 3dconnect check-config FILE');

@@ -36,7 +36,7 @@ test('every module default has the value it had before the defaults were gathere
   // Every export of config/defaults.ts, so a default added there without being pinned here fails too.
   const { DEFAULTS: _pinnedBelow, ...actual } = defaults;
   t.deepEqual(actual, {
-  ADAPTER_TREE_DEFAULTS: { uplinkShutdownMs: 15_000, ingressShutdownMs: 5_000 },
+    ADAPTER_TREE_DEFAULTS: { uplinkShutdownMs: 15_000, ingressShutdownMs: 5_000 },
     ADMISSION_DEFAULTS: { maxConnectionsPerAddress: 8, reservedPerPrinter: 2, maxPendingHandshakes: 64 },
     ALERT_RULE_DEFAULTS: {
       limitInclusive: true,
@@ -44,7 +44,7 @@ test('every module default has the value it had before the defaults were gathere
       maximumInclusive: false,
       severity: 'warning',
       hysteresis: 0,
-      raiseAfterMs: 0
+      raiseAfterMs: 0,
     },
     ALWAYSON_TRANSPORT_DEFAULTS: {
       path: '/Thingworx/WS',
@@ -56,14 +56,14 @@ test('every module default has the value it had before the defaults were gathere
       reconnectJitterRatio: 0.2,
       connectTimeoutMs: 10_000,
       requestTimeoutMs: 15_000,
-      sessionCheckProperty: 'name'
+      sessionCheckProperty: 'name',
     },
     BACKOFF_DEFAULTS: { minMs: 100, maxMs: 30_000, jitter: 0.2 },
     BEATS_CONNECTION_DEFAULTS: { decodeSliceMs: 4, stepsPerClockRead: 16, readAheadBytes: 262_144 },
     CHILD_DEFAULTS: {
       restart: 'permanent',
       worker: { shutdownMs: 5_000, startTimeoutMs: 10_000 },
-      supervisor: { shutdownMs: 60_000, startTimeoutMs: 120_000 }
+      supervisor: { shutdownMs: 60_000, startTimeoutMs: 120_000 },
     },
     CONFIG_LIMITS: {
       maxPrinters: 20,
@@ -75,7 +75,7 @@ test('every module default has the value it had before the defaults were gathere
       maxSocketPathBytes: 107,
       maxDurationMs: 2_147_483_647,
       minDurationMs: 10,
-      minPollIntervalMs: 100
+      minPollIntervalMs: 100,
     },
     CONTROL_ACTOR_DEFAULTS: { askTimeoutMs: 1_000 },
     CONTROL_DEFAULTS: {
@@ -94,7 +94,7 @@ test('every module default has the value it had before the defaults were gathere
       requestTimeoutMs: 10_000,
       maxErrorMessageLength: 1_024,
       maxIdLength: 64,
-      maxActorPathLength: 512
+      maxActorPathLength: 512,
     },
     DEFAULT_ALWAYSON_LIMITS: {
       chunkSize: 8_192,
@@ -106,7 +106,7 @@ test('every module default has the value it had before the defaults were gathere
       maxAspects: 64,
       maxBindNames: 10_000,
       maxHeaders: 16,
-      maxPartialMessages: 8
+      maxPartialMessages: 8,
     },
     DEFAULT_LUMBERJACK_LIMITS: {
       maxWindowEvents: 10_000,
@@ -121,7 +121,7 @@ test('every module default has the value it had before the defaults were gathere
       unidentifiedIdleTimeoutMs: 10_000,
       closeGraceMs: 5_000,
       tcpKeepAliveMs: 60_000,
-      maxConnections: 64
+      maxConnections: 64,
     },
     DEFAULT_UPLINK_LIMITS: {
       maxQueuedReadings: 100_000,
@@ -143,7 +143,7 @@ test('every module default has the value it had before the defaults were gathere
       unauthorizedRecheckMs: 5_000,
       unauthorizedRecheckMaxMs: 120_000,
       maxRetryAfterMs: 300_000,
-      stopDrainMs: 10_000
+      stopDrainMs: 10_000,
     },
     DROP_LEDGER_DEFAULTS: { maxNamedPeers: 100 },
     FLEET_EVENTS_DEFAULTS: { capacity: 100 },
@@ -157,7 +157,7 @@ test('every module default has the value it had before the defaults were gathere
       maxProgramSize: 1_000,
       maxItemsPerRule: 32,
       maxStringLength: 256,
-      maxUnitLength: 16
+      maxUnitLength: 16,
     },
     MAILBOX_DEFAULTS: { drainBatch: 32 },
     OUTBOUND_DEFAULTS: { uplinkDownRetryMs: 500, busyRecheckMs: 5_000, maxCoalescedReadings: 1_000 },
@@ -168,14 +168,14 @@ test('every module default has the value it had before the defaults were gathere
       maxTextValueLength: 256,
       maxErrorMessageLength: 1_024,
       maxItems: 256,
-      maxLayers: 10_000_000
+      maxLayers: 10_000_000,
     },
     PRINTER_CLIENT_DEFAULTS: {
       timeoutMs: 5_000,
       connectTimeoutMs: 5_000,
       backoff: { minMs: 500, maxMs: 30_000, jitter: 0.2 },
       maxQueued: 8,
-      keepAliveMs: 30_000
+      keepAliveMs: 30_000,
     },
     PROVISIONING_CLIENT_DEFAULTS: { requestTimeoutMs: 15_000, maxResponseBytes: 4_194_304, maxDetailChars: 200 },
     PROVISIONING_DEFAULTS: {
@@ -183,7 +183,7 @@ test('every module default has the value it had before the defaults were gathere
       valueStreamTemplate: 'ValueStream',
       alertPriority: { critical: 1, warning: 2, info: 3 },
       otherPriority: 2,
-      printerStateProperty: 'PrinterState'
+      printerStateProperty: 'PrinterState',
     },
     PUSH_MESSAGE_LIMITS: { maxReadingsPerMessage: 500, maxStringValueLength: 256, maxUnitLength: 16 },
     PUSH_SERVER_DEFAULTS: {
@@ -199,7 +199,7 @@ test('every module default has the value it had before the defaults were gathere
       maxConnectionsPerAddress: 8,
       reservedPerPrinter: 2,
       maxPendingHandshakes: 64,
-      closeTimeoutMs: 5_000
+      closeTimeoutMs: 5_000,
     },
     RATE_WINDOW_DEFAULTS: { windowMs: 10_000, sampleEveryMs: 1_000 },
     REGISTRY_DEFAULTS: { pingTimeoutMs: 1_000, reconcileTimeoutMs: 120_000 },
@@ -211,7 +211,7 @@ test('every module default has the value it had before the defaults were gathere
       maxRetryAfterMs: 300_000,
       maxDetailChars: 160,
       sessionCheckProperty: 'name',
-      sessionCheckTimeoutMs: 5_000
+      sessionCheckTimeoutMs: 5_000,
     },
     RUN_DEFAULTS: { exitGraceMs: 2_000 },
     SUPERVISOR_DEFAULTS: {
@@ -237,11 +237,11 @@ const PINNED_DEFAULTS = {
       reconnectJitterMs: 10_000,
       reconnectMinMs: 5_000,
       reconnectMaxMs: 60_000,
-      chunkSize: 8_192
+      chunkSize: 8_192,
     },
     requestTimeoutMs: 15_000,
     sessionCheckIntervalMs: 30_000,
-    healthIntervalMs: 60_000
+    healthIntervalMs: 60_000,
   },
   listenerTls: { clientAuth: 'none', handshakeTimeoutMs: 10_000 },
   listeners: {
@@ -262,8 +262,8 @@ const PINNED_DEFAULTS = {
         maxConnections: 64,
         maxConnectionsPerAddress: 8,
         reservedPerPrinter: 2,
-        maxPendingHandshakes: 64
-      }
+        maxPendingHandshakes: 64,
+      },
     },
     push: {
       enabled: true,
@@ -276,9 +276,9 @@ const PINNED_DEFAULTS = {
       maxConnections: 64,
       maxConnectionsPerAddress: 8,
       reservedPerPrinter: 2,
-      maxPendingHandshakes: 64
+      maxPendingHandshakes: 64,
     },
-    budget: { maxBytes: 50_331_648, maxUnidentifiedBytes: 1_048_576, maxStalledWaitMs: 5_000 }
+    budget: { maxBytes: 50_331_648, maxUnidentifiedBytes: 1_048_576, maxStalledWaitMs: 5_000 },
   },
   control: { socket: '/run/3dconnect/control.sock' },
   uplink: {
@@ -300,16 +300,16 @@ const PINNED_DEFAULTS = {
     probeJitterRatio: 0.2,
     unauthorizedRecheckMs: 5_000,
     unauthorizedRecheckMaxMs: 120_000,
-    maxRetryAfterMs: 300_000
+    maxRetryAfterMs: 300_000,
   },
   supervision: {
     printer: { intensity: 5, periodMs: 60_000, backoff: { minMs: 500, maxMs: 30_000 } },
     fleet: { intensity: 10, periodMs: 60_000, parkRetryMs: 300_000 },
-    adapter: { intensity: 3, periodMs: 60_000, backoff: { minMs: 1_000, maxMs: 30_000 } }
+    adapter: { intensity: 3, periodMs: 60_000, backoff: { minMs: 1_000, maxMs: 30_000 } },
   },
   health: {
     staleAfterMs: { filebeat: 300_000, metricbeat: 60_000, poll: 90_000, push: 120_000 },
-    offlineAfterMs: 120_000
+    offlineAfterMs: 120_000,
   },
   printer: { pollIntervalMs: 5_000 },
   limit: {
@@ -318,9 +318,9 @@ const PINNED_DEFAULTS = {
     maximumInclusive: false,
     severity: 'warning',
     hysteresis: 0,
-    raiseAfterMs: 0
+    raiseAfterMs: 0,
   },
-  itemLane: 'state'
+  itemLane: 'state',
 };
 
 test('the config-shaped defaults the schema fills in are unchanged', (t) => {

@@ -9,7 +9,22 @@ test('host:port splits into a host ready for net.connect and a port', (t) => {
 });
 
 test('anything else is not an endpoint', (t) => {
-  for (const text of ['10.0.0.11', '::1:7070', '[::1]', '[printer]:1', 'host:0', 'host:65536', 'host:123456', 'a b:1', '-host:1', 'host.:1', '10.0.0.256:1', ':7070', 'host:', 'host:7070/x']) {
+  for (const text of [
+    '10.0.0.11',
+    '::1:7070',
+    '[::1]',
+    '[printer]:1',
+    'host:0',
+    'host:65536',
+    'host:123456',
+    'a b:1',
+    '-host:1',
+    'host.:1',
+    '10.0.0.256:1',
+    ':7070',
+    'host:',
+    'host:7070/x',
+  ]) {
     t.is(parseHostPort(text), undefined, text);
   }
 });

@@ -101,7 +101,10 @@ test('check-config: the clash is an error (exit 78)', async (t) => {
   const result = await checkConfig(withListeners({ host: '0.0.0.0', port: 5044 }, { host: '127.0.0.1', port: 5044 }));
   t.is(result.code, EXIT.config);
   t.deepEqual(result.stdout, []);
-  t.true(result.stderr.some((line) => CLASH.test(line)), result.stderr.join('\n'));
+  t.true(
+    result.stderr.some((line) => CLASH.test(line)),
+    result.stderr.join('\n'),
+  );
 });
 
 test('check-config: a bind to every interface is a warning, and the config still passes', async (t) => {

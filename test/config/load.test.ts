@@ -91,7 +91,12 @@ test('an empty file, a non-UTF-8 file and an unknown extension are refused clear
 
 test('alias bombs are cut off', async (t) => {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < 8; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  for (let i = 1; i < 8; i++)
+    lines.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(', ')}]`,
+    );
   const file = await dir.write('bomb.yaml', `${lines.join('\n')}\n`);
   t.deepEqual(await loadConfigFile(file), { ok: false, errors: [`${file}: too many aliases (more than 100 expansions)`] });
 });

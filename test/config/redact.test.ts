@@ -7,7 +7,11 @@ import { sampleConfig, samplePrinter } from './sample-config.js';
 function config(): AdapterConfig {
   const raw = {
     ...sampleConfig(),
-    thingworx: { url: 'https://twx', appKey: { file: '/etc/3dconnect/appkey' }, tls: { certFile: '/c', keyFile: '/k', keyPassphrase: { env: 'KEY_PASS' } } },
+    thingworx: {
+      url: 'https://twx',
+      appKey: { file: '/etc/3dconnect/appkey' },
+      tls: { certFile: '/c', keyFile: '/k', keyPassphrase: { env: 'KEY_PASS' } },
+    },
     printers: [samplePrinter(1, { family: 'mjp', pushToken: { env: 'PUSH_TOKEN_P01' } })],
   };
   const result = validateConfig(raw);

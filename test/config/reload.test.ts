@@ -18,11 +18,23 @@ test('a reload plan names printers added, removed and changed, and leaves the ot
   printers.splice(1, 1);
   printers.push(samplePrinter(3));
   const plan = planReload(running, valid(nextRaw));
-  t.deepEqual(plan.added.map((p) => p.id), ['p03']);
-  t.deepEqual(plan.removed.map((p) => p.id), ['p02']);
-  t.deepEqual(plan.changed.map((p) => p.id), ['p01']);
+  t.deepEqual(
+    plan.added.map((p) => p.id),
+    ['p03'],
+  );
+  t.deepEqual(
+    plan.removed.map((p) => p.id),
+    ['p02'],
+  );
+  t.deepEqual(
+    plan.changed.map((p) => p.id),
+    ['p01'],
+  );
   t.deepEqual(plan.notApplied, []);
-  t.deepEqual(plan.effective.printers.map((p) => p.id), ['p01', 'p03']);
+  t.deepEqual(
+    plan.effective.printers.map((p) => p.id),
+    ['p01', 'p03'],
+  );
 });
 
 test('an unchanged config plans nothing; other sections are reported as needing a restart and kept as running', (t) => {
@@ -50,5 +62,8 @@ test('a change to a family catalog restarts the printers of that family only', (
     },
   };
   const plan = planReload(running, valid(nextRaw));
-  t.deepEqual(plan.changed.map((p) => p.id), ['p02']);
+  t.deepEqual(
+    plan.changed.map((p) => p.id),
+    ['p02'],
+  );
 });

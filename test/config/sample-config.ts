@@ -20,7 +20,10 @@ export function sampleConfig(): Raw {
   return {
     adapter: { id: 'nuc-1', thing: 'Adapter-nuc-1' },
     thingworx: { url: 'https://twx.example.com:8443', appKey: { env: 'TWX_APP_KEY' } },
-    printers: [samplePrinter(1), samplePrinter(2, { family: 'mjp', identity: { fieldsPrinterId: 'p02' }, pushToken: { env: 'PUSH_TOKEN_P02' } })],
+    printers: [
+      samplePrinter(1),
+      samplePrinter(2, { family: 'mjp', identity: { fieldsPrinterId: 'p02' }, pushToken: { env: 'PUSH_TOKEN_P02' } }),
+    ],
   };
 }
 

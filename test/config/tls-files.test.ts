@@ -33,7 +33,9 @@ function withPushTls(tls: Raw): Raw {
 }
 
 test('a FIFO, a directory and a missing file are reported by path; regular files pass', async (t) => {
-  const result = validateConfig(withPushTls({ certFile: pem, keyFile: fifo, caFile: join(dir.path, 'a-directory'), clientAuth: 'optional' }));
+  const result = validateConfig(
+    withPushTls({ certFile: pem, keyFile: fifo, caFile: join(dir.path, 'a-directory'), clientAuth: 'optional' }),
+  );
   if (!result.ok) return t.fail(result.errors.join('; '));
   result.config.thingworx.tls.caFile = join(dir.path, 'absent.pem');
   t.deepEqual(await unreadableTlsFiles(result.config), [

@@ -112,7 +112,10 @@ test('family names, item names, sources and item types are checked', (t) => {
       families: {
         'Custom Family': { sources: ['filebeat'], items: { Temp: { type: 'NUMBER' } } },
         'custom-2': { sources: [], items: {} },
-        'custom-3': { sources: ['filebeat', 'filebeat', 'telnet'], items: { 'bad-name': { type: 'NUMBER' }, Ok: { type: 'FLOAT', colour: 'red' } } },
+        'custom-3': {
+          sources: ['filebeat', 'filebeat', 'telnet'],
+          items: { 'bad-name': { type: 'NUMBER' }, Ok: { type: 'FLOAT', colour: 'red' } },
+        },
       },
     },
   };

@@ -77,7 +77,8 @@ for (const address of ['10.0.0.11:7070', 'printer-01.local:7070', '[::1]:7070', 
 for (const address of ['10.0.0.11', '::1:7070', 'host:0', 'host:70000', '[zz]:7070', 'a b:7070', '10.0.0.999:7070', 'host:-1', '']) {
   test(`address ${JSON.stringify(address)} is refused with the expected form`, (t) => {
     const errors = errorsOf(withPrinters([samplePrinter(1, { address })]));
-    const expected = address === '' ? 'printers[0].address: must not be empty' : 'printers[0].address: must be host:port (IPv6 as [::1]:7070)';
+    const expected =
+      address === '' ? 'printers[0].address: must not be empty' : 'printers[0].address: must be host:port (IPv6 as [::1]:7070)';
     t.deepEqual(errors, [expected]);
   });
 }
@@ -85,7 +86,10 @@ for (const address of ['10.0.0.11', '::1:7070', 'host:0', 'host:70000', '[zz]:70
 test('a printer of a pushing family needs a push token while the push listener is on', (t) => {
   const mjp = samplePrinter(1, { family: 'mjp' });
   t.true(validateConfig(withPrinters([mjp])).ok, 'push listener off: nothing to authenticate');
-  const raw = { ...withPrinters([mjp, samplePrinter(2, { family: 'dmp', identity: { tlsSubject: 'CN=printer-02' } })]), listeners: { push: {} } };
+  const raw = {
+    ...withPrinters([mjp, samplePrinter(2, { family: 'dmp', identity: { tlsSubject: 'CN=printer-02' } })]),
+    listeners: { push: {} },
+  };
   t.deepEqual(errorsOf(raw), [
     'printers[0].pushToken: is required: family mjp pushes its data (or set identity.tlsSubject for a client certificate)',
   ]);
@@ -108,7 +112,16 @@ test('operating limits get their defaults filled per type', (t) => {
   const result = validateConfig(withPrinters([samplePrinter(1, { limits })]));
   if (!result.ok) return t.fail(result.errors.join('\n'));
   t.deepEqual(result.config.printers[0]?.limits, [
-    { item: 'VatTemperature', type: 'Above', limit: 31, limitInclusive: true, alert: 'VatHot', severity: 'warning', hysteresis: 0, raiseAfterMs: 0 },
+    {
+      item: 'VatTemperature',
+      type: 'Above',
+      limit: 31,
+      limitInclusive: true,
+      alert: 'VatHot',
+      severity: 'warning',
+      hysteresis: 0,
+      raiseAfterMs: 0,
+    },
     {
       item: 'ChamberHumidity',
       type: 'InRange',
@@ -211,7 +224,10 @@ test('an alert whose property or companions would overwrite a catalog item is re
     { item: 'VatTemperature', type: 'Above', limit: 40, alert: 'ResinLevel' },
     { item: 'VatTemperature', type: 'Above', limit: 40, alert: 'Chamber' },
   ];
-  const family = { sources: ['poll'], items: { VatTemperature: { type: 'NUMBER' }, Chamber_Value: { type: 'NUMBER' }, ResinLevel: { type: 'NUMBER' } } };
+  const family = {
+    sources: ['poll'],
+    items: { VatTemperature: { type: 'NUMBER' }, Chamber_Value: { type: 'NUMBER' }, ResinLevel: { type: 'NUMBER' } },
+  };
   const raw = { ...sampleConfig(), catalog: { families: { custom: family } }, printers: [samplePrinter(1, { family: 'custom', limits })] };
   t.deepEqual(errorsOf(raw), [
     'printers[0].limits[0].alert: writes the property ResinLevel, which is an item of family custom; choose another alert name',

@@ -39,11 +39,22 @@ test('inline push tokens and key passphrases are refused the same way', (t) => {
 
 test('malformed references are explained without echoing what was written', (t) => {
   const cases: [unknown, string[]][] = [
-    [{ value: SECRET }, ['thingworx.appKey: must be { file: PATH } or { env: NAME }; use appKey: { file: /etc/3dconnect/appkey } or appKey: { env: TWX_APP_KEY }', 'thingworx.appKey.value: unknown key']],
+    [
+      { value: SECRET },
+      [
+        'thingworx.appKey: must be { file: PATH } or { env: NAME }; use appKey: { file: /etc/3dconnect/appkey } or appKey: { env: TWX_APP_KEY }',
+        'thingworx.appKey.value: unknown key',
+      ],
+    ],
     [{ file: '/etc/k', env: 'K' }, ['thingworx.appKey: give either file or env, not both']],
     [{ file: SECRET }, ['thingworx.appKey.file: must be an absolute path']],
     [{ env: `${SECRET}!` }, ['thingworx.appKey.env: must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)']],
-    [[SECRET], ['thingworx.appKey: must be { file: PATH } or { env: NAME }; use appKey: { file: /etc/3dconnect/appkey } or appKey: { env: TWX_APP_KEY }']],
+    [
+      [SECRET],
+      [
+        'thingworx.appKey: must be { file: PATH } or { env: NAME }; use appKey: { file: /etc/3dconnect/appkey } or appKey: { env: TWX_APP_KEY }',
+      ],
+    ],
   ];
   for (const [appKey, expected] of cases) t.deepEqual(errorsOf(withAppKey(appKey)), expected);
 });
@@ -56,7 +67,17 @@ test('a secret pasted anywhere else never appears in any error', (t) => {
     listeners: { beats: { host: SECRET, port: SECRET, tls: { certFile: SECRET, keyFile: SECRET, clientAuth: SECRET } } },
     control: { socket: SECRET },
     uplink: { maxRowsPerCall: SECRET },
-    printers: [{ id: 'p01', family: 'mjp', thing: 'T', address: SECRET, identity: { remoteAddress: SECRET }, pushToken: SECRET, pollIntervalMs: SECRET }],
+    printers: [
+      {
+        id: 'p01',
+        family: 'mjp',
+        thing: 'T',
+        address: SECRET,
+        identity: { remoteAddress: SECRET },
+        pushToken: SECRET,
+        pollIntervalMs: SECRET,
+      },
+    ],
   };
   const errors = errorsOf(raw);
   t.true(errors.length >= 15, `many errors expected, got ${errors.length}`);

@@ -40,7 +40,11 @@ test("a push connection's window of unacknowledged messages is set within bounds
   for (const maxPendingAcks of [0, 4097, 1.5]) {
     const result = validateConfig({ ...sampleConfig(), listeners: { push: { maxPendingAcks } } });
     t.false(result.ok, String(maxPendingAcks));
-    if (!result.ok) t.true(result.errors.some((error) => error.includes('listeners.push.maxPendingAcks')), result.errors.join('\n'));
+    if (!result.ok)
+      t.true(
+        result.errors.some((error) => error.includes('listeners.push.maxPendingAcks')),
+        result.errors.join('\n'),
+      );
   }
 });
 
@@ -149,7 +153,10 @@ test('TLS settings that belong together are checked together', (t) => {
   const raw = {
     ...sampleConfig(),
     thingworx: { url: 'https://twx', appKey: { env: 'K' }, tls: { certFile: '/etc/c.pem', caFile: 'relative/ca.pem' } },
-    listeners: { beats: { tls: { certFile: '/etc/l.crt', keyFile: '/etc/l.key', clientAuth: 'required' } }, push: { tls: { keyFile: '/k' } } },
+    listeners: {
+      beats: { tls: { certFile: '/etc/l.crt', keyFile: '/etc/l.key', clientAuth: 'required' } },
+      push: { tls: { keyFile: '/k' } },
+    },
   };
   t.deepEqual(errorsOf(raw), [
     'listeners.beats.tls.caFile: is required when clientAuth is required (the CA printer certificates chain to)',
@@ -162,11 +169,17 @@ test('TLS settings that belong together are checked together', (t) => {
 test('two enabled listeners cannot share a port on the same host', (t) => {
   const raw = { ...sampleConfig(), listeners: { beats: { port: 6000 }, push: { port: 6000 } } };
   t.deepEqual(errorsOf(raw), ['listeners.push.port: is the same as listeners.beats.port on the same host']);
-  t.true(validateConfig({ ...sampleConfig(), listeners: { beats: { port: 0 }, push: { port: 0 } } }).ok, 'port 0 (ephemeral) twice is fine');
+  t.true(
+    validateConfig({ ...sampleConfig(), listeners: { beats: { port: 0 }, push: { port: 0 } } }).ok,
+    'port 0 (ephemeral) twice is fine',
+  );
 });
 
 test('durations are bounded by what a timer can do', (t) => {
-  const raw = { ...sampleConfig(), thingworx: { url: 'https://twx', appKey: { env: 'K' }, requestTimeoutMs: 2 ** 31, healthIntervalMs: 1.5 } };
+  const raw = {
+    ...sampleConfig(),
+    thingworx: { url: 'https://twx', appKey: { env: 'K' }, requestTimeoutMs: 2 ** 31, healthIntervalMs: 1.5 },
+  };
   t.deepEqual(errorsOf(raw), [
     `thingworx.healthIntervalMs: must be at least ${CONFIG_LIMITS.minDurationMs}`,
     'thingworx.healthIntervalMs: must be a whole number',
@@ -191,7 +204,9 @@ test('the admin socket derived from control.socket must fit a Unix socket addres
 
 test('LOG_LEVEL-style levels are the only accepted log levels', (t) => {
   t.is(accepted({ ...sampleConfig(), log: { level: 'debug' } }).log.level, 'debug');
-  t.deepEqual(errorsOf({ ...sampleConfig(), log: { level: 'DEBUG' } }), ['log.level: must be one of fatal, error, warn, info, debug, trace, silent']);
+  t.deepEqual(errorsOf({ ...sampleConfig(), log: { level: 'DEBUG' } }), [
+    'log.level: must be one of fatal, error, warn, info, debug, trace, silent',
+  ]);
 });
 
 test('the AlwaysOn transport is accepted with the SDK timings by default; an unknown transport is refused', (t) => {

@@ -32,7 +32,6 @@ async function fakeDaemon(t: { teardown(fn: () => Promise<void>): void }, onRequ
   return socketPath;
 }
 
-
 test('resolves with the result of a real server', async (t) => {
   const dir = await createSocketDir();
   const socketPath = dir.socket();
@@ -109,7 +108,7 @@ test('a reply over the size cap is refused', async (t) => {
   t.is(error.code, 'CONTROL_LINE_TOO_LONG');
 });
 
-test('an error reply becomes CONTROL_REMOTE_ERROR with the daemon\'s code', async (t) => {
+test("an error reply becomes CONTROL_REMOTE_ERROR with the daemon's code", async (t) => {
   const socketPath = await fakeDaemon(t, (socket, line) => {
     const { id } = JSON.parse(line) as { id: number };
     socket.write(`${JSON.stringify({ id, ok: false, error: { code: 'CONTROL_UNKNOWN_PATH', message: 'no actor at x' } })}\n`);

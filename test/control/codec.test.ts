@@ -51,7 +51,13 @@ test('replies round-trip; the client decoder tolerates extra fields but not a wr
     error: { code: 'X', message: 'm' },
   });
   t.deepEqual(decodeReply(line('{"id":1,"ok":true,"result":null,"server":"v2"}')), { id: 1, ok: true, result: null });
-  for (const bad of ['{"id":1,"ok":true}', '{"id":1,"ok":"yes","result":1}', '{"id":1,"ok":false,"error":"x"}', '{"id":{},"ok":true,"result":1}', '[]']) {
+  for (const bad of [
+    '{"id":1,"ok":true}',
+    '{"id":1,"ok":"yes","result":1}',
+    '{"id":1,"ok":false,"error":"x"}',
+    '{"id":{},"ok":true,"result":1}',
+    '[]',
+  ]) {
     t.is(t.throws(() => decodeReply(line(bad)), { instanceOf: ControlError })?.code, 'CONTROL_BAD_REPLY', bad);
   }
 });

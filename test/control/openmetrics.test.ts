@@ -90,12 +90,20 @@ test('every line of a mixed exposition has a valid form, and # EOF appears once,
   t.true(text.endsWith('# EOF\n'));
   const lines = text.slice(0, -1).split('\n');
   t.is(lines.filter((line) => line === '# EOF').length, 1);
-  for (const line of lines.slice(0, -1)) t.true(LINE_FORMS.some((form) => form.test(line)), line);
+  for (const line of lines.slice(0, -1))
+    t.true(
+      LINE_FORMS.some((form) => form.test(line)),
+      line,
+    );
 });
 
 test('the prometheus format names counters _total in HELP and TYPE and has no EOF or UNIT', (t) => {
   const text = renderExposition(FAMILIES, 'prometheus');
-  t.true(text.startsWith('# HELP threedconnect_readings_delivered_total Readings ThingWorx accepted.\n# TYPE threedconnect_readings_delivered_total counter\n'));
+  t.true(
+    text.startsWith(
+      '# HELP threedconnect_readings_delivered_total Readings ThingWorx accepted.\n# TYPE threedconnect_readings_delivered_total counter\n',
+    ),
+  );
   t.false(text.includes('# EOF'));
   t.false(text.includes('# UNIT'));
   t.true(text.endsWith('threedconnect_uplink_queue_bytes 65536\n'));
@@ -116,7 +124,14 @@ test('names, labels, units and values are validated', (t) => {
     ['a reserved label name', [gauge({ samples: [{ labels: { __name__: 'x' }, value: 1 }] })], 'METRICS_BAD_LABEL_NAME'],
     [
       'the same labels twice, in another order',
-      [gauge({ samples: [{ labels: { a: '1', b: '2' }, value: 1 }, { labels: { b: '2', a: '1' }, value: 2 }] })],
+      [
+        gauge({
+          samples: [
+            { labels: { a: '1', b: '2' }, value: 1 },
+            { labels: { b: '2', a: '1' }, value: 2 },
+          ],
+        }),
+      ],
       'METRICS_DUPLICATE_SAMPLE',
     ],
     ['a negative counter', [gauge({ type: 'counter', samples: [{ value: -1 }] })], 'METRICS_BAD_VALUE'],

@@ -64,7 +64,9 @@ test('the read-only socket refuses restart with CONTROL_NOT_PERMITTED, logs it, 
   client.send('{"id":2,"cmd":"status"}\n');
   t.deepEqual(await client.line(1), { id: 2, ok: true, result: { echo: 'status', args: null } });
   client.destroy();
-  const refused = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.code === 'CONTROL_NOT_PERMITTED');
+  const refused = lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => entry.code === 'CONTROL_NOT_PERMITTED');
   t.is(refused.length, 1);
   t.like(refused[0], { level: 40, cmd: 'restart', msg: 'control request refused: not allowed on this socket' });
 });

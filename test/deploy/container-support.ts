@@ -49,11 +49,13 @@ export function podman(args: readonly string[], timeoutMs?: number): Promise<Com
 
 async function mustRun(what: string, command: string, args: readonly string[], timeoutMs?: number, cwd?: string): Promise<string> {
   const result = await run(command, args, timeoutMs, cwd);
-  if (result.code !== 0) throw new Error(`${what} failed (exit ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+  if (result.code !== 0)
+    throw new Error(`${what} failed (exit ${result.code}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
   return result.stdout;
 }
 
-const mustPodman = (what: string, args: readonly string[], timeoutMs?: number) => mustRun(what, 'podman', [...PODMAN_GLOBAL, ...args], timeoutMs);
+const mustPodman = (what: string, args: readonly string[], timeoutMs?: number) =>
+  mustRun(what, 'podman', [...PODMAN_GLOBAL, ...args], timeoutMs);
 
 const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
@@ -63,7 +65,8 @@ export function containerStageUnavailable(): string | undefined {
   if (!onPath('podman')) return 'podman not installed';
   if (!existsSync(MINBASE_TAR) && !onPath('mmdebstrap')) return 'mmdebstrap not installed (needed once, to build the base tarball)';
   if (!existsSync(NODE24_BIN)) return `no Node 24 binary at ${NODE24_BIN} (.ci/run installs it)`;
-  if (spawnSync('podman', [...PODMAN_GLOBAL, 'info'], { timeout: 60_000 }).status !== 0) return 'podman info fails (no usable container runtime)';
+  if (spawnSync('podman', [...PODMAN_GLOBAL, 'info'], { timeout: 60_000 }).status !== 0)
+    return 'podman info fails (no usable container runtime)';
   return undefined;
 }
 
@@ -88,7 +91,12 @@ export async function ensureBaseImage(log: (line: string) => void): Promise<stri
     log('container: building the Debian bookworm minbase tarball with mmdebstrap (once; cached in .ci/cache)');
     const partial = `${MINBASE_TAR.slice(0, -'.tar'.length)}.partial.tar`;
     rmSync(partial, { force: true });
-    await mustRun('mmdebstrap', 'mmdebstrap', ['--quiet', '--variant=minbase', 'bookworm', partial, 'http://deb.debian.org/debian'], 900_000);
+    await mustRun(
+      'mmdebstrap',
+      'mmdebstrap',
+      ['--quiet', '--variant=minbase', 'bookworm', partial, 'http://deb.debian.org/debian'],
+      900_000,
+    );
     renameSync(partial, MINBASE_TAR);
   }
   if (!(await imageExists(MINBASE_IMAGE))) await mustPodman('podman import', ['import', MINBASE_TAR, MINBASE_IMAGE]);
@@ -168,7 +176,9 @@ interface ComposeService {
 
 /** compose.yaml's adapter service. */
 export function composeService(): ComposeService {
-  const compose = parse(readFileSync(join(ROOT, 'deploy', 'container', 'compose.yaml'), 'utf8')) as { services: { adapter: ComposeService } };
+  const compose = parse(readFileSync(join(ROOT, 'deploy', 'container', 'compose.yaml'), 'utf8')) as {
+    services: { adapter: ComposeService };
+  };
   return compose.services.adapter;
 }
 
@@ -183,7 +193,8 @@ export function composeRunOptions(secretFiles: Record<string, string>): string[]
   if (service.read_only) options.push('--read-only');
   for (const tmpfs of service.tmpfs ?? []) options.push('--tmpfs', tmpfs);
   for (const cap of service.cap_drop ?? []) options.push('--cap-drop', cap);
-  for (const opt of service.security_opt ?? []) options.push('--security-opt', opt === 'no-new-privileges:true' ? 'no-new-privileges' : opt);
+  for (const opt of service.security_opt ?? [])
+    options.push('--security-opt', opt === 'no-new-privileges:true' ? 'no-new-privileges' : opt);
   if (service.mem_limit) options.push('--memory', service.mem_limit);
   if (service.pids_limit) options.push('--pids-limit', String(service.pids_limit));
   for (const [name, value] of Object.entries(service.environment ?? {})) options.push('--env', `${name}=${value}`);

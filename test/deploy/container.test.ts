@@ -51,7 +51,16 @@ containerTest(
     t.log(`base image ready after ${baseReadyS.toFixed(0)} s, adapter image built after ${builtS.toFixed(0)} s`);
 
     // The runtime stage holds dist/ and production dependencies only.
-    const listing = await podman(['run', '--rm', ...PODMAN_ULIMITS, '--entrypoint', 'sh', ADAPTER_IMAGE, '-c', 'ls /opt/3dconnect /opt/3dconnect/node_modules; id -u']);
+    const listing = await podman([
+      'run',
+      '--rm',
+      ...PODMAN_ULIMITS,
+      '--entrypoint',
+      'sh',
+      ADAPTER_IMAGE,
+      '-c',
+      'ls /opt/3dconnect /opt/3dconnect/node_modules; id -u',
+    ]);
     t.is(listing.code, 0, listing.stderr);
     t.false(/^(tsx|typescript|esbuild|ava|nock|pino-pretty|@biomejs|@types|@esbuild)$/m.test(listing.stdout), listing.stdout);
     t.false(/\b(actors|domain|protocols|test|bench)\b/.test(listing.stdout.split('\n\n')[0] ?? ''), 'no sources at the top');
@@ -100,7 +109,8 @@ containerTest(
     // The host's network (loopback: the stand-in and the printers are in this process) in place of
     // compose's published ports; every other setting comes from compose.yaml.
     const runOptions = composeRunOptions({ thingworx_app_key: appKeyFile });
-    for (const expected of ['--read-only', '--cap-drop', '--security-opt', '--tmpfs', '--memory']) t.true(runOptions.includes(expected), `compose.yaml gives ${expected}`);
+    for (const expected of ['--read-only', '--cap-drop', '--security-opt', '--tmpfs', '--memory'])
+      t.true(runOptions.includes(expected), `compose.yaml gives ${expected}`);
     const tokenEnv = Object.entries(fleet.pushTokenEnv()).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
     const started = await podman([
       'run',
@@ -123,9 +133,11 @@ containerTest(
       const result = await podman(['logs', name]);
       return result.stdout + result.stderr;
     };
-    await waitFor('the control socket in the container', async () => (await logs()).includes('control socket ready')).catch(async (error: Error) => {
-      throw new Error(`${error.message}:\n${(await logs()).slice(-4000)}`);
-    });
+    await waitFor('the control socket in the container', async () => (await logs()).includes('control socket ready')).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}:\n${(await logs()).slice(-4000)}`);
+      },
+    );
     const pid = Number((await podman(['inspect', '--format', '{{.State.Pid}}', name])).stdout.trim());
     t.true(pid > 1);
 
@@ -141,7 +153,10 @@ containerTest(
     t.true(snapshot.actors.length > 20 * 4 && snapshot.actors.every((actor) => actor.status === 'running'));
 
     // Only the printer-facing ports listen; nothing was written to the container's file system.
-    t.deepEqual(listeningTcpPorts(pid), [ports.beats, ports.push].sort((a, b) => a - b));
+    t.deepEqual(
+      listeningTcpPorts(pid),
+      [ports.beats, ports.push].sort((a, b) => a - b),
+    );
     const diff = await podman(['diff', name]);
     t.is(diff.code, 0, diff.stderr);
     // podman itself creates the bind mounts' targets (and their parent folders) in the container's layer.
@@ -169,9 +184,20 @@ containerTest(
       strace.kill('SIGINT');
       await detached;
       const trace = readFileSync(traceFile, 'utf8');
-      const threads = new Set(trace.split('\n').map((line) => line.split(' ')[0]).filter(Boolean));
+      const threads = new Set(
+        trace
+          .split('\n')
+          .map((line) => line.split(' ')[0])
+          .filter(Boolean),
+      );
       const allowed = (path: string) => path.startsWith('/dev/') || path.startsWith('/proc/') || path.startsWith('/run/3dconnect/');
-      t.deepEqual(fileWrites(trace, '/opt/3dconnect').filter((write) => !allowed(write.path)).map((write) => write.line), [], 'writes in the container');
+      t.deepEqual(
+        fileWrites(trace, '/opt/3dconnect')
+          .filter((write) => !allowed(write.path))
+          .map((write) => write.line),
+        [],
+        'writes in the container',
+      );
       t.log(`container traced ${NOMINAL_SECONDS} s: ${trace.split('\n').length - 1} file-system calls from ${threads.size} threads`);
     }
 

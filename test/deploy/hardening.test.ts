@@ -68,7 +68,10 @@ interface ComposeService {
 }
 
 test('compose.yaml: read-only, all capabilities dropped, no new privileges, secrets as files, config read-only, printer ports only', (t) => {
-  const compose = parse(deploy('container', 'compose.yaml')) as { services: Record<string, ComposeService>; secrets: Record<string, { file?: string }> };
+  const compose = parse(deploy('container', 'compose.yaml')) as {
+    services: Record<string, ComposeService>;
+    secrets: Record<string, { file?: string }>;
+  };
   const service = compose.services.adapter;
   if (!service) return t.fail('no adapter service');
   t.true(service.read_only);
@@ -77,7 +80,10 @@ test('compose.yaml: read-only, all capabilities dropped, no new privileges, secr
   t.not(service.privileged, true);
   t.not(service.network_mode, 'host');
   t.true(service.security_opt?.includes('no-new-privileges:true'));
-  t.true(service.tmpfs?.some((mount) => mount.startsWith('/run/3dconnect:')), 'the control socket in a tmpfs');
+  t.true(
+    service.tmpfs?.some((mount) => mount.startsWith('/run/3dconnect:')),
+    'the control socket in a tmpfs',
+  );
   t.regex(service.mem_limit ?? '', /^\d+[kmg]$/);
   t.is(service.restart, 'on-failure');
   t.true(service.secrets?.includes('thingworx_app_key'));
@@ -87,10 +93,19 @@ test('compose.yaml: read-only, all capabilities dropped, no new privileges, secr
   for (const volume of service.volumes ?? []) t.regex(volume, /:ro$/, `${volume} is read-only`);
   t.true(service.volumes?.some((volume) => volume.endsWith(':/etc/3dconnect/adapter.yaml:ro')));
   // Published: the Beats and push listeners of adapter.yaml, each on one address, nothing else.
-  const config = parse(deploy('container', 'adapter.yaml')) as { listeners: { beats: { port: number }; push: { port: number } }; control: { socket: string } };
+  const config = parse(deploy('container', 'adapter.yaml')) as {
+    listeners: { beats: { port: number }; push: { port: number } };
+    control: { socket: string };
+  };
   const published = (service.ports ?? []).map((port) => /^(?<ip>[\d.:[\]]+):(?<host>\d+):(?<container>\d+)$/.exec(port)?.groups);
-  t.true(published.every((groups) => groups !== undefined), 'every port is bound to one address');
-  t.deepEqual(published.map((groups) => Number(groups?.container)).sort(), [config.listeners.beats.port, config.listeners.push.port].sort());
+  t.true(
+    published.every((groups) => groups !== undefined),
+    'every port is bound to one address',
+  );
+  t.deepEqual(
+    published.map((groups) => Number(groups?.container)).sort(),
+    [config.listeners.beats.port, config.listeners.push.port].sort(),
+  );
   t.true(config.control.socket.startsWith('/run/3dconnect/'));
 });
 

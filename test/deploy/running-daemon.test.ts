@@ -93,11 +93,7 @@ async function startWrappedDaemon(wrap: Wrap, printers: number) {
 /** The daemon's own process: the wrapper's child (node, or strace's child node). */
 function daemonPid(wrapperPid: number): number {
   const childrenOf = (pid: number) =>
-    readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
+    readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   let pid = wrapperPid;
   for (let depth = 0; depth < 3; depth++) {
     const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -149,7 +145,10 @@ const VIEW_ROUND_GAP_MS = 3_000;
     t.true(daemon.standIn.records.length > 1_000, `${daemon.standIn.records.length} readings delivered under the trace`);
 
     // Ports, while it runs: Beats and push, nothing else; the control plane is the Unix socket.
-    t.deepEqual(listeningTcpPorts(pid), [daemon.ports.beats, daemon.ports.push].sort((a, b) => a - b));
+    t.deepEqual(
+      listeningTcpPorts(pid),
+      [daemon.ports.beats, daemon.ports.push].sort((a, b) => a - b),
+    );
     const unixSockets = readFileSync(`/proc/${pid}/net/unix`, 'utf8');
     t.true(unixSockets.includes(daemon.socket));
 
@@ -159,9 +158,14 @@ const VIEW_ROUND_GAP_MS = 3_000;
     const trace = readFileSync(traceFile, 'utf8');
     t.true(trace.includes(`"${daemon.configFile}", O_RDONLY`), 'the trace saw the daemon read its config');
     t.true(trace.includes(daemon.socket), 'the trace saw the control socket');
-    const allowed = (path: string) => path.startsWith('/dev/') || path.startsWith('/proc/') || path === socketDir || path.startsWith(`${socketDir}/`);
+    const allowed = (path: string) =>
+      path.startsWith('/dev/') || path.startsWith('/proc/') || path === socketDir || path.startsWith(`${socketDir}/`);
     const writes = fileWrites(trace, process.cwd()).filter((write) => !allowed(write.path));
-    t.deepEqual(writes.map((write) => write.line), [], 'file-system writes outside /dev, /proc and the socket folder');
+    t.deepEqual(
+      writes.map((write) => write.line),
+      [],
+      'file-system writes outside /dev, /proc and the socket folder',
+    );
 
     // At trace level the log is long, and holds no secret; nor does any view.
     // (No line is logged at trace itself today; debug lines show the level took effect.)
@@ -171,7 +175,9 @@ const VIEW_ROUND_GAP_MS = 3_000;
       t.false(viewOutput.includes(secret), 'a secret in a view');
     }
     const seconds = (Date.now() - began) / 1000;
-    t.log(`traced ${seconds.toFixed(0)} s: ${trace.split('\n').length} file-system calls, ${daemon.standIn.records.length} readings, ${daemon.output().length} bytes of log`);
+    t.log(
+      `traced ${seconds.toFixed(0)} s: ${trace.split('\n').length} file-system calls, ${daemon.standIn.records.length} readings, ${daemon.output().length} bytes of log`,
+    );
   },
 );
 
@@ -200,52 +206,58 @@ test.serial('a broken config: run and check-config name the error, never the app
   }
 });
 
-test.serial('TLS to ThingWorx fails closed: a server certificate not chaining to the configured CA gets no request, and the uplink says so', async (t) => {
-  const daemon = await startWrappedDaemon({ start, logLevel: 'info' }, 1);
-  t.teardown(() => daemon.stop());
-  daemon.child.kill('SIGTERM');
-  await daemon.exited;
-  const requestsBefore = daemon.standIn.counters.requests;
+test.serial(
+  'TLS to ThingWorx fails closed: a server certificate not chaining to the configured CA gets no request, and the uplink says so',
+  async (t) => {
+    const daemon = await startWrappedDaemon({ start, logLevel: 'info' }, 1);
+    t.teardown(() => daemon.stop());
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    const requestsBefore = daemon.standIn.counters.requests;
 
-  // The same daemon, trusting another CA only.
-  const raw = structuredClone(daemon.rawConfig) as {
-    thingworx: { tls: Record<string, unknown> };
-    listeners: { beats: { port: number }; push: { port: number } };
-    control: { socket: string };
-  };
-  raw.thingworx.tls = { caFile: daemon.pki.otherCaCertFile };
-  raw.listeners.beats.port = await freePort();
-  raw.listeners.push.port = await freePort();
-  raw.control.socket = join(daemon.dir, 'run', 'other-ca.sock');
-  const configFile = join(daemon.dir, 'other-ca.json');
-  writeFileSync(configFile, JSON.stringify(raw));
-  const child: ChildProcess = spawn(process.execPath, [start, 'run', '--config', configFile], { env: daemon.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+    // The same daemon, trusting another CA only.
+    const raw = structuredClone(daemon.rawConfig) as {
+      thingworx: { tls: Record<string, unknown> };
+      listeners: { beats: { port: number }; push: { port: number } };
+      control: { socket: string };
+    };
+    raw.thingworx.tls = { caFile: daemon.pki.otherCaCertFile };
+    raw.listeners.beats.port = await freePort();
+    raw.listeners.push.port = await freePort();
+    raw.control.socket = join(daemon.dir, 'run', 'other-ca.sock');
+    const configFile = join(daemon.dir, 'other-ca.json');
+    writeFileSync(configFile, JSON.stringify(raw));
+    const child: ChildProcess = spawn(process.execPath, [start, 'run', '--config', configFile], {
+      env: daemon.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    t.teardown(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
 
-  let session = '';
-  await until(
-    async () => {
-      if (!output.includes('control socket ready')) return false;
-      const uplink = await runCli(['uplink', '--json', '--socket', raw.control.socket], daemon.env, start);
-      if (uplink.code === 0) session = (JSON.parse(uplink.stdout) as { session: string }).session;
-      return session !== '' && output.includes('TWX_TLS_UNTRUSTED');
-    },
-    { what: 'the uplink session and TWX_TLS_UNTRUSTED', timeoutMs: 30_000, everyMs: 250 },
-  ).catch(() => {}); // the assertions below say which is missing
-  t.not(session, 'ready');
-  t.regex(output, /TWX_TLS_UNTRUSTED/, output.slice(-3000));
-  t.is(daemon.standIn.counters.requests, requestsBefore, 'no request reached the server: the app key never left');
-  t.false(output.includes(daemon.appKey));
-  child.kill('SIGTERM');
-  await exited;
-});
+    let session = '';
+    await until(
+      async () => {
+        if (!output.includes('control socket ready')) return false;
+        const uplink = await runCli(['uplink', '--json', '--socket', raw.control.socket], daemon.env, start);
+        if (uplink.code === 0) session = (JSON.parse(uplink.stdout) as { session: string }).session;
+        return session !== '' && output.includes('TWX_TLS_UNTRUSTED');
+      },
+      { what: 'the uplink session and TWX_TLS_UNTRUSTED', timeoutMs: 30_000, everyMs: 250 },
+    ).catch(() => {}); // the assertions below say which is missing
+    t.not(session, 'ready');
+    t.regex(output, /TWX_TLS_UNTRUSTED/, output.slice(-3000));
+    t.is(daemon.standIn.counters.requests, requestsBefore, 'no request reached the server: the app key never left');
+    t.false(output.includes(daemon.appKey));
+    child.kill('SIGTERM');
+    await exited;
+  },
+);

@@ -17,7 +17,9 @@ function hovering(limit: number, count = 100): number[] {
 
 function states(rule: AlertRule, values: readonly ReadingValue[], stepMs = 1_000): string[] {
   const tracker = createAlertTracker([rule]);
-  return values.flatMap((value, index) => tracker.observe(reading(value, T0 + index * stepMs, T0 + index * stepMs, rule.item)).map((t) => t.state));
+  return values.flatMap((value, index) =>
+    tracker.observe(reading(value, T0 + index * stepMs, T0 + index * stepMs, rule.item)).map((t) => t.state),
+  );
 }
 
 test('without hysteresis a value hovering at its limit flaps on every sample (the field report: 143 rows a minute)', (t) => {
@@ -45,7 +47,11 @@ test('with hysteresis a value hovering at its limit raises exactly once and clea
 
 test('the clear edge is the limit moved back by the hysteresis, and hysteresis 0 is the plain rule', (t) => {
   const rule: AlertRule = { item: 'VatTemperature', type: 'Above', limit: 32, alert: 'VatTooHot', hysteresis: 1 };
-  t.deepEqual(states(rule, [32, 31.5, 31.01, 31, 30.99, 32]), ['raised', 'cleared', 'raised'], 'clears below 31, not at it (inclusive limit)');
+  t.deepEqual(
+    states(rule, [32, 31.5, 31.01, 31, 30.99, 32]),
+    ['raised', 'cleared', 'raised'],
+    'clears below 31, not at it (inclusive limit)',
+  );
   const plain = compileAlertRule({ item: 'VatTemperature', type: 'Above', limit: 32, alert: 'A' });
   t.is(holdingRule(plain), plain);
   const range = compileAlertRule({ item: 'X', type: 'OutOfRange', minimum: 28, maximum: 32, alert: 'A', hysteresis: 1 });
@@ -77,7 +83,9 @@ test('raiseAfterMs: an excursion with no further readings is raised by due() on 
   t.is(tracker.pending().length, 1);
   t.deepEqual(tracker.due(T0 + 2_000 + 29_999), []);
   const raised = tracker.due(T0 + 2_000 + 30_000);
-  t.deepEqual(raised, [{ alert: 'ResinLow', item: 'ResinLevel', printer: 'p01', state: 'raised', value: 8, time: T0 + 30_000, severity: 'critical' }]);
+  t.deepEqual(raised, [
+    { alert: 'ResinLow', item: 'ResinLevel', printer: 'p01', state: 'raised', value: 8, time: T0 + 30_000, severity: 'critical' },
+  ]);
   t.deepEqual(tracker.due(T0 + 120_000), []);
   t.deepEqual(tracker.observe(reading(7, T0 + 40_000, T0 + 42_000, 'ResinLevel')), [], 'still raised: no second raise');
   t.is(tracker.active().length, 1);
@@ -125,7 +133,10 @@ test('bad hysteresis or raiseAfterMs is refused with HEALTH_RULE_INVALID naming 
     [{ item: 'X', type: 'Above', limit: 1, alert: 'A', raiseAfterMs: 1.5 }, 'raiseAfterMs'],
   ];
   for (const [rule, field] of cases) {
-    const error = t.throws(() => compileAlertRule(rule), undefined, JSON.stringify(rule)) as { code?: string; context?: { field?: string } };
+    const error = t.throws(() => compileAlertRule(rule), undefined, JSON.stringify(rule)) as {
+      code?: string;
+      context?: { field?: string };
+    };
     t.is(error.code, 'HEALTH_RULE_INVALID');
     t.is(error.context?.field, field, JSON.stringify(rule));
   }

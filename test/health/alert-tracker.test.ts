@@ -36,7 +36,9 @@ test('a transition carries alert, item, printer, value, the reading time and sev
   t.deepEqual(tracker.observe(hot), [
     { alert: 'VatTooHot', item: 'VatTemperature', printer: 'p01', state: 'raised', value: 33, time: hot.time, severity: 'critical' },
   ]);
-  t.deepEqual(tracker.active(), [{ alert: 'VatTooHot', item: 'VatTemperature', printer: 'p01', severity: 'critical', value: 33, raisedAt: hot.time }]);
+  t.deepEqual(tracker.active(), [
+    { alert: 'VatTooHot', item: 'VatTemperature', printer: 'p01', severity: 'critical', value: 33, raisedAt: hot.time },
+  ]);
   const cool = reading('VatTemperature', 30);
   t.like(tracker.observe(cool)[0], { state: 'cleared', value: 30, time: cool.time });
   t.deepEqual(tracker.active(), []);

@@ -125,7 +125,11 @@ test('four connections holding 9,000-event partial windows: the daemon stays up 
   // checked throughout; the printer delivering after it is the positive sign that the daemon did work meanwhile.
   await assertStaysTrue(() => daemon.child.exitCode === null, 2_000, 'the daemon alive through the aftermath').catch(() => {}); // asserted next
   t.is(daemon.child.exitCode, null, `the daemon died:\n${daemon.output().slice(-2000)}`);
-  await waitFor('the printer delivering during the attack', () => victimAcked() > ackedBefore && recordsOf(printer.thing) > recordsBefore, 15_000);
+  await waitFor(
+    'the printer delivering during the attack',
+    () => victimAcked() > ackedBefore && recordsOf(printer.thing) > recordsBefore,
+    15_000,
+  );
   t.is(daemon.child.exitCode, null, 'the daemon is still up');
   clearInterval(sampler);
   t.log(`max RSS ${(maxRss / 2 ** 20).toFixed(0)} MiB, MemoryMax ${(memoryMax / 2 ** 20).toFixed(0)} MiB`);

@@ -37,14 +37,26 @@ test('the DATA-ITEMS.md lines become typed readings with device time and stable 
   ]);
   t.deepEqual(
     readingsOf(SLA, '2026-11-27T10:15:02.456Z BUILD job=J-00042 layer=152/1200 state=building').map((r) => [r.item, r.value]),
-    [['JobId', 'J-00042'], ['Layer', 152], ['LayerCount', 1200], ['BuildState', 'building']],
+    [
+      ['JobId', 'J-00042'],
+      ['Layer', 152],
+      ['LayerCount', 1200],
+      ['BuildState', 'building'],
+    ],
   );
-  t.deepEqual(readingsOf(SLA, '2026-11-27T10:15:03.001Z LASER power=1.02W').map((r) => [r.item, r.value, r.unit, r.time]), [
-    ['LaserPower', 1.02, 'W', T('03.001')],
-  ]);
-  t.deepEqual(readingsOf(SLA, '2026-11-27T10:15:03.010Z RESIN level=71.5%').map((r) => [r.item, r.value]), [['ResinLevel', 71.5]]);
+  t.deepEqual(
+    readingsOf(SLA, '2026-11-27T10:15:03.001Z LASER power=1.02W').map((r) => [r.item, r.value, r.unit, r.time]),
+    [['LaserPower', 1.02, 'W', T('03.001')]],
+  );
+  t.deepEqual(
+    readingsOf(SLA, '2026-11-27T10:15:03.010Z RESIN level=71.5%').map((r) => [r.item, r.value]),
+    [['ResinLevel', 71.5]],
+  );
   const error = readingsOf(SLA, '2026-11-27T10:15:04.800Z ERROR code=E1203 Recoater stall detected');
-  t.deepEqual(error.map((r) => [r.item, r.value]), [['ErrorCode', 'E1203']]);
+  t.deepEqual(
+    error.map((r) => [r.item, r.value]),
+    [['ErrorCode', 'E1203']],
+  );
   t.false(JSON.stringify(error).includes('stall'), 'free text of the line does not travel');
 });
 
@@ -76,7 +88,9 @@ test('lines over the cap are dropped before matching and counted too_long', (t) 
 });
 
 test('matching is anchored at the start of the line even without ^', (t) => {
-  const rules = compile([{ match: '(\\S+) LASER power=(\\d+(?:\\.\\d+)?)W', time: 1, items: { LaserPower: { group: 2, type: 'NUMBER' } } }]);
+  const rules = compile([
+    { match: '(\\S+) LASER power=(\\d+(?:\\.\\d+)?)W', time: 1, items: { LaserPower: { group: 2, type: 'NUMBER' } } },
+  ]);
   t.is(readingsOf(rules, '2026-11-27T10:15:03.001Z LASER power=1.5W').length, 1);
   t.deepEqual(applyLogRules(rules, 'noise 2026-11-27T10:15:03.001Z LASER power=1.5W', context()), {
     unmatched: true,
@@ -131,8 +145,14 @@ test('event ids are stable per line, one for all the readings of the line', (t) 
   const line = '2026-11-27T10:15:02.124Z THERMAL Chamber=24.8C Humidity=38%';
   const once = readingsOf(SLA, line, context('p01/filebeat//var/log/p.log@7'));
   const again = readingsOf(SLA, line, context('p01/filebeat//var/log/p.log@7'));
-  t.deepEqual(once.map((r) => r.eventId), ['p01/filebeat//var/log/p.log@7', 'p01/filebeat//var/log/p.log@7']);
-  t.deepEqual(again.map((r) => r.eventId), once.map((r) => r.eventId));
+  t.deepEqual(
+    once.map((r) => r.eventId),
+    ['p01/filebeat//var/log/p.log@7', 'p01/filebeat//var/log/p.log@7'],
+  );
+  t.deepEqual(
+    again.map((r) => r.eventId),
+    once.map((r) => r.eventId),
+  );
 });
 
 test('adversarial lines at the cap go through every default rule quickly and without throwing', (t) => {
@@ -153,7 +173,7 @@ test('adversarial lines at the cap go through every default rule quickly and wit
   t.true(elapsed < 5_000, `${Math.round(elapsed)} ms`);
 });
 
-test('appendLogReadings adds a window\'s readings to one array and says what became of each line', (t) => {
+test("appendLogReadings adds a window's readings to one array and says what became of each line", (t) => {
   const ctx = context();
   const into: Reading[] = [];
   const lines = [

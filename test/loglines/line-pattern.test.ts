@@ -77,10 +77,30 @@ test('a group that takes no part in the match is undefined, as in a RegExp match
 });
 
 test('random lines of any UTF-16 code units never make a rule throw', (t) => {
-  const compiled = compileLogRules([...DEFAULT_SLA_LOG_RULES, ...exampleRules(), { match: '^(\\S+) (?:(\\w+)=(\\S*) ?)*$', time: 1, items: { X: { group: 2, type: 'STRING' } } }]);
+  const compiled = compileLogRules([
+    ...DEFAULT_SLA_LOG_RULES,
+    ...exampleRules(),
+    { match: '^(\\S+) (?:(\\w+)=(\\S*) ?)*$', time: 1, items: { X: { group: 2, type: 'STRING' } } },
+  ]);
   if (!compiled.ok) return t.fail(JSON.stringify(compiled.errors));
   const random = createSeededRandom(19);
-  const alphabet = ['2026-11-27T10:15:02Z ', ' THERMAL VatTemp=', ' LASER power=', '1', '.', '=', ' ', 'a', '\u00a0', '\ud83d', '\ude00', '\u0000', '\n', '\r', 'é'];
+  const alphabet = [
+    '2026-11-27T10:15:02Z ',
+    ' THERMAL VatTemp=',
+    ' LASER power=',
+    '1',
+    '.',
+    '=',
+    ' ',
+    'a',
+    '\u00a0',
+    '\ud83d',
+    '\ude00',
+    '\u0000',
+    '\n',
+    '\r',
+    'é',
+  ];
   const outcomes = new Set<string>();
   for (let i = 0; i < 2000; i++) {
     let line = '';

@@ -60,7 +60,7 @@ function refusalOf(match: string) {
   return result.ok ? undefined : result.errors[0];
 }
 
-test('the issue\'s nested lookahead, every lookaround and every backreference are refused by name', (t) => {
+test("the issue's nested lookahead, every lookaround and every backreference are refused by name", (t) => {
   const refused: [string, RegExp][] = [
     ['^(\\S*)(?=\\S*(?=\\w*=))', /a lookahead \(\?=…\)/],
     ['^(\\S+) (?!x)(\\w+)', /a negative lookahead \(\?!…\)/],
@@ -78,8 +78,14 @@ test('the issue\'s nested lookahead, every lookaround and every backreference ar
 });
 
 test('other RE2 syntax errors say what RE2 stopped at, with a hint for JavaScript-only escapes', (t) => {
-  t.like(refusalOf('^(\\S+) \\u00b0C'), { code: 'LOGRULE_BAD_REGEX', message: 'match does not compile: invalid escape sequence: `\\u` (write \\x{263A} for a code point)' });
-  t.like(refusalOf('^(\\S+) a**'), { code: 'LOGRULE_BAD_REGEX', message: 'match does not compile: invalid nested repetition operator: `**`' });
+  t.like(refusalOf('^(\\S+) \\u00b0C'), {
+    code: 'LOGRULE_BAD_REGEX',
+    message: 'match does not compile: invalid escape sequence: `\\u` (write \\x{263A} for a code point)',
+  });
+  t.like(refusalOf('^(\\S+) a**'), {
+    code: 'LOGRULE_BAD_REGEX',
+    message: 'match does not compile: invalid nested repetition operator: `**`',
+  });
   t.is(refusalOf('^(\\S+) \\x{b0}C'), undefined, 'the RE2 spelling of the same character');
 });
 
@@ -87,7 +93,10 @@ test('a pattern whose program is too large is refused: matching costs its size t
   const error = refusalOf('^(.{0,999})(.{0,999})x');
   t.like(error, { code: 'LOGRULE_PATTERN_TOO_COMPLEX', field: 'match' });
   t.regex(error?.message ?? '', /compiles to \d+ RE2 instructions, more than 1000/);
-  t.true(compileLogRules([{ match: '^(.{0,999})(.{0,999})x', time: 1, items: { X: { group: 1, type: 'STRING' } } }], { maxProgramSize: 5000 }).ok);
+  t.true(
+    compileLogRules([{ match: '^(.{0,999})(.{0,999})x', time: 1, items: { X: { group: 1, type: 'STRING' } } }], { maxProgramSize: 5000 })
+      .ok,
+  );
   const sizes = compileLogRules(DEFAULT_SLA_LOG_RULES);
   t.true(sizes.ok && sizes.rules.rules.every((rule) => rule.pattern.programSize < 250), 'the default rules are far below the cap');
 });
@@ -111,7 +120,9 @@ test('ordinary log patterns compile, named groups in either spelling count as gr
     const result = compileLogRules([{ ...ok, match }]);
     t.true(result.ok, match);
     const rules = result.ok ? result.rules : undefined;
-    const readings = rules ? applyLogRules(rules, '2026-11-27T10:15:02Z LASER power=3W', { printer: 'p', eventId: 'e', receivedAt: 0, fallbackTime: 0 }) : undefined;
+    const readings = rules
+      ? applyLogRules(rules, '2026-11-27T10:15:02Z LASER power=3W', { printer: 'p', eventId: 'e', receivedAt: 0, fallbackTime: 0 })
+      : undefined;
     t.deepEqual(readings && 'readings' in readings ? readings.readings.map((r) => [r.item, r.value, r.time]) : [], [
       ['LaserPower', 3, Date.UTC(2026, 10, 27, 10, 15, 2)],
     ]);
@@ -128,13 +139,19 @@ test('catastrophic patterns RE2 accepts run in linear time on adversarial lines 
     ['^(\\S*)(\\S*)(\\S*)(\\S*)=', '', ' =', '='],
     ['^(\\S+) ((?:a|a)*)b', `${ts} `, '!b', 'b'],
   ];
-  const fill = (prefix: string, suffix: string, length: number) => `${prefix}${'a'.repeat(length - prefix.length - suffix.length)}${suffix}`;
+  const fill = (prefix: string, suffix: string, length: number) =>
+    `${prefix}${'a'.repeat(length - prefix.length - suffix.length)}${suffix}`;
   const context = { printer: 'p', eventId: 'e', receivedAt: 0, fallbackTime: 0 };
   for (const [match, prefix, failing, matching] of cases) {
     const result = compileLogRules([{ match, time: 1, items: { X: { group: 2, type: 'INTEGER' } } }]);
     if (!result.ok) return t.fail(`${match}: ${result.errors[0]?.message}`);
     // Short lines too: below the length from which the DFA answers first, the capturing engines do.
-    for (const [length, suffix, matches] of [[cap, failing, false], [cap, matching, true], [200, failing, false], [200, matching, true]] as const) {
+    for (const [length, suffix, matches] of [
+      [cap, failing, false],
+      [cap, matching, true],
+      [200, failing, false],
+      [200, matching, true],
+    ] as const) {
       const line = fill(prefix, suffix, length);
       t.is(line.length, length);
       const started = performance.now();
@@ -153,7 +170,16 @@ test('ISO timestamps: zone required, calendar checked', (t) => {
   t.is(parseIsoTimestamp('2026-11-27 10:15:02,5+0130'), Date.UTC(2026, 10, 27, 8, 45, 2, 500));
   t.is(parseIsoTimestamp('2026-11-27T10:15:02-05:00'), Date.UTC(2026, 10, 27, 15, 15, 2));
   t.is(parseIsoTimestamp('2028-02-29T00:00:00Z'), Date.UTC(2028, 1, 29));
-  for (const text of ['2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-27T24:00:00Z', '2026-11-27T10:15:02', '1969-12-31T23:59:59Z', '0050-01-01T00:00:00Z', 'now', '']) {
+  for (const text of [
+    '2026-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-11-27T24:00:00Z',
+    '2026-11-27T10:15:02',
+    '1969-12-31T23:59:59Z',
+    '0050-01-01T00:00:00Z',
+    'now',
+    '',
+  ]) {
     t.is(parseIsoTimestamp(text), undefined, text);
   }
 });
@@ -183,7 +209,7 @@ test('ISO timestamps: the exact shape, nothing before or after it', (t) => {
   }
 });
 
-test('a rule knows the texts every match contains (RE2\'s own literal analysis), and only texts that really are required', (t) => {
+test("a rule knows the texts every match contains (RE2's own literal analysis), and only texts that really are required", (t) => {
   const required = (match: string) => {
     const result = compileLogRules([{ match: `(\\S+)${match}`, time: 1, items: { Item: { group: 1, type: 'STRING' } } }]);
     if (!result.ok) throw new Error(result.errors[0]?.message);

@@ -181,7 +181,11 @@ test('after its first window a connection may stay silent for idleTimeoutMs, but
   await eventually(() => held.length === 1, 10_000, 'the first window');
   // Held well past both idle timeouts: keep-alives flow, the connection stays. The time held is what is under
   // test, so it is a named window, checked throughout, begun once the window is known to be held.
-  await assertStaysTrue(() => server.connections().length === 1 && server.stats().closedIdle === 0, 1500, 'the held connection staying open');
+  await assertStaysTrue(
+    () => server.connections().length === 1 && server.stats().closedIdle === 0,
+    1500,
+    'the held connection staying open',
+  );
   hold = false;
   held[0]!.handle.ack();
   await first;

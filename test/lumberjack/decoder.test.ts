@@ -84,15 +84,36 @@ test('a J length of 4 GiB is refused as soon as the length is read, before any p
 
 test('each size limit is checked against its own field', (t) => {
   const limits = { maxWindowEvents: 10, maxEventBytes: 100, maxCompressedBytes: 50, maxBytesInFlight: 250 };
-  t.is(codeOf(() => decode([windowHeader(11)], limits)), 'LJ_ERR_WINDOW_TOO_LARGE');
-  t.is(codeOf(() => decode([windowHeader(10)], limits)), 'no error');
-  t.is(codeOf(() => decode([windowHeader(1), jsonFrame(1, `"${'x'.repeat(99)}"`)], limits)), 'LJ_ERR_EVENT_TOO_LARGE');
-  t.is(codeOf(() => decode([windowHeader(1), jsonFrame(1, `"${'x'.repeat(98)}"`)], limits)), 'no error');
-  t.is(codeOf(() => decode([windowHeader(1), frame('2C', u32(51))], limits)), 'LJ_ERR_COMPRESSED_TOO_LARGE');
+  t.is(
+    codeOf(() => decode([windowHeader(11)], limits)),
+    'LJ_ERR_WINDOW_TOO_LARGE',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(10)], limits)),
+    'no error',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), jsonFrame(1, `"${'x'.repeat(99)}"`)], limits)),
+    'LJ_ERR_EVENT_TOO_LARGE',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), jsonFrame(1, `"${'x'.repeat(98)}"`)], limits)),
+    'no error',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), frame('2C', u32(51))], limits)),
+    'LJ_ERR_COMPRESSED_TOO_LARGE',
+  );
   const ninety = `"${'x'.repeat(88)}"`;
   const threeEvents = [windowHeader(3), jsonFrame(1, ninety), jsonFrame(2, ninety), jsonFrame(3, ninety)];
-  t.is(codeOf(() => decode(threeEvents, limits)), 'LJ_ERR_IN_FLIGHT_LIMIT');
-  t.is(codeOf(() => decode(threeEvents, { ...limits, maxBytesInFlight: 270 })), 'no error');
+  t.is(
+    codeOf(() => decode(threeEvents, limits)),
+    'LJ_ERR_IN_FLIGHT_LIMIT',
+  );
+  t.is(
+    codeOf(() => decode(threeEvents, { ...limits, maxBytesInFlight: 270 })),
+    'no error',
+  );
 });
 
 test('a zlib bomb is refused at maxInflatedBytes without inflating it in full', (t) => {
@@ -102,7 +123,10 @@ test('a zlib bomb is refused at maxInflatedBytes without inflating it in full', 
   t.true(bomb.length < DEFAULT_LUMBERJACK_LIMITS.maxCompressedBytes);
   const before = process.memoryUsage().arrayBuffers;
   const started = process.hrtime.bigint();
-  t.is(codeOf(() => decode([windowHeader(1), compressedFrame(bomb)])), 'LJ_ERR_INFLATE_LIMIT');
+  t.is(
+    codeOf(() => decode([windowHeader(1), compressedFrame(bomb)])),
+    'LJ_ERR_INFLATE_LIMIT',
+  );
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   // 1 GiB never existed: external memory grew by far less, and inflating stopped early.
   t.true(process.memoryUsage().arrayBuffers - before < 256 * 1024 * 1024);
@@ -111,19 +135,52 @@ test('a zlib bomb is refused at maxInflatedBytes without inflating it in full', 
 
 test('stream grammar: versions, frame types, windows and what a C frame may hold', (t) => {
   const event = jsonFrame(1, '{"a":1}');
-  t.is(codeOf(() => decode([Buffer.from('3W')])), 'LJ_ERR_BAD_VERSION');
-  t.is(codeOf(() => decode([Buffer.from('2X')])), 'LJ_ERR_BAD_FRAME_TYPE');
-  t.is(codeOf(() => decode([frame('2A', u32(1))])), 'LJ_ERR_BAD_FRAME_TYPE');
-  t.is(codeOf(() => decode([event])), 'LJ_ERR_UNEXPECTED_FRAME');
-  t.is(codeOf(() => decode([windowHeader(2), event, windowHeader(1)])), 'LJ_ERR_UNEXPECTED_FRAME');
-  t.is(codeOf(() => decode([windowHeader(1), compressedFrame(deflateSync(windowHeader(1)))])), 'LJ_ERR_UNEXPECTED_FRAME');
+  t.is(
+    codeOf(() => decode([Buffer.from('3W')])),
+    'LJ_ERR_BAD_VERSION',
+  );
+  t.is(
+    codeOf(() => decode([Buffer.from('2X')])),
+    'LJ_ERR_BAD_FRAME_TYPE',
+  );
+  t.is(
+    codeOf(() => decode([frame('2A', u32(1))])),
+    'LJ_ERR_BAD_FRAME_TYPE',
+  );
+  t.is(
+    codeOf(() => decode([event])),
+    'LJ_ERR_UNEXPECTED_FRAME',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(2), event, windowHeader(1)])),
+    'LJ_ERR_UNEXPECTED_FRAME',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), compressedFrame(deflateSync(windowHeader(1)))])),
+    'LJ_ERR_UNEXPECTED_FRAME',
+  );
   const nested = compressedFrame(deflateSync(event));
-  t.is(codeOf(() => decode([windowHeader(1), compressedFrame(deflateSync(nested))])), 'LJ_ERR_UNEXPECTED_FRAME');
+  t.is(
+    codeOf(() => decode([windowHeader(1), compressedFrame(deflateSync(nested))])),
+    'LJ_ERR_UNEXPECTED_FRAME',
+  );
   const twoEvents = deflateSync(Buffer.concat([event, jsonFrame(2, '{}')]));
-  t.is(codeOf(() => decode([windowHeader(1), compressedFrame(twoEvents)])), 'LJ_ERR_WINDOW_OVERFLOW');
-  t.is(codeOf(() => decode([windowHeader(1), compressedFrame(deflateSync(event.subarray(0, 12)))])), 'LJ_ERR_TRUNCATED_COMPRESSED');
-  t.is(codeOf(() => decode([windowHeader(1), compressedFrame(Buffer.from('not zlib at all'))])), 'LJ_ERR_INFLATE_FAILED');
-  t.is(codeOf(() => decode([windowHeader(1), jsonFrame(1, '{"a":')])), 'LJ_ERR_BAD_JSON');
+  t.is(
+    codeOf(() => decode([windowHeader(1), compressedFrame(twoEvents)])),
+    'LJ_ERR_WINDOW_OVERFLOW',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), compressedFrame(deflateSync(event.subarray(0, 12)))])),
+    'LJ_ERR_TRUNCATED_COMPRESSED',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), compressedFrame(Buffer.from('not zlib at all'))])),
+    'LJ_ERR_INFLATE_FAILED',
+  );
+  t.is(
+    codeOf(() => decode([windowHeader(1), jsonFrame(1, '{"a":')])),
+    'LJ_ERR_BAD_JSON',
+  );
 });
 
 test('after an error the decoder stays failed with the same error', (t) => {
@@ -131,7 +188,10 @@ test('after an error the decoder stays failed with the same error', (t) => {
   decoder.push(Buffer.from('2X'));
   const first = t.throws(() => decoder.step());
   decoder.push(windowHeader(1));
-  t.is(t.throws(() => decoder.step()), first);
+  t.is(
+    t.throws(() => decoder.step()),
+    first,
+  );
 });
 
 test('J and C frames mix in one window, empty windows are skipped, seqs are kept as sent', (t) => {
@@ -160,9 +220,15 @@ test('v1 key/value windows decode into null-prototype maps, bare and compressed'
     t.deepEqual({ ...(windows[0]?.events[1] as object) }, { '': '' });
   }
   const tooMany = Buffer.concat([windowHeader(1, '1'), frame('1D', u32(1), u32(0x1000_0000))]);
-  t.is(codeOf(() => decode([tooMany])), 'LJ_ERR_EVENT_TOO_LARGE');
+  t.is(
+    codeOf(() => decode([tooMany])),
+    'LJ_ERR_EVENT_TOO_LARGE',
+  );
   const longValue = Buffer.concat([windowHeader(1, '1'), frame('1D', u32(1), u32(1), u32(1), Buffer.from('k'), u32(2_000_000))]);
-  t.is(codeOf(() => decode([longValue])), 'LJ_ERR_EVENT_TOO_LARGE');
+  t.is(
+    codeOf(() => decode([longValue])),
+    'LJ_ERR_EVENT_TOO_LARGE',
+  );
 });
 
 test('the writer and the decoder agree, compressed or not', (t) => {
@@ -196,7 +262,10 @@ test('with an event field selection, events are their selected fields; invalid J
   );
   const strict = new LumberjackDecoder(DEFAULT_LUMBERJACK_LIMITS, { message: true });
   strict.push(Buffer.concat([windowHeader(1), jsonFrame(1, '{"message":"x",}')]));
-  t.is(codeOf(() => drainWindows(strict)), 'LJ_ERR_BAD_JSON');
+  t.is(
+    codeOf(() => drainWindows(strict)),
+    'LJ_ERR_BAD_JSON',
+  );
 });
 
 test('a C frame is an inflate step: the caller inflates, the decoder goes on frame by frame from the inflated bytes', (t) => {
@@ -230,7 +299,10 @@ test('an inflate that failed fails the decoder with its error', (t) => {
   t.is(decoder.step().kind, 'inflate');
   const refused = new LumberjackError('LJ_ERR_INFLATE_LIMIT', 'too large');
   decoder.inflated(refused);
-  t.is(t.throws(() => decoder.step()), refused);
+  t.is(
+    t.throws(() => decoder.step()),
+    refused,
+  );
 });
 
 test('events after the window’s last inside the same C frame are still an overflow', (t) => {
@@ -241,5 +313,8 @@ test('events after the window’s last inside the same C frame are still an over
     }),
   );
   const compressed = deflateSync(inner);
-  t.is(codeOf(() => decode([windowHeader(2), frame('2C', u32(compressed.length), compressed)])), 'LJ_ERR_WINDOW_OVERFLOW');
+  t.is(
+    codeOf(() => decode([windowHeader(2), frame('2C', u32(compressed.length), compressed)])),
+    'LJ_ERR_WINDOW_OVERFLOW',
+  );
 });

@@ -134,7 +134,8 @@ test('invalid JSON is LJ_ERR_BAD_JSON, whatever the selection', (t) => {
 });
 
 test('bytes that are not UTF-8 are read as their decoded text (U+FFFD for each bad sequence)', (t) => {
-  const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+  const bytes = (...parts: Array<string | number[]>) =>
+    Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
   t.deepEqual(decode(bytes('{"message":"a', [0xff, 0xe2, 0x82], '"}')), { ok: true, event: { message: 'a\ufffd\ufffd' } });
   // A key that is not valid UTF-8 names no selected field.
   t.deepEqual(decode(bytes('{"mess', [0xc0], 'age":"x"}')), { ok: true, event: {} });

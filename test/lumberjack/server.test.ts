@@ -9,16 +9,7 @@ import { encodeAck } from '../../protocols/lumberjack/ack-writer.js';
 import type { LumberjackLimits } from '../../protocols/lumberjack/limits.js';
 import { type BeatsServer, createBeatsServer } from '../../protocols/lumberjack/server.js';
 import { assertStaysTrue } from '../support/observe.js';
-import {
-  CAPTURES,
-  capturedLogger,
-  eventually,
-  filebeatEvents,
-  randomSplit,
-  rawPeer,
-  seededRandom,
-  writePieces,
-} from './support.js';
+import { CAPTURES, capturedLogger, eventually, filebeatEvents, randomSplit, rawPeer, seededRandom, writePieces } from './support.js';
 
 interface Harness {
   server: BeatsServer;
@@ -195,9 +186,12 @@ test('while the application is busy nothing more is read, and TCP holds the rest
   });
   const peer = await rawPeer(port);
   // 64 windows of 512 KiB: far more than the loopback socket buffers hold.
-  const window = encodeWindow(filebeatEvents(1).map((e) => ({ ...e, message: 'x'.repeat(512 * 1024) })), {
-    compressionLevel: 0,
-  });
+  const window = encodeWindow(
+    filebeatEvents(1).map((e) => ({ ...e, message: 'x'.repeat(512 * 1024) })),
+    {
+      compressionLevel: 0,
+    },
+  );
   for (let i = 0; i < 64; i++) peer.socket.write(window);
   await eventually(() => batches.length === 1, 10_000, 'the first window');
   await eventually(() => peer.socket.writableLength > 4 * 1024 * 1024, 10_000, 'data held at the sender');

@@ -138,7 +138,8 @@ export async function writePieces(socket: Socket, pieces: readonly Buffer[]): Pr
 }
 
 /** Polls `condition` until it holds; rejects after `timeoutMs` (generous: the machine may be loaded). */
-export const eventually = (condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> => untilCondition(condition, { timeoutMs, what });
+export const eventually = (condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> =>
+  untilCondition(condition, { timeoutMs, what });
 
 /** Filebeat-shaped documents numbered from `first`. */
 export function filebeatEvents(count: number, first = 0): Record<string, unknown>[] {

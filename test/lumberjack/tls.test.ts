@@ -17,11 +17,7 @@ test.before(() => {
 });
 test.after.always(() => pki?.cleanup());
 
-async function tlsServer(
-  t: { teardown(fn: () => Promise<void>): void },
-  clientAuth: ClientAuth,
-  limits: Partial<LumberjackLimits> = {},
-) {
+async function tlsServer(t: { teardown(fn: () => Promise<void>): void }, clientAuth: ClientAuth, limits: Partial<LumberjackLimits> = {}) {
   const batches: BeatsBatch[] = [];
   const { logger, lines } = capturedLogger();
   const server = createBeatsServer({

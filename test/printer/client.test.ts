@@ -232,7 +232,10 @@ test('an error reply fails that call only and keeps the connection', async (t) =
     socket.on('data', (chunk) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
         const { id, op } = JSON.parse(line) as { id: number; op: string };
-        const reply = op === 'sensors' ? { v: 1, id, ok: false, error: { code: 'SENSOR_BUS_DOWN', message: 'i2c timeout' } } : { v: 1, id, ok: true, result: { state: 'idle' } };
+        const reply =
+          op === 'sensors'
+            ? { v: 1, id, ok: false, error: { code: 'SENSOR_BUS_DOWN', message: 'i2c timeout' } }
+            : { v: 1, id, ok: true, result: { state: 'idle' } };
         socket.write(`${JSON.stringify(reply)}\n`);
       }
     });
@@ -244,7 +247,13 @@ test('an error reply fails that call only and keeps the connection', async (t) =
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const printer = createPrinterClient({ host: '127.0.0.1', port, timeoutMs: 5_000, backoff: { minMs: 20, maxMs: 200 }, logger: silentLogger() });
+  const printer = createPrinterClient({
+    host: '127.0.0.1',
+    port,
+    timeoutMs: 5_000,
+    backoff: { minMs: 20, maxMs: 200 },
+    logger: silentLogger(),
+  });
   t.teardown(() => printer.close());
   const error = await printer.sensors().catch((caught: unknown) => caught);
   t.like(error, { code: 'PIP_REMOTE_ERROR', context: { remoteCode: 'SENSOR_BUS_DOWN', op: 'sensors' } });

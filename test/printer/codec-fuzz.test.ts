@@ -38,7 +38,23 @@ function fuzzer(random: () => number) {
       case 6:
         return Array.from({ length: int(4) }, () => randomValue(depth + 1));
       default: {
-        const keys = ['v', 'id', 'ok', 'result', 'error', 'state', 'job', 'layer', 'layers', 'code', 'message', 'model', 'family', '__proto__', 'VatTemperature'];
+        const keys = [
+          'v',
+          'id',
+          'ok',
+          'result',
+          'error',
+          'state',
+          'job',
+          'layer',
+          'layers',
+          'code',
+          'message',
+          'model',
+          'family',
+          '__proto__',
+          'VatTemperature',
+        ];
         return Object.fromEntries(Array.from({ length: int(6) }, () => [pick(keys), randomValue(depth + 1)]));
       }
     }

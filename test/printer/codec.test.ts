@@ -30,9 +30,16 @@ test('only allowlisted ops can be encoded, whatever a cast claims', (t) => {
   t.deepEqual([...READ_ONLY_OPS], ['identify', 'status', 'sensors', 'consumables']);
   for (const op of ['setTemperature', 'startJob', 'delete', 'IDENTIFY', '', 'status ', '__proto__']) {
     t.false(isReadOnlyOp(op), op);
-    t.is(codeOf(() => encodeRequest(1, op as PipOp)), 'PIP_OP_NOT_ALLOWED', op);
+    t.is(
+      codeOf(() => encodeRequest(1, op as PipOp)),
+      'PIP_OP_NOT_ALLOWED',
+      op,
+    );
   }
-  t.is(codeOf(() => encodeRequest(1, undefined as unknown as PipOp)), 'PIP_OP_NOT_ALLOWED');
+  t.is(
+    codeOf(() => encodeRequest(1, undefined as unknown as PipOp)),
+    'PIP_OP_NOT_ALLOWED',
+  );
 });
 
 test('the allowlist cannot be extended at run time', (t) => {
@@ -42,8 +49,15 @@ test('the allowlist cannot be extended at run time', (t) => {
 });
 
 test('request ids must be u32 and wrap without reaching 0', (t) => {
-  for (const id of [-1, 1.5, MAX_REQUEST_ID + 1, Number.NaN]) t.is(codeOf(() => encodeRequest(id, 'status')), 'PIP_BAD_ID');
-  t.is(codeOf(() => encodeRequest(MAX_REQUEST_ID, 'status')), 'no error');
+  for (const id of [-1, 1.5, MAX_REQUEST_ID + 1, Number.NaN])
+    t.is(
+      codeOf(() => encodeRequest(id, 'status')),
+      'PIP_BAD_ID',
+    );
+  t.is(
+    codeOf(() => encodeRequest(MAX_REQUEST_ID, 'status')),
+    'no error',
+  );
   t.is(nextRequestId(MAX_REQUEST_ID), 1);
   t.is(nextRequestId(1), 2);
 });
@@ -88,7 +102,11 @@ test('a line of exactly the cap passes; one byte more fails before it is buffere
   t.true(error instanceof PipError);
   t.like(error, { code: 'PIP_LINE_TOO_LONG', context: { limit: 'maxLineBytes', limitValue: cap } });
   t.is(over.bufferedBytes, 0, 'nothing of the over-long line is kept');
-  t.is(codeOf(() => over.push(Buffer.from('\n'))), 'PIP_LINE_TOO_LONG', 'a failed splitter stays failed');
+  t.is(
+    codeOf(() => over.push(Buffer.from('\n'))),
+    'PIP_LINE_TOO_LONG',
+    'a failed splitter stays failed',
+  );
 });
 
 test('the default cap is 64 KiB and a newline-free flood never buffers more', (t) => {
@@ -117,7 +135,11 @@ test('a success and an error reply decode into typed envelopes', (t) => {
     ok: false,
     error: { code: 'UNKNOWN_OP', message: 'no' },
   });
-  t.deepEqual(decodeReply(`${ok({}, 1).slice(0, -1)},"extra":true}`), { v: 1, id: 1, ok: true, result: {} }, 'unknown envelope fields are dropped');
+  t.deepEqual(
+    decodeReply(`${ok({}, 1).slice(0, -1)},"extra":true}`),
+    { v: 1, id: 1, ok: true, result: {} },
+    'unknown envelope fields are dropped',
+  );
 });
 
 test('every envelope field is checked', (t) => {
@@ -148,26 +170,53 @@ test('every envelope field is checked', (t) => {
     ['{"v":1,"id":1,"ok":false,"error":{"code":"X","message":""},"result":{}}', 'PIP_BAD_ENVELOPE'],
     [`{"v":1,"id":1,"ok":false,"error":{"code":"X","message":"${'m'.repeat(1025)}"}}`, 'PIP_BAD_ENVELOPE'],
   ];
-  for (const [line, code] of cases) t.is(codeOf(() => decodeReply(line)), code, line.slice(0, 80));
+  for (const [line, code] of cases)
+    t.is(
+      codeOf(() => decodeReply(line)),
+      code,
+      line.slice(0, 80),
+    );
 });
 
 test('invalid UTF-8 and over-long lines are refused by the decoder itself', (t) => {
-  t.is(codeOf(() => decodeReply(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))), 'PIP_BAD_UTF8');
-  t.is(codeOf(() => decodeReply(Buffer.from([0x22, 0xc3, 0x22]))), 'PIP_BAD_UTF8', 'a cut multi-byte character');
+  t.is(
+    codeOf(() => decodeReply(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))),
+    'PIP_BAD_UTF8',
+  );
+  t.is(
+    codeOf(() => decodeReply(Buffer.from([0x22, 0xc3, 0x22]))),
+    'PIP_BAD_UTF8',
+    'a cut multi-byte character',
+  );
   const long = `{"v":1,"id":1,"ok":true,"result":{"a":"${'x'.repeat(70_000)}"}}`;
-  t.is(codeOf(() => decodeReply(long)), 'PIP_LINE_TOO_LONG');
-  t.is(codeOf(() => decodeReply(Buffer.from(long))), 'PIP_LINE_TOO_LONG');
+  t.is(
+    codeOf(() => decodeReply(long)),
+    'PIP_LINE_TOO_LONG',
+  );
+  t.is(
+    codeOf(() => decodeReply(Buffer.from(long))),
+    'PIP_LINE_TOO_LONG',
+  );
 });
 
 // --- results ------------------------------------------------------------------------------------
 
-const goodJob = { id: 'J-00042', state: 'building', layer: 152, layers: 1200, startedAt: 1_764_238_502_123, estimatedEndAt: 1_764_252_902_123 };
+const goodJob = {
+  id: 'J-00042',
+  state: 'building',
+  layer: 152,
+  layers: 1200,
+  startedAt: 1_764_238_502_123,
+  estimatedEndAt: 1_764_252_902_123,
+};
 
 test('identify keeps model, family, serial and firmware and nothing else', (t) => {
-  t.deepEqual(
-    decodeResult('identify', { model: 'ProJet 6000 HD', family: 'projet-6k', serial: 'SN-1', firmware: '3.4.1', secret: 'x' }),
-    { model: 'ProJet 6000 HD', family: 'projet-6k', serial: 'SN-1', firmware: '3.4.1' },
-  );
+  t.deepEqual(decodeResult('identify', { model: 'ProJet 6000 HD', family: 'projet-6k', serial: 'SN-1', firmware: '3.4.1', secret: 'x' }), {
+    model: 'ProJet 6000 HD',
+    family: 'projet-6k',
+    serial: 'SN-1',
+    firmware: '3.4.1',
+  });
   const base = { model: 'M', family: 'mjp', serial: 'S', firmware: 'F' };
   for (const [field, bad] of [
     ['model', ''],
@@ -237,26 +286,44 @@ test('sensors map catalog-style names to numbers, strings or booleans', (t) => {
     { Note: 'x'.repeat(257) },
     { Note: 'bell\u0007' },
   ];
-  for (const result of bad) t.is(codeOf(() => decodeResult('sensors', result)), 'PIP_BAD_RESULT', JSON.stringify(result));
+  for (const result of bad)
+    t.is(
+      codeOf(() => decodeResult('sensors', result)),
+      'PIP_BAD_RESULT',
+      JSON.stringify(result),
+    );
   const tooMany = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`S${i}`, i]));
-  t.is(codeOf(() => decodeResult('sensors', tooMany)), 'PIP_BAD_RESULT');
+  t.is(
+    codeOf(() => decodeResult('sensors', tooMany)),
+    'PIP_BAD_RESULT',
+  );
 });
 
 test('a __proto__ key from the wire cannot reach the prototype', (t) => {
   const reply = decodeReply('{"v":1,"id":1,"ok":true,"result":{"__proto__":{"polluted":1}}}');
   t.true(reply.ok);
   if (!reply.ok) return;
-  t.is(codeOf(() => decodeResult('sensors', reply.result)), 'PIP_BAD_RESULT');
+  t.is(
+    codeOf(() => decodeResult('sensors', reply.result)),
+    'PIP_BAD_RESULT',
+  );
   t.is(({} as Record<string, unknown>).polluted, undefined);
 });
 
 test('consumables are item to finite number', (t) => {
   t.deepEqual(decodeResult('consumables', { ResinLevel: 71.5, WasteLevel: 0 }), { ResinLevel: 71.5, WasteLevel: 0 });
   for (const result of [{ ResinLevel: '71%' }, { ResinLevel: true }, { ResinLevel: null }]) {
-    t.is(codeOf(() => decodeResult('consumables', result)), 'PIP_BAD_RESULT');
+    t.is(
+      codeOf(() => decodeResult('consumables', result)),
+      'PIP_BAD_RESULT',
+    );
   }
   // 1e400 parses to Infinity in JSON.parse
   const reply = decodeReply('{"v":1,"id":1,"ok":true,"result":{"ResinLevel":1e400}}');
   t.true(reply.ok);
-  if (reply.ok) t.is(codeOf(() => decodeResult('consumables', reply.result)), 'PIP_BAD_RESULT');
+  if (reply.ok)
+    t.is(
+      codeOf(() => decodeResult('consumables', reply.result)),
+      'PIP_BAD_RESULT',
+    );
 });

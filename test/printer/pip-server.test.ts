@@ -83,7 +83,10 @@ test('every family identifies itself and answers with its own items', (t) => {
     const sensors = decodeResult('sensors', model.sensors());
     for (const { item } of FAMILY_PROFILES[family].sensors) t.is(typeof sensors[item], 'number', `${family} ${item}`);
     const consumables = decodeResult('consumables', model.consumables());
-    t.deepEqual(Object.keys(consumables), FAMILY_PROFILES[family].consumables.map(({ item }) => item));
+    t.deepEqual(
+      Object.keys(consumables),
+      FAMILY_PROFILES[family].consumables.map(({ item }) => item),
+    );
   }
 });
 

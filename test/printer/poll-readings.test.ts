@@ -32,7 +32,11 @@ test('without a job only BuildState is reported', (t) => {
 });
 
 test('sensors and consumables pass through by item name', (t) => {
-  const readings = pollReadings('p01', { sensors: { VatTemperature: 30.1, RecoaterState: 'ok', DoorClosed: true }, consumables: { ResinLevel: 71.5 } }, AT);
+  const readings = pollReadings(
+    'p01',
+    { sensors: { VatTemperature: 30.1, RecoaterState: 'ok', DoorClosed: true }, consumables: { ResinLevel: 71.5 } },
+    AT,
+  );
   t.deepEqual(
     readings.map(({ item, value }) => [item, value]),
     [

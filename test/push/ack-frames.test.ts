@@ -22,11 +22,16 @@ interface WsEnd {
 }
 
 /** A ws server as the push server sets one up (noServer, upgrade by hand), with one peer connected. */
-async function wsPair<Peer>(perMessageDeflate: boolean | PerMessageDeflateOptions, connectPeer: (port: number) => Peer): Promise<{ server: WsEnd; peer: Awaited<Peer>; close: () => void }> {
+async function wsPair<Peer>(
+  perMessageDeflate: boolean | PerMessageDeflateOptions,
+  connectPeer: (port: number) => Peer,
+): Promise<{ server: WsEnd; peer: Awaited<Peer>; close: () => void }> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate, clientTracking: false });
   const http = createServer();
   const accepted = new Promise<WsEnd>((resolve) => {
-    http.on('upgrade', (request, socket: Socket, head) => wss.handleUpgrade(request, socket, head, (ws) => resolve({ ws, transport: socket })));
+    http.on('upgrade', (request, socket: Socket, head) =>
+      wss.handleUpgrade(request, socket, head, (ws) => resolve({ ws, transport: socket })),
+    );
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
@@ -75,7 +80,12 @@ function framesOf(bytes: Buffer): WireFrame[] {
       start += 8;
     }
     if (start + length > bytes.length) throw new Error('a frame is cut short');
-    frames.push({ fin: (first & 0x80) !== 0, rsv: (first >> 4) & 0x7, opcode: first & 0x0f, payload: bytes.subarray(start, start + length) });
+    frames.push({
+      fin: (first & 0x80) !== 0,
+      rsv: (first >> 4) & 0x7,
+      opcode: first & 0x0f,
+      payload: bytes.subarray(start, start + length),
+    });
     at = start + length;
   }
   return frames;
@@ -111,7 +121,12 @@ test('acks written under ws land between its frames, whole and in call order: te
   await waitFor(() => peer.received().includes('bye'), 'the close frame');
   const frames = framesOf(peer.received());
   t.deepEqual(
-    frames.map((frame) => [frame.fin, frame.rsv, frame.opcode, frame.payload.length > 64 ? `${frame.payload.length} bytes` : frame.payload.toString('latin1')]),
+    frames.map((frame) => [
+      frame.fin,
+      frame.rsv,
+      frame.opcode,
+      frame.payload.length > 64 ? `${frame.payload.length} bytes` : frame.payload.toString('latin1'),
+    ]),
     [
       [true, 0, 1, '{"error":{"code":"FIRST","message":"a"}}'],
       [true, 0, 1, '{"ack":1}'],
@@ -138,7 +153,11 @@ test('the push server negotiates no extension, though the printer offers compres
 });
 
 test('where compression was negotiated, a connection sends its acks through ws and never writes under it', async (t) => {
-  const { server, peer: client, close } = await wsPair({ threshold: 0 }, (port) => rawClient(`ws://127.0.0.1:${port}/`, undefined, { perMessageDeflate: { threshold: 0 } }));
+  const {
+    server,
+    peer: client,
+    close,
+  } = await wsPair({ threshold: 0 }, (port) => rawClient(`ws://127.0.0.1:${port}/`, undefined, { perMessageDeflate: { threshold: 0 } }));
   t.teardown(close);
   t.regex(server.ws.extensions, /permessage-deflate/);
 
@@ -163,7 +182,10 @@ test('where compression was negotiated, a connection sends its acks through ws a
   for (const seq of [1, 2, 3]) client.ws.send(message(seq));
   const delivered = [await deliveries.next('delivery 1'), await deliveries.next('delivery 2'), await deliveries.next('delivery 3')];
   for (const delivery of delivered.reverse()) delivery.handle.ack();
-  t.deepEqual([await client.frames.next('ack'), await client.frames.next('ack'), await client.frames.next('ack')], ['{"ack":3}', '{"ack":2}', '{"ack":1}']);
+  t.deepEqual(
+    [await client.frames.next('ack'), await client.frames.next('ack'), await client.frames.next('ack')],
+    ['{"ack":3}', '{"ack":2}', '{"ack":1}'],
+  );
   t.is(writesUnderWs, 0);
   await roundTrip(client.ws);
   connection.terminate();

@@ -29,7 +29,10 @@ test('push messages count against the shared byte budget: over its fair share a 
   // An ack frees that message's bytes: reading resumes.
   one.handle.ack();
   t.is((await deliveries.next('delivery 3')).seq, 3);
-  t.true(budget.heldBytes <= budget.limits.maxBytes + 2 * first.length, `${budget.heldBytes} held, max ${budget.limits.maxBytes}, message ${first.length}`);
+  t.true(
+    budget.heldBytes <= budget.limits.maxBytes + 2 * first.length,
+    `${budget.heldBytes} held, max ${budget.limits.maxBytes}, message ${first.length}`,
+  );
   beats.close();
   client.ws.close();
   await client.closed;

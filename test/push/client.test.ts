@@ -43,17 +43,23 @@ test('after a reconnect every unacked message is sent again with its seq (at-lea
   t.teardown(() => client.close());
   const results = [1, 2, 3].map((n) => client.send([{ item: 'Layer', value: n }], 1_764_238_500_000 + n));
   const firstRound = [await deliveries.next('1'), await deliveries.next('2'), await deliveries.next('3')];
-  t.deepEqual(firstRound.map((d) => d.seq), [1, 2, 3]);
+  t.deepEqual(
+    firstRound.map((d) => d.seq),
+    [1, 2, 3],
+  );
   firstRound[0]?.handle.ack();
   await results[0];
   await until(() => client.counters().acked === 1, 'the first ack');
 
   t.true(server.disconnect(firstRound[0]?.connectionId ?? '', 'test: drop the connection'));
   const secondRound = [await deliveries.next('resent 2'), await deliveries.next('resent 3')];
-  t.deepEqual(secondRound.map((d) => [d.seq, d.time, d.readings[0]?.value]), [
-    [2, 1_764_238_500_002, 2],
-    [3, 1_764_238_500_003, 3],
-  ]);
+  t.deepEqual(
+    secondRound.map((d) => [d.seq, d.time, d.readings[0]?.value]),
+    [
+      [2, 1_764_238_500_002, 2],
+      [3, 1_764_238_500_003, 3],
+    ],
+  );
   t.not(secondRound[0]?.connectionId, firstRound[0]?.connectionId);
   firstRound[1]?.handle.ack(); // the old connection is gone: this ack must change nothing
   for (const delivery of secondRound) delivery.handle.ack();
@@ -131,6 +137,10 @@ test('a burst sent in one turn arrives as one text frame per message, in seq ord
   t.true(frames.every((frame) => !frame.isBinary));
   t.deepEqual(
     frames.map((frame) => JSON.parse(frame.text)),
-    Array.from({ length: burst }, (_, n) => ({ seq: n + 1, time: 1_764_238_500_000 + n, readings: [{ item: 'Layer', value: n, unit: '°' }] })),
+    Array.from({ length: burst }, (_, n) => ({
+      seq: n + 1,
+      time: 1_764_238_500_000 + n,
+      readings: [{ item: 'Layer', value: n, unit: '°' }],
+    })),
   );
 });

@@ -117,7 +117,11 @@ export function roundTrip(ws: WebSocket): Promise<void> {
   });
 }
 
-export function message(seq: number, readings: unknown[] = [{ item: 'VatTemperature', value: 30.1, unit: '°C' }], time = 1_764_238_502_123): string {
+export function message(
+  seq: number,
+  readings: unknown[] = [{ item: 'VatTemperature', value: 30.1, unit: '°C' }],
+  time = 1_764_238_502_123,
+): string {
   return JSON.stringify({ seq, time, readings });
 }
 

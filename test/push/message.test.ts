@@ -18,7 +18,8 @@ function codeOf(text: string): string {
 }
 
 test('a valid message decodes to exactly its content', (t) => {
-  const text = '{"seq":0,"time":1764238502123,"readings":[{"item":"Layer","value":152},{"item":"BuildState","value":"building"},{"item":"Door_Open","value":true,"unit":"-"}]}';
+  const text =
+    '{"seq":0,"time":1764238502123,"readings":[{"item":"Layer","value":152},{"item":"BuildState","value":"building"},{"item":"Door_Open","value":true,"unit":"-"}]}';
   const result = decodePushMessage(text);
   t.true(result.ok);
   if (!result.ok) return;
@@ -122,10 +123,19 @@ test('adapter frames: ack and error encode, decode, and anything else is invalid
 });
 
 test('acks decode alike whether written as encodeAck writes them or otherwise', (t) => {
-  for (const seq of [0, 5, 1_764_238_502_123, Number.MAX_SAFE_INTEGER]) t.deepEqual(decodeAdapterFrame(encodeAck(seq)), { kind: 'ack', seq });
+  for (const seq of [0, 5, 1_764_238_502_123, Number.MAX_SAFE_INTEGER])
+    t.deepEqual(decodeAdapterFrame(encodeAck(seq)), { kind: 'ack', seq });
   t.deepEqual(decodeAdapterFrame(' {"ack":5}'), { kind: 'ack', seq: 5 });
   t.deepEqual(decodeAdapterFrame('{"ack":5.0}'), { kind: 'ack', seq: 5 });
-  for (const text of ['{"ack":01}', '{"ack":9007199254740992}', '{"ack":99999999999999999}', '{"ack":}', '{"ack":1x}', '{"ack":"1"}', '{"ack":1']) {
+  for (const text of [
+    '{"ack":01}',
+    '{"ack":9007199254740992}',
+    '{"ack":99999999999999999}',
+    '{"ack":}',
+    '{"ack":1x}',
+    '{"ack":"1"}',
+    '{"ack":1',
+  ]) {
     t.is(decodeAdapterFrame(text).kind, 'invalid', text);
   }
 });
@@ -160,30 +170,113 @@ function checkFrameDecoder(t: { fail(message: string): void }, text: string, lim
 test('fuzz: the frame decoder agrees with the text decoder on 20,000 near-canonical messages', (t) => {
   const random = seededRandom(0xf4a3e);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const integers = ['0', '1', '01', '-1', '1.0', '1e3', '9007199254740991', '9007199254740992', '9007199254740993', '8640000000000000',
-    '8640000000000001', '12345678901234567', '1764238502123', ' 1', '1 ', '"1"', 'null', ''];
-  const numbers = ['0', '-0', '-0.0', '0.1', '1.5', '65.25', '1200.01', '-40.125', '123456789012345', '1234567890123456',
-    '0.000000000000001', '0.0000000000000001', '99999999999999.9', '1e2', '1E2', '1.', '.5', '-', '--1', '00', '01.5', '1.5.5',
-    '12345678901234567890', '1e400', '3.141592653589793', 'NaN'];
-  const strings = ['"building"', '""', '"x"', '"°C"', '"é"', '"\\u0041"', '"a\\nb"', '"\\""', '"\u0085"', '"\u007f"', '"\u0001"', '"\t"',
-    `"${'x'.repeat(16)}"`, `"${'x'.repeat(17)}"`, `"${'y'.repeat(256)}"`, `"${'y'.repeat(257)}"`, `"${'é'.repeat(256)}"`, `"${'é'.repeat(257)}"`,
-    '"\ud83d\ude00"', '"unterminated'];
-  const itemNames = ['"Layer"', '"A"', '"x_1"', '"1abc"', '"a-b"', '""', '"Ä"', '"AÄ"', `"A${'b'.repeat(63)}"`, `"A${'b'.repeat(64)}"`, '"La\\u0079er"', '5'];
+  const integers = [
+    '0',
+    '1',
+    '01',
+    '-1',
+    '1.0',
+    '1e3',
+    '9007199254740991',
+    '9007199254740992',
+    '9007199254740993',
+    '8640000000000000',
+    '8640000000000001',
+    '12345678901234567',
+    '1764238502123',
+    ' 1',
+    '1 ',
+    '"1"',
+    'null',
+    '',
+  ];
+  const numbers = [
+    '0',
+    '-0',
+    '-0.0',
+    '0.1',
+    '1.5',
+    '65.25',
+    '1200.01',
+    '-40.125',
+    '123456789012345',
+    '1234567890123456',
+    '0.000000000000001',
+    '0.0000000000000001',
+    '99999999999999.9',
+    '1e2',
+    '1E2',
+    '1.',
+    '.5',
+    '-',
+    '--1',
+    '00',
+    '01.5',
+    '1.5.5',
+    '12345678901234567890',
+    '1e400',
+    '3.141592653589793',
+    'NaN',
+  ];
+  const strings = [
+    '"building"',
+    '""',
+    '"x"',
+    '"°C"',
+    '"é"',
+    '"\\u0041"',
+    '"a\\nb"',
+    '"\\""',
+    '"\u0085"',
+    '"\u007f"',
+    '"\u0001"',
+    '"\t"',
+    `"${'x'.repeat(16)}"`,
+    `"${'x'.repeat(17)}"`,
+    `"${'y'.repeat(256)}"`,
+    `"${'y'.repeat(257)}"`,
+    `"${'é'.repeat(256)}"`,
+    `"${'é'.repeat(257)}"`,
+    '"\ud83d\ude00"',
+    '"unterminated',
+  ];
+  const itemNames = [
+    '"Layer"',
+    '"A"',
+    '"x_1"',
+    '"1abc"',
+    '"a-b"',
+    '""',
+    '"Ä"',
+    '"AÄ"',
+    `"A${'b'.repeat(63)}"`,
+    `"A${'b'.repeat(64)}"`,
+    '"La\\u0079er"',
+    '5',
+  ];
   const values = [...numbers, ...strings, 'true', 'false', 'tru', 'null', '[]', '{}'];
   const units = [undefined, '"°C"', '"%"', '""', `"${'u'.repeat(16)}"`, `"${'u'.repeat(17)}"`, '"\u0001"', '5'];
   // Decimals of every length: each must come out as the very double JSON.parse makes of it.
   const randomValue = () =>
-    random() < 0.5 ? pick(values) : `${random() < 0.3 ? '-' : ''}${(random() * 10 ** Math.floor(random() * 16)).toFixed(Math.floor(random() * 16))}`;
+    random() < 0.5
+      ? pick(values)
+      : `${random() < 0.3 ? '-' : ''}${(random() * 10 ** Math.floor(random() * 16)).toFixed(Math.floor(random() * 16))}`;
   const oddReading = () => {
     const unit = pick(units);
     return `{"item":${pick(itemNames)},"value":${pick(values)}${unit === undefined ? '' : `,"unit":${unit}`}}`;
   };
-  const limitChoices: Partial<PushMessageLimits>[] = [{}, PUSH_MESSAGE_LIMITS, { maxReadingsPerMessage: 3, maxStringValueLength: 8, maxUnitLength: 2 }];
+  const limitChoices: Partial<PushMessageLimits>[] = [
+    {},
+    PUSH_MESSAGE_LIMITS,
+    { maxReadingsPerMessage: 3, maxStringValueLength: 8, maxUnitLength: 2 },
+  ];
   const verdicts = new Map<string, number>();
   for (let run = 0; run < 20_000; run++) {
     const count = pick([0, 1, 2, 3, 4, 9, 32, 33]);
     const readings = Array.from({ length: count }, (_, i) =>
-      random() < 0.85 ? `{"item":"Item${random() < 0.03 ? 0 : i}","value":${randomValue()}${random() < 0.5 ? ',"unit":"°C"' : ''}}` : oddReading(),
+      random() < 0.85
+        ? `{"item":"Item${random() < 0.03 ? 0 : i}","value":${randomValue()}${random() < 0.5 ? ',"unit":"°C"' : ''}}`
+        : oddReading(),
     );
     const seq = random() < 0.8 ? String(run) : pick(integers);
     const time = random() < 0.8 ? '1764238502123' : pick(integers);
@@ -203,8 +296,17 @@ test('fuzz: the frame decoder agrees with the text decoder on 20,000 near-canoni
 });
 
 const KNOWN_CODES = new Set<PushMessageErrorCode>([
-  'PUSH_BAD_JSON', 'PUSH_NOT_AN_OBJECT', 'PUSH_UNKNOWN_FIELD', 'PUSH_BAD_SEQ', 'PUSH_BAD_TIME', 'PUSH_BAD_READINGS',
-  'PUSH_TOO_MANY_READINGS', 'PUSH_BAD_ITEM', 'PUSH_DUPLICATE_ITEM', 'PUSH_BAD_VALUE', 'PUSH_BAD_UNIT',
+  'PUSH_BAD_JSON',
+  'PUSH_NOT_AN_OBJECT',
+  'PUSH_UNKNOWN_FIELD',
+  'PUSH_BAD_SEQ',
+  'PUSH_BAD_TIME',
+  'PUSH_BAD_READINGS',
+  'PUSH_TOO_MANY_READINGS',
+  'PUSH_BAD_ITEM',
+  'PUSH_DUPLICATE_ITEM',
+  'PUSH_BAD_VALUE',
+  'PUSH_BAD_UNIT',
 ]);
 
 test('fuzz: 20,000 random and mutated messages never throw and always get a clear verdict', (t) => {
@@ -212,8 +314,30 @@ test('fuzz: 20,000 random and mutated messages never throw and always get a clea
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (n: number) => Math.floor(random() * n);
   const junkValues: unknown[] = [
-    null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 60), 1e308, '', 'x', 'é', '\u0000', 'a\nb', [], [1], {}, { a: 1 },
-    'x'.repeat(300), 'Layer', 'bad item', Number.MAX_SAFE_INTEGER, 8.64e15, 8.64e15 + 1,
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    2 ** 53,
+    -(2 ** 60),
+    1e308,
+    '',
+    'x',
+    'é',
+    '\u0000',
+    'a\nb',
+    [],
+    [1],
+    {},
+    { a: 1 },
+    'x'.repeat(300),
+    'Layer',
+    'bad item',
+    Number.MAX_SAFE_INTEGER,
+    8.64e15,
+    8.64e15 + 1,
   ];
   const items = ['VatTemperature', 'Layer', 'JobId', 'A', 'x_1', 'OxygenPpm', 'BuildState'];
   const validMessage = () => ({
@@ -252,7 +376,7 @@ test('fuzz: 20,000 random and mutated messages never throw and always get a clea
           out = out.slice(0, at);
           break;
         case 3:
-          out = out.slice(0, at) + out.slice(int(out.length)) ;
+          out = out.slice(0, at) + out.slice(int(out.length));
           break;
         default:
           out = out.slice(0, at) + '['.repeat(int(2000)) + out.slice(at);
@@ -266,7 +390,11 @@ test('fuzz: 20,000 random and mutated messages never throw and always get a clea
     const original = validMessage();
     const kind = run % 4;
     const text =
-      kind === 0 ? JSON.stringify(original) : kind === 1 ? mutateStructure(structuredClone(original)) : mutateText(JSON.stringify(original));
+      kind === 0
+        ? JSON.stringify(original)
+        : kind === 1
+          ? mutateStructure(structuredClone(original))
+          : mutateText(JSON.stringify(original));
     let result: ReturnType<typeof decodePushMessage> | undefined;
     try {
       result = decodePushMessage(text);
@@ -291,14 +419,20 @@ test('fuzz: 20,000 random and mutated messages never throw and always get a clea
       // Whatever passes must satisfy the schema, checked here independently of the decoder.
       const { seq, time, readings } = result.message;
       const sound =
-        Number.isSafeInteger(seq) && seq >= 0 && Number.isInteger(time) && time >= 0 && time <= 8.64e15 &&
+        Number.isSafeInteger(seq) &&
+        seq >= 0 &&
+        Number.isInteger(time) &&
+        time >= 0 &&
+        time <= 8.64e15 &&
         readings.length <= PUSH_MESSAGE_LIMITS.maxReadingsPerMessage &&
         new Set(readings.map((r) => r.item)).size === readings.length &&
-        readings.every((r) =>
-          PUSH_ITEM_NAME.test(r.item) &&
-          (typeof r.value === 'boolean' || (typeof r.value === 'number' && Number.isFinite(r.value)) ||
-            (typeof r.value === 'string' && r.value.length <= 256 && !/\p{Cc}/u.test(r.value))) &&
-          (r.unit === undefined || (r.unit.length >= 1 && r.unit.length <= 16)),
+        readings.every(
+          (r) =>
+            PUSH_ITEM_NAME.test(r.item) &&
+            (typeof r.value === 'boolean' ||
+              (typeof r.value === 'number' && Number.isFinite(r.value)) ||
+              (typeof r.value === 'string' && r.value.length <= 256 && !/\p{Cc}/u.test(r.value))) &&
+            (r.unit === undefined || (r.unit.length >= 1 && r.unit.length <= 16)),
         );
       if (!sound) {
         t.fail(`accepted an invalid message: ${text.slice(0, 300)}`);

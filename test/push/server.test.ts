@@ -8,7 +8,13 @@ test('a printer with a known token connects and its message reaches the applicat
   const { server, url, deliveries } = await startServer();
   t.teardown(() => server.close());
   const client = await rawClient(url, TOKENS.p02);
-  client.ws.send(message(7, [{ item: 'OxygenPpm', value: 412 }, { item: 'BuildState', value: 'building' }, { item: 'Door', value: false }]));
+  client.ws.send(
+    message(7, [
+      { item: 'OxygenPpm', value: 412 },
+      { item: 'BuildState', value: 'building' },
+      { item: 'Door', value: false },
+    ]),
+  );
   const delivery = await deliveries.next('delivery');
   t.is(delivery.printerId, 'p02');
   t.is(delivery.seq, 7);
@@ -81,7 +87,12 @@ test('a schema violation names the field, then close 1008', async (t) => {
   const { server, url, deliveries } = await startServer();
   t.teardown(() => server.close());
   const client = await rawClient(url, TOKENS.p01);
-  client.ws.send(message(3, [{ item: 'VatTemperature', value: 30 }, { item: 'bad item', value: 1 }]));
+  client.ws.send(
+    message(3, [
+      { item: 'VatTemperature', value: 30 },
+      { item: 'bad item', value: 1 },
+    ]),
+  );
   const error = JSON.parse(await client.frames.next('error frame'));
   t.is(error.error.code, 'PUSH_BAD_ITEM');
   t.regex(error.error.message, /readings\[1\]\.item/);

@@ -12,9 +12,14 @@ import { PRINTER_FAMILIES } from '../../sim/printers/families.js';
 /** The developer bin, given time for the whole run (startup, SECONDS, the drain). */
 function runDemo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(process.cwd(), 'cli', 'bin', '3dconnect.js'), 'demo', ...args], { timeout: 140_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(process.cwd(), 'cli', 'bin', '3dconnect.js'), 'demo', ...args],
+      { timeout: 140_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

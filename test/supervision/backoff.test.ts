@@ -15,7 +15,10 @@ const options: RestartBackoff = { minMs: 100, maxMs: 1_000, jitter: 0.2 };
 const noJitter = () => 0;
 
 test('the first restart after a quiet period waits no backoff', (t) => {
-  t.is(restartDelayMs(0, options, () => 0.99), 0);
+  t.is(
+    restartDelayMs(0, options, () => 0.99),
+    0,
+  );
   const { delayMs, next } = backoffOnFailure(initialBackoffState(), 5_000, options, () => 0.99);
   t.is(delayMs, 0);
   t.is(next.consecutive, 1);
@@ -29,9 +32,18 @@ test('delays grow as min·2^n and are capped at max', (t) => {
 });
 
 test('jitter stretches the delay by at most its fraction', (t) => {
-  t.is(restartDelayMs(1, options, () => 1), 240);
-  t.is(restartDelayMs(1, options, () => 0.5), 220);
-  t.is(restartDelayMs(10, options, () => 1), 1_200);
+  t.is(
+    restartDelayMs(1, options, () => 1),
+    240,
+  );
+  t.is(
+    restartDelayMs(1, options, () => 0.5),
+    220,
+  );
+  t.is(
+    restartDelayMs(10, options, () => 1),
+    1_200,
+  );
   const random = sequence([0.1, 0.7, 0.3, 0.9]);
   for (let i = 0; i < 4; i += 1) {
     const delay = restartDelayMs(2, options, random);
@@ -93,7 +105,10 @@ test('backoffDelayMs: attempt 0 waits the minimum, then doubles up to the maximu
 
 test('backoffDelayMs: huge attempts neither overflow nor turn a zero minimum into NaN', (t) => {
   t.is(backoffDelayMs(5_000, policy, noJitter), 60_000);
-  t.is(backoffDelayMs(Number.MAX_SAFE_INTEGER, policy, () => 0.5), 66_000);
+  t.is(
+    backoffDelayMs(Number.MAX_SAFE_INTEGER, policy, () => 0.5),
+    66_000,
+  );
   t.is(backoffDelayMs(5_000, { ...policy, minMs: 0 }, noJitter), 0);
 });
 

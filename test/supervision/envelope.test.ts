@@ -10,7 +10,13 @@ test('the envelope ring is FIFO across wrap-arounds and growth, and clear drops 
   let next = 0;
   let expected = 0;
   // Interleave pushes and shifts so the head wraps, then grow while wrapped, several times over.
-  for (const [pushes, shifts] of [[5, 3], [6, 4], [20, 10], [100, 50], [3, 67]] as const) {
+  for (const [pushes, shifts] of [
+    [5, 3],
+    [6, 4],
+    [20, 10],
+    [100, 50],
+    [3, 67],
+  ] as const) {
     for (let i = 0; i < pushes; i += 1) {
       queue.push(next % 2 === 0 ? 'user' : 'ping', next, next % 3 === 0 ? `asker ${next}` : undefined);
       next += 1;
@@ -23,7 +29,10 @@ test('the envelope ring is FIFO across wrap-arounds and growth, and clear drops 
       expected += 1;
     }
   }
-  t.deepEqual(seen, Array.from({ length: expected }, (_, n) => n));
+  t.deepEqual(
+    seen,
+    Array.from({ length: expected }, (_, n) => n),
+  );
   t.true(queue.isEmpty);
   t.false(queue.shiftInto(out));
   queue.push('user', 'a', undefined);

@@ -12,7 +12,12 @@ import { CodedError, describeError, SupervisionError } from '../../supervision/e
 // The one coded-error base: every family keeps its class name, codes and messages, and shares code + frozen context.
 const families: [error: CodedError<string, object>, name: string, code: string, message: string][] = [
   [new SupervisionError('START_TIMEOUT', 'took too long', { path: 'a/b' }), 'SupervisionError', 'START_TIMEOUT', 'took too long'],
-  [new LumberjackError('LJ_ERR_BAD_VERSION', 'bad version', { connectionId: 'c1' }), 'LumberjackError', 'LJ_ERR_BAD_VERSION', 'bad version'],
+  [
+    new LumberjackError('LJ_ERR_BAD_VERSION', 'bad version', { connectionId: 'c1' }),
+    'LumberjackError',
+    'LJ_ERR_BAD_VERSION',
+    'bad version',
+  ],
   [new PushError('PUSH_OVERFLOW', 'too many', { limit: 'maxPendingAcks', limitValue: 3 }), 'PushError', 'PUSH_OVERFLOW', 'too many'],
   [new PipError('PIP_BAD_UTF8', 'not utf-8', { connection: 'p01' }), 'PipError', 'PIP_BAD_UTF8', 'not utf-8'],
   [new ControlError('CONTROL_BAD_JSON', 'not json', { connection: 'control#3' }), 'ControlError', 'CONTROL_BAD_JSON', 'not json'],
@@ -40,9 +45,12 @@ test('the context is a frozen copy: changing what was passed in does not change 
   const error = new LumberjackError('LJ_ERR_BAD_VERSION', 'bad version', context);
   context.connectionId = 'c2';
   t.is(error.context.connectionId, 'c1');
-  t.throws(() => {
-    (error.context as { connectionId?: string }).connectionId = 'c3';
-  }, { instanceOf: TypeError });
+  t.throws(
+    () => {
+      (error.context as { connectionId?: string }).connectionId = 'c3';
+    },
+    { instanceOf: TypeError },
+  );
 });
 
 test('a ThingworxConfigError still names its setting, now also in its context', (t) => {

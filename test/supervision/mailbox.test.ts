@@ -1,11 +1,5 @@
 import test from 'ava';
-import {
-  actorAddress,
-  type Behaviour,
-  type ExitReason,
-  supervisorSpec,
-  workerSpec,
-} from '../../supervision/index.js';
+import { actorAddress, type Behaviour, type ExitReason, supervisorSpec, workerSpec } from '../../supervision/index.js';
 import { FAST, waitForStatus, waitUntil, withTree } from './support.js';
 import { MAILBOX_DEFAULTS } from '../../config/defaults.js';
 

@@ -14,14 +14,19 @@ test('stopping an actor does not stop its children: they live on, unreachable, w
   const system = start();
   const seen: string[] = [];
   const parent = spawn(system, (state: undefined) => state, 'parent');
-  const child = spawn(parent, (state: undefined, msg: string) => {
-    seen.push(msg);
-    return state;
-  }, 'child', {
-    afterStop: () => {
-      seen.push('child afterStop');
+  const child = spawn(
+    parent,
+    (state: undefined, msg: string) => {
+      seen.push(msg);
+      return state;
     },
-  });
+    'child',
+    {
+      afterStop: () => {
+        seen.push('child afterStop');
+      },
+    },
+  );
   dispatch(child, 'before');
   await turn();
   stop(parent);
@@ -36,15 +41,23 @@ test('stopping an actor does not stop its children: they live on, unreachable, w
 test('a name is free again right after stop, and an old ref reaches the successor', async (t) => {
   const system = start();
   const seen: string[] = [];
-  const first = spawn(system, (state: undefined, msg: string) => {
-    seen.push(`first ${msg}`);
-    return state;
-  }, 'same');
+  const first = spawn(
+    system,
+    (state: undefined, msg: string) => {
+      seen.push(`first ${msg}`);
+      return state;
+    },
+    'same',
+  );
   stop(first);
-  spawn(system, (state: undefined, msg: string) => {
-    seen.push(`second ${msg}`);
-    return state;
-  }, 'same');
+  spawn(
+    system,
+    (state: undefined, msg: string) => {
+      seen.push(`second ${msg}`);
+      return state;
+    },
+    'same',
+  );
   dispatch(first, 'hello');
   await turn();
   t.deepEqual(seen, ['second hello']);
@@ -103,7 +116,10 @@ test('onCrash receives the message, the error and the pending mailbox; query to 
   dispatch(actor, 'queued-2');
   await until(() => crashes.length > 0, { what: 'the crash' });
   t.deepEqual(crashes, [{ msg: 'boom', error: 'boom', pending: 2 }]);
-  await t.throwsAsync(query(actor, () => 'anything', 50), { message: /stopped or never existed/ });
+  await t.throwsAsync(
+    query(actor, () => 'anything', 50),
+    { message: /stopped or never existed/ },
+  );
   stop(system);
 });
 
@@ -127,6 +143,9 @@ test('answering a child escalation with resume leaves the child busy forever (wh
   // That the next message is never handled is what is under test: a named window.
   await assertStaysTrue(() => handled === 1, 50, 'the message after the crash unhandled');
   t.is(handled, 1, 'the message after the crash is never handled');
-  await t.throwsAsync(query(child, () => 'ping', 50), { message: 'Query Timeout' });
+  await t.throwsAsync(
+    query(child, () => 'ping', 50),
+    { message: 'Query Timeout' },
+  );
   stop(system);
 });

@@ -38,11 +38,7 @@ async function threeChildren(flags: SupervisorFlagsInput, journal: Journal): Pro
 }
 
 async function allRunning(tree: Tree): Promise<void> {
-  await waitUntil(
-    tree.registry,
-    () => tree.registry.snapshot().every((row) => row.status === 'running'),
-    'everything running',
-  );
+  await waitUntil(tree.registry, () => tree.registry.snapshot().every((row) => row.status === 'running'), 'everything running');
 }
 
 test('children start in spec order, each running before the next; shutdown runs in reverse', async (t) => {
@@ -51,10 +47,7 @@ test('children start in spec order, each running before the next; shutdown runs 
     supervisorSpec('root', FAST, [
       workerSpec('a', probe('a', journal, { initDelayMs: 20 })),
       workerSpec('b', probe('b', journal, { initDelayMs: 20 })),
-      supervisorSpec('sub', FAST, [
-        workerSpec('c', probe('c', journal, { initDelayMs: 20 })),
-        workerSpec('d', probe('d', journal)),
-      ]),
+      supervisorSpec('sub', FAST, [workerSpec('c', probe('c', journal, { initDelayMs: 20 })), workerSpec('d', probe('d', journal))]),
     ]),
     { logger },
   );
@@ -132,8 +125,14 @@ test('one_for_one restarts only the dead child', async (t) => {
   tree.registry.killByPath('root/b');
   await waitUntil(tree.registry, () => initsOf(journal, 'b') === 2, 'b restarted');
   await allRunning(tree);
-  t.deepEqual(['a', 'b', 'c'].map((name) => initsOf(journal, name)), [1, 2, 1]);
-  t.deepEqual(['a', 'b', 'c'].map((name) => tree.registry.get(`root/${name}`)?.restarts.total), [0, 1, 0]);
+  t.deepEqual(
+    ['a', 'b', 'c'].map((name) => initsOf(journal, name)),
+    [1, 2, 1],
+  );
+  t.deepEqual(
+    ['a', 'b', 'c'].map((name) => tree.registry.get(`root/${name}`)?.restarts.total),
+    [0, 1, 0],
+  );
   await tree.stop();
 });
 
@@ -155,7 +154,10 @@ test('one_for_all stops the others last-started first, then restarts everyone in
     'init-begin c',
     'init-end c',
   ]);
-  t.deepEqual(['a', 'b', 'c'].map((name) => tree.registry.get(`root/${name}`)?.restarts.total), [1, 1, 1]);
+  t.deepEqual(
+    ['a', 'b', 'c'].map((name) => tree.registry.get(`root/${name}`)?.restarts.total),
+    [1, 1, 1],
+  );
   await tree.stop();
 });
 
@@ -197,7 +199,8 @@ test('restart types: permanent always, transient only after an abnormal exit, te
   await waitUntil(registry, () => initsOf(journal, 'perm') === 2 && initsOf(journal, 'trans2') === 2, 'restarts');
   await waitForStatus(registry, 'root/trans1', 'stopped');
   await waitForStatus(registry, 'root/temp', 'stopped');
-  const settled = () => ['perm', 'trans1', 'trans2', 'temp'].map((name) => [name, initsOf(journal, name), registry.get(`root/${name}`)?.status]);
+  const settled = () =>
+    ['perm', 'trans1', 'trans2', 'temp'].map((name) => [name, initsOf(journal, name), registry.get(`root/${name}`)?.status]);
   const expected = [
     ['perm', 2, 'running'],
     ['trans1', 1, 'stopped'],
@@ -266,10 +269,7 @@ test('exceeding restart intensity stops the children and escalates exactly once 
 test('the root giving up calls onEscalate once and ends the tree', async (t) => {
   const escalations: TreeEscalation[] = [];
   const tree = await startTree(
-    supervisorSpec('root', { intensity: 0 }, [
-      workerSpec('a', probe('a', newJournal())),
-      workerSpec('b', probe('b', newJournal())),
-    ]),
+    supervisorSpec('root', { intensity: 0 }, [workerSpec('a', probe('a', newJournal())), workerSpec('b', probe('b', newJournal()))]),
     { logger, onEscalate: (escalation) => escalations.push(escalation) },
   );
   tree.registry.killByPath('root/a');
@@ -305,18 +305,20 @@ test('killing the root from outside is an escalation of the tree', async (t) => 
 });
 
 function printer(id: string, intensity: number, journal: Journal, park?: { retryMs: number }): ChildSpec {
-  return supervisorSpec(id, { intensity, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } }, [workerSpec('w', probe(`${id}/w`, journal))], {
-    ...(park ? { park } : {}),
-  });
+  return supervisorSpec(
+    id,
+    { intensity, periodMs: 5_000, backoff: { minMs: 10, maxMs: 50 } },
+    [workerSpec('w', probe(`${id}/w`, journal))],
+    {
+      ...(park ? { park } : {}),
+    },
+  );
 }
 
 test('a parked child is marked failed, does not count against its parent, and is back after retryMs', async (t) => {
   const journal = newJournal();
   const tree = await startTree(
-    supervisorSpec('fleet', { intensity: 1, periodMs: 5_000 }, [
-      printer('p01', 0, journal, { retryMs: 300 }),
-      printer('p02', 5, journal),
-    ]),
+    supervisorSpec('fleet', { intensity: 1, periodMs: 5_000 }, [printer('p01', 0, journal, { retryMs: 300 }), printer('p02', 5, journal)]),
     { logger },
   );
   const { registry } = tree;
@@ -480,7 +482,9 @@ test('registry.restart restarts a child or a subtree as if it had died', async (
 test('a supervisor crash takes its subtree down and brings it back', async (t) => {
   const journal = newJournal();
   const tree = await startTree(
-    supervisorSpec('root', FAST, [supervisorSpec('sub', FAST, [workerSpec('c', probe('c', journal)), workerSpec('d', probe('d', journal))])]),
+    supervisorSpec('root', FAST, [
+      supervisorSpec('sub', FAST, [workerSpec('c', probe('c', journal)), workerSpec('d', probe('d', journal))]),
+    ]),
     { logger },
   );
   const mark = journal.events.length;
@@ -515,7 +519,9 @@ test('invalid specs are refused before anything starts', async (t) => {
   );
   t.is(duplicate?.code, 'INVALID_CHILD_SPEC');
   t.deepEqual(duplicate?.context, { path: 'root/a', field: 'id' });
-  const slash = await t.throwsAsync<SupervisionError>(startTree(supervisorSpec('root', {}, [workerSpec('p/01', probe('x', journal))]), { logger }));
+  const slash = await t.throwsAsync<SupervisionError>(
+    startTree(supervisorSpec('root', {}, [workerSpec('p/01', probe('x', journal))]), { logger }),
+  );
   t.is(slash?.code, 'INVALID_CHILD_SPEC');
   const workerRoot = await t.throwsAsync<SupervisionError>(startTree(workerSpec('root', probe('x', journal)), { logger }));
   t.is(workerRoot?.code, 'INVALID_CHILD_SPEC');
@@ -552,9 +558,7 @@ test('a subtree abandoned after its shutdownMs cannot disturb its successor', as
   let abandonedTerminated = false;
   const ticksHandled = new Map<number, number>();
   const tree = await startTree(
-    supervisorSpec('root', FAST, [
-      supervisorSpec('sub', FAST, [workerSpec('w', slowToStop, { shutdownMs: 2_000 })], { shutdownMs: 100 }),
-    ]),
+    supervisorSpec('root', FAST, [supervisorSpec('sub', FAST, [workerSpec('w', slowToStop, { shutdownMs: 2_000 })], { shutdownMs: 100 })]),
     { logger },
   );
   const { registry } = tree;

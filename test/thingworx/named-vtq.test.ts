@@ -1,10 +1,5 @@
 import test from 'ava';
-import {
-  encodeUpdatePropertyValuesBody,
-  encodeVtqRow,
-  NamedVtqRow,
-  VtqEncodingError,
-} from '../../protocols/thingworx/named-vtq.js';
+import { encodeUpdatePropertyValuesBody, encodeVtqRow, NamedVtqRow, VtqEncodingError } from '../../protocols/thingworx/named-vtq.js';
 import type { VtqRow } from '../../protocols/thingworx/types.js';
 
 const T = 1764238502123;
@@ -83,7 +78,9 @@ test('a row in any key order, with or without its base type, goes on the wire as
   ];
   const text = encodeUpdatePropertyValuesBody(rows).toString('utf8');
   t.true(
-    text.endsWith('"rows":[{"name":"Layer","value":7,"time":1764238502123,"quality":"BAD"},{"name":"ErrorCode","value":"1203","time":1764238502124,"quality":"GOOD"}]}}'),
+    text.endsWith(
+      '"rows":[{"name":"Layer","value":7,"time":1764238502123,"quality":"BAD"},{"name":"ErrorCode","value":"1203","time":1764238502124,"quality":"GOOD"}]}}',
+    ),
     text,
   );
 });

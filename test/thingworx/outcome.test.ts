@@ -79,7 +79,10 @@ test('request errors are retries with a stable code first', (t) => {
     return outcome.kind === 'retry' ? outcome.detail : '';
   };
   t.is(detail(error('ECONNRESET', 'socket hang up')), 'TWX_CONNECTION_RESET: socket hang up (ECONNRESET)');
-  t.is(detail(error('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')), 'TWX_CONNECTION_REFUSED: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)');
+  t.is(
+    detail(error('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')),
+    'TWX_CONNECTION_REFUSED: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)',
+  );
   t.is(
     detail(error('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate')),
     'TWX_TLS_UNTRUSTED: unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',

@@ -79,7 +79,11 @@ test('desired entities: a property per catalog item, PrinterState, each alert wi
     ],
   );
   const p04 = desired.things.find((thing) => thing.name === 'Printer-p04');
-  t.deepEqual(p04?.alerts.map((alert) => alert.priority), [1, 3], 'critical 1, info 3');
+  t.deepEqual(
+    p04?.alerts.map((alert) => alert.priority),
+    [1, 3],
+    'critical 1, info 3',
+  );
   t.is(desired.things.length, config.printers.length + 1);
   t.is(desired.valueStream.name, '3DConnect-nuc-hall-3-History');
 });
@@ -117,12 +121,24 @@ test('against an empty ThingWorx: value stream, then per Thing create, propertie
     ['CreateThing', 'AddPropertyDefinition', 'SetValueStream', 'AddOrUpdateAlert', 'EnableThing', 'RestartThing'],
   );
   const alert = p01.find((call) => call.service === 'AddOrUpdateAlert');
-  t.like(alert?.body, { alertName: 'VatTemperatureOutOfRange', alertType: 'EqualTo', property: 'VatTemperatureOutOfRange', priority: 1, enabled: true });
-  t.deepEqual(alert?.body.attributes, { dataShape: { fieldDefinitions: { value: { name: 'value', baseType: 'BOOLEAN' } } }, rows: [{ value: true }] });
-  t.like(
-    p01.find((call) => call.entity === 'Printer-p01.VatTemperature')?.body,
-    { name: 'VatTemperature', type: 'NUMBER', logged: true, persistent: true, dataChangeType: 'VALUE' },
-  );
+  t.like(alert?.body, {
+    alertName: 'VatTemperatureOutOfRange',
+    alertType: 'EqualTo',
+    property: 'VatTemperatureOutOfRange',
+    priority: 1,
+    enabled: true,
+  });
+  t.deepEqual(alert?.body.attributes, {
+    dataShape: { fieldDefinitions: { value: { name: 'value', baseType: 'BOOLEAN' } } },
+    rows: [{ value: true }],
+  });
+  t.like(p01.find((call) => call.entity === 'Printer-p01.VatTemperature')?.body, {
+    name: 'VatTemperature',
+    type: 'NUMBER',
+    logged: true,
+    persistent: true,
+    dataChangeType: 'VALUE',
+  });
   t.like(p01.find((call) => call.entity === 'Printer-p01.ErrorCode')?.body, { type: 'STRING', dataChangeType: 'ALWAYS' });
 });
 
@@ -143,7 +159,16 @@ test('a missing property and a changed alert are added and updated, then the Thi
   const p01 = withMore.printers.find((printer) => printer.id === 'p01');
   if (!p01) return t.fail();
   p01.limits = p01.limits.map((limit) => (limit.alert === 'ResinLow' ? { ...limit, severity: 'critical' } : limit));
-  p01.limits.push({ item: 'LaserPower', type: 'Below', limit: 1, limitInclusive: true, alert: 'LaserWeak', severity: 'info', raiseAfterMs: 0, hysteresis: 0 });
+  p01.limits.push({
+    item: 'LaserPower',
+    type: 'Below',
+    limit: 1,
+    limitInclusive: true,
+    alert: 'LaserWeak',
+    severity: 'info',
+    raiseAfterMs: 0,
+    hysteresis: 0,
+  });
   const desired = desiredModel(withMore);
   const plan = planProvisioning(desired, await observe(desired, readerOf(model)));
   t.deepEqual(
@@ -166,8 +191,22 @@ test('a property of the wrong base type is reported, or replaced when asked', as
   const model = provisioned(desired);
   // As if someone had created VatTemperature by hand as a STRING.
   apply(model, [
-    { service: 'RemovePropertyDefinition', method: 'POST', path: '/Thingworx/Things/Printer-p01/Services/RemovePropertyDefinition', body: { name: 'VatTemperature' }, action: '', entity: '' },
-    { service: 'AddPropertyDefinition', method: 'POST', path: '/Thingworx/Things/Printer-p01/Services/AddPropertyDefinition', body: { name: 'VatTemperature', type: 'STRING', logged: true }, action: '', entity: '' },
+    {
+      service: 'RemovePropertyDefinition',
+      method: 'POST',
+      path: '/Thingworx/Things/Printer-p01/Services/RemovePropertyDefinition',
+      body: { name: 'VatTemperature' },
+      action: '',
+      entity: '',
+    },
+    {
+      service: 'AddPropertyDefinition',
+      method: 'POST',
+      path: '/Thingworx/Things/Printer-p01/Services/AddPropertyDefinition',
+      body: { name: 'VatTemperature', type: 'STRING', logged: true },
+      action: '',
+      entity: '',
+    },
   ]);
   const observed = await observe(desired, readerOf(model));
   const reported = planProvisioning(desired, observed);
@@ -206,7 +245,14 @@ test('a disabled Thing is enabled, and a Thing logging elsewhere gets our value 
   if (!p02) return t.fail();
   p02.enabled = false;
   apply(model, [
-    { service: 'CreateThing', method: 'POST', path: '/Thingworx/Resources/EntityServices/Services/CreateThing', body: { name: 'Other', thingTemplateName: 'ValueStream' }, action: '', entity: '' },
+    {
+      service: 'CreateThing',
+      method: 'POST',
+      path: '/Thingworx/Resources/EntityServices/Services/CreateThing',
+      body: { name: 'Other', thingTemplateName: 'ValueStream' },
+      action: '',
+      entity: '',
+    },
   ]);
   p02.valueStream = 'Other';
   const plan = planProvisioning(desired, await observe(desired, readerOf(model)));

@@ -74,7 +74,10 @@ test('a server certificate from another CA is refused: a TLS retry outcome, and 
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const outcome = await transport.updatePropertyValues('p01', rows(1));
       t.is(outcome.kind, 'retry');
-      t.regex(outcome.kind === 'retry' ? outcome.detail : '', /^TWX_TLS_UNTRUSTED: .+\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)$/);
+      t.regex(
+        outcome.kind === 'retry' ? outcome.detail : '',
+        /^TWX_TLS_UNTRUSTED: .+\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)$/,
+      );
     }
     t.like(await transport.checkSession('p01'), { kind: 'retry' });
     t.is(standIn.counters.requests, 0, 'the app key never left the client');
@@ -92,11 +95,15 @@ test('without the CA verification fails; allowSelfSigned accepts it only when se
     t.is(standIn.counters.requests, 0);
   });
   const log = logCapture();
-  await scenario({}, { tls: { allowSelfSigned: true }, logger: createLogger({ level: 'info', destination: log.destination }) }, async (standIn, transport) => {
-    t.deepEqual(await transport.updatePropertyValues('p01', rows(1)), { kind: 'delivered', status: 200 });
-    t.deepEqual(await transport.updatePropertyValues('p01', rows(1)), { kind: 'delivered', status: 200 });
-    t.is(standIn.records.length, 2);
-  });
+  await scenario(
+    {},
+    { tls: { allowSelfSigned: true }, logger: createLogger({ level: 'info', destination: log.destination }) },
+    async (standIn, transport) => {
+      t.deepEqual(await transport.updatePropertyValues('p01', rows(1)), { kind: 'delivered', status: 200 });
+      t.deepEqual(await transport.updatePropertyValues('p01', rows(1)), { kind: 'delivered', status: 200 });
+      t.is(standIn.records.length, 2);
+    },
+  );
   const warnings = log.lines().filter((line) => line.event === 'thingworx_tls_verification_off');
   t.is(warnings.length, 1);
   t.is(warnings[0]?.level, 40);

@@ -80,7 +80,7 @@ test.serial('UpdatePropertyValues: exact URL, method, every header and the body'
   });
 });
 
-test.serial('checkSession: an authenticated GET of the Thing\'s name property, no body', async (t) => {
+test.serial("checkSession: an authenticated GET of the Thing's name property, no body", async (t) => {
   const origin = uniqueOrigin();
   let headers: Record<string, unknown> | undefined;
   nock(origin)
@@ -188,10 +188,20 @@ test.serial('a batch that cannot be encoded is refused without a request', async
   const outcome = await transport.updatePropertyValues('p01', [{ name: 'VatTemperature', value: Number.NaN, time: T, quality: 'GOOD' }]);
   t.like(outcome, { kind: 'rejected', status: 0 });
   t.regex(outcome.kind === 'rejected' ? outcome.detail : '', /^TWX_ROW_INVALID: row 0 \(VatTemperature\)/);
-  t.deepEqual(await transport.updatePropertyValues('', ROWS), { kind: 'rejected', status: 0, detail: 'TWX_THING_INVALID: the Thing name is empty' });
+  t.deepEqual(await transport.updatePropertyValues('', ROWS), {
+    kind: 'rejected',
+    status: 0,
+    detail: 'TWX_THING_INVALID: the Thing name is empty',
+  });
   t.false(scope.isDone());
   await transport.close();
-  nock.removeInterceptor({ hostname: new URL(origin).hostname, port: 8443, proto: 'https', method: 'POST', path: '/Thingworx/Things/p01/Services/UpdatePropertyValues' });
+  nock.removeInterceptor({
+    hostname: new URL(origin).hostname,
+    port: 8443,
+    proto: 'https',
+    method: 'POST',
+    path: '/Thingworx/Things/p01/Services/UpdatePropertyValues',
+  });
 });
 
 test.serial('the app key is read per request from a provider; no usable key ⇒ unauthorized without a request', async (t) => {

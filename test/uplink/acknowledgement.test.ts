@@ -31,7 +31,11 @@ test('Delivered only once every reading of the batch is accepted, across calls a
   await settle();
   t.deepEqual(h.delivered, ['b1', 'b2']);
   const values = h.transport.deliveredRows('T1').map((row) => row.value);
-  t.deepEqual(values, Array.from({ length: 30 }, (_, i) => i), 'each row accepted once, in order');
+  t.deepEqual(
+    values,
+    Array.from({ length: 30 }, (_, i) => i),
+    'each row accepted once, in order',
+  );
   t.is(h.engine.status().counters.retries, 2);
   t.is(h.engine.status().counters.responsesByStatus['500'], 2);
 });

@@ -91,7 +91,14 @@ test('conflation is bounded in (Thing, item) pairs: when full, a new pair does n
   const h = createHarness({ limits: { flushIntervalMs: 100, conflationEntries: 2 } });
   await settle();
   const poll = (item: string, value: number) => batch(`${item}${value}`, 'T1', [reading(item, value, { source: 'poll' })], 'state');
-  for (const [item, value] of [['A', 1], ['B', 1], ['C', 1], ['C', 2], ['A', 2]] as const) h.engine.offer(poll(item, value));
+  for (const [item, value] of [
+    ['A', 1],
+    ['B', 1],
+    ['C', 1],
+    ['C', 2],
+    ['A', 2],
+  ] as const)
+    h.engine.offer(poll(item, value));
   await h.clock.advance(100);
   t.deepEqual(
     h.transport.deliveredRows('T1').map((row) => `${row.name}${row.value}`),
@@ -105,7 +112,10 @@ test('conflation is bounded in (Thing, item) pairs: when full, a new pair does n
   h.engine.offer(poll('C', 3));
   h.engine.offer(poll('C', 4));
   await h.clock.advance(100);
-  t.deepEqual(h.transport.calls.at(-1)?.rows.map((row) => `${row.name}${row.value}`), ['C4']);
+  t.deepEqual(
+    h.transport.calls.at(-1)?.rows.map((row) => `${row.name}${row.value}`),
+    ['C4'],
+  );
   t.is(h.engine.status().counters.conflated, 2);
 });
 
@@ -132,7 +142,10 @@ test('an event row between two state readings of its item keeps both, and the ne
   h.engine.offer(state('s4', 4));
   h.engine.offer(state('s5', 5));
   await h.clock.advance(100);
-  t.deepEqual(h.transport.deliveredRows('T1').map((row) => row.value), [1, 2, 5]);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => row.value),
+    [1, 2, 5],
+  );
   t.is(h.engine.status().counters.conflated, 2);
   t.deepEqual(h.delivered, ['s3', 's4', 's1', 'e2', 's5']);
 });

@@ -90,7 +90,10 @@ test('an event already delivered: a re-sent copy of all its readings is acknowle
   await settle();
   h.engine.offer(batch('w1', 'T1', [...line(0), ...line(100)]));
   await h.clock.advance(10);
-  t.deepEqual(h.transport.calls.map((call) => call.rows.length), [6]);
+  t.deepEqual(
+    h.transport.calls.map((call) => call.rows.length),
+    [6],
+  );
   h.engine.offer(batch('w1-again', 'T1', [...line(0), ...line(100)]));
   await settle();
   t.deepEqual(h.delivered, ['w1', 'w1-again'], 'acknowledged before any flush interval passed');
@@ -127,12 +130,19 @@ test('an event with one rejected row is not remembered: its re-send is sent agai
   h.engine.offer(batch('w1', 'T1', line(0, [1, 2, 'bad'])));
   await h.clock.advance(100);
   t.deepEqual(h.delivered, ['w1']);
-  t.deepEqual(h.transport.deliveredRows('T1').map((row) => row.value), [1, 2], 'the good rows went, the bad one was dropped');
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => row.value),
+    [1, 2],
+    'the good rows went, the bad one was dropped',
+  );
   reject = false;
   h.engine.offer(batch('w1-again', 'T1', line(0, [1, 2, 'bad'])));
   await h.clock.advance(100);
   t.deepEqual(h.delivered, ['w1', 'w1-again']);
-  t.deepEqual(h.transport.deliveredRows('T1').map((row) => row.value), [1, 2, 1, 2, 'bad']);
+  t.deepEqual(
+    h.transport.deliveredRows('T1').map((row) => row.value),
+    [1, 2, 1, 2, 'bad'],
+  );
   t.is(h.engine.status().counters.duplicatesSuppressed, 0);
 });
 
@@ -185,7 +195,13 @@ test('readings of one event split into two runs of a batch are all sent, as one 
   await settle();
   const [a, b, c] = line(0);
   const other = line(100);
-  h.engine.offer(batch('w1', 'T1', [a, b, ...other, c].filter((r) => r !== undefined)));
+  h.engine.offer(
+    batch(
+      'w1',
+      'T1',
+      [a, b, ...other, c].filter((r) => r !== undefined),
+    ),
+  );
   await h.clock.advance(10);
   t.is(h.transport.deliveredRows('T1').length, 6);
   t.deepEqual(h.delivered, ['w1']);

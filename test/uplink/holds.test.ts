@@ -54,7 +54,10 @@ test('401 on a call that the session check confirms: unauthorized, nothing held,
   h.engine.offer(batch('b', 'T2', series('A', 1)));
   await h.clock.advance(50);
   t.is(h.engine.sessionState, 'unauthorized');
-  t.true(h.engine.status().things.every((thing) => thing.hold === null), 'a refused key holds no Thing alone');
+  t.true(
+    h.engine.status().things.every((thing) => thing.hold === null),
+    'a refused key holds no Thing alone',
+  );
   keyValid = true;
   await h.clock.advance(1_500);
   t.is(h.engine.sessionState, 'ready');
@@ -92,7 +95,7 @@ test('an outage: calls get no answer, the check neither ⇒ unreachable, probed 
   const released = h.transport.calls.slice(callsBefore).map((call) => call.thing);
   t.deepEqual([...new Set(released)].sort(), ['T1', 'T2', 'T3'], 'every Thing called within one probe interval of the answer');
   await h.clock.advance(100);
-  t.is(h.engine.status().queue.readings, 0, 'the backlog went at once, not on each Thing\'s grown backoff');
+  t.is(h.engine.status().queue.readings, 0, "the backlog went at once, not on each Thing's grown backoff");
   t.is(h.delivered.length, 3 * 41);
   t.deepEqual(
     h.states.map(([state]) => state),

@@ -58,7 +58,13 @@ function measure(readingsPerEvent: number): { measured: number; estimated: numbe
       if (readingsPerEvent > 0) reading.eventId = `${thing}/filebeat//var/log/printer.log@${offset}`;
       readings.push(reading);
     }
-    const result = engine.offer({ batchId: `b${b}`, sender: actorAddress<UplinkNotice>(`collector/${thing}`), thing, lane: 'event', readings });
+    const result = engine.offer({
+      batchId: `b${b}`,
+      sender: actorAddress<UplinkNotice>(`collector/${thing}`),
+      thing,
+      lane: 'event',
+      readings,
+    });
     if (result.kind !== 'accepted') throw new Error(`batch ${b} not accepted: ${JSON.stringify(result)}`);
   }
   const after = heapAfterGc();

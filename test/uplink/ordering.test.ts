@@ -95,7 +95,9 @@ for (const seed of [1, 2, 3]) {
       `seed ${seed}: ${accepted.length} batches, ${counters.deliveredReadings} readings, ${h.transport.calls.length} calls, ` +
         `${counters.retries} retries, busy ${JSON.stringify(counters.busyByReason)}`,
     );
-    t.true(counters.retries > 0 && (counters.busyByReason['queue-readings-full'] ?? 0) + (counters.busyByReason['thing-share-full'] ?? 0) > 0,
-      'the run did exercise retries and backpressure');
+    t.true(
+      counters.retries > 0 && (counters.busyByReason['queue-readings-full'] ?? 0) + (counters.busyByReason['thing-share-full'] ?? 0) > 0,
+      'the run did exercise retries and backpressure',
+    );
   });
 }

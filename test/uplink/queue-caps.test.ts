@@ -34,7 +34,7 @@ test('bytes and the per-Thing share are caps of their own', (t) => {
   });
 });
 
-test('a batch over a Thing\'s share is admitted alone: once its Thing is empty and its lane has room', (t) => {
+test("a batch over a Thing's share is admitted alone: once its Thing is empty and its lane has room", (t) => {
   const huge = { readings: 501, bytes: 1 };
   t.deepEqual(checkRoom(limits, 'event', empty, empty, huge), { kind: 'fits' });
   // Larger than the whole lane (900) too: still admitted alone, never refused for good.

@@ -29,17 +29,26 @@ test('the ring keeps order when it grows while wrapped, and hands out exact-size
     for (let i = 0; i < fill; i++) queue.push(nextIn++);
     const peeked = queue.peekFront(5 + (round % 11));
     t.is(peeked.length, Math.min(5 + (round % 11), queue.length));
-    t.deepEqual(peeked, Array.from({ length: peeked.length }, (_, i) => nextOut + i));
+    t.deepEqual(
+      peeked,
+      Array.from({ length: peeked.length }, (_, i) => nextOut + i),
+    );
     const copied: number[] = [];
     t.is(queue.copyFront(3, copied), Math.min(3, queue.length));
-    t.deepEqual(copied, Array.from({ length: copied.length }, (_, i) => nextOut + i));
+    t.deepEqual(
+      copied,
+      Array.from({ length: copied.length }, (_, i) => nextOut + i),
+    );
     queue.discardFront((round * 5) % 19);
     nextOut = Math.min(nextIn, nextOut + ((round * 5) % 19));
     t.is(queue.length, nextIn - nextOut);
     t.is(queue.at(0), queue.length > 0 ? nextOut : undefined);
     t.is(queue.at(queue.length), undefined);
   }
-  t.deepEqual([...queue], Array.from({ length: nextIn - nextOut }, (_, i) => nextOut + i));
+  t.deepEqual(
+    [...queue],
+    Array.from({ length: nextIn - nextOut }, (_, i) => nextOut + i),
+  );
 });
 
 test('an emptied ring starts over', (t) => {

@@ -64,8 +64,6 @@ export class ScriptedTransport implements ThingworxTransport {
 
   /** Rows ThingWorx accepted, per Thing, in the order it accepted them. */
   deliveredRows(thing: string): VtqRow[] {
-    return this.calls
-      .filter((call) => call.thing === thing && call.outcome?.kind === 'delivered')
-      .flatMap((call) => call.rows);
+    return this.calls.filter((call) => call.thing === thing && call.outcome?.kind === 'delivered').flatMap((call) => call.rows);
   }
 }

@@ -15,7 +15,10 @@ test('nothing is sent before the session check succeeds; offers made before star
   t.is(h.transport.calls.length, 0);
   h.engine.start();
   await h.clock.advance(10);
-  t.deepEqual(h.transport.checks.map((check) => check.thing), [ADAPTER_THING]);
+  t.deepEqual(
+    h.transport.checks.map((check) => check.thing),
+    [ADAPTER_THING],
+  );
   t.is(h.engine.sessionState, 'ready');
   t.deepEqual(h.delivered, ['early']);
   t.deepEqual(h.states, [['ready', 'connecting']]);

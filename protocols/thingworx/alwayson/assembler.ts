@@ -186,7 +186,13 @@ export class MessageAssembler {
       this.#expect(GET_PAYLOAD, 0);
       return;
     }
-    if (!partial || partial.next !== chunk.chunkId || partial.chunkCount !== chunk.chunkCount || partial.chunkSize !== chunk.chunkSize || partial.code !== header.code) {
+    if (
+      !partial ||
+      partial.next !== chunk.chunkId ||
+      partial.chunkCount !== chunk.chunkCount ||
+      partial.chunkSize !== chunk.chunkSize ||
+      partial.code !== header.code
+    ) {
       this.#partials.delete(header.requestId);
       throw new AlwaysOnError('AO_ERR_CHUNK_OUT_OF_ORDER', `chunk ${chunk.chunkId} was not the one awaited`, context);
     }
@@ -200,7 +206,10 @@ export class MessageAssembler {
     const header = this.#header;
     if (this.#state !== GET_PAYLOAD || header === undefined) {
       const what = header === undefined ? 'header' : this.#state === GET_CHUNK_INFO ? 'chunk info' : 'entity';
-      throw new AlwaysOnError('AO_ERR_TRUNCATED', `${what} needs ${this.#needed} bytes, ${this.#queue.length} left`, { field: what, requestId: header?.requestId });
+      throw new AlwaysOnError('AO_ERR_TRUNCATED', `${what} needs ${this.#needed} bytes, ${this.#queue.length} left`, {
+        field: what,
+        requestId: header?.requestId,
+      });
     }
     const body = this.#body as BodyReader;
     const partial = this.#partial;

@@ -188,7 +188,10 @@ export class BodyReader {
     if (this.#state === DONE || this.#state === GET_PADDING || (this.#state === GET_RESULT_MARKER && this.#queue.length === 0)) {
       return this.#body();
     }
-    const what = this.#state === GET_STRING_LENGTH || this.#state === GET_STRING_LONG_LENGTH || this.#state === GET_STRING ? STRING_LABELS[this.#stringFor] : STATE_LABELS[this.#state];
+    const what =
+      this.#state === GET_STRING_LENGTH || this.#state === GET_STRING_LONG_LENGTH || this.#state === GET_STRING
+        ? STRING_LABELS[this.#stringFor]
+        : STATE_LABELS[this.#state];
     throw new AlwaysOnError('AO_ERR_TRUNCATED', `${what} needs ${this.#needed} bytes, ${this.#queue.length} left`, {
       ...this.#context,
       field: what,
@@ -307,7 +310,8 @@ export class BodyReader {
       case GET_FIELD_BASE_TYPE: {
         const code = q.consumeUInt8();
         const baseType = baseTypeName(code);
-        if (baseType === undefined) throw new AlwaysOnError('AO_ERR_UNSUPPORTED_TYPE', `unsupported field base type ${code}`, { ...this.#context, baseType: code });
+        if (baseType === undefined)
+          throw new AlwaysOnError('AO_ERR_UNSUPPORTED_TYPE', `unsupported field base type ${code}`, { ...this.#context, baseType: code });
         (this.#top().field as FieldDefinition).baseType = baseType;
         this.#expect(GET_ASPECT_COUNT, 2);
         return;
@@ -325,7 +329,8 @@ export class BodyReader {
         if (marker === ENTRY_END) {
           this.#tableDone();
         } else if (marker === ENTRY_MORE) {
-          if (table.rows.length + 1 > this.#limits.maxRows) throw limitExceeded('AO_ERR_TOO_MANY', 'maxRows', table.rows.length + 1, this.#limits.maxRows);
+          if (table.rows.length + 1 > this.#limits.maxRows)
+            throw limitExceeded('AO_ERR_TOO_MANY', 'maxRows', table.rows.length + 1, this.#limits.maxRows);
           this.#expect(GET_ROW_FIELD_COUNT, 2);
         } else {
           throw this.#badMarker('row marker', marker);
@@ -336,7 +341,10 @@ export class BodyReader {
         const table = this.#top();
         const count = this.#count('maxFields', q.consume(2).readUInt16BE(0));
         if (count !== table.fields.length) {
-          throw new AlwaysOnError('AO_ERR_BAD_VALUE', `a row of ${count} values for ${table.fields.length} fields`, { ...this.#context, row: table.rows.length });
+          throw new AlwaysOnError('AO_ERR_BAD_VALUE', `a row of ${count} values for ${table.fields.length} fields`, {
+            ...this.#context,
+            row: table.rows.length,
+          });
         }
         table.row = [];
         table.valuesLeft = count;
@@ -366,19 +374,26 @@ export class BodyReader {
       case GET_DATETIME: {
         const value = q.consume(8).readBigUInt64BE(0);
         if (value > MAX_EXACT_U64) {
-          throw new AlwaysOnError('AO_ERR_BAD_VALUE', `DATETIME ${value} is beyond the exact range of a number`, { ...this.#context, field: 'DATETIME' });
+          throw new AlwaysOnError('AO_ERR_BAD_VALUE', `DATETIME ${value} is beyond the exact range of a number`, {
+            ...this.#context,
+            field: 'DATETIME',
+          });
         }
         this.#valueDone({ type: 'DATETIME', value: Number(value) });
         return;
       }
       case GET_LOCATION: {
         const bytes = q.consume(24);
-        this.#valueDone({ type: 'LOCATION', value: { longitude: bytes.readDoubleBE(0), latitude: bytes.readDoubleBE(8), elevation: bytes.readDoubleBE(16) } });
+        this.#valueDone({
+          type: 'LOCATION',
+          value: { longitude: bytes.readDoubleBE(0), latitude: bytes.readDoubleBE(8), elevation: bytes.readDoubleBE(16) },
+        });
         return;
       }
       case GET_BLOB_LENGTH: {
         const length = q.consumeUInt32();
-        if (length > this.#limits.maxMessageBytes) throw limitExceeded('AO_ERR_MESSAGE_TOO_LARGE', 'maxMessageBytes', length, this.#limits.maxMessageBytes);
+        if (length > this.#limits.maxMessageBytes)
+          throw limitExceeded('AO_ERR_MESSAGE_TOO_LARGE', 'maxMessageBytes', length, this.#limits.maxMessageBytes);
         this.#expect(GET_BLOB, length);
         return;
       }
@@ -456,7 +471,10 @@ export class BodyReader {
     const table = this.#top();
     const type = baseTypeName(code);
     if (type === undefined || (table.variant && (type === 'VARIANT' || type === 'NOTHING'))) {
-      throw new AlwaysOnError('AO_ERR_UNSUPPORTED_TYPE', `unsupported base type ${code}${table.variant ? ' in a VARIANT' : ''}`, { ...this.#context, baseType: code });
+      throw new AlwaysOnError('AO_ERR_UNSUPPORTED_TYPE', `unsupported base type ${code}${table.variant ? ' in a VARIANT' : ''}`, {
+        ...this.#context,
+        baseType: code,
+      });
     }
     this.#valueType = type;
     switch (type) {
@@ -524,8 +542,20 @@ export class BodyReader {
   }
 
   #enterTable(depth: number): void {
-    if (depth > this.#limits.maxInfoTableDepth) throw limitExceeded('AO_ERR_TOO_DEEP', 'maxInfoTableDepth', depth, this.#limits.maxInfoTableDepth);
-    this.#tables.push({ depth, fields: [], rows: [], field: undefined, aspectsLeft: 0, aspectName: '', inRows: false, row: [], valuesLeft: 0, variant: false });
+    if (depth > this.#limits.maxInfoTableDepth)
+      throw limitExceeded('AO_ERR_TOO_DEEP', 'maxInfoTableDepth', depth, this.#limits.maxInfoTableDepth);
+    this.#tables.push({
+      depth,
+      fields: [],
+      rows: [],
+      field: undefined,
+      aspectsLeft: 0,
+      aspectName: '',
+      inRows: false,
+      row: [],
+      valuesLeft: 0,
+      variant: false,
+    });
     this.#expect(GET_FIELD_MARKER, 1);
   }
 

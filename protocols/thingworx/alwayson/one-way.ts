@@ -30,9 +30,14 @@ export function minimalMetadata(thing: string): InfoTable {
 }
 
 export function answerServerMessage(body: Body): EdgeAnswer {
-  if (body.kind !== 'request') return { kind: 'bad-request', code: Code.BAD_REQUEST, reason: `the edge does not take ${body.kind} messages` };
+  if (body.kind !== 'request')
+    return { kind: 'bad-request', code: Code.BAD_REQUEST, reason: `the edge does not take ${body.kind} messages` };
   const what = `${body.method} ${body.entity} ${characteristicName(body.characteristic)} ${body.name}`;
-  if (body.characteristic === Characteristic.SERVICES && body.name === METADATA_SERVICE && (body.method === 'GET' || body.method === 'POST')) {
+  if (
+    body.characteristic === Characteristic.SERVICES &&
+    body.name === METADATA_SERVICE &&
+    (body.method === 'GET' || body.method === 'POST')
+  ) {
     return { kind: 'metadata', code: Code.SUCCESS, result: minimalMetadata(body.entity) };
   }
   if (body.method === 'GET' && body.characteristic !== Characteristic.SERVICES) {

@@ -77,7 +77,13 @@ export function vtqRowsOfParams(params: InfoTable | undefined): { rows: VtqRow[]
     if (name?.type !== 'STRING' || quality?.type !== 'STRING' || time?.type !== 'DATETIME' || value === undefined) {
       return { error: 'a NamedVTQ row has a field of the wrong type' };
     }
-    if (value.type !== 'NUMBER' && value.type !== 'INTEGER' && value.type !== 'BOOLEAN' && value.type !== 'DATETIME' && value.type !== 'STRING') {
+    if (
+      value.type !== 'NUMBER' &&
+      value.type !== 'INTEGER' &&
+      value.type !== 'BOOLEAN' &&
+      value.type !== 'DATETIME' &&
+      value.type !== 'STRING'
+    ) {
       return { error: `a NamedVTQ value of type ${value.type}` };
     }
     if (quality.value !== 'GOOD' && quality.value !== 'BAD' && quality.value !== 'UNKNOWN') return { error: `quality ${quality.value}` };
@@ -145,7 +151,12 @@ function writeName(out: ByteWriter, text: string): void {
  * encodeMessage over propertyUpdateParams (a test holds them equal), without an object per value on the way. Rows are
  * checked as the REST body's are (VtqEncodingError).
  */
-export function encodePropertyUpdate(header: Omit<Header, 'code'>, thing: string, rows: readonly VtqRow[], limits: AlwaysOnCodecLimits): Buffer[] {
+export function encodePropertyUpdate(
+  header: Omit<Header, 'code'>,
+  thing: string,
+  rows: readonly VtqRow[],
+  limits: AlwaysOnCodecLimits,
+): Buffer[] {
   const out = messageWriter(limits);
   out.u8(ENTITY_THING).string(thing).u8(Characteristic.SERVICES).string(PROPERTY_UPDATE_SERVICE).u8(0).u8(MARKER_INFOTABLE);
   out.bytes(PUSH_PREAMBLE);

@@ -56,7 +56,11 @@ export function parseHeader(bytes: Buffer, at = 0): { header: Header; multipart:
  * frame (or its bytes so far), which may not exceed the chunk size the sender announces.
  */
 export function parseChunkInfo(header: Header, bytes: Buffer, at: number, frameBytes: number, limits: AlwaysOnCodecLimits): ChunkInfo {
-  const chunk: ChunkInfo = { chunkId: bytes.readUInt16BE(at), chunkCount: bytes.readUInt16BE(at + 2), chunkSize: bytes.readUInt16BE(at + 4) };
+  const chunk: ChunkInfo = {
+    chunkId: bytes.readUInt16BE(at),
+    chunkCount: bytes.readUInt16BE(at + 2),
+    chunkSize: bytes.readUInt16BE(at + 4),
+  };
   const context = { requestId: header.requestId, ...chunk };
   if (chunk.chunkCount === 0 || chunk.chunkId === 0 || chunk.chunkId > chunk.chunkCount) {
     throw new AlwaysOnError('AO_ERR_BAD_CHUNK', `chunk ${chunk.chunkId} of ${chunk.chunkCount}`, context);
@@ -87,7 +91,9 @@ export function readFrameHead(frame: Buffer, limits: AlwaysOnCodecLimits = DEFAU
   const { header, multipart } = parseHeader(frame);
   if (!multipart) return { header, payloadOffset: HEADER_BYTES };
   if (frame.length < MULTIPART_HEADER_BYTES) {
-    throw new AlwaysOnError('AO_ERR_TRUNCATED', `chunk info needs ${MULTIPART_HEADER_BYTES} bytes, got ${frame.length}`, { field: 'chunk info' });
+    throw new AlwaysOnError('AO_ERR_TRUNCATED', `chunk info needs ${MULTIPART_HEADER_BYTES} bytes, got ${frame.length}`, {
+      field: 'chunk info',
+    });
   }
   const chunk = parseChunkInfo(header, frame, HEADER_BYTES, frame.length, limits);
   return { header, chunk, payloadOffset: MULTIPART_HEADER_BYTES };
@@ -100,7 +106,8 @@ export function bodyReaderFor(header: Header, limits: AlwaysOnCodecLimits): Body
 
 /** Decodes one whole message body (the bytes after the header, chunks already joined). */
 export function decodeBody(header: Header, body: Buffer, limits: AlwaysOnCodecLimits = DEFAULT_ALWAYSON_LIMITS): Body {
-  if (body.length > limits.maxMessageBytes) throw limitExceeded('AO_ERR_MESSAGE_TOO_LARGE', 'maxMessageBytes', body.length, limits.maxMessageBytes);
+  if (body.length > limits.maxMessageBytes)
+    throw limitExceeded('AO_ERR_MESSAGE_TOO_LARGE', 'maxMessageBytes', body.length, limits.maxMessageBytes);
   const reader = bodyReaderFor(header, limits);
   reader.push(body);
   return reader.end();

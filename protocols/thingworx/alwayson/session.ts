@@ -147,7 +147,10 @@ export class AlwaysOnSession {
     if (classifyCode(head.header.code) === 'response') {
       this.#pending.get(head.header.requestId)?.settle({ ok: false, outcome: retry(`${code}: unreadable response`) });
     } else {
-      this.send({ header: { ...head.header, code: Code.BAD_REQUEST, sessionId: this.sessionId }, body: { kind: 'response', reason: code } });
+      this.send({
+        header: { ...head.header, code: Code.BAD_REQUEST, sessionId: this.sessionId },
+        body: { kind: 'response', reason: code },
+      });
     }
   }
 }
@@ -159,7 +162,8 @@ function unsendable(error: unknown): DeliveryOutcome {
     return { kind: 'rejected', status: 0, detail: `${error.code}: ${error.message}` };
   }
   const detail = `${error instanceof AlwaysOnError ? error.code : 'TWX_AO_SEND_FAILED'}: ${error instanceof Error ? error.message : String(error)}`;
-  const tooLarge = error instanceof AlwaysOnError && (error.code === 'AO_ERR_MESSAGE_TOO_LARGE' || error.code === 'AO_ERR_STRING_TOO_LARGE');
+  const tooLarge =
+    error instanceof AlwaysOnError && (error.code === 'AO_ERR_MESSAGE_TOO_LARGE' || error.code === 'AO_ERR_STRING_TOO_LARGE');
   // Too large for one message: refused as REST refuses a 413, so the engine splits the batch.
   return tooLarge ? { kind: 'rejected', status: 413, detail } : retry(detail);
 }

@@ -16,7 +16,6 @@ import { Characteristic, Code, ENTITY_THING, METHOD_CODES } from './wire.js';
 import { encodeMessage } from './writer.js';
 import { ALWAYSON_TRANSPORT_DEFAULTS, DEFAULT_ALWAYSON_LIMITS, OUTCOME_DEFAULTS } from '../../../config/defaults.js';
 
-
 /** The session's timings (ALWAYSON_TRANSPORT_DEFAULTS for any not given). */
 export interface AlwaysOnTimings {
   pingIntervalMs: number;
@@ -93,7 +92,8 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
   const timing = timingsOf(options);
   const logger = options.logger.child({ component: 'thingworx-alwayson', host: url.host });
   const tls = url.protocol === 'wss:' ? thingworxTlsOptions(url, options.tls ?? {}, options.logger) : {};
-  if (url.protocol === 'ws:') logger.warn({ event: 'thingworx_plain_ws', host: url.host }, 'ThingWorx AlwaysOn is plain ws://: no TLS, for tests only');
+  if (url.protocol === 'ws:')
+    logger.warn({ event: 'thingworx_plain_ws', host: url.host }, 'ThingWorx AlwaysOn is plain ws://: no TLS, for tests only');
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
 
@@ -161,10 +161,18 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
 
   const answerServer = (live: Session, message: Message): void => {
     const answer = answerServerMessage(message.body);
-    const target = message.body.kind === 'request' ? { entity: message.body.entity, name: message.body.name, method: message.body.method } : { kind: message.body.kind };
-    if (answer.kind === 'refused') logger.warn({ ...target, requestId: message.header.requestId }, 'ThingWorx asked the one-way adapter to write or call a service; refused (FORBIDDEN)');
+    const target =
+      message.body.kind === 'request'
+        ? { entity: message.body.entity, name: message.body.name, method: message.body.method }
+        : { kind: message.body.kind };
+    if (answer.kind === 'refused')
+      logger.warn(
+        { ...target, requestId: message.header.requestId },
+        'ThingWorx asked the one-way adapter to write or call a service; refused (FORBIDDEN)',
+      );
     else logger.info({ ...target, answer: answer.kind }, 'ThingWorx called the edge');
-    const body: Body = answer.kind === 'metadata' ? { kind: 'response', result: answer.result } : { kind: 'response', reason: answer.reason };
+    const body: Body =
+      answer.kind === 'metadata' ? { kind: 'response', result: answer.result } : { kind: 'response', reason: answer.reason };
     live.send({ header: { ...message.header, code: answer.code, sessionId: live.sessionId }, body });
   };
 
@@ -206,7 +214,11 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
         const status = res.statusCode ?? 0;
         res.resume();
         // A gateway may check the appKey header at the upgrade: 401/403 there mean what they mean to REST.
-        resolve(status === 401 || status === 403 ? { kind: 'unauthorized', status } : retry(`TWX_AO_UPGRADE_REFUSED: HTTP ${status} to the WebSocket upgrade`));
+        resolve(
+          status === 401 || status === 403
+            ? { kind: 'unauthorized', status }
+            : retry(`TWX_AO_UPGRADE_REFUSED: HTTP ${status} to the WebSocket upgrade`),
+        );
         socket.terminate();
       });
     });
@@ -234,7 +246,10 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     const bind = await bindAll(live, options.things());
     if (bind.kind !== 'delivered') {
       // One Thing the key may not bind refuses the whole list: each Thing is bound again alone before its first push.
-      logger.warn({ sessionId: live.sessionId, outcome: bind.kind }, 'AlwaysOn BIND of the configured Things refused; binding each on first use');
+      logger.warn(
+        { sessionId: live.sessionId, outcome: bind.kind },
+        'AlwaysOn BIND of the configured Things refused; binding each on first use',
+      );
     }
     if (live.ended) return retry(lastError ?? 'TWX_AO_CONNECTION_LOST');
     live.startKeepAlive(
@@ -325,7 +340,10 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     // A first push of one of these meanwhile BINDs it alone (a refused list must not refuse it too).
     const outcome = await bindAll(live, [...wanted]);
     if (outcome.kind !== 'delivered') {
-      logger.warn({ sessionId: live.sessionId, outcome: outcome.kind }, 'AlwaysOn BIND of the added Things refused; binding each on first use');
+      logger.warn(
+        { sessionId: live.sessionId, outcome: outcome.kind },
+        'AlwaysOn BIND of the added Things refused; binding each on first use',
+      );
     }
   };
 
@@ -336,7 +354,8 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
   };
 
   const call = async (thing: string, frames: FrameBuilder, needsBind: boolean): Promise<DeliveryOutcome> => {
-    if (typeof thing !== 'string' || thing.length === 0) return { kind: 'rejected', status: 0, detail: 'TWX_THING_INVALID: the Thing name is empty' };
+    if (typeof thing !== 'string' || thing.length === 0)
+      return { kind: 'rejected', status: 0, detail: 'TWX_THING_INVALID: the Thing name is empty' };
     const live = await ensureSession();
     if (!(live instanceof Session)) return live;
     if (needsBind) {
@@ -350,7 +369,8 @@ export function createAlwaysOnTransport(options: AlwaysOnTransportOptions): Thin
     async updatePropertyValues(thing: string, rows: readonly VtqRow[]): Promise<DeliveryOutcome> {
       const started = now();
       // Encoded when sent (after the session and its BIND): the rows are only read, before this call settles.
-      const frames: FrameBuilder = (requestId, sessionId) => encodePropertyUpdate({ requestId, endpointId: 0, sessionId }, thing, rows, limits);
+      const frames: FrameBuilder = (requestId, sessionId) =>
+        encodePropertyUpdate({ requestId, endpointId: 0, sessionId }, thing, rows, limits);
       const outcome = await call(thing, frames, true);
       logger.debug({ thing, rows: rows.length, outcome: outcome.kind, ms: now() - started }, 'thingworx alwayson request');
       return outcome;

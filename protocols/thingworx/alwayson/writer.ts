@@ -117,7 +117,8 @@ export function encodeBody(body: Body, limits: AlwaysOnCodecLimits = DEFAULT_ALW
 function writeBody(out: ByteWriter, body: Body, limits: AlwaysOnCodecLimits): void {
   switch (body.kind) {
     case 'auth':
-      if (body.claims.length > limits.maxHeaders) throw limitExceeded('AO_ERR_TOO_MANY', 'maxHeaders', body.claims.length, limits.maxHeaders);
+      if (body.claims.length > limits.maxHeaders)
+        throw limitExceeded('AO_ERR_TOO_MANY', 'maxHeaders', body.claims.length, limits.maxHeaders);
       out.u8(body.claims.length);
       for (const claim of body.claims) out.string(claim.name).string(claim.value);
       break;
@@ -179,7 +180,12 @@ function codeOf(message: Message): number {
   }
 }
 
-function writeHeader(target: Buffer, header: Header, code: number, chunk?: { chunkId: number; chunkCount: number; chunkSize: number }): number {
+function writeHeader(
+  target: Buffer,
+  header: Header,
+  code: number,
+  chunk?: { chunkId: number; chunkCount: number; chunkSize: number },
+): number {
   target.writeUInt8(PROTOCOL_VERSION, 0);
   target.writeUInt8(code, 1);
   target.writeUInt32BE(header.requestId, 2);
@@ -226,7 +232,9 @@ export function framesOf(out: ByteWriter, header: Header, code: number, prefixBy
   const bytes = written.subarray(HEADER_BYTES);
   const share = limits.chunkSize - MULTIPART_HEADER_BYTES - prefixBytes;
   if (limits.chunkSize > U16_MAX || share <= 0) {
-    throw new AlwaysOnError('AO_ERR_BAD_CHUNK', `chunk size ${limits.chunkSize} cannot carry this message`, { chunkSize: limits.chunkSize });
+    throw new AlwaysOnError('AO_ERR_BAD_CHUNK', `chunk size ${limits.chunkSize} cannot carry this message`, {
+      chunkSize: limits.chunkSize,
+    });
   }
   const chunkCount = Math.ceil(bytes.length / share);
   // The receiver discards a message whose chunkCount × chunkSize exceeds its limit: check the same product here.

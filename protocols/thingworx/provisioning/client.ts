@@ -47,7 +47,12 @@ export interface ProvisioningClient {
 
 export function createProvisioningClient(options: ProvisioningClientOptions): ProvisioningClient {
   const { url, pathPrefix } = parseBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
-  const agent = createThingworxAgent(url, options.tls ?? {}, { maxSockets: 1, idleSocketTimeoutMs: REST_TRANSPORT_DEFAULTS.idleSocketTimeoutMs }, options.logger);
+  const agent = createThingworxAgent(
+    url,
+    options.tls ?? {},
+    { maxSockets: 1, idleSocketTimeoutMs: REST_TRANSPORT_DEFAULTS.idleSocketTimeoutMs },
+    options.logger,
+  );
   const limits = {
     timeoutMs: options.requestTimeoutMs ?? PROVISIONING_CLIENT_DEFAULTS.requestTimeoutMs,
     maxResponseBytes: PROVISIONING_CLIENT_DEFAULTS.maxResponseBytes,

@@ -50,7 +50,8 @@ export function decodePropertyDefinitions(json: unknown): Decoded<Map<string, Ob
   for (const row of rows.value) {
     const name = text(row.name);
     const baseType = text(row.baseType);
-    if (name === undefined || baseType === undefined) return { ok: false, reason: 'GetPropertyDefinitions: a row without name or baseType' };
+    if (name === undefined || baseType === undefined)
+      return { ok: false, reason: 'GetPropertyDefinitions: a row without name or baseType' };
     const aspects = isObject(row.aspects) ? row.aspects : {};
     const logged = flag(row.isLogged) ?? flag(row.logged) ?? flag(aspects.isLogged);
     properties.set(name, { name, baseType, ...(logged !== undefined ? { logged } : {}) });

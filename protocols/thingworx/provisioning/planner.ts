@@ -148,7 +148,11 @@ export function planProvisioning(desired: DesiredModel, observed: ObservedState,
   if (observed.valueStreamExists) {
     plan.unchanged += 1;
   } else {
-    plan.calls.push(createThing(stream.name, PROVISIONING_DEFAULTS.valueStreamTemplate, stream.description), enableThing(stream.name), restartThing(stream.name));
+    plan.calls.push(
+      createThing(stream.name, PROVISIONING_DEFAULTS.valueStreamTemplate, stream.description),
+      enableThing(stream.name),
+      restartThing(stream.name),
+    );
   }
   for (const thing of desired.things) {
     const found = observed.things.get(thing.name);

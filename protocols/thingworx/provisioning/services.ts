@@ -75,7 +75,13 @@ export function thingPath(thing: string): string {
   return `/Thingworx/Things/${encodeURIComponent(thing)}`;
 }
 
-function thingService(thing: string, service: ProvisionService, body: Record<string, unknown>, action: string, entity: string): ProvisionCall {
+function thingService(
+  thing: string,
+  service: ProvisionService,
+  body: Record<string, unknown>,
+  action: string,
+  entity: string,
+): ProvisionCall {
   return { service, method: 'POST', path: `${thingPath(thing)}/Services/${service}`, body, action, entity };
 }
 
@@ -152,7 +158,11 @@ export function restartThing(thing: string): ProvisionCall {
 /** The reads that tell what a Thing holds: the entity, its property definitions, the alerts of one property. */
 export const READS = {
   thing: (thing: string): ProvisionRead => ({ method: 'GET', path: thingPath(thing) }),
-  propertyDefinitions: (thing: string): ProvisionRead => ({ method: 'POST', path: `${thingPath(thing)}/Services/GetPropertyDefinitions`, body: {} }),
+  propertyDefinitions: (thing: string): ProvisionRead => ({
+    method: 'POST',
+    path: `${thingPath(thing)}/Services/GetPropertyDefinitions`,
+    body: {},
+  }),
   alertDefinitions: (thing: string, property: string): ProvisionRead => ({
     method: 'POST',
     path: `${thingPath(thing)}/Services/GetAlertDefinitions`,

@@ -53,7 +53,9 @@ test('another reading at the same property and millisecond (a poll row) is not a
 });
 
 test('a reading ThingWorx does not hold makes its event lost, and names it', (t) => {
-  const account = accountDeliveries(fleetThatAcked([pushed('LaserPower', 472, T0), pushed('OxygenPpm', 418, T0)]), [row('LaserPower', 472, T0)]);
+  const account = accountDeliveries(fleetThatAcked([pushed('LaserPower', 472, T0), pushed('OxygenPpm', 418, T0)]), [
+    row('LaserPower', 472, T0),
+  ]);
   t.is(account.lost, 1);
   t.is(account.delivered, 0);
   t.deepEqual(account.lostExamples, [`p01 push OxygenPpm@${T0}`]);
@@ -73,7 +75,10 @@ test('a reading ThingWorx holds with its value changed by +1000 makes its event 
 });
 
 test('a poll row at the same millisecond does not hide a corrupted event reading; every value held there is named', (t) => {
-  const account = accountDeliveries(fleetThatAcked([pushed('OxygenPpm', 418, T0)]), [row('OxygenPpm', 405, T0), row('OxygenPpm', 1418, T0)]);
+  const account = accountDeliveries(fleetThatAcked([pushed('OxygenPpm', 418, T0)]), [
+    row('OxygenPpm', 405, T0),
+    row('OxygenPpm', 1418, T0),
+  ]);
   t.is(account.corrupted, 1);
   t.deepEqual(account.corruptedExamples, [`p01 push Printer-p01 OxygenPpm@${T0} expected 418 got 405 | 1418`]);
 });

@@ -82,10 +82,22 @@ test('printerConfigFor gives printers[] entries the adapter config accepts', asy
   });
   t.deepEqual(result.ok ? [] : result.errors, []);
   const p03 = printers[2]!;
-  t.like(p03, { id: 'p03', family: 'mjp', thing: 'Printer-p03', pushToken: { env: 'PUSH_TOKEN_P03' }, identity: { fieldsPrinterId: 'p03' } });
+  t.like(p03, {
+    id: 'p03',
+    family: 'mjp',
+    thing: 'Printer-p03',
+    pushToken: { env: 'PUSH_TOKEN_P03' },
+    identity: { fieldsPrinterId: 'p03' },
+  });
   t.is(p03.address, fleet.printers[2]!.pipAddress());
   t.is(printers[0]!.pushToken, undefined);
-  t.deepEqual(Object.keys(fleet.pushTokenEnv()).sort(), printers.filter((p) => p.pushToken).map((p) => p.pushToken!.env).sort());
+  t.deepEqual(
+    Object.keys(fleet.pushTokenEnv()).sort(),
+    printers
+      .filter((p) => p.pushToken)
+      .map((p) => p.pushToken!.env)
+      .sort(),
+  );
   t.true(printers[0]!.limits.some((limit) => limit.item === 'VatTemperature'));
 });
 

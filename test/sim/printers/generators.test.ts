@@ -117,7 +117,11 @@ test('forceValue: the next line carries the value, it stays until released, bad 
     ['Layer', -1],
     ['JobId', 'has space'],
   ] as const) {
-    t.is(t.throws(() => generator.forceValue(item, value), { instanceOf: SimPrinterError })?.code, 'SIM_ERR_BAD_VALUE', `${item}=${String(value)}`);
+    t.is(
+      t.throws(() => generator.forceValue(item, value), { instanceOf: SimPrinterError })?.code,
+      'SIM_ERR_BAD_VALUE',
+      `${item}=${String(value)}`,
+    );
   }
 });
 
@@ -214,7 +218,11 @@ test('the adapter’s own parsers make exactly the ledger’s expected readings 
     t.is(decoded.fieldsPrinterId, 'p01');
     const result = applyLogRules(compiled.rules, decoded.line, { printer: 'p01', eventId: 'e', receivedAt: 0, fallbackTime: 0 });
     const made = 'readings' in result ? result.readings.map((r) => ({ item: r.item, value: r.value, time: r.time })) : [];
-    t.deepEqual(made, line.items.map((item) => ({ ...item, time: line.time })), line.line);
+    t.deepEqual(
+      made,
+      line.items.map((item) => ({ ...item, time: line.time })),
+      line.line,
+    );
   }
   const samples = createMetricSampleGenerator({ seed: 21 });
   for (let i = 0; i < 200; i += 1) {
@@ -222,7 +230,10 @@ test('the adapter’s own parsers make exactly the ledger’s expected readings 
     const time = FIXED_EPOCH + i;
     const decoded = decodeBeatsEvent(JSON.parse(JSON.stringify(metricbeatDocument(metricbeat, time, sample))));
     const made = metricbeatReadings('p01', decoded, 0).map((r) => ({ item: r.item, value: r.value, time: r.time }));
-    t.deepEqual(made, items.map((item) => ({ ...item, time })));
+    t.deepEqual(
+      made,
+      items.map((item) => ({ ...item, time })),
+    );
   }
 });
 

@@ -26,15 +26,28 @@ test('a pushing printer sends seeded readings with its token; the ledger expects
   await sim.drained();
 
   const { deliveries } = receiver;
-  t.true(deliveries.every((delivery) => delivery.printerId === 'p11'), 'the token identifies the printer');
+  t.true(
+    deliveries.every((delivery) => delivery.printerId === 'p11'),
+    'the token identifies the printer',
+  );
   const { ledger } = sim.counters();
   t.is(ledger.push.events_sent, deliveries.length);
   t.is(ledger.push.events_acked, deliveries.length);
   const times = deliveries.map((delivery) => delivery.time);
-  t.true(times.every((time, i) => i === 0 || time > times[i - 1]!), 'unique, increasing device time per message');
+  t.true(
+    times.every((time, i) => i === 0 || time > times[i - 1]!),
+    'unique, increasing device time per message',
+  );
 
   const delivered = deliveries.flatMap((delivery) =>
-    delivery.readings.map(({ item, value }) => ({ printer: 'p11', thing: 'Printer-p11', item, value, time: delivery.time, source: 'push' })),
+    delivery.readings.map(({ item, value }) => ({
+      printer: 'p11',
+      thing: 'Printer-p11',
+      item,
+      value,
+      time: delivery.time,
+      source: 'push',
+    })),
   );
   t.deepEqual(sim.expectedAcked(), delivered);
   const items = new Set(delivered.map((reading) => reading.item));
@@ -47,7 +60,14 @@ test('a pushing printer sends seeded readings with its token; the ledger expects
 test('only acknowledged push messages enter the ledger, in whatever order the acks come', async (t) => {
   const receiver = await startPushReceiver(TOKENS);
   t.teardown(() => receiver.close());
-  const sim = createPushPrinter({ id: 'p12', family: 'dmp', seed: 12, token: TOKENS.p12, metricbeat: false, rates: { pushMessagesPerSecond: 0 } });
+  const sim = createPushPrinter({
+    id: 'p12',
+    family: 'dmp',
+    seed: 12,
+    token: TOKENS.p12,
+    metricbeat: false,
+    rates: { pushMessagesPerSecond: 0 },
+  });
   t.teardown(() => sim.stop());
   receiver.hold(true);
   await sim.start({ push: { url: receiver.url } });
@@ -58,10 +78,7 @@ test('only acknowledged push messages enter the ledger, in whatever order the ac
 
   receiver.held[2]!.handle.ack();
   await eventually(() => sim.counters().ledger.push.events_acked === 1, 'one ack');
-  t.deepEqual(
-    [...new Set(sim.expectedAcked().map((reading) => reading.time))],
-    [receiver.held[2]!.time],
-  );
+  t.deepEqual([...new Set(sim.expectedAcked().map((reading) => reading.time))], [receiver.held[2]!.time]);
   sim.forceValue('OxygenPpm', 1500);
   await eventually(() => receiver.held.length === 5, 'the forced message');
   t.true(receiver.held[4]!.readings.some((reading) => reading.item === 'OxygenPpm' && reading.value === 1500));
@@ -76,7 +93,13 @@ test('a pushing printer also runs Metricbeat and its PIP server', async (t) => {
   t.teardown(() => push.close());
   const beats = await startBeatsReceiver();
   t.teardown(() => beats.close());
-  const sim = createPushPrinter({ id: 'p11', family: 'mjp', seed: 3, token: TOKENS.p11, rates: { pushMessagesPerSecond: 0, metricDocsPerSecond: 0 } });
+  const sim = createPushPrinter({
+    id: 'p11',
+    family: 'mjp',
+    seed: 3,
+    token: TOKENS.p11,
+    rates: { pushMessagesPerSecond: 0, metricDocsPerSecond: 0 },
+  });
   t.teardown(() => sim.stop());
   await sim.start({ push: { url: push.url }, beats: { host: '127.0.0.1', port: beats.port } });
   sim.produce({ pushMessages: 3, metricDocs: 4 });

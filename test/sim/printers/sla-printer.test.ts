@@ -80,7 +80,10 @@ test('an SLA printer ships valid Filebeat and Metricbeat documents on two connec
   const forbidden = sim.forbiddenStrings();
   t.true(forbidden.includes('/var/log/projet/printer.log'));
   t.true(forbidden.some((text) => text.endsWith('.ctl')));
-  t.true(forbidden.some((text) => / THERMAL /.test(text)), 'raw lines are sampled');
+  t.true(
+    forbidden.some((text) => / THERMAL /.test(text)),
+    'raw lines are sampled',
+  );
   const delivered = expected.map((r) => String(r.value));
   t.false(delivered.some((value) => forbidden.some((text) => value.includes(text))));
 });
@@ -100,7 +103,10 @@ test('the ledger follows acknowledgements, not sends; compression and window siz
   await sim.start({ beats: { host: '127.0.0.1', port: receiver.port } });
   sim.produce({ lines: 23 });
   await eventually(() => receiver.held.length === 3, 'three pipelined windows');
-  t.deepEqual(receiver.held.map((batch) => batch.windowSize), [5, 5, 5]);
+  t.deepEqual(
+    receiver.held.map((batch) => batch.windowSize),
+    [5, 5, 5],
+  );
   let counters = sim.counters();
   t.is(counters.ledger.filebeat.events_sent, 23);
   t.is(counters.ledger.filebeat.events_acked, 0);
@@ -114,7 +120,10 @@ test('the ledger follows acknowledgements, not sends; compression and window siz
   counters = sim.counters();
   t.is(counters.ledger.filebeat.events_acked, 23);
   t.is(counters.filebeat?.inFlight, 0);
-  t.deepEqual(receiver.batches.map((batch) => batch.windowSize), [5, 5, 5, 5, 3]);
+  t.deepEqual(
+    receiver.batches.map((batch) => batch.windowSize),
+    [5, 5, 5, 5, 3],
+  );
 });
 
 test('forceValue sends a line carrying the value at once and the ledger expects it', async (t) => {
@@ -141,7 +150,13 @@ test('the same seed and clock give the same documents', async (t) => {
   const receiver = await startBeatsReceiver();
   t.teardown(() => receiver.close());
   const run = async () => {
-    const sim = createSlaPrinter({ id: 'p04', family: 'projet-6k', seed: 99, now: fixedNow, rates: { linesPerSecond: 0, metricDocsPerSecond: 0 } });
+    const sim = createSlaPrinter({
+      id: 'p04',
+      family: 'projet-6k',
+      seed: 99,
+      now: fixedNow,
+      rates: { linesPerSecond: 0, metricDocsPerSecond: 0 },
+    });
     await sim.start({ beats: { host: '127.0.0.1', port: receiver.port } });
     sim.produce({ lines: 60, metricDocs: 10 });
     await sim.drained();
@@ -153,8 +168,7 @@ test('the same seed and clock give the same documents', async (t) => {
   const firstDocuments = receiver.events.splice(0).map(({ event }) => event);
   const second = await run();
   const secondDocuments = receiver.events.splice(0).map(({ event }) => event);
-  const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-    String(a['@timestamp']).localeCompare(String(b['@timestamp']));
+  const byTime = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a['@timestamp']).localeCompare(String(b['@timestamp']));
   t.deepEqual(secondDocuments.sort(byTime), firstDocuments.sort(byTime));
   t.deepEqual(second, first);
   t.is(firstDocuments.length, 70);

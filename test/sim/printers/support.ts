@@ -104,7 +104,8 @@ export async function startPushReceiver(tokens: Record<string, string>): Promise
 }
 
 /** Resolves once `condition` holds, checking every 20 ms; fails after WAIT_MS. */
-export const eventually = (condition: () => boolean, what: string): Promise<void> => untilCondition(condition, { what, timeoutMs: WAIT_MS, everyMs: 20 });
+export const eventually = (condition: () => boolean, what: string): Promise<void> =>
+  untilCondition(condition, { what, timeoutMs: WAIT_MS, everyMs: 20 });
 
 /** A fixed wall clock: device time then only steps by the simulator's own 1 ms increments. */
 export const FIXED_EPOCH = Date.UTC(2026, 10, 27, 10, 15, 2, 123);

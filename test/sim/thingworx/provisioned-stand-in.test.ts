@@ -12,11 +12,18 @@ const FIELDS = {
 };
 
 function rows(...names: string[]): string {
-  return JSON.stringify({ values: { dataShape: { fieldDefinitions: FIELDS }, rows: names.map((name) => ({ name, value: 1, time: 1, quality: 'GOOD' })) } });
+  return JSON.stringify({
+    values: { dataShape: { fieldDefinitions: FIELDS }, rows: names.map((name) => ({ name, value: 1, time: 1, quality: 'GOOD' })) },
+  });
 }
 
 async function post(standIn: ThingworxStandIn, path: string, body: unknown): Promise<{ status: number | string; body: string }> {
-  const result = await probe(standIn.url, { method: 'POST', path, headers: HEADERS, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const result = await probe(standIn.url, {
+    method: 'POST',
+    path,
+    headers: HEADERS,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: statusOf(result), body: result.ok ? result.body : '' };
 }
 
@@ -32,10 +39,21 @@ test('a Thing created through CreateThing is strict; a pre-registered one accept
   t.is((await post(standIn, create, { name: 'Other', thingTemplateName: 'NoSuchTemplate' })).status, 500);
 
   const things = '/Thingworx/Things/Printer-x/Services';
-  t.is((await post(standIn, `${things}/AddPropertyDefinition`, { name: 'Temp', type: 'NUMBER', logged: true, dataChangeType: 'VALUE' })).status, 200);
+  t.is(
+    (await post(standIn, `${things}/AddPropertyDefinition`, { name: 'Temp', type: 'NUMBER', logged: true, dataChangeType: 'VALUE' }))
+      .status,
+    200,
+  );
   t.is((await post(standIn, `${things}/AddPropertyDefinition`, { name: 'Hot', type: 'BOOLEAN' })).status, 200);
   t.is((await post(standIn, `${things}/AddPropertyDefinition`, { name: 'Bad', type: 'NOPE' })).status, 500);
-  const alert = { alertName: 'Hot', alertType: 'EqualTo', property: 'Hot', priority: 1, enabled: true, attributes: { rows: [{ value: true }] } };
+  const alert = {
+    alertName: 'Hot',
+    alertType: 'EqualTo',
+    property: 'Hot',
+    priority: 1,
+    enabled: true,
+    attributes: { rows: [{ value: true }] },
+  };
   t.is((await post(standIn, `${things}/AddOrUpdateAlert`, { ...alert, property: 'Missing' })).status, 500);
   t.is((await post(standIn, `${things}/AddOrUpdateAlert`, { ...alert, attributes: { rows: [{ value: 'yes' }] } })).status, 500);
   t.is((await post(standIn, `${things}/AddOrUpdateAlert`, alert)).status, 200);
@@ -43,8 +61,16 @@ test('a Thing created through CreateThing is strict; a pre-registered one accept
   t.is((await post(standIn, `${things}/EnableThing`, {})).status, 200);
   t.is((await post(standIn, `${things}/RestartThing`, {})).status, 200);
 
-  const definitions = JSON.parse((await post(standIn, `${things}/GetPropertyDefinitions`, {})).body) as { rows: { name: string; baseType: string; isLogged: boolean }[] };
-  t.deepEqual(definitions.rows.map((row) => [row.name, row.baseType, row.isLogged]), [['Temp', 'NUMBER', true], ['Hot', 'BOOLEAN', false]]);
+  const definitions = JSON.parse((await post(standIn, `${things}/GetPropertyDefinitions`, {})).body) as {
+    rows: { name: string; baseType: string; isLogged: boolean }[];
+  };
+  t.deepEqual(
+    definitions.rows.map((row) => [row.name, row.baseType, row.isLogged]),
+    [
+      ['Temp', 'NUMBER', true],
+      ['Hot', 'BOOLEAN', false],
+    ],
+  );
   const entity = await probe(standIn.url, { path: '/Thingworx/Things/Printer-x', headers: HEADERS });
   t.like(JSON.parse(entity.ok ? entity.body : '{}'), { name: 'Printer-x', thingTemplate: 'GenericThing', isEnabled: true });
 
@@ -52,7 +78,12 @@ test('a Thing created through CreateThing is strict; a pre-registered one accept
   const refused = await post(standIn, `${things}/UpdatePropertyValues`, rows('Temp', 'Undefined'));
   t.is(refused.status, 404);
   t.is(refused.body, 'Property [Undefined] not found on [Printer-x]');
-  const put = await probe(standIn.url, { method: 'PUT', path: '/Thingworx/Things/Printer-x/Properties/Undefined', headers: HEADERS, body: '{"Undefined":1}' });
+  const put = await probe(standIn.url, {
+    method: 'PUT',
+    path: '/Thingworx/Things/Printer-x/Properties/Undefined',
+    headers: HEADERS,
+    body: '{"Undefined":1}',
+  });
   t.is(statusOf(put), 404);
   t.is(standIn.records.filter((record) => record.thing === 'Printer-x').length, 2, 'nothing of a refused call is stored');
 

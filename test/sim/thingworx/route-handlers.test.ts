@@ -27,8 +27,31 @@ function post(body: string | Buffer, store = new ThingStore(10_000)): { reply: R
 
 test('the adapter’s bodies are recorded value for value, whatever the number', (t) => {
   const values: (number | string | boolean)[] = [
-    0, -0, 1, -1, 30.1, -17.25, 0.30000000000000004, 1e-7, 1e21, 123456789012345, 1234567890123456800, 2 ** 53 + 2, 5e-324,
-    0.1, 99.999, 1234.5678901234, 0.000123, 100, 'building', '', 'Temp °C', 'drop 💧', 'quote " back \\ tab \t', true, false,
+    0,
+    -0,
+    1,
+    -1,
+    30.1,
+    -17.25,
+    0.30000000000000004,
+    1e-7,
+    1e21,
+    123456789012345,
+    1234567890123456800,
+    2 ** 53 + 2,
+    5e-324,
+    0.1,
+    99.999,
+    1234.5678901234,
+    0.000123,
+    100,
+    'building',
+    '',
+    'Temp °C',
+    'drop 💧',
+    'quote " back \\ tab \t',
+    true,
+    false,
   ];
   const qualities = ['GOOD', 'BAD', 'UNKNOWN'] as const;
   const rows: VtqRow[] = values.map((value, index) => new NamedVtqRow(`Prop${index}`, value, T + index, qualities[index % 3] ?? 'GOOD'));
@@ -37,7 +60,12 @@ test('the adapter’s bodies are recorded value for value, whatever the number',
   t.deepEqual(
     store.records.map(({ name, value, time, quality }) => ({ name, value, time, quality })),
     // -0 travels as 0 (JSON has no negative zero on the adapter's side).
-    values.map((value, index) => ({ name: `Prop${index}`, value: Object.is(value, -0) ? 0 : value, time: T + index, quality: qualities[index % 3] })),
+    values.map((value, index) => ({
+      name: `Prop${index}`,
+      value: Object.is(value, -0) ? 0 : value,
+      time: T + index,
+      quality: qualities[index % 3],
+    })),
   );
 });
 
@@ -67,12 +95,18 @@ test('what ThingWorx would refuse answers 500 with the reason, and nothing of th
     'a number beyond double range': [GOOD.replace('"value":30.1', '"value":1e400'), 'row 0 (VatTemperature): not a finite number'],
     'negative time': [GOOD.replace(`"time":${T}`, `"time":-${T}`), 'row 0: time needs ms since epoch'],
     'a time beyond double range': [GOOD.replace(`"time":${T}`, '"time":1e400'), 'row 0: time needs ms since epoch'],
-    'a quality ThingWorx does not know': [GOOD.replace('"quality":"GOOD"', '"quality":"GOODISH"'), 'row 0: quality must be GOOD, BAD or UNKNOWN'],
+    'a quality ThingWorx does not know': [
+      GOOD.replace('"quality":"GOOD"', '"quality":"GOODISH"'),
+      'row 0: quality must be GOOD, BAD or UNKNOWN',
+    ],
     'a lower-case quality': [GOOD.replace('"quality":"GOOD"', '"quality":"good"'), 'row 0: quality must be GOOD, BAD or UNKNOWN'],
     'empty name': [GOOD.replace('"name":"VatTemperature"', '"name":""'), 'row 0: name must be a non-empty string'],
     'extra row key': [GOOD.replace('"quality":"GOOD"}', '"quality":"GOOD","x":1}'), 'row 0: a row has exactly name, value, time, quality'],
     'missing row key': [GOOD.replace(',"quality":"GOOD"', ''), 'row 0: a row has exactly name, value, time, quality'],
-    'another field type': [GOOD.replace('"baseType":"VARIANT"', '"baseType":"NUMBER"'), 'values is not a NamedVTQ table: field value must be VARIANT'],
+    'another field type': [
+      GOOD.replace('"baseType":"VARIANT"', '"baseType":"NUMBER"'),
+      'values is not a NamedVTQ table: field value must be VARIANT',
+    ],
     'leading zero': [GOOD.replace('"value":30.1', '"value":030.1'), 'the parameters are not valid JSON'],
     'bare dot': [GOOD.replace('"value":30.1', '"value":30.'), 'the parameters are not valid JSON'],
     'trailing comma': [GOOD.replace('}]}}', '},]}}'), 'the parameters are not valid JSON'],

@@ -16,8 +16,21 @@ const status = (overrides: Partial<RequestFacts>) => {
 test('checks run in ThingWorx order: 401, then 403, then 404, then 405, then 406', (t) => {
   t.is(status({ headers: { appkey: 'bad' }, target: '/Thingworx/Things/nope/x/y/z' }), 401);
   t.is(status({ headers: { appkey: 'k' }, target: '/Thingworx/Things/nope/Services/X' }), 403);
-  t.is(status({ target: '/Thingworx/Things/nope/Services/UpdatePropertyValues', headers: { appkey: 'k', 'content-type': 'application/json', accept: 'text/html' } }), 404);
-  t.is(status({ method: 'PUT', target: '/Thingworx/Things/p01/Services/UpdatePropertyValues', headers: { appkey: 'k', 'content-type': 'application/json', accept: 'text/html' } }), 405);
+  t.is(
+    status({
+      target: '/Thingworx/Things/nope/Services/UpdatePropertyValues',
+      headers: { appkey: 'k', 'content-type': 'application/json', accept: 'text/html' },
+    }),
+    404,
+  );
+  t.is(
+    status({
+      method: 'PUT',
+      target: '/Thingworx/Things/p01/Services/UpdatePropertyValues',
+      headers: { appkey: 'k', 'content-type': 'application/json', accept: 'text/html' },
+    }),
+    405,
+  );
   t.is(status({ headers: { appkey: 'k', 'content-type': 'application/json', accept: 'text/html' } }), 406);
   t.deepEqual(status({}), { kind: 'service', thing: 'p01', service: 'UpdatePropertyValues' });
 });
@@ -35,7 +48,10 @@ test('paths decode Thing and property names and refuse anything else', (t) => {
 
 test('a content type with parameters passes the CSRF filter; charset is not required', (t) => {
   t.like(decideRoute(facts({ headers: { appkey: 'k', 'content-type': 'Application/JSON; charset=UTF-8' } }), context), { ok: true });
-  t.like(decideRoute(facts({ headers: { appkey: 'k', 'content-type': 'application/x-www-form-urlencoded' } }), context), { ok: false, status: 403 });
+  t.like(decideRoute(facts({ headers: { appkey: 'k', 'content-type': 'application/x-www-form-urlencoded' } }), context), {
+    ok: false,
+    status: 403,
+  });
 });
 
 test('a resource service (EntityServices CreateThing) is routed without a Thing check, POST only', (t) => {

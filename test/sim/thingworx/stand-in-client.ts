@@ -14,9 +14,7 @@ export interface Probe {
   key?: string;
 }
 
-export type ProbeResult =
-  | { ok: true; status: number; headers: http.IncomingHttpHeaders; body: string }
-  | { ok: false; code: string };
+export type ProbeResult = { ok: true; status: number; headers: http.IncomingHttpHeaders; body: string } | { ok: false; code: string };
 
 export function probe(baseUrl: string, request: Probe): Promise<ProbeResult> {
   const url = new URL(request.path, baseUrl);
@@ -29,7 +27,10 @@ export function probe(baseUrl: string, request: Probe): Promise<ProbeResult> {
       ...(request.ca ? { ca: request.ca } : {}),
       ...(request.cert ? { cert: request.cert, key: request.key } : {}),
     });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('probe timeout'), { code: 'PROBE_TIMEOUT' })), request.timeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('probe timeout'), { code: 'PROBE_TIMEOUT' })),
+      request.timeoutMs ?? 10_000,
+    );
     req.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       resolve({ ok: false, code: error.code ?? error.message });

@@ -29,7 +29,8 @@ async function withStandIn(options: Partial<StandInOptions>, run: (standIn: Thin
 }
 
 /** Waits for a condition on the stand-in instead of guessing a delay. */
-const until = (condition: () => boolean, timeoutMs = 10_000): Promise<void> => untilCondition(condition, { timeoutMs, what: 'a condition on the stand-in' });
+const until = (condition: () => boolean, timeoutMs = 10_000): Promise<void> =>
+  untilCondition(condition, { timeoutMs, what: 'a condition on the stand-in' });
 
 const post = (standIn: ThingworxStandIn, body: string, extra: Partial<Probe> = {}) =>
   probe(standIn.url, { method: 'POST', path: UPDATE, headers: JSON_HEADERS, body, ...extra });
@@ -49,8 +50,26 @@ test('UpdatePropertyValues records every VTQ with its Thing and arrival time', a
     t.like(first, { ok: true, status: 200, body: '' });
     t.like(second, { ok: true, status: 200 });
     t.deepEqual(standIn.records, [
-      { thing: 'p01', name: 'VatTemperature', value: 30.1, baseType: 'NUMBER', time: T, quality: 'GOOD', arrivedAt: 5000, via: 'UpdatePropertyValues' },
-      { thing: 'p01', name: 'Layer', value: 152, baseType: 'INTEGER', time: T + 1, quality: 'BAD', arrivedAt: 5000, via: 'UpdatePropertyValues' },
+      {
+        thing: 'p01',
+        name: 'VatTemperature',
+        value: 30.1,
+        baseType: 'NUMBER',
+        time: T,
+        quality: 'GOOD',
+        arrivedAt: 5000,
+        via: 'UpdatePropertyValues',
+      },
+      {
+        thing: 'p01',
+        name: 'Layer',
+        value: 152,
+        baseType: 'INTEGER',
+        time: T + 1,
+        quality: 'BAD',
+        arrivedAt: 5000,
+        via: 'UpdatePropertyValues',
+      },
       {
         thing: 'p02',
         name: 'BuildState',
@@ -85,7 +104,14 @@ test('403 for POST/PUT without a JSON content type (the CSRF filter)', async (t)
     t.is(statusOf(await post(standIn, body, { headers: { appKey: KEY } })), 403);
     t.is(statusOf(await post(standIn, body, { headers: { appKey: KEY, 'Content-Type': 'text/plain' } })), 403);
     t.is(
-      statusOf(await probe(standIn.url, { method: 'PUT', path: '/Thingworx/Things/p01/Properties/Layer', headers: { appKey: KEY }, body: '{"Layer":1}' })),
+      statusOf(
+        await probe(standIn.url, {
+          method: 'PUT',
+          path: '/Thingworx/Things/p01/Properties/Layer',
+          headers: { appKey: KEY },
+          body: '{"Layer":1}',
+        }),
+      ),
       403,
     );
     t.is(standIn.records.length, 0);
@@ -130,7 +156,9 @@ test('500 for null values and malformed InfoTables, and nothing of that request 
       table([{ ...GOOD_ROW, quality: 'FINE' }]),
       table([{ ...GOOD_ROW, time: -1 }]),
       table([{ ...GOOD_ROW, name: '' }]),
-      JSON.stringify({ values: { dataShape: { fieldDefinitions: { ...FIELDS, value: { name: 'value', baseType: 'NUMBER' } } }, rows: [GOOD_ROW] } }),
+      JSON.stringify({
+        values: { dataShape: { fieldDefinitions: { ...FIELDS, value: { name: 'value', baseType: 'NUMBER' } } }, rows: [GOOD_ROW] },
+      }),
       JSON.stringify({ values: { rows: [GOOD_ROW] } }),
       JSON.stringify({ values: { dataShape: { fieldDefinitions: FIELDS }, rows: [GOOD_ROW] }, more: 1 }),
       '{"values":',
@@ -166,7 +194,10 @@ test('property PUT/GET and Thing GET', async (t) => {
     });
     t.is(statusOf(put), 200);
     t.like(standIn.records[0], { thing: 'p01', name: 'ResinLevel', value: 71.5, time: 7000, quality: 'GOOD', via: 'PUT' });
-    const get = await probe(standIn.url, { path: '/Thingworx/Things/p01/Properties/ResinLevel', headers: { appKey: KEY, Accept: 'application/json' } });
+    const get = await probe(standIn.url, {
+      path: '/Thingworx/Things/p01/Properties/ResinLevel',
+      headers: { appKey: KEY, Accept: 'application/json' },
+    });
     t.deepEqual(get.ok ? JSON.parse(get.body) : undefined, {
       dataShape: { fieldDefinitions: { ResinLevel: { name: 'ResinLevel', baseType: 'NUMBER' } } },
       rows: [{ ResinLevel: 71.5 }],
@@ -175,7 +206,12 @@ test('property PUT/GET and Thing GET', async (t) => {
     t.deepEqual(name.ok ? JSON.parse(name.body).rows : undefined, [{ name: 'p02' }]);
     const thing = await probe(standIn.url, { path: '/Thingworx/Things/p02', headers: { appKey: KEY } });
     t.like(thing.ok ? JSON.parse(thing.body) : undefined, { name: 'p02', thingTemplate: 'GenericThing' });
-    const nullPut = await probe(standIn.url, { method: 'PUT', path: '/Thingworx/Things/p01/Properties/ResinLevel', headers: JSON_HEADERS, body: '{"ResinLevel":null}' });
+    const nullPut = await probe(standIn.url, {
+      method: 'PUT',
+      path: '/Thingworx/Things/p01/Properties/ResinLevel',
+      headers: JSON_HEADERS,
+      body: '{"ResinLevel":null}',
+    });
     t.is(statusOf(nullPut), 500);
     t.is(standIn.propertyValue('p01', 'ResinLevel')?.value, 71.5);
   });
@@ -312,11 +348,26 @@ test('a forbidden Thing answers 403 naming the permission, while the key and oth
     t.like(refused, { ok: true, status: 403, body: 'Not authorized for ServiceInvoke on UpdatePropertyValues in p01' });
     const read = await probe(standIn.url, { path: '/Thingworx/Things/p01/Properties/name', headers: { appKey: KEY } });
     t.like(read, { ok: true, status: 403, body: 'Not authorized for PropertyRead on name in p01' });
-    t.is(statusOf(await post(standIn, body, { path: '/Thingworx/Things/p02/Services/UpdatePropertyValues' })), 200, 'another Thing is written');
-    t.is(statusOf(await probe(standIn.url, { path: '/Thingworx/Things/p02/Properties/name', headers: { appKey: KEY } })), 200, 'the key works');
+    t.is(
+      statusOf(await post(standIn, body, { path: '/Thingworx/Things/p02/Services/UpdatePropertyValues' })),
+      200,
+      'another Thing is written',
+    );
+    t.is(
+      statusOf(await probe(standIn.url, { path: '/Thingworx/Things/p02/Properties/name', headers: { appKey: KEY } })),
+      200,
+      'the key works',
+    );
     t.is(statusOf(await post(standIn, body, { headers: { ...JSON_HEADERS, appKey: 'wrong' } })), 401, 'a wrong key is still 401 first');
-    t.is(statusOf(await post(standIn, body, { path: '/Thingworx/Things/p09/Services/UpdatePropertyValues' })), 404, 'an unknown Thing is still 404');
-    t.false(standIn.records.some((record) => record.thing === 'p01'), 'nothing recorded for the forbidden Thing');
+    t.is(
+      statusOf(await post(standIn, body, { path: '/Thingworx/Things/p09/Services/UpdatePropertyValues' })),
+      404,
+      'an unknown Thing is still 404',
+    );
+    t.false(
+      standIn.records.some((record) => record.thing === 'p01'),
+      'nothing recorded for the forbidden Thing',
+    );
     standIn.faults.setForbidden('p01', false);
     t.is(statusOf(await post(standIn, body)), 200);
     t.true(standIn.records.some((record) => record.thing === 'p01'));

@@ -7,21 +7,68 @@ const T = 1764238502123;
 function rowsOf(...rows: [string, number | string | boolean, ('NUMBER' | 'INTEGER' | 'STRING' | 'BOOLEAN' | 'DATETIME')?][]): DecodedRows {
   const decoded = new DecodedRows();
   rows.forEach(([name, value, baseType], index) => {
-    decoded.push(name, value, baseType ?? (typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING'), T + index, index === 1 ? 'BAD' : 'GOOD');
+    decoded.push(
+      name,
+      value,
+      baseType ?? (typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING'),
+      T + index,
+      index === 1 ? 'BAD' : 'GOOD',
+    );
   });
   return decoded;
 }
 
 test('records come back as they were added, every base type and quality', (t) => {
   const store = new ThingStore(100);
-  store.add('p01', 5000, 'UpdatePropertyValues', rowsOf(['Vat', 30.1], ['Layer', 152, 'INTEGER'], ['State', 'building'], ['Door', true], ['Since', T, 'DATETIME']));
+  store.add(
+    'p01',
+    5000,
+    'UpdatePropertyValues',
+    rowsOf(['Vat', 30.1], ['Layer', 152, 'INTEGER'], ['State', 'building'], ['Door', true], ['Since', T, 'DATETIME']),
+  );
   store.add('p02', 6000, 'PUT', rowsOf(['Door', false]));
   t.deepEqual(store.records, [
     { name: 'Vat', value: 30.1, baseType: 'NUMBER', time: T, quality: 'GOOD', thing: 'p01', arrivedAt: 5000, via: 'UpdatePropertyValues' },
-    { name: 'Layer', value: 152, baseType: 'INTEGER', time: T + 1, quality: 'BAD', thing: 'p01', arrivedAt: 5000, via: 'UpdatePropertyValues' },
-    { name: 'State', value: 'building', baseType: 'STRING', time: T + 2, quality: 'GOOD', thing: 'p01', arrivedAt: 5000, via: 'UpdatePropertyValues' },
-    { name: 'Door', value: true, baseType: 'BOOLEAN', time: T + 3, quality: 'GOOD', thing: 'p01', arrivedAt: 5000, via: 'UpdatePropertyValues' },
-    { name: 'Since', value: T, baseType: 'DATETIME', time: T + 4, quality: 'GOOD', thing: 'p01', arrivedAt: 5000, via: 'UpdatePropertyValues' },
+    {
+      name: 'Layer',
+      value: 152,
+      baseType: 'INTEGER',
+      time: T + 1,
+      quality: 'BAD',
+      thing: 'p01',
+      arrivedAt: 5000,
+      via: 'UpdatePropertyValues',
+    },
+    {
+      name: 'State',
+      value: 'building',
+      baseType: 'STRING',
+      time: T + 2,
+      quality: 'GOOD',
+      thing: 'p01',
+      arrivedAt: 5000,
+      via: 'UpdatePropertyValues',
+    },
+    {
+      name: 'Door',
+      value: true,
+      baseType: 'BOOLEAN',
+      time: T + 3,
+      quality: 'GOOD',
+      thing: 'p01',
+      arrivedAt: 5000,
+      via: 'UpdatePropertyValues',
+    },
+    {
+      name: 'Since',
+      value: T,
+      baseType: 'DATETIME',
+      time: T + 4,
+      quality: 'GOOD',
+      thing: 'p01',
+      arrivedAt: 5000,
+      via: 'UpdatePropertyValues',
+    },
     { name: 'Door', value: false, baseType: 'BOOLEAN', time: T, quality: 'GOOD', thing: 'p02', arrivedAt: 6000, via: 'PUT' },
   ]);
   t.is(store.latestValue('p01', 'Door')?.value, true);
@@ -30,7 +77,12 @@ test('records come back as they were added, every base type and quality', (t) =>
   t.is(store.latestValue('p03', 'Vat'), undefined);
   const columns = store.columns();
   t.deepEqual(
-    Array.from(columns.thingIndex, (thing, index) => [columns.things[thing], columns.names[columns.nameIndex[index] as number], columns.time[index], columns.arrivedAt[index]]),
+    Array.from(columns.thingIndex, (thing, index) => [
+      columns.things[thing],
+      columns.names[columns.nameIndex[index] as number],
+      columns.time[index],
+      columns.arrivedAt[index],
+    ]),
     store.records.map((record) => [record.thing, record.name, record.time, record.arrivedAt]),
   );
 });
@@ -46,7 +98,10 @@ test('records is one array, kept up to date when read again, and emptied by clea
   t.is(records.length, 0);
   t.is(store.latestValue('p01', 'A'), undefined);
   store.add('p01', 2, 'UpdatePropertyValues', rowsOf(['C', 3]));
-  t.deepEqual(store.records.map((record) => record.name), ['C']);
+  t.deepEqual(
+    store.records.map((record) => record.name),
+    ['C'],
+  );
 });
 
 test('past the cap the oldest tenth goes, growth keeps every row, and a latest value outlives its evicted row', (t) => {

@@ -28,11 +28,27 @@ const FUZZ_LIMITS: AlwaysOnCodecLimits = {
 
 function seeds(): Buffer[][] {
   const header = (code: number, requestId: number) => ({ code, requestId, endpointId: 0, sessionId: 9 });
-  const rows = Array.from({ length: 10 }, (_, i) => ({ name: `p${i}`, value: i % 2 ? i * 1.5 : `v${i}`, time: 1_700_000_000_000 + i, quality: 'GOOD' as const }));
+  const rows = Array.from({ length: 10 }, (_, i) => ({
+    name: `p${i}`,
+    value: i % 2 ? i * 1.5 : `v${i}`,
+    time: 1_700_000_000_000 + i,
+    quality: 'GOOD' as const,
+  }));
   const messages: Message[] = [
     { header: header(Code.AUTH, 1), body: { kind: 'auth', claims: [{ name: 'appKey', value: 'key' }] } },
     { header: header(Code.BIND, 2), body: { kind: 'bind', names: ['a', 'b', 'c'] } },
-    { header: header(Code.POST, 3), body: { kind: 'request', method: 'POST', entityType: 0x0a, entity: 'T', characteristic: 2, name: 'UpdateSubscribedPropertyValues', params: propertyUpdateParams(rows) } },
+    {
+      header: header(Code.POST, 3),
+      body: {
+        kind: 'request',
+        method: 'POST',
+        entityType: 0x0a,
+        entity: 'T',
+        characteristic: 2,
+        name: 'UpdateSubscribedPropertyValues',
+        params: propertyUpdateParams(rows),
+      },
+    },
     { header: header(Code.SUCCESS, 4), body: { kind: 'response', result: propertyUpdateParams(rows.slice(0, 2)) } },
     { header: header(Code.FORBIDDEN, 5), body: { kind: 'response', reason: 'no' } },
   ];
@@ -44,7 +60,8 @@ function withinLimits(message: Message): boolean {
   const strings: string[] = [];
   let ok = true;
   const visitTable = (table: { fields: unknown[]; rows: unknown[][] }, depth: number) => {
-    if (depth > FUZZ_LIMITS.maxInfoTableDepth || table.fields.length > FUZZ_LIMITS.maxFields || table.rows.length > FUZZ_LIMITS.maxRows) ok = false;
+    if (depth > FUZZ_LIMITS.maxInfoTableDepth || table.fields.length > FUZZ_LIMITS.maxFields || table.rows.length > FUZZ_LIMITS.maxRows)
+      ok = false;
     for (const row of table.rows) for (const cell of row) visit(cell, depth);
   };
   const visit = (cell: unknown, depth: number) => {
@@ -106,7 +123,14 @@ test('mutated and random frames never crash the reader: each is a message within
   }
   t.log(`decoded ${decoded}; errors ${JSON.stringify(Object.fromEntries(codes))}`);
   t.true(decoded > 0);
-  for (const code of ['AO_ERR_TRUNCATED', 'AO_ERR_BAD_VERSION', 'AO_ERR_UNSUPPORTED_CODE', 'AO_ERR_BAD_MARKER', 'AO_ERR_UNSUPPORTED_TYPE', 'AO_ERR_STRING_TOO_LARGE']) {
+  for (const code of [
+    'AO_ERR_TRUNCATED',
+    'AO_ERR_BAD_VERSION',
+    'AO_ERR_UNSUPPORTED_CODE',
+    'AO_ERR_BAD_MARKER',
+    'AO_ERR_UNSUPPORTED_TYPE',
+    'AO_ERR_STRING_TOO_LARGE',
+  ]) {
     t.true((codes.get(code) ?? 0) > 0, `${code} seen`);
   }
 });

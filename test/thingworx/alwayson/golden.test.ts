@@ -32,8 +32,10 @@ test('AUTH: sessionId 0xFFFFFFFF, body u8 1, str "appKey", str key', (t) => {
     // header: version 01, code AUTH 14, requestId 1, endpointId 0, sessionId FFFFFFFF, multipart 00 = 1+1+4+4+4+1 = 15
     h('01 14 00000001 00000000 FFFFFFFF 00'),
     h('01'), // one claim
-    h('06'), a('appKey'), // "appKey" is 6 bytes < 128: one length byte
-    h('05'), a('k-123'), // the key, 5 bytes
+    h('06'),
+    a('appKey'), // "appKey" is 6 bytes < 128: one length byte
+    h('05'),
+    a('k-123'), // the key, 5 bytes
   );
   t.is(expected.length, 15 + 1 + 7 + 6); // 29
   const message: Message = {
@@ -49,9 +51,12 @@ test('BIND of three Things: gatewayFlag 0, u16 count 3, three strings', (t) => {
     h('01 0A 00000002 00000000 0000002A 00'), // BIND 0A, requestId 2, session 42 = 0x2A
     h('00'), // not a gateway
     h('0003'), // u16 count
-    h('0A'), a('printer-01'), // 10 = 0x0A bytes
-    h('0A'), a('printer-02'),
-    h('07'), a('adapter'), // 7 bytes
+    h('0A'),
+    a('printer-01'), // 10 = 0x0A bytes
+    h('0A'),
+    a('printer-02'),
+    h('07'),
+    a('adapter'), // 7 bytes
   );
   t.is(expected.length, 15 + 1 + 2 + 11 + 11 + 8); // 48
   const message: Message = {
@@ -67,21 +72,31 @@ test('UpdateSubscribedPropertyValues with one row of each base type we send', (t
   const good = bytes(h('00 04'), a('GOOD')); // STRING 00, length 4
   /** One NamedVTQ row: marker 01, u16 4 values, then name STRING, value VARIANT(inner), time DATETIME, quality STRING. */
   const row = (name: string, inner: Buffer) => bytes(h('01 0004'), h('00 01'), a(name), h('12'), inner, h('03'), time, good);
-  const field = (name: string, type: string) => bytes(h('01'), h(name.length.toString(16).padStart(2, '0')), a(name), h('00'), h(type), h('0000'));
+  const field = (name: string, type: string) =>
+    bytes(h('01'), h(name.length.toString(16).padStart(2, '0')), a(name), h('00'), h(type), h('0000'));
   const expected = bytes(
     h('01 03 00000003 00000000 0000002A 00'), // POST 03, requestId 3, session 42
     h('0A'), // entity type Thing
-    h('0A'), a('printer-01'),
+    h('0A'),
+    a('printer-01'),
     h('02'), // characteristic: services
-    h('1E'), a('UpdateSubscribedPropertyValues'), // 6 + 10 + 8 + 6 = 30 = 0x1E bytes
+    h('1E'),
+    a('UpdateSubscribedPropertyValues'), // 6 + 10 + 8 + 6 = 30 = 0x1E bytes
     h('00'), // no request headers
     h('05'), // params: an InfoTable follows
     // outer DataShape: 01, str "values", str "" (description), baseType INFOTABLE 05, u16 0 aspects; end 00
-    h('01 06'), a('values'), h('00 05 0000'), h('00'),
+    h('01 06'),
+    a('values'),
+    h('00 05 0000'),
+    h('00'),
     // outer rows: one row of one value, an INFOTABLE (05) …
     h('01 0001 05'),
     // … whose DataShape is the NamedVTQ: name STRING 00, value VARIANT 0x12 (18), time DATETIME 03, quality STRING 00
-    field('name', '00'), field('value', '12'), field('time', '03'), field('quality', '00'), h('00'),
+    field('name', '00'),
+    field('value', '12'),
+    field('time', '03'),
+    field('quality', '00'),
+    h('00'),
     row('t', h('01 403E800000000000')), // NUMBER 30.5 = 1.90625·2^4: exponent 1023+4 = 0x403, mantissa .90625 = .11101b → 3E8
     row('n', h('16 0000002A')), // INTEGER 22 = 0x16, i32 42
     row('b', h('02 01')), // BOOLEAN true
@@ -112,13 +127,18 @@ test('UpdateSubscribedPropertyValues with one row of each base type we send', (t
   };
   t.deepEqual(encodeMessage(message), [expected]);
   // The transport's direct writer (no object per value) writes the same bytes.
-  t.deepEqual(encodePropertyUpdate({ requestId: 3, endpointId: 0, sessionId: SESSION }, 'printer-01', rows, DEFAULT_ALWAYSON_LIMITS), [expected]);
+  t.deepEqual(encodePropertyUpdate({ requestId: 3, endpointId: 0, sessionId: SESSION }, 'printer-01', rows, DEFAULT_ALWAYSON_LIMITS), [
+    expected,
+  ]);
   const decoded = decodeFrame(expected);
   t.deepEqual(decoded, message);
   t.true(decoded.body.kind === 'request');
   if (decoded.body.kind === 'request') {
     t.deepEqual(vtqRowsOfParams(decoded.body.params), {
-      rows: rows.map((r) => ({ ...r, baseType: r.baseType ?? (typeof r.value === 'number' ? 'NUMBER' : typeof r.value === 'boolean' ? 'BOOLEAN' : 'STRING') })),
+      rows: rows.map((r) => ({
+        ...r,
+        baseType: r.baseType ?? (typeof r.value === 'number' ? 'NUMBER' : typeof r.value === 'boolean' ? 'BOOLEAN' : 'STRING'),
+      })),
     });
   }
 });
@@ -149,7 +169,8 @@ test('an error response: NOT_FOUND with its reason and no content', (t) => {
   const expected = bytes(
     h('01 84 00000003 00000000 0000002A 00'), // NOT_FOUND 0x84, echoing requestId 3
     h('01'), // reason flag
-    h('0D'), a('no such Thing'), // 13 = 0x0D bytes
+    h('0D'),
+    a('no such Thing'), // 13 = 0x0D bytes
     h('FF'), // no InfoTable
   );
   t.is(expected.length, 15 + 1 + 14 + 1); // 31
@@ -161,7 +182,7 @@ test('an error response: NOT_FOUND with its reason and no content', (t) => {
   t.deepEqual(decodeFrame(expected), message);
 });
 
-test('an SDK peer\'s error response (reason length without the flag, zeros after) reads as no result', (t) => {
+test("an SDK peer's error response (reason length without the flag, zeros after) reads as no result", (t) => {
   const sdkStyle = bytes(h('01 83 00000009 00000000 0000002A 00'), h('00 00 00'));
   t.deepEqual(decodeFrame(sdkStyle), {
     header: { code: Code.FORBIDDEN, requestId: 9, endpointId: 0, sessionId: SESSION },

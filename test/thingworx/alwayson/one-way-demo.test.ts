@@ -24,24 +24,44 @@ test('ThingWorx writes, calls a service and asks for a file over AlwaysOn: refus
   });
   t.is((await status()).transportSession?.transport, 'alwayson');
 
-  const opsBefore = new Map(demo.config.printers.map((printer) => [printer.id, demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0]));
+  const opsBefore = new Map(
+    demo.config.printers.map((printer) => [printer.id, demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0]),
+  );
   for (const thing of things) {
     const calls = [
-      { kind: 'request', method: 'PUT', entityType: 0x0a, entity: thing, characteristic: 1, name: 'TargetTemperature', params: { fields: [{ name: 'TargetTemperature', description: '', baseType: 'NUMBER', aspects: [] }], rows: [[{ type: 'NUMBER', value: 250 }]] } },
+      {
+        kind: 'request',
+        method: 'PUT',
+        entityType: 0x0a,
+        entity: thing,
+        characteristic: 1,
+        name: 'TargetTemperature',
+        params: {
+          fields: [{ name: 'TargetTemperature', description: '', baseType: 'NUMBER', aspects: [] }],
+          rows: [[{ type: 'NUMBER', value: 250 }]],
+        },
+      },
       { kind: 'request', method: 'POST', entityType: 0x0a, entity: thing, characteristic: 2, name: 'StartJob' },
       { kind: 'request', method: 'POST', entityType: 0x0a, entity: thing, characteristic: 2, name: 'GetFile' },
       { kind: 'request', method: 'DELETE', entityType: 0x0a, entity: thing, characteristic: 1, name: 'Layer' },
     ] as const;
     for (const call of calls) {
-      const answer = await demo.standIn.alwaysOn.callEdge(thing, structuredClone(call) as Parameters<typeof demo.standIn.alwaysOn.callEdge>[1]);
+      const answer = await demo.standIn.alwaysOn.callEdge(
+        thing,
+        structuredClone(call) as Parameters<typeof demo.standIn.alwaysOn.callEdge>[1],
+      );
       t.is(answer.header.code, Code.FORBIDDEN, `${call.method} ${call.name} on ${thing}`);
     }
   }
   // Anything the calls set off would go out at once; the next polls go out after it. So once every printer has
   // heard two more ops (the path to it is live and has carried what followed the calls), look at what they heard.
-  const opsAfterCalls = new Map(demo.config.printers.map((printer) => [printer.id, demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0]));
+  const opsAfterCalls = new Map(
+    demo.config.printers.map((printer) => [printer.id, demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0]),
+  );
   await waitFor('two more ops heard by every printer', () =>
-    demo.config.printers.every((printer) => (demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0) >= (opsAfterCalls.get(printer.id) ?? 0) + 2),
+    demo.config.printers.every(
+      (printer) => (demo.fleet.printer(printer.id)?.pip.stats().opsReceived.length ?? 0) >= (opsAfterCalls.get(printer.id) ?? 0) + 2,
+    ),
   );
   for (const printer of demo.config.printers) {
     const ops = demo.fleet.printer(printer.id)?.pip.stats().opsReceived ?? [];
@@ -51,5 +71,8 @@ test('ThingWorx writes, calls a service and asks for a file over AlwaysOn: refus
       `${printer.id} heard only read-only ops: ${[...new Set(since)].join(', ')}`,
     );
   }
-  t.false(demo.standIn.records.some((record) => record.name === 'TargetTemperature' && record.value === 250), 'the written value went nowhere');
+  t.false(
+    demo.standIn.records.some((record) => record.name === 'TargetTemperature' && record.value === 250),
+    'the written value went nowhere',
+  );
 });

@@ -25,7 +25,15 @@ const header = (code: number, requestId: number, sessionId = SESSION) => ({ code
 
 const everyState: InfoTable = {
   fields: [
-    { name: 'k', description: 'with aspects', baseType: 'STRING', aspects: [{ name: 'isPrimaryKey', value: { type: 'BOOLEAN', value: true } }, { name: 'unit', value: { type: 'STRING', value: '' } }] },
+    {
+      name: 'k',
+      description: 'with aspects',
+      baseType: 'STRING',
+      aspects: [
+        { name: 'isPrimaryKey', value: { type: 'BOOLEAN', value: true } },
+        { name: 'unit', value: { type: 'STRING', value: '' } },
+      ],
+    },
     { name: 'v', description: '', baseType: 'VARIANT', aspects: [] },
     { name: 't', description: '', baseType: 'INFOTABLE', aspects: [] },
     { name: 'l', description: '', baseType: 'LOCATION', aspects: [] },
@@ -35,7 +43,13 @@ const everyState: InfoTable = {
   rows: [
     [
       { type: 'STRING', value: 'ü'.repeat(90) }, // 180 bytes: the long length form
-      { type: 'VARIANT', value: { type: 'INFOTABLE', value: { fields: [{ name: 'x', description: '', baseType: 'INTEGER', aspects: [] }], rows: [[{ type: 'INTEGER', value: -7 }]] } } },
+      {
+        type: 'VARIANT',
+        value: {
+          type: 'INFOTABLE',
+          value: { fields: [{ name: 'x', description: '', baseType: 'INTEGER', aspects: [] }], rows: [[{ type: 'INTEGER', value: -7 }]] },
+        },
+      },
       { type: 'INFOTABLE', value: { fields: [], rows: [[], []] } },
       { type: 'LOCATION', value: { longitude: 8.5, latitude: 47.4, elevation: 400 } },
       { type: 'BLOB', value: Uint8Array.from([0, 1, 2, 255]) },
@@ -49,13 +63,23 @@ const golden: Array<{ name: string; frames: Buffer[]; limits: AlwaysOnCodecLimit
     [
       ['AUTH', { header: header(Code.AUTH, 1, NO_SESSION_ID), body: { kind: 'auth', claims: [{ name: 'appKey', value: 'k-123' }] } }],
       ['BIND of three Things', { header: header(Code.BIND, 2), body: { kind: 'bind', names: ['printer-01', 'printer-02', 'adapter'] } }],
-      ['UNBIND through a gateway', { header: header(Code.UNBIND, 2), body: { kind: 'unbind', gateway: { name: 'gw', type: 'Gateway' }, names: [] } }],
+      [
+        'UNBIND through a gateway',
+        { header: header(Code.UNBIND, 2), body: { kind: 'unbind', gateway: { name: 'gw', type: 'Gateway' }, names: [] } },
+      ],
       [
         'a property update with each base type we send',
         {
           header: header(Code.POST, 3),
           body: {
-            ...{ kind: 'request', method: 'POST', entityType: 0x0a, entity: 'printer-01', characteristic: 2, name: 'UpdateSubscribedPropertyValues' },
+            ...{
+              kind: 'request',
+              method: 'POST',
+              entityType: 0x0a,
+              entity: 'printer-01',
+              characteristic: 2,
+              name: 'UpdateSubscribedPropertyValues',
+            },
             params: propertyUpdateParams(
               (
                 [
@@ -72,23 +96,36 @@ const golden: Array<{ name: string; frames: Buffer[]; limits: AlwaysOnCodecLimit
       ],
       ['an error response', { header: header(Code.NOT_FOUND, 3), body: { kind: 'response', reason: 'no such Thing' } }],
       ['a response with no reason and no result', { header: header(Code.SUCCESS, 4), body: { kind: 'response' } }],
-      ['a result that takes every reader state', { header: header(Code.SUCCESS, 5), body: { kind: 'response', reason: 'r', result: everyState } }],
+      [
+        'a result that takes every reader state',
+        { header: header(Code.SUCCESS, 5), body: { kind: 'response', reason: 'r', result: everyState } },
+      ],
     ] as Array<[string, Message]>
   ).map(([name, message]) => ({ name, frames: encodeMessage(message), limits: DEFAULT_ALWAYSON_LIMITS })),
   {
     name: 'a multipart request of three chunks',
     frames: encodeMessage(
-      { header: header(Code.GET, 7), body: { kind: 'request', method: 'GET', entityType: 0x0a, entity: 'P', characteristic: 1, name: 'p'.repeat(100) } },
+      {
+        header: header(Code.GET, 7),
+        body: { kind: 'request', method: 'GET', entityType: 0x0a, entity: 'P', characteristic: 1, name: 'p'.repeat(100) },
+      },
       { ...DEFAULT_ALWAYSON_LIMITS, chunkSize: 64 },
     ),
     limits: { ...DEFAULT_ALWAYSON_LIMITS, chunkSize: 64 },
   },
   {
     name: 'a multipart result that takes every reader state',
-    frames: encodeMessage({ header: header(Code.SUCCESS, 8), body: { kind: 'response', result: everyState } }, { ...DEFAULT_ALWAYSON_LIMITS, chunkSize: 48 }),
+    frames: encodeMessage(
+      { header: header(Code.SUCCESS, 8), body: { kind: 'response', result: everyState } },
+      { ...DEFAULT_ALWAYSON_LIMITS, chunkSize: 48 },
+    ),
     limits: { ...DEFAULT_ALWAYSON_LIMITS, chunkSize: 48 },
   },
-  { name: "an SDK peer's padded error response", frames: [Buffer.from('01830000000900000000 0000002A00 000000'.replace(/ /g, ''), 'hex')], limits: DEFAULT_ALWAYSON_LIMITS },
+  {
+    name: "an SDK peer's padded error response",
+    frames: [Buffer.from('01830000000900000000 0000002A00 000000'.replace(/ /g, ''), 'hex')],
+    limits: DEFAULT_ALWAYSON_LIMITS,
+  },
 ];
 
 /** Feeds each frame in the pieces `split` cuts it into; returns the messages completed. */
@@ -114,7 +151,10 @@ test('every golden message reads the same split at every byte offset', (t) => {
     const whole = read(frames, limits, (frame) => [frame]);
     const longest = Math.max(...frames.map((frame) => frame.length));
     for (let at = 0; at <= longest; at++) {
-      const split = read(frames, limits, (frame) => [frame.subarray(0, Math.min(at, frame.length)), frame.subarray(Math.min(at, frame.length))]);
+      const split = read(frames, limits, (frame) => [
+        frame.subarray(0, Math.min(at, frame.length)),
+        frame.subarray(Math.min(at, frame.length)),
+      ]);
       t.deepEqual(split, whole, `${name}, split at ${at}`);
     }
   }
@@ -125,7 +165,11 @@ test('every golden message reads the same fed one byte at a time, and in random 
   for (const { name, frames, limits } of golden) {
     const whole = read(frames, limits, (frame) => [frame]);
     // Byte by byte; each byte a fresh Buffer, as a socket would give them.
-    t.deepEqual(read(frames, limits, (frame) => Array.from(frame, (byte) => Buffer.from([byte]))), whole, `${name}, byte by byte`);
+    t.deepEqual(
+      read(frames, limits, (frame) => Array.from(frame, (byte) => Buffer.from([byte]))),
+      whole,
+      `${name}, byte by byte`,
+    );
     for (let run = 0; run < 20; run++) {
       const pieces = (frame: Buffer): Buffer[] => {
         const out: Buffer[] = [];
@@ -142,7 +186,10 @@ test('every golden message reads the same fed one byte at a time, and in random 
 });
 
 test('a frame cut short or overlong is refused however it is split, and the next frame reads', (t) => {
-  const [bind] = encodeMessage({ header: header(Code.BIND, 2), body: { kind: 'bind', names: ['printer-01', 'printer-02', 'adapter'] } }) as [Buffer];
+  const [bind] = encodeMessage({
+    header: header(Code.BIND, 2),
+    body: { kind: 'bind', names: ['printer-01', 'printer-02', 'adapter'] },
+  }) as [Buffer];
   const code = (pieces: Buffer[]): string | undefined => {
     const reader = new MessageAssembler();
     let refused: unknown;

@@ -35,7 +35,12 @@ async function client(standIn: ThingworxStandIn): Promise<{ ws: WebSocket; excha
 
 /** AUTH with a key: version 01, AUTH 14, requestId, endpoint 0, session FFFFFFFF, not multipart; 01 claim "appKey". */
 const auth = (requestId: number, key: string): Buffer =>
-  Buffer.concat([h(`01 14 ${requestId.toString(16).padStart(8, '0')} 00000000 FFFFFFFF 00 01 06`), a('appKey'), Buffer.from([key.length]), a(key)]);
+  Buffer.concat([
+    h(`01 14 ${requestId.toString(16).padStart(8, '0')} 00000000 FFFFFFFF 00 01 06`),
+    a('appKey'),
+    Buffer.from([key.length]),
+    a(key),
+  ]);
 
 test('AUTH gives a session; a request before it or with a wrong key is UNAUTHORIZED; BIND checks every name', async (t) => {
   const standIn = await startThingworxStandIn({ appKey: KEY, things: ['p01', 'p02'] });
@@ -68,11 +73,24 @@ test('a push in several chunks is recorded whole, as UpdatePropertyValues is', a
   const { ws, exchange } = await client(standIn);
   t.teardown(() => ws.terminate());
   const session = (await exchange([auth(1, KEY)])).header.sessionId;
-  const rows = Array.from({ length: 400 }, (_, i) => ({ name: `Sensor${i % 9}`, value: i + 0.25, time: 1_764_000_000_000 + i, quality: 'GOOD' as const }));
+  const rows = Array.from({ length: 400 }, (_, i) => ({
+    name: `Sensor${i % 9}`,
+    value: i + 0.25,
+    time: 1_764_000_000_000 + i,
+    quality: 'GOOD' as const,
+  }));
   const frames = encodeMessage(
     {
       header: { code: Code.POST, requestId: 2, endpointId: 0, sessionId: session },
-      body: { kind: 'request', method: 'POST', entityType: 0x0a, entity: 'p01', characteristic: 2, name: 'UpdateSubscribedPropertyValues', params: propertyUpdateParams(rows) },
+      body: {
+        kind: 'request',
+        method: 'POST',
+        entityType: 0x0a,
+        entity: 'p01',
+        characteristic: 2,
+        name: 'UpdateSubscribedPropertyValues',
+        params: propertyUpdateParams(rows),
+      },
     },
     DEFAULT_ALWAYSON_LIMITS,
   );

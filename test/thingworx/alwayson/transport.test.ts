@@ -32,7 +32,8 @@ function logCapture(): { lines: () => Array<Record<string, unknown>>; text: () =
   return { lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>), text: () => raw.join('\n'), destination };
 }
 
-const until = (condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> => untilCondition(condition, { what, timeoutMs, everyMs: 20 });
+const until = (condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> =>
+  untilCondition(condition, { what, timeoutMs, everyMs: 20 });
 
 async function scenario(
   standInOptions: Partial<StandInOptions>,
@@ -69,8 +70,12 @@ test('over wss with the configured CA: AUTH gives the session, the Things are bo
   const log = logCapture();
   await scenario({}, { logger: createLogger({ level: 'debug', destination: log.destination }) }, async (standIn, transport) => {
     t.deepEqual(await transport.checkSession('adapter'), { kind: 'delivered', status: 200 });
-    for (let batch = 0; batch < 5; batch++) t.deepEqual(await transport.updatePropertyValues('p01', rows(10, batch * 10)), { kind: 'delivered', status: 200 });
-    t.deepEqual(standIn.records.map((r) => r.value), Array.from({ length: 50 }, (_, i) => i));
+    for (let batch = 0; batch < 5; batch++)
+      t.deepEqual(await transport.updatePropertyValues('p01', rows(10, batch * 10)), { kind: 'delivered', status: 200 });
+    t.deepEqual(
+      standIn.records.map((r) => r.value),
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     t.true(standIn.records.every((r) => r.thing === 'p01' && r.baseType === 'INTEGER' && r.quality === 'GOOD'));
     const status = transport.describe?.();
     t.is(status?.state, 'open');
@@ -129,18 +134,45 @@ test('the server writes a property or calls a service: FORBIDDEN, logged at warn
       entity: 'p01',
       characteristic: 1,
       name: 'TargetTemperature',
-      params: { fields: [{ name: 'TargetTemperature', description: '', baseType: 'NUMBER', aspects: [] }], rows: [[{ type: 'NUMBER', value: 250 }]] },
+      params: {
+        fields: [{ name: 'TargetTemperature', description: '', baseType: 'NUMBER', aspects: [] }],
+        rows: [[{ type: 'NUMBER', value: 250 }]],
+      },
     });
     t.is(write.header.code, Code.FORBIDDEN);
-    const service = await standIn.alwaysOn.callEdge('p01', { kind: 'request', method: 'POST', entityType: 0x0a, entity: 'p01', characteristic: 2, name: 'StartPrint' });
+    const service = await standIn.alwaysOn.callEdge('p01', {
+      kind: 'request',
+      method: 'POST',
+      entityType: 0x0a,
+      entity: 'p01',
+      characteristic: 2,
+      name: 'StartPrint',
+    });
     t.is(service.header.code, Code.FORBIDDEN);
-    const file = await standIn.alwaysOn.callEdge('p01', { kind: 'request', method: 'POST', entityType: 0x0a, entity: 'p01', characteristic: 2, name: 'BrowseDirectory' });
+    const file = await standIn.alwaysOn.callEdge('p01', {
+      kind: 'request',
+      method: 'POST',
+      entityType: 0x0a,
+      entity: 'p01',
+      characteristic: 2,
+      name: 'BrowseDirectory',
+    });
     t.is(file.header.code, Code.FORBIDDEN);
-    const metadata = await standIn.alwaysOn.callEdge('p01', { kind: 'request', method: 'GET', entityType: 0x0a, entity: 'p01', characteristic: 2, name: 'GetMetadata' });
+    const metadata = await standIn.alwaysOn.callEdge('p01', {
+      kind: 'request',
+      method: 'GET',
+      entityType: 0x0a,
+      entity: 'p01',
+      characteristic: 2,
+      name: 'GetMetadata',
+    });
     t.is(metadata.header.code, Code.SUCCESS);
     t.true(metadata.body.kind === 'response' && metadata.body.result?.rows[0]?.[0]?.type === 'JSON');
     const warnings = log.lines().filter((line) => line.level === 40 && String(line.msg).includes('refused (FORBIDDEN)'));
-    t.deepEqual(warnings.map((line) => line.name), ['TargetTemperature', 'StartPrint', 'BrowseDirectory']);
+    t.deepEqual(
+      warnings.map((line) => line.name),
+      ['TargetTemperature', 'StartPrint', 'BrowseDirectory'],
+    );
     t.is(standIn.records.length, 0, 'nothing was written anywhere');
   });
 });
@@ -166,7 +198,10 @@ test('the server drops the session mid-stream: the calls in flight retry, the se
     // The engine re-sends what was not delivered; the stand-in may hold it twice (recorded before the drop).
     t.deepEqual(await transport.updatePropertyValues('p01', rows(5, 5)), { kind: 'delivered', status: 200 });
     const distinct = new Set(standIn.records.map((r) => r.time));
-    t.deepEqual([...distinct].sort(), rows(10).map((r) => r.time));
+    t.deepEqual(
+      [...distinct].sort(),
+      rows(10).map((r) => r.time),
+    );
   });
 });
 

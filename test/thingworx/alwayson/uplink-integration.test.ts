@@ -95,7 +95,10 @@ test('through the real uplink: two session drops mid-stream, zero loss, re-sent 
   const tree = await startTree(
     supervisorSpec(ADAPTER_PATH, { strategy: 'one_for_one', intensity: 10, periodMs: 10_000 }, [
       workerSpec('sender', sender),
-      workerSpec('uplink', uplinkBehaviour(adapterEnvironment(config)), { restart: 'temporary', shutdownMs: ADAPTER_TREE_DEFAULTS.uplinkShutdownMs }),
+      workerSpec('uplink', uplinkBehaviour(adapterEnvironment(config)), {
+        restart: 'temporary',
+        shutdownMs: ADAPTER_TREE_DEFAULTS.uplinkShutdownMs,
+      }),
     ]),
     { logger: quietLogger() },
   );

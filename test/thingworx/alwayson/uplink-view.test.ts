@@ -10,7 +10,16 @@ test('`3dconnect uplink` shows the AlwaysOn session: state, session id, last pon
     JSON.stringify({
       ...UPLINK,
       transport: 'alwayson',
-      transportSession: { transport: 'alwayson', state: 'open', sessionId: 4096, boundThings: ['adapter', 'p01'], lastPongAgoMs: 12_000, reconnects: 1, reconnectInMs: null, lastError: null },
+      transportSession: {
+        transport: 'alwayson',
+        state: 'open',
+        sessionId: 4096,
+        boundThings: ['adapter', 'p01'],
+        lastPongAgoMs: 12_000,
+        reconnects: 1,
+        reconnectInMs: null,
+        lastError: null,
+      },
     }),
   ) as unknown;
   const rows = uplinkRows(decodeUplink(wire)).map((row) => row.map(cellText));
@@ -21,7 +30,9 @@ test('`3dconnect uplink` shows the AlwaysOn session: state, session id, last pon
 });
 
 test('REST and older daemons show no session lines', (t) => {
-  const rows = uplinkRows(decodeUplink(JSON.parse(JSON.stringify({ ...UPLINK, transportSession: null })) as unknown)).map((row) => cellText(row[0]));
+  const rows = uplinkRows(decodeUplink(JSON.parse(JSON.stringify({ ...UPLINK, transportSession: null })) as unknown)).map((row) =>
+    cellText(row[0]),
+  );
   t.false(rows.includes('AlwaysOn'));
   t.false(rows.includes('bound Things'));
 });
