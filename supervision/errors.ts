@@ -33,6 +33,23 @@ export abstract class CodedError<Code extends string, Context extends object = R
 type ContextArguments<Context> =
   Partial<Context> extends Context ? [context?: Context, options?: ErrorOptions] : [context: Context, options?: ErrorOptions];
 
+/** Context of plain values only, for errors raised while reading untrusted bytes: which connection, limit, frame. */
+export type PlainErrorContext = Record<string, string | number | boolean | undefined>;
+
+/**
+ * A size or count over its limit, named after the limit so the log says which one. Each wire family raises it with
+ * its own class and code, e.g. `overLimit(LumberjackError, 'LJ_ERR_EVENT_TOO_LARGE', 'maxEventBytes', length, max)`.
+ */
+export function overLimit<Code extends string, E>(
+  ErrorClass: new (code: Code, message: string, context: PlainErrorContext) => E,
+  code: Code,
+  limit: string,
+  value: number,
+  max: number,
+): E {
+  return new ErrorClass(code, `${limit} exceeded: ${value} > ${max}`, { limit, value, max });
+}
+
 /** Context: which actor, which limit. */
 export class SupervisionError extends CodedError<SupervisionErrorCode> {
   override readonly name = 'SupervisionError';

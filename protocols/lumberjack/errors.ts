@@ -1,4 +1,4 @@
-import { CodedError } from '../../supervision/errors.js';
+import { CodedError, overLimit, type PlainErrorContext } from '../../supervision/errors.js';
 
 /**
  * Every Lumberjack failure has a stable code, so callers, logs and tests can tell them apart
@@ -39,13 +39,13 @@ export type LumberjackErrorCode =
   | 'LJ_ERR_INTERNAL';
 
 /** Which connection, which limit, which frame: whatever a reader of the log needs. */
-export type LumberjackErrorContext = Record<string, string | number | boolean | undefined>;
+export type LumberjackErrorContext = PlainErrorContext;
 
 export class LumberjackError extends CodedError<LumberjackErrorCode, LumberjackErrorContext> {
   override readonly name = 'LumberjackError';
 }
 
-/** The error for a size field over its limit; named after the limit so the log says which one. */
+/** A size field over its limit (see overLimit). */
 export function limitExceeded(code: LumberjackErrorCode, limit: string, value: number, max: number): LumberjackError {
-  return new LumberjackError(code, `${limit} exceeded: ${value} > ${max}`, { limit, value, max });
+  return overLimit(LumberjackError, code, limit, value, max);
 }

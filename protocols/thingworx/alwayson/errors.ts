@@ -1,4 +1,4 @@
-import { CodedError } from '../../../supervision/errors.js';
+import { CodedError, overLimit, type PlainErrorContext } from '../../../supervision/errors.js';
 
 /**
  * Every AlwaysOn failure has a stable code (after ws's WS_ERR_* codes) and, where the peer is owed an answer,
@@ -32,13 +32,13 @@ export type AlwaysOnErrorCode =
   | 'AO_ERR_PONG_MISSED'
   | 'AO_ERR_CLOSED';
 
-export type AlwaysOnErrorContext = Record<string, string | number | boolean | undefined>;
+export type AlwaysOnErrorContext = PlainErrorContext;
 
 export class AlwaysOnError extends CodedError<AlwaysOnErrorCode, AlwaysOnErrorContext> {
   override readonly name = 'AlwaysOnError';
 }
 
-/** The error for a size or count over its limit; named after the limit so the log says which one. */
+/** A size or count over its limit (see overLimit). */
 export function limitExceeded(code: AlwaysOnErrorCode, limit: string, value: number, max: number): AlwaysOnError {
-  return new AlwaysOnError(code, `${limit} exceeded: ${value} > ${max}`, { limit, value, max });
+  return overLimit(AlwaysOnError, code, limit, value, max);
 }
