@@ -81,27 +81,24 @@ function release(source: HeldSource): void {
   else source.message.ack();
 }
 
+/** Stops or restarts reading from the source: a Beats window through its handle, a push connection through ingress. */
+function setReading(source: HeldSource, reading: boolean, ctx: ActorContext<CollectorMessage>): void {
+  if (source.kind === 'beats') {
+    if (reading) source.window.resume();
+    else source.window.pause();
+    return;
+  }
+  const paused = !reading;
+  ctx.registry.tell(INGRESS_PATH, { type: 'PausePush', connectionId: source.message.connectionId, paused } satisfies IngressMessage);
+}
+
 function pause(state: CollectorState, source: HeldSource, ctx: ActorContext<CollectorMessage>): void {
-  if (source.kind === 'beats') source.window.pause();
-  else
-    ctx.registry.tell(INGRESS_PATH, {
-      type: 'PausePush',
-      connectionId: source.message.connectionId,
-      paused: true,
-    } satisfies IngressMessage);
+  setReading(source, false, ctx);
   state.paused.push(source);
 }
 
 function resumeAll(state: CollectorState, ctx: ActorContext<CollectorMessage>): void {
-  for (const source of state.paused.splice(0)) {
-    if (source.kind === 'beats') source.window.resume();
-    else
-      ctx.registry.tell(INGRESS_PATH, {
-        type: 'PausePush',
-        connectionId: source.message.connectionId,
-        paused: false,
-      } satisfies IngressMessage);
-  }
+  for (const source of state.paused.splice(0)) setReading(source, true, ctx);
 }
 
 /**
