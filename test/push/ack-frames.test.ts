@@ -7,6 +7,7 @@ import { PUSH_MESSAGE_LIMITS, PUSH_SERVER_DEFAULTS } from '../../config/defaults
 import { silentLogger } from '../../config/logging.js';
 import { PushConnection, type PushDelivery } from '../../protocols/push/connection.js';
 import { encodeAck, encodeAckFrames } from '../../protocols/push/replies.js';
+import { until } from '../support/until.js';
 import { Inbox, TOKENS, WAIT_MS, message, rawClient, rawUpgradedSocket, roundTrip, startServer } from './harness.js';
 
 /**
@@ -47,12 +48,8 @@ async function wsPair<Peer>(
   };
 }
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${WAIT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+function waitFor(condition: () => boolean, what: string): Promise<void> {
+  return until(condition, { what, timeoutMs: WAIT_MS, everyMs: 5 });
 }
 
 interface WireFrame {

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import test from 'ava';
 import { startDaemon } from '../../../actors/daemon.js';
 import type { AdapterConfig } from '../../../config/types.js';
@@ -15,6 +14,7 @@ import { startThingworxStandIn } from '../../../sim/thingworx/stand-in.js';
 import { freePort } from '../../cli/daemon-support.js';
 import { quietLogger, testAdapterConfig } from '../../actors/support.js';
 import { createTestPki, type TestPki } from '../../support/certs.js';
+import { until } from '../../support/until.js';
 
 let pki: TestPki;
 test.before(() => {
@@ -22,12 +22,9 @@ test.before(() => {
 });
 test.after.always(() => pki?.cleanup());
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(25);
-  }
+/** Waits on the condition itself; the daemon starts in-process, so the bound is generous. */
+function waitFor(what: string, condition: () => boolean): Promise<void> {
+  return until(condition, { what, timeoutMs: 30_000, everyMs: 25 });
 }
 
 test('a reload that adds p03 and removes p02: BIND Printer-p03 before any of its values, UNBIND Printer-p02', async (t) => {
