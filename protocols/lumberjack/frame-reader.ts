@@ -1,4 +1,4 @@
-import { ByteQueue } from './byte-queue.js';
+import { ByteQueue } from '../byte-queue.js';
 import { LumberjackError, limitExceeded } from './errors.js';
 import type { LumberjackLimits } from './limits.js';
 import { FRAME_COMPRESSED, FRAME_DATA, FRAME_JSON, FRAME_WINDOW, type ProtocolVersion, VERSION_1, VERSION_2 } from './wire.js';

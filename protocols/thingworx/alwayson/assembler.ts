@@ -1,4 +1,4 @@
-import { ByteQueue } from '../../lumberjack/byte-queue.js';
+import { ByteQueue } from '../../byte-queue.js';
 import { type BodyReader, longStringLength, utf8 } from './body-reader.js';
 import { AlwaysOnError, limitExceeded } from './errors.js';
 import type { AlwaysOnCodecLimits } from './limits.js';

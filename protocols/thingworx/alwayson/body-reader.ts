@@ -1,4 +1,4 @@
-import { ByteQueue } from '../../lumberjack/byte-queue.js';
+import { ByteQueue } from '../../byte-queue.js';
 import { baseTypeName } from './base-types.js';
 import { AlwaysOnError, type AlwaysOnErrorContext, limitExceeded } from './errors.js';
 import type { AlwaysOnCodecLimits } from './limits.js';
