@@ -49,19 +49,13 @@ export const METHOD_CODES: Readonly<Record<RequestMethod, number>> = {
   DELETE: Code.DELETE,
 };
 
+/** METHOD_CODES read backwards: the method a request code names, or undefined for any other code. */
+const METHOD_OF_CODE: ReadonlyMap<number, RequestMethod> = new Map(
+  (Object.entries(METHOD_CODES) as [RequestMethod, number][]).map(([method, code]) => [code, method]),
+);
+
 export function methodOfCode(code: number): RequestMethod | undefined {
-  switch (code) {
-    case Code.GET:
-      return 'GET';
-    case Code.PUT:
-      return 'PUT';
-    case Code.POST:
-      return 'POST';
-    case Code.DELETE:
-      return 'DELETE';
-    default:
-      return undefined;
-  }
+  return METHOD_OF_CODE.get(code);
 }
 
 /** Entity types of a request; the adapter only ever addresses Things. */
