@@ -160,27 +160,16 @@ export async function startDaemonFixture(
   writeConfig(rawConfig);
   await options.beforeStart?.({ dir, configFile, env, appKey, pki, standIn });
 
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, 'run', '--config', configFile], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, exited, output } = spawnRun([...(options.nodeArgs ?? []), cli], configFile, env);
   // Generous: the daemon starts in about a second, but a loaded CI machine may take far longer.
   await until(
     () => {
-      if (child.exitCode !== null) throw new Error(`daemon exited before it started:\n${output}`);
-      return output.includes('control socket ready');
+      if (child.exitCode !== null) throw new Error(`daemon exited before it started:\n${output()}`);
+      return output().includes('control socket ready');
     },
     { what: 'the control socket ready', timeoutMs: 40_000, everyMs: 100 },
   ).catch((error: unknown) => {
-    throw new Error(`daemon did not start (${error instanceof Error ? error.message : String(error)}):\n${output}`);
+    throw new Error(`daemon did not start (${error instanceof Error ? error.message : String(error)}):\n${output()}`);
   });
   await fleet.start({ beats: { host: '127.0.0.1', port: ports.beats }, push: { url: `ws://127.0.0.1:${ports.push}/push/v1` } });
 
@@ -198,7 +187,7 @@ export async function startDaemonFixture(
     allPrinters: fleet.printers.map((sim) => ({ ...printerConfigFor(sim, { pollIntervalMs: 1_000 }) })),
     child,
     exited,
-    output: () => output,
+    output,
     writeConfig,
     async stop() {
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -208,4 +197,21 @@ export async function startDaemonFixture(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `node [nodeArgs…] CLI run --config FILE`, with stdout and stderr gathered into one text as they arrive. */
+export function spawnRun(
+  nodeAndCli: readonly string[],
+  configFile: string,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [...nodeAndCli, 'run', '--config', configFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const gather = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', gather);
+  child.stderr?.on('data', gather);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
 }

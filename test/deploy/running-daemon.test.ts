@@ -11,12 +11,12 @@
  * The views at info level, the socket modes and a refused restart are in test/cli/daemon.test.ts;
  * TLS refusal at the transport level in test/thingworx/rest-transport.https.test.ts.
  */
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import test from 'ava';
-import { freePort, listeningTcpPorts, runCli, startDaemonFixture } from '../cli/daemon-support.js';
+import { freePort, listeningTcpPorts, runCli, spawnRun, startDaemonFixture } from '../cli/daemon-support.js';
 import { observeQuietly } from '../support/observe.js';
 import { until } from '../support/until.js';
 import { fileWrites, WRITE_SYSCALLS } from './trace-support.js';
@@ -227,18 +227,7 @@ test.serial(
     raw.control.socket = join(daemon.dir, 'run', 'other-ca.sock');
     const configFile = join(daemon.dir, 'other-ca.json');
     writeFileSync(configFile, JSON.stringify(raw));
-    const child: ChildProcess = spawn(process.execPath, [start, 'run', '--config', configFile], {
-      env: daemon.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const { child, exited, output } = spawnRun([start], configFile, daemon.env);
     t.teardown(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
@@ -246,17 +235,17 @@ test.serial(
     let session = '';
     await until(
       async () => {
-        if (!output.includes('control socket ready')) return false;
+        if (!output().includes('control socket ready')) return false;
         const uplink = await runCli(['uplink', '--json', '--socket', raw.control.socket], daemon.env, start);
         if (uplink.code === 0) session = (JSON.parse(uplink.stdout) as { session: string }).session;
-        return session !== '' && output.includes('TWX_TLS_UNTRUSTED');
+        return session !== '' && output().includes('TWX_TLS_UNTRUSTED');
       },
       { what: 'the uplink session and TWX_TLS_UNTRUSTED', timeoutMs: 30_000, everyMs: 250 },
     ).catch(() => {}); // the assertions below say which is missing
     t.not(session, 'ready');
-    t.regex(output, /TWX_TLS_UNTRUSTED/, output.slice(-3000));
+    t.regex(output(), /TWX_TLS_UNTRUSTED/, output().slice(-3000));
     t.is(daemon.standIn.counters.requests, requestsBefore, 'no request reached the server: the app key never left');
-    t.false(output.includes(daemon.appKey));
+    t.false(output().includes(daemon.appKey));
     child.kill('SIGTERM');
     await exited;
   },
